@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// No package dependencies: Foundation and the system libyaml only (ARCHITECTURE.md).
+let package = Package(
+    name: "telform",
+    products: [
+        .executable(name: "telform", targets: ["telform"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "TelformCore", dependencies: ["CYaml"]),
+        .target(name: "TelformPlatforms", dependencies: ["TelformCore"]),
+        .target(name: "TelformSimulator", dependencies: ["TelformCore"]),
+        .executableTarget(
+            name: "telform",
+            dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]
+        ),
+        .testTarget(name: "TelformCoreTests", dependencies: ["TelformCore"]),
+        .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["telform"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,214 @@
+import Foundation
+
+/// Reads a config file and its includes into a `Config`, with every diagnostic of the run.
+public struct ConfigLoader: Sendable {
+    public let platforms: [PlatformSchema]
+    public let environment: [String: String]
+    public let mode: Typer.Mode
+
+    public init(platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode) {
+        self.platforms = platforms
+        self.environment = environment
+        self.mode = mode
+    }
+
+    public struct Result: Sendable {
+        public var config: Config
+        public var diagnostics: [Diagnostic]
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Loads `path` (`-` reads standard input, named `<stdin>` in diagnostics).
+    public func load(path: String) -> Result {
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return load(text: String(decoding: data, as: UTF8.self), file: "<stdin>",
+                        baseDirectory: FileManager.default.currentDirectoryPath)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let diagnostic = Diagnostic(.error, Mark(file: path, line: 1, column: 1), "", "cannot read the config file")
+            return Result(config: Config(), diagnostics: [diagnostic])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return load(text: String(decoding: data, as: UTF8.self), file: path,
+                    baseDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    public func load(text: String, file: String, baseDirectory: String) -> Result {
+        var session = LoadSession(loader: self, baseDirectory: baseDirectory)
+        let config = session.run(rootText: text, rootFile: file)
+        return Result(config: config, diagnostics: session.diagnostics.sorted)
+    }
+}
+
+/// One run of the loader: the files read so far and everything found in them.
+struct LoadSession {
+    let loader: ConfigLoader
+    let baseDirectory: String
+    var diagnostics = DiagnosticList()
+    var typer: Typer
+    var files: [String] = []
+
+    init(loader: ConfigLoader, baseDirectory: String) {
+        self.loader = loader
+        self.baseDirectory = baseDirectory
+        typer = Typer(interpolator: Interpolator(baseDirectory: baseDirectory, environment: loader.environment), mode: loader.mode)
+    }
+
+    static let rootKeys = ["version", "include", "policy", "providers"]
+    static let includedKeys = ["version", "providers"]
+
+    mutating func run(rootText: String, rootFile: String) -> Config {
+        var config = Config()
+        guard let root = parse(rootText, file: rootFile) else { return config }
+        var fragments: [ProviderFragment] = []
+        var sawVersion = false
+        for pair in root.pairs ?? [] {
+            switch pair.key {
+            case "version":
+                sawVersion = true
+                readVersion(pair)
+            case "include":
+                for (file, node) in includes(pair.value) {
+                    fragments += providerFragments(in: node, file: file, rootFile: false)
+                }
+            case "policy":
+                config.policy = policy(pair.value)
+            case "providers":
+                break
+            default:
+                diagnostics.error(pair.keyMark, pair.key, Suggestion.unknownKey(pair.key, among: Self.rootKeys))
+            }
+        }
+        if root.pairs != nil && !sawVersion {
+            diagnostics.error(root.mark, "version", "is required; write version: 1")
+        }
+        fragments = providerFragments(in: root, file: rootFile, rootFile: true) + fragments
+        config.providers = assemble(fragments)
+        config.files = files
+        diagnostics.append(contentsOf: typer.diagnostics.items)
+        typer = Typer(interpolator: typer.interpolator, mode: typer.mode)
+        return config
+    }
+
+    /// Parses one file; reports and returns nil when it holds no mapping.
+    mutating func parse(_ text: String, file: String) -> YAMLNode? {
+        files.append(file)
+        let (root, found) = YAMLParser(file: file).parse(text)
+        diagnostics.append(contentsOf: found)
+        guard let root else {
+            if !found.contains(where: { $0.severity == .error }) {
+                diagnostics.error(Mark(file: file, line: 1, column: 1), "", "the file is empty; expected version: 1 and providers:")
+            }
+            return nil
+        }
+        guard root.pairs != nil else {
+            diagnostics.error(root.mark, "", "expected a mapping with version: and providers:, got \(root.kindName)")
+            return nil
+        }
+        return root
+    }
+
+    mutating func readVersion(_ pair: YAMLPair) {
+        guard let value = typer.value(pair.value, .integer(IntegerRules()), path: "version") else { return }
+        if value != .int(1) {
+            diagnostics.error(pair.value.mark, "version", "version \(value) is not supported; this telform reads version: 1")
+        }
+    }
+
+    static let policySchema = ObjectSchema([
+        .integer("max_delete_percent", 0...100, "Refuse an apply that deletes more than this share of one (provider, kind)."),
+        .integer("max_update_percent", 0...100, "Refuse an apply that updates more than this share of one (provider, kind)."),
+        .integer("min_existing", 0...1_000_000, "Thresholds apply only to kinds with at least this many live objects."),
+        .integer("parallelism", 1...64, "Calls in flight at once (at most 4 per provider)."),
+    ])
+
+    mutating func policy(_ node: YAMLNode) -> Policy {
+        var policy = Policy()
+        guard let fields = typer.object(node, Self.policySchema, path: "policy") else { return policy }
+        if let v = fields["max_delete_percent"]?.int { policy.maxDeletePercent = Int(v) }
+        if let v = fields["max_update_percent"]?.int { policy.maxUpdatePercent = Int(v) }
+        if let v = fields["min_existing"]?.int { policy.minExisting = Int(v) }
+        if let v = fields["parallelism"]?.int { policy.parallelism = Int(v) }
+        return policy
+    }
+
+    /// Expands `include:` globs (relative to the root file's folder) and parses each file.
+    mutating func includes(_ node: YAMLNode) -> [(String, YAMLNode)] {
+        let patterns: [(String, Mark)]
+        if let text = node.scalar, !node.isNull {
+            patterns = [(text, node.mark)]
+        } else if let items = node.items {
+            patterns = items.compactMap { item in
+                guard let text = item.scalar else {
+                    diagnostics.error(item.mark, "include", "expected a file pattern, got \(item.kindName)")
+                    return nil
+                }
+                return (text, item.mark)
+            }
+        } else {
+            diagnostics.error(node.mark, "include", "expected a file pattern or a list of them, got \(node.kindName)")
+            return []
+        }
+        var result: [(String, YAMLNode)] = []
+        for (pattern, mark) in patterns {
+            let matches = FileGlob.expand(pattern, in: baseDirectory)
+            if matches.isEmpty {
+                diagnostics.warning(mark, "include", "\"\(pattern)\" matches no file")
+            }
+            for relative in matches {
+                // Diagnostics name files as the user would open them from here.
+                let display = baseDirectory == "." ? relative : baseDirectory + "/" + relative
+                guard !files.contains(display) else { continue }
+                guard let data = FileManager.default.contents(atPath: display) else {
+                    diagnostics.error(mark, "include", "cannot read \(display)")
+                    continue
+                }
+                guard let root = parse(String(decoding: data, as: UTF8.self), file: display) else { continue }
+                for pair in root.pairs ?? [] where !Self.includedKeys.contains(pair.key) {
+                    let message = Self.rootKeys.contains(pair.key)
+                        ? "\(pair.key): is allowed in the root file only"
+                        : Suggestion.unknownKey(pair.key, among: Self.includedKeys)
+                    diagnostics.error(pair.keyMark, pair.key, message)
+                }
+                if let version = root.pairs?.first(where: { $0.key == "version" }) { readVersion(version) }
+                result.append((display, root))
+            }
+        }
+        return result
+    }
+
+    /// The provider blocks of one file.
+    mutating func providerFragments(in root: YAMLNode, file: String, rootFile: Bool) -> [ProviderFragment] {
+        guard let providers = root["providers"] else {
+            if rootFile { diagnostics.error(root.mark, "providers", "is required: declare at least one provider") }
+            return []
+        }
+        guard let pairs = providers.pairs else {
+            diagnostics.error(providers.mark, "providers", "expected a mapping of provider names to blocks, got \(providers.kindName)")
+            return []
+        }
+        var result: [ProviderFragment] = []
+        for pair in pairs {
+            let path = "providers.\(pair.key)"
+            guard TextPattern("^[A-Za-z0-9][A-Za-z0-9_-]*$").matches(pair.key) else {
+                diagnostics.error(pair.keyMark, path, "a provider name uses letters, digits, - and _ only (it starts every address)")
+                continue
+            }
+            guard pair.value.pairs != nil else {
+                diagnostics.error(pair.value.mark, path, "expected a provider block (a mapping), got \(pair.value.kindName)")
+                continue
+            }
+            result.append(ProviderFragment(name: pair.key, node: pair.value, keyMark: pair.keyMark, file: file))
+        }
+        return result
+    }
+}
+
+/// One provider block as written in one file.
+struct ProviderFragment {
+    var name: String
+    var node: YAMLNode
+    var keyMark: Mark
+    var file: String
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Expands `${env:NAME}` and `${file:PATH}` inside strings (`$${` is a literal `${`).
+/// PATH is relative to the config file's folder; one trailing newline of the file is dropped,
+/// since secrets kept in files usually end with one.
+public struct Interpolator: Sendable {
+    public let baseDirectory: String
+    public let environment: [String: String]
+
+    public init(baseDirectory: String, environment: [String: String]) {
+        self.baseDirectory = baseDirectory
+        self.environment = environment
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        /// The expanded text; nil when a reference could not be resolved.
+        public var text: String?
+        /// References that could not be resolved now (`env:NAME`, `file:PATH`).
+        public var unresolved: [String] = []
+        /// Malformed references.
+        public var errors: [String] = []
+        /// Whether the text held any reference at all.
+        public var interpolated = false
+    }
+
+    public func expand(_ input: String) -> Outcome {
+        var outcome = Outcome()
+        guard input.contains("${") else {
+            outcome.text = input
+            return outcome
+        }
+        var out = ""
+        var rest = Substring(input)
+        while let start = rest.range(of: "${") {
+            let before = rest[..<start.lowerBound]
+            if before.hasSuffix("$") {
+                out += before.dropLast() + "${"
+                rest = rest[start.upperBound...]
+                continue
+            }
+            out += before
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                outcome.errors.append("unclosed \"${\"; write ${env:NAME} or ${file:PATH} (or $${ for a literal)")
+                break
+            }
+            let reference = String(rest[start.upperBound..<end])
+            rest = rest[rest.index(after: end)...]
+            outcome.interpolated = true
+            if let value = resolve(reference, &outcome) { out += value }
+        }
+        out += rest
+        if outcome.unresolved.isEmpty && outcome.errors.isEmpty { outcome.text = out }
+        return outcome
+    }
+
+    private func resolve(_ reference: String, _ outcome: inout Outcome) -> String? {
+        guard let colon = reference.firstIndex(of: ":") else {
+            outcome.errors.append("\"${\(reference)}\" names no source; write ${env:NAME} or ${file:PATH}")
+            return nil
+        }
+        let source = reference[..<colon], argument = String(reference[reference.index(after: colon)...])
+        guard !argument.isEmpty else {
+            outcome.errors.append("\"${\(reference)}\" is missing its \(source == "file" ? "path" : "name")")
+            return nil
+        }
+        switch source {
+        case "env":
+            guard TextPattern("^[A-Za-z_][A-Za-z0-9_]*$").matches(argument) else {
+                outcome.errors.append("\"\(argument)\" is not an environment variable name")
+                return nil
+            }
+            guard let value = environment[argument] else {
+                outcome.unresolved.append("env:\(argument)")
+                return nil
+            }
+            return value
+        case "file":
+            let path = argument.hasPrefix("/") ? argument : baseDirectory + "/" + argument
+            guard let data = FileManager.default.contents(atPath: path) else {
+                outcome.unresolved.append("file:\(argument)")
+                return nil
+            }
+            var text = String(decoding: data, as: UTF8.self)
+            if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
+            return text
+        default:
+            outcome.errors.append("unknown source \"\(source)\" in \"${\(reference)}\"; write ${env:NAME} or ${file:PATH}")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// Merges provider blocks from all files, types their settings and kinds, builds resources
+/// and runs the checks across them.
+extension LoadSession {
+    static let commonKeys = ["type", "prune", "ignore", "sim_seed"]
+
+    mutating func assemble(_ fragments: [ProviderFragment]) -> [ProviderConfig] {
+        var order: [String] = []
+        var byName: [String: [ProviderFragment]] = [:]
+        for fragment in fragments {
+            if byName[fragment.name] == nil { order.append(fragment.name) }
+            byName[fragment.name, default: []].append(fragment)
+        }
+        return order.compactMap { provider(named: $0, byName[$0] ?? []) }
+    }
+
+    mutating func provider(named name: String, _ fragments: [ProviderFragment]) -> ProviderConfig? {
+        let path = "providers.\(name)"
+        reportDuplicateKeys(fragments, path: path)
+        let typeNodes = fragments.compactMap { $0.node["type"] }
+        guard let typeNode = typeNodes.first else {
+            diagnostics.error(fragments[0].keyMark, path + ".type", "is required: one of " + loader.platforms.map(\.type).joined(separator: ", "))
+            return nil
+        }
+        let typeNames = loader.platforms.map(\.type)
+        guard case .string(let type)? = typer.value(typeNode, .string(StringRules(allowed: typeNames)), path: path + ".type"),
+              let platform = loader.platforms.first(where: { $0.type == type }) else { return nil }
+
+        var provider = ProviderConfig(name: name, type: type, mark: fragments[0].keyMark)
+        var settingNodes: [String: YAMLNode] = [:]
+        let allowedKeys = Self.commonKeys + platform.settings.map(\.name) + platform.kinds.map(\.name)
+        for fragment in fragments {
+            for pair in fragment.node.pairs ?? [] {
+                let keyPath = "\(path).\(pair.key)"
+                if let setting = platform.settings.first(where: { $0.name == pair.key }) {
+                    settingNodes[pair.key] = pair.value
+                    if pair.value.isNull {
+                        diagnostics.error(pair.value.mark, keyPath, "may not be empty")
+                    } else if let value = typer.value(pair.value, setting.type, path: keyPath, field: setting) {
+                        provider.settings[pair.key] = value
+                    }
+                } else if let kind = platform.kind(pair.key) {
+                    if !provider.declaredKinds.contains(kind.name) { provider.declaredKinds.append(kind.name) }
+                } else if !Self.commonKeys.contains(pair.key) {
+                    diagnostics.error(pair.keyMark, keyPath, Suggestion.unknownKey(pair.key, among: allowedKeys))
+                }
+            }
+            readCommonSettings(fragment, platform: platform, path: path, into: &provider)
+        }
+        for setting in platform.settings where provider.settings[setting.name] == nil && settingNodes[setting.name] == nil {
+            if let value = setting.defaultValue { provider.settings[setting.name] = value }
+        }
+        let isSimulated = provider.settings["url"]?.string?.hasPrefix("sim://") ?? false
+        for setting in platform.settings where setting.required && settingNodes[setting.name] == nil {
+            // The embedded simulator opens with its own credentials, so a sim:// provider needs none.
+            if isSimulated && setting.flags.contains(.credential) { continue }
+            diagnostics.error(fragments[0].keyMark, "\(path).\(setting.name)", "is required for a \(type) provider")
+        }
+        if provider.simSeed != nil && !isSimulated, let node = fragments.compactMap({ $0.node["sim_seed"] }).first {
+            diagnostics.warning(node.mark, "\(path).sim_seed", "applies only to a sim:// url; it is ignored here")
+        }
+        for fragment in fragments {
+            for pair in fragment.node.pairs ?? [] {
+                guard let kind = platform.kind(pair.key) else { continue }
+                provider.resources += resources(of: kind, node: pair.value, path: "\(path).\(pair.key)", provider: provider)
+            }
+        }
+        checkDuplicateResources(provider)
+        checkIgnored(provider, fragments: fragments, path: path)
+        checkReferences(provider, platform: platform)
+        let context = ProviderCheckContext(provider: provider, baseDirectory: baseDirectory)
+        for check in platform.checks { diagnostics.append(contentsOf: check(context)) }
+        return provider
+    }
+
+    /// A setting or single-object kind written in two files (or twice via merges) is an error at both places.
+    mutating func reportDuplicateKeys(_ fragments: [ProviderFragment], path: String) {
+        guard fragments.count > 1 else { return }
+        var seen: [String: [Mark]] = [:]
+        for fragment in fragments {
+            for pair in fragment.node.pairs ?? [] where !(pair.value.items != nil) {
+                seen[pair.key, default: []].append(pair.keyMark)
+            }
+        }
+        for (key, marks) in seen where marks.count > 1 {
+            for (index, mark) in marks.enumerated() {
+                let other = marks[index == 0 ? 1 : 0]
+                diagnostics.error(mark, "\(path).\(key)", "is set in two files (also at \(other))")
+            }
+        }
+    }
+
+    static let pruneType = FieldType.bool
+
+    mutating func readCommonSettings(_ fragment: ProviderFragment, platform: PlatformSchema, path: String, into provider: inout ProviderConfig) {
+        let kinds = platform.kinds.map(\.name)
+        if let node = fragment.node["prune"] {
+            let type = FieldType.choice([.bool, .map(.bool, keys: kinds)])
+            switch typer.value(node, type, path: path + ".prune") {
+            case .bool(let all)?: for kind in kinds { provider.prune[kind] = all }
+            case .object(let perKind)?: for (kind, value) in perKind { provider.prune[kind] = value.bool ?? true }
+            default: break
+            }
+        }
+        if let node = fragment.node["ignore"],
+           case .list(let patterns)? = typer.value(node, .list(.string(StringRules(minLength: 1)), ListRules()), path: path + ".ignore") {
+            provider.ignore += patterns.compactMap(\.string).map(AddressPattern.init)
+        }
+        if let node = fragment.node["sim_seed"], case .string(let seed)? = typer.value(node, .string(StringRules(minLength: 1)), path: path + ".sim_seed") {
+            provider.simSeed = seed
+            let full = seed.hasPrefix("/") ? seed : baseDirectory + "/" + seed
+            if !FileManager.default.fileExists(atPath: full) {
+                diagnostics.error(node.mark, path + ".sim_seed", "file \(seed) not found (paths are relative to the config file)")
+            }
+        }
+    }
+
+    /// Builds the resources of one kind from its node, per the kind's shape.
+    mutating func resources(of kind: KindSchema, node: YAMLNode, path: String, provider: ProviderConfig) -> [Resource] {
+        func address(_ fields: [String: Value], _ at: YAMLNode, _ at_path: String) -> Address? {
+            guard let key = kind.key(fields) else { return nil }
+            return Address(provider: provider.name, kind: kind.name, key: key)
+        }
+        if node.isNull {
+            diagnostics.error(node.mark, path, "is empty; write [] to declare none (every live one in the scope would be deleted)")
+            return []
+        }
+        switch kind.shape {
+        case .single(let schema):
+            guard let fields = typer.object(node, schema, path: path) else { return [] }
+            let key: String?
+            switch kind.singleKey {
+            case .providerSetting(let name)?: key = provider.settings[name]?.string
+            case .constant(let value)?: key = value
+            case nil: key = kind.key(fields)?.joined(separator: "/")
+            }
+            guard let key else {
+                diagnostics.error(node.mark, path, "needs the provider's \(kind.singleKey.map { if case .providerSetting(let s) = $0 { return s } else { return "key" } } ?? "key") setting")
+                return []
+            }
+            return [Resource(address: Address(provider: provider.name, kind: kind.name, key: [key]), fields: fields, node: node, path: path)]
+        case .objects(let schema):
+            guard let items = listItems(node, path: path) else { return [] }
+            return items.enumerated().compactMap { index, item in
+                let itemPath = "\(path)[\(index)]"
+                guard let fields = typer.object(item, schema, path: itemPath),
+                      let address = address(fields, item, itemPath) else { return nil }
+                return Resource(address: address, fields: fields, node: item, path: itemPath)
+            }
+        case .scalars(let type, let field):
+            guard let items = listItems(node, path: path) else { return [] }
+            return items.enumerated().compactMap { index, item in
+                let itemPath = "\(path)[\(index)]"
+                guard let value = typer.value(item, type, path: itemPath), let text = value.string else { return nil }
+                return Resource(address: Address(provider: provider.name, kind: kind.name, key: [text]),
+                                 fields: [field: value], node: item, path: itemPath)
+            }
+        case .grouped(let groupSchema, let membersField):
+            guard let items = listItems(node, path: path), let memberSchema = kind.resourceSchema else { return [] }
+            var result: [Resource] = []
+            for (index, item) in items.enumerated() {
+                let itemPath = "\(path)[\(index)]"
+                guard let groupFields = typer.object(item, groupSchema, path: itemPath) else { continue }
+                let inherited = groupFields.filter { $0.key != membersField }
+                // Members are typed (and reported) with the group; type each again, quietly,
+                // to pair every member with its own node and path.
+                var quiet = Typer(interpolator: typer.interpolator, mode: typer.mode)
+                for (memberIndex, member) in (item[membersField]?.items ?? []).enumerated() {
+                    let memberPath = "\(itemPath).\(membersField)[\(memberIndex)]"
+                    guard let own = quiet.object(member, memberSchema, path: memberPath) else { continue }
+                    let fields = inherited.merging(own) { _, member in member }
+                    guard let address = address(fields, member, memberPath) else { continue }
+                    result.append(Resource(address: address, fields: fields, node: member, path: memberPath))
+                }
+            }
+            return result
+        }
+    }
+
+    mutating func listItems(_ node: YAMLNode, path: String) -> [YAMLNode]? {
+        guard let items = node.items else {
+            diagnostics.error(node.mark, path, "expected a list, got \(node.kindName)")
+            return nil
+        }
+        return items
+    }
+
+    /// Two resources with one address: an error at both places.
+    mutating func checkDuplicateResources(_ provider: ProviderConfig) {
+        var first: [Address: Resource] = [:]
+        for resource in provider.resources {
+            guard let earlier = first[resource.address] else {
+                first[resource.address] = resource
+                continue
+            }
+            if let a = earlier.mark, let b = resource.mark {
+                diagnostics.error(b, resource.path, "\(resource.address) is declared twice (also at \(a))")
+                diagnostics.error(a, earlier.path, "\(resource.address) is declared twice (also at \(b))")
+            }
+        }
+    }
+
+    /// Nothing may be both managed and ignored.
+    mutating func checkIgnored(_ provider: ProviderConfig, fragments: [ProviderFragment], path: String) {
+        for resource in provider.resources {
+            guard let pattern = provider.ignore.first(where: { $0.matches(resource.address.local) }),
+                  let mark = resource.mark else { continue }
+            diagnostics.error(mark, resource.path, "\(resource.address) is declared and also matched by ignore pattern \"\(pattern)\"; a resource is either managed or ignored")
+        }
+    }
+
+    /// Fields that name a resource of another kind which must be declared in this provider.
+    mutating func checkReferences(_ provider: ProviderConfig, platform: PlatformSchema) {
+        for resource in provider.resources {
+            guard let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { continue }
+            for field in schema.fields {
+                guard let target = field.references, field.referenceMustBeDeclared,
+                      let name = resource.fields[field.name]?.string else { continue }
+                let declared = provider.resources.contains { $0.address.kind == target && $0.address.key.last == name }
+                if !declared, let mark = resource.mark(of: field.name) {
+                    diagnostics.error(mark, "\(resource.path).\(field.name)",
+                                      "names \(target) \"\(name)\", which providers.\(provider.name).\(target) does not declare")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+/// Scalars, counts and object rules.
+extension Typer {
+    static let yamlOneOneBooleans: Set<String> = ["yes", "no", "on", "off", "y", "n"]
+
+    mutating func string(_ node: YAMLNode, _ rules: StringRules, path: String, field: FieldSchema?) -> Value? {
+        guard let raw = node.scalar else {
+            diagnostics.error(node.mark, path, "expected a string, got \(node.kindName)")
+            return nil
+        }
+        let sensitive = field?.isSensitive ?? false
+        let outcome = interpolator.expand(raw)
+        for problem in outcome.errors { diagnostics.error(node.mark, path, problem) }
+        for reference in outcome.unresolved {
+            let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"
+            switch mode {
+            case .validate: diagnostics.warning(node.mark, path, "\(what) ${\(reference)}; plan and apply will need it")
+            case .strict: diagnostics.error(node.mark, path, "\(what) ${\(reference)}")
+            }
+        }
+        if let field, !outcome.interpolated, !raw.isEmpty {
+            if field.isSensitive {
+                diagnostics.warning(node.mark, path, "a literal secret in the config; use ${env:NAME} or ${file:PATH}")
+            } else if field.flags.contains(.sensitiveWithCredentials), URLText.hasCredentials(raw) {
+                diagnostics.warning(node.mark, path, "a URL with credentials written literally; use ${env:NAME} or ${file:PATH}")
+            }
+        }
+        guard let text = outcome.text else {
+            // Not resolvable now: keep the reference text so the value is still declared.
+            return outcome.errors.isEmpty ? .string(raw) : nil
+        }
+        // Messages about a sensitive value describe it and never repeat it.
+        let shown = sensitive ? "the value" : "\"\(text)\""
+        var ok = true
+        if let allowed = rules.allowed, !allowed.contains(text) {
+            let hint = Suggestion.closest(to: text, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
+            diagnostics.error(node.mark, path, "\(shown) is not one of \(allowed.joined(separator: ", "))\(hint)")
+            ok = false
+        }
+        let length = text.count
+        if let max = rules.maxLength, length > max {
+            diagnostics.error(node.mark, path, "\(length) characters; \(rules.by.map { "\($0) allows" } ?? "at most") \(max)")
+            ok = false
+        }
+        if let min = rules.minLength, length < min {
+            diagnostics.error(node.mark, path, length == 0 ? "may not be empty" : "\(length) characters; at least \(min) needed")
+            ok = false
+        }
+        if ok, let check = rules.check, let reason = check.reason(text) {
+            diagnostics.error(node.mark, path, sensitive ? reason.replacingOccurrences(of: "\"\(text)\"", with: "the value") : reason)
+            ok = false
+        }
+        return .string(text)
+    }
+
+    mutating func integer(_ node: YAMLNode, _ rules: IntegerRules, path: String) -> Value? {
+        guard let text = node.scalar else {
+            diagnostics.error(node.mark, path, "expected an integer, got \(node.kindName)")
+            return nil
+        }
+        guard node.isPlainScalar else {
+            diagnostics.error(node.mark, path, "\"\(text)\" is quoted; write the integer without quotes")
+            return nil
+        }
+        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let number = Int64(text) else {
+            diagnostics.error(node.mark, path, "\"\(text)\" is not an integer; write digits only")
+            return nil
+        }
+        if (rules.min.map { number < $0 } ?? false) || (rules.max.map { number > $0 } ?? false) {
+            let range = "\(rules.min.map(String.init) ?? "")..\(rules.max.map(String.init) ?? "")"
+            diagnostics.error(node.mark, path, "\(number) is out of range; \(rules.by.map { "\($0) allows" } ?? "allowed:") \(range)")
+        }
+        return .int(number)
+    }
+
+    mutating func bool(_ node: YAMLNode, path: String) -> Value? {
+        guard let text = node.scalar else {
+            diagnostics.error(node.mark, path, "expected true or false, got \(node.kindName)")
+            return nil
+        }
+        if node.isPlainScalar && text == "true" { return .bool(true) }
+        if node.isPlainScalar && text == "false" { return .bool(false) }
+        if node.isPlainScalar && Self.yamlOneOneBooleans.contains(text.lowercased()) {
+            let meant = ["yes", "on", "y"].contains(text.lowercased()) ? "true" : "false"
+            diagnostics.error(node.mark, path, "\"\(text)\" is not a boolean here; write \(meant) (YAML 1.1 words such as yes/no/on/off are not booleans in telform)")
+        } else if !node.isPlainScalar {
+            diagnostics.error(node.mark, path, "expected true or false, got a quoted string; write true or false without quotes")
+        } else {
+            diagnostics.error(node.mark, path, "expected true or false, got \"\(text)\"")
+        }
+        return nil
+    }
+
+    func accepts(_ type: FieldType, _ node: YAMLNode) -> Bool {
+        switch node.content {
+        case .scalar: return type.acceptsScalar
+        case .sequence: if case .list = type { return true } else { return false }
+        case .mapping:
+            switch type {
+            case .object, .map: return true
+            default: return false
+            }
+        }
+    }
+
+    mutating func checkCount(_ count: Int, _ rules: ListRules, node: YAMLNode, path: String) {
+        let noun = rules.itemNoun ?? "items"
+        if let max = rules.maxItems, count > max {
+            diagnostics.error(node.mark, path, "\(count) \(noun); \(rules.by.map { "\($0) allows" } ?? "at most") \(rules.by == nil ? "" : "at most ")\(max)")
+        }
+        if let min = rules.minItems, count < min {
+            diagnostics.error(node.mark, path, "\(count) \(noun); at least \(min) needed")
+        }
+    }
+
+    mutating func check(_ rules: [ObjectRule], _ fields: [String: Value], node: YAMLNode, path: String) {
+        func present(_ name: String) -> Bool { node[name] != nil && !(node[name]?.isNull ?? true) }
+        func list(_ names: [String]) -> String { names.joined(separator: ", ") }
+        for rule in rules {
+            switch rule {
+            case .exactlyOne(let names):
+                let given = names.filter(present)
+                if given.isEmpty {
+                    diagnostics.error(node.mark, path, "needs exactly one of \(list(names))")
+                } else if given.count > 1 {
+                    diagnostics.error(node[given[1]]?.mark ?? node.mark, join(path, given[1]), "give exactly one of \(list(names)), not \(list(given))")
+                }
+            case .atMostOne(let names):
+                let given = names.filter(present)
+                if given.count > 1 {
+                    diagnostics.error(node[given[1]]?.mark ?? node.mark, join(path, given[1]), "give at most one of \(list(names)), not \(list(given))")
+                }
+            case .onlyWhen(let selector, let values, let names):
+                guard let current = fields[selector]?.string, !values.contains(current) else { continue }
+                for name in names where present(name) {
+                    diagnostics.error(node[name]?.mark ?? node.mark, join(path, name),
+                                      "applies only when \(selector) is \(values.joined(separator: " or ")), not \(current)")
+                }
+            case .requiredWhen(let selector, let values, let names):
+                guard let current = fields[selector]?.string, values.contains(current) else { continue }
+                for name in names where !present(name) {
+                    diagnostics.error(node.mark, join(path, name), "is required when \(selector) is \(current)")
+                }
+            case .custom(let rule):
+                for finding in rule(fields) {
+                    diagnostics.error(node[finding.field]?.mark ?? node.mark, join(path, finding.field), finding.message)
+                }
+            }
+        }
+    }
+
+    func join(_ path: String, _ key: String) -> String {
+        path.isEmpty ? key : path + "." + key
+    }
+}

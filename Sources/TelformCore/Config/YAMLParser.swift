@@ -1,0 +1,205 @@
+import CYaml
+
+/// Builds `YAMLNode`s from libyaml's event stream, keeping FILE:LINE:COL for every node.
+/// Anchors and aliases are resolved here, `<<` merge keys applied, duplicate keys and
+/// extra documents reported. Syntax errors come from libyaml with its own message.
+public struct YAMLParser {
+    public let file: String
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// Parses `text`; returns the document's root (nil for an empty file) and the findings.
+    public func parse(_ text: String) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { bytes = [0x0A] }
+        return bytes.withUnsafeBufferPointer { buffer -> (YAMLNode?, [Diagnostic]) in
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                return (nil, [Diagnostic(.error, Mark(file: file, line: 1, column: 1), "yaml", "libyaml could not start")])
+            }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var composer = Composer(file: file)
+            composer.run(&parser)
+            return (composer.root, composer.diagnostics.items)
+        }
+    }
+}
+
+/// Turns events into nodes. One instance per parse.
+private struct Composer {
+    let file: String
+    var diagnostics = DiagnosticList()
+    var root: YAMLNode?
+    var anchors: [String: YAMLNode] = [:]
+    var documents = 0
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// Containers under construction.
+    private enum Frame {
+        case sequence(mark: Mark, tag: String?, anchor: String?, items: [YAMLNode])
+        case mapping(mark: Mark, tag: String?, anchor: String?, entries: [YAMLNode])
+    }
+
+    private var stack: [Frame] = []
+
+    func mark(_ m: yaml_mark_t) -> Mark {
+        Mark(file: file, line: Int(m.line) + 1, column: Int(m.column) + 1)
+    }
+
+    mutating func run(_ parser: inout yaml_parser_t) {
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                reportSyntaxError(parser)
+                return
+            }
+            defer { yaml_event_delete(&event) }
+            let start = mark(event.start_mark)
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    diagnostics.error(start, "yaml", "a second YAML document; telform reads one document per file (split it into an include instead)")
+                }
+            case YAML_SCALAR_EVENT:
+                let s = event.data.scalar
+                let text = string(s.value, Int(s.length))
+                let style: YAMLNode.ScalarStyle
+                switch s.style {
+                case YAML_PLAIN_SCALAR_STYLE: style = .plain
+                case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: style = .block
+                default: style = .quoted
+                }
+                let node = YAMLNode(.scalar(text, style), mark: start, tag: tag(s.tag))
+                add(node, anchor: optionalString(s.anchor))
+            case YAML_ALIAS_EVENT:
+                let name = optionalString(event.data.alias.anchor) ?? ""
+                if let target = anchors[name] {
+                    add(target, anchor: nil)
+                } else {
+                    diagnostics.error(start, "yaml", "alias *\(name) names no anchor defined before it")
+                    add(YAMLNode(.scalar("", .plain), mark: start), anchor: nil)
+                }
+            case YAML_SEQUENCE_START_EVENT:
+                let s = event.data.sequence_start
+                stack.append(.sequence(mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor), items: []))
+            case YAML_MAPPING_START_EVENT:
+                let s = event.data.mapping_start
+                stack.append(.mapping(mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor), entries: []))
+            case YAML_SEQUENCE_END_EVENT:
+                if case .sequence(let m, let t, let anchor, let items) = stack.removeLast() {
+                    add(YAMLNode(.sequence(items), mark: m, tag: t), anchor: anchor)
+                }
+            case YAML_MAPPING_END_EVENT:
+                if case .mapping(let m, let t, let anchor, let entries) = stack.removeLast() {
+                    add(YAMLNode(.mapping(buildMapping(entries)), mark: m, tag: t), anchor: anchor)
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    mutating func add(_ node: YAMLNode, anchor: String?) {
+        if let anchor { anchors[anchor] = node }
+        guard let top = stack.popLast() else {
+            if documents <= 1 { root = node }
+            return
+        }
+        switch top {
+        case .sequence(let m, let t, let a, var items):
+            items.append(node)
+            stack.append(.sequence(mark: m, tag: t, anchor: a, items: items))
+        case .mapping(let m, let t, let a, var entries):
+            entries.append(node)
+            stack.append(.mapping(mark: m, tag: t, anchor: a, entries: entries))
+        }
+    }
+
+    /// Pairs up keys and values, applies `<<` merges (explicit keys win, earlier merged maps
+    /// win over later ones, as the merge-key spec says) and reports duplicate explicit keys.
+    mutating func buildMapping(_ entries: [YAMLNode]) -> [YAMLPair] {
+        var explicit: [YAMLPair] = []
+        var merged: [YAMLPair] = []
+        var firstSeen: [String: Mark] = [:]
+        var index = 0
+        while index + 1 < entries.count {
+            let keyNode = entries[index], value = entries[index + 1]
+            index += 2
+            guard let key = keyNode.scalar else {
+                diagnostics.error(keyNode.mark, "yaml", "a mapping key must be a scalar, not \(keyNode.kindName)")
+                continue
+            }
+            if key == "<<" && keyNode.isPlainScalar {
+                merged.append(contentsOf: mergeSources(value))
+                continue
+            }
+            if let first = firstSeen[key] {
+                diagnostics.error(keyNode.mark, "yaml", "duplicate key \"\(key)\" (first at line \(first.line), column \(first.column))")
+                continue
+            }
+            firstSeen[key] = keyNode.mark
+            explicit.append(YAMLPair(key: key, keyMark: keyNode.mark, value: value))
+        }
+        for pair in merged where firstSeen[pair.key] == nil {
+            firstSeen[pair.key] = pair.keyMark
+            explicit.append(pair)
+        }
+        return explicit
+    }
+
+    mutating func mergeSources(_ value: YAMLNode) -> [YAMLPair] {
+        switch value.content {
+        case .mapping(let pairs):
+            return pairs
+        case .sequence(let maps):
+            var result: [YAMLPair] = []
+            for map in maps {
+                guard let pairs = map.pairs else {
+                    diagnostics.error(map.mark, "yaml", "a << merge list holds mappings only, not \(map.kindName)")
+                    continue
+                }
+                result.append(contentsOf: pairs.filter { p in !result.contains { $0.key == p.key } })
+            }
+            return result
+        case .scalar:
+            diagnostics.error(value.mark, "yaml", "<< merges a mapping or a list of mappings, not \(value.kindName)")
+            return []
+        }
+    }
+
+    mutating func reportSyntaxError(_ parser: yaml_parser_t) {
+        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = parser.context.map({ String(cString: $0) }) {
+            let at = mark(parser.context_mark)
+            message += " (\(context) at line \(at.line), column \(at.column))"
+        }
+        diagnostics.error(mark(parser.problem_mark), "yaml", message)
+    }
+
+    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let t = optionalString(pointer) else { return nil }
+        // Non-specific tags and !!str add nothing: every scalar starts out as text.
+        return (t == "!" || t == "tag:yaml.org,2002:str") ? nil : t
+    }
+
+    func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let pointer else { return nil }
+        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    }
+
+    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
+        guard let pointer else { return "" }
+        let buffer = UnsafeBufferPointer(start: pointer, count: length)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

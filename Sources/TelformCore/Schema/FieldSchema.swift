@@ -1,0 +1,92 @@
+/// One declaration per field: name, type and limits, wire name, flags, references and doc.
+public struct FieldSchema: Sendable {
+    public struct Flags: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// Never printed: `(sensitive)` in every output.
+        public static let sensitive = Flags(rawValue: 1)
+        /// Sent, never read back: not diffed, shown `(write-only)`.
+        public static let writeOnly = Flags(rawValue: 2)
+        /// Settable on create only: a change is a replace.
+        public static let createOnly = Flags(rawValue: 4)
+        /// Sensitive only when the value carries credentials (a URL with `user:pass@`).
+        public static let sensitiveWithCredentials = Flags(rawValue: 8)
+        /// A login setting: not required when the url is the embedded simulator (sim://).
+        public static let credential = Flags(rawValue: 16)
+    }
+
+    public var name: String
+    public var type: FieldType
+    public var doc: String
+    public var wire: String?
+    public var required: Bool = false
+    public var flags: Flags = []
+    /// The kind this field names a resource of (`schedules`, `prompts`), by that kind's last key part.
+    public var references: String?
+    /// Whether the named resource must be declared in the file (else it may exist live only).
+    public var referenceMustBeDeclared = true
+    public var defaultValue: Value?
+
+    public init(_ name: String, _ type: FieldType, _ doc: String, wire: String? = nil) {
+        self.name = name
+        self.type = type
+        self.doc = doc
+        self.wire = wire
+    }
+
+    public static func string(_ name: String, _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .string(StringRules()), doc, wire: wire)
+    }
+
+    public static func string(_ name: String, _ rules: StringRules, _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .string(rules), doc, wire: wire)
+    }
+
+    public static func integer(_ name: String, _ range: ClosedRange<Int64>? = nil, _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .integer(IntegerRules(min: range?.lowerBound, max: range?.upperBound)), doc, wire: wire)
+    }
+
+    public static func bool(_ name: String, _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .bool, doc, wire: wire)
+    }
+
+    public static func object(_ name: String, _ schema: ObjectSchema, _ doc: String) -> FieldSchema {
+        FieldSchema(name, .object(schema), doc)
+    }
+
+    public static func list(_ name: String, of item: FieldType, _ rules: ListRules = ListRules(), _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .list(item, rules), doc, wire: wire)
+    }
+
+    public func required(_ yes: Bool = true) -> FieldSchema {
+        var copy = self
+        copy.required = yes
+        return copy
+    }
+
+    public func flagged(_ flags: Flags) -> FieldSchema {
+        var copy = self
+        copy.flags.formUnion(flags)
+        return copy
+    }
+
+    public var sensitive: FieldSchema { flagged(.sensitive) }
+    public var writeOnly: FieldSchema { flagged(.writeOnly) }
+    public var createOnly: FieldSchema { flagged(.createOnly) }
+
+    public func references(_ kind: String, declaredOnly: Bool = true) -> FieldSchema {
+        var copy = self
+        copy.references = kind
+        copy.referenceMustBeDeclared = declaredOnly
+        return copy
+    }
+
+    public func defaulting(to value: Value) -> FieldSchema {
+        var copy = self
+        copy.defaultValue = value
+        return copy
+    }
+
+    public var isSensitive: Bool { flags.contains(.sensitive) }
+}

@@ -1,0 +1,129 @@
+/// One kind of one platform: how it is written in YAML, how its resources are keyed, and
+/// its fields. Declared once, used by validation, the JSON Schema and the engine.
+public struct KindSchema: Sendable {
+    public enum Shape: Sendable {
+        /// A list of mappings, each one resource (`endpoints: [{name: ...}]`).
+        case objects(ObjectSchema)
+        /// A list of groups, each with a list of member resources that inherit the group's
+        /// scalar fields (`find_me: [{user: "201", rules: [...]}]`).
+        case grouped(ObjectSchema, members: String)
+        /// A list of scalars, each one resource keyed by itself (`blacklist: ["7916..."]`).
+        case scalars(FieldType, field: String)
+        /// One mapping per provider (`call_mode: {...}`).
+        case single(ObjectSchema)
+    }
+
+    public enum SingleKey: Sendable {
+        /// The key is the value of a provider setting (`customer`).
+        case providerSetting(String)
+        /// A fixed key for a one-per-login object.
+        case constant(String)
+    }
+
+    public var name: String
+    public var doc: String
+    public var shape: Shape
+    /// Key field names in address order, for documentation and diagnostics.
+    public var keyFields: [String]
+    /// Builds the address key from a resource's typed fields; nil when a part is missing.
+    public var key: @Sendable ([String: Value]) -> [String]?
+    public var singleKey: SingleKey?
+
+    public init(name: String, doc: String, shape: Shape, keyFields: [String],
+                singleKey: SingleKey? = nil,
+                key: (@Sendable ([String: Value]) -> [String]?)? = nil) {
+        self.name = name
+        self.doc = doc
+        self.shape = Self.addingProtect(to: shape)
+        self.keyFields = keyFields
+        self.singleKey = singleKey
+        let names = keyFields
+        self.key = key ?? { fields in
+            var parts: [String] = []
+            for name in names {
+                guard let value = fields[name] else { return nil }
+                switch value {
+                case .string(let s): parts.append(s)
+                case .int(let i): parts.append(String(i))
+                default: return nil
+                }
+            }
+            return parts
+        }
+    }
+
+    /// Every resource written as a mapping may say `protect: true` (SPEC §3).
+    static let protectField = FieldSchema.bool("protect", "Never delete or replace this resource; a plan that would is refused.")
+
+    static func addingProtect(to shape: Shape) -> Shape {
+        switch shape {
+        case .objects(var o):
+            o.fields.append(protectField)
+            return .objects(o)
+        case .single(var o):
+            o.fields.append(protectField)
+            return .single(o)
+        case .grouped(var group, let members):
+            if let index = group.fields.firstIndex(where: { $0.name == members }),
+               case .list(.object(var member), let rules) = group.fields[index].type {
+                member.fields.append(protectField)
+                group.fields[index].type = .list(.object(member), rules)
+            }
+            return .grouped(group, members: members)
+        case .scalars:
+            return shape
+        }
+    }
+
+    /// The schema of one resource's mapping (the member's, for grouped kinds).
+    public var resourceSchema: ObjectSchema? {
+        switch shape {
+        case .objects(let o), .single(let o): return o
+        case .grouped(let group, let members):
+            if case .list(.object(let member), _)? = group.field(members)?.type { return member }
+            return nil
+        case .scalars: return nil
+        }
+    }
+
+    /// Every field of the kind, nested ones included, for sensitivity and display lookups.
+    public func field(_ name: String) -> FieldSchema? {
+        if case .grouped(let group, _) = shape, let f = group.field(name) { return f }
+        return resourceSchema?.field(name)
+    }
+}
+
+/// One platform (`type:`): its provider settings and its kinds.
+public struct PlatformSchema: Sendable {
+    public var type: String
+    public var doc: String
+    public var settings: [FieldSchema]
+    public var kinds: [KindSchema]
+    /// Checks across resources of one provider (scoped references, paired fields).
+    public var checks: [ProviderCheck]
+
+    public init(type: String, doc: String, settings: [FieldSchema], kinds: [KindSchema], checks: [ProviderCheck] = []) {
+        self.type = type
+        self.doc = doc
+        self.settings = settings
+        self.kinds = kinds
+        self.checks = checks
+    }
+
+    public func kind(_ name: String) -> KindSchema? {
+        kinds.first { $0.name == name }
+    }
+}
+
+/// What a provider check sees: the merged provider and where the config lives.
+public struct ProviderCheckContext: Sendable {
+    public var provider: ProviderConfig
+    public var baseDirectory: String
+
+    public init(provider: ProviderConfig, baseDirectory: String) {
+        self.provider = provider
+        self.baseDirectory = baseDirectory
+    }
+}
+
+public typealias ProviderCheck = @Sendable (ProviderCheckContext) -> [Diagnostic]

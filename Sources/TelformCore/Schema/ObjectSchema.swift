@@ -1,0 +1,28 @@
+/// A mapping with a closed set of fields and rules between them.
+public struct ObjectSchema: Sendable {
+    public var fields: [FieldSchema]
+    public var rules: [ObjectRule]
+
+    public init(_ fields: [FieldSchema], rules: [ObjectRule] = []) {
+        self.fields = fields
+        self.rules = rules
+    }
+
+    public func field(_ name: String) -> FieldSchema? {
+        fields.first { $0.name == name }
+    }
+}
+
+/// A rule between the fields of one mapping.
+public enum ObjectRule: Sendable {
+    /// Exactly one of these fields is given.
+    case exactlyOne([String])
+    /// At most one of these fields is given.
+    case atMostOne([String])
+    /// These fields are allowed only when `field` has one of `values`.
+    case onlyWhen(field: String, in: [String], fields: [String])
+    /// These fields are required when `field` has one of `values`.
+    case requiredWhen(field: String, in: [String], fields: [String])
+    /// A check the others cannot say: gets the typed fields, returns (field, message) pairs.
+    case custom(@Sendable ([String: Value]) -> [(field: String, message: String)])
+}

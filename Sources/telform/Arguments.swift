@@ -1,0 +1,63 @@
+/// A small command-line parser: a command word, flags, options with values, positionals.
+struct Arguments {
+    var command: String?
+    var flags: Set<String> = []
+    var options: [String: [String]] = [:]
+    var positionals: [String] = []
+
+    /// Options that take a value; everything else starting with - is a flag.
+    static let valued: Set<String> = ["-c", "--config", "-o", "--format", "--target", "--provider", "--parallelism",
+                                      "--replace", "--rotate", "--kind", "--port", "--state", "--latency", "--faults"]
+
+    enum ParseError: Error, CustomStringConvertible {
+        case missingValue(String)
+        var description: String {
+            switch self {
+            case .missingValue(let option): return "option \(option) needs a value"
+            }
+        }
+    }
+
+    init(_ words: [String]) throws {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if word.hasPrefix("-") && word != "-" {
+                var name = word, inline: String?
+                if let eq = word.firstIndex(of: "="), word.hasPrefix("--") {
+                    name = String(word[..<eq])
+                    inline = String(word[word.index(after: eq)...])
+                }
+                if Self.valued.contains(name) {
+                    if let inline {
+                        options[name, default: []].append(inline)
+                    } else {
+                        guard index < words.count else { throw ParseError.missingValue(name) }
+                        options[name, default: []].append(words[index])
+                        index += 1
+                    }
+                } else {
+                    flags.insert(name)
+                }
+            } else if command == nil {
+                command = word
+            } else {
+                positionals.append(word)
+            }
+        }
+    }
+
+    func value(_ names: String...) -> String? {
+        names.lazy.compactMap { options[$0]?.last }.first
+    }
+
+    func has(_ names: String...) -> Bool {
+        names.contains { flags.contains($0) }
+    }
+
+    /// Flags and options not in `known`, to refuse rather than ignore a typo.
+    func unknown(known: Set<String>) -> [String] {
+        (Array(flags) + Array(options.keys)).filter { !known.contains($0) }.sorted()
+    }
+}

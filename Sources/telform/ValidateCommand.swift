@@ -1,0 +1,38 @@
+import Foundation
+import TelformCore
+import TelformPlatforms
+
+/// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
+enum ValidateCommand {
+    static let known: Set<String> = Telform.global.union(["-c", "--config"])
+
+    static func run(_ arguments: Arguments) -> Int32 {
+        let unknown = arguments.unknown(known: known)
+        guard unknown.isEmpty, arguments.positionals.isEmpty else {
+            Terminal.error("validate: unexpected \((unknown + arguments.positionals).joined(separator: " ")); usage: telform validate [-c FILE]")
+            return 1
+        }
+        let path = arguments.value("-c", "--config") ?? "telform.yaml"
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate)
+        let result = loader.load(path: path)
+        for diagnostic in result.diagnostics {
+            Terminal.message(diagnostic.description)
+        }
+        let errors = result.diagnostics.filter { $0.severity == .error }.count
+        let warnings = result.diagnostics.count - errors
+        if !arguments.has("-q", "--quiet") {
+            let resources = result.config.providers.reduce(0) { $0 + $1.resources.count }
+            let name = path == "-" ? "<stdin>" : path
+            if errors == 0 {
+                Terminal.message("\(name): valid: \(result.config.providers.count) providers, \(resources) resources, \(plural(warnings, "warning"))")
+            } else {
+                Terminal.message("\(name): \(plural(errors, "error")), \(plural(warnings, "warning"))")
+            }
+        }
+        return errors == 0 ? 0 : 1
+    }
+
+    static func plural(_ n: Int, _ word: String) -> String {
+        "\(n) \(word)\(n == 1 ? "" : "s")"
+    }
+}
