@@ -24,7 +24,7 @@ enum ValidateCommand {
             let resources = result.config.providers.reduce(0) { $0 + $1.resources.count }
             let name = path == "-" ? "<stdin>" : path
             if errors == 0 {
-                Terminal.message("\(name): valid: \(result.config.providers.count) providers, \(resources) resources, \(plural(warnings, "warning"))")
+                Terminal.message("\(name): valid: \(plural(result.config.providers.count, "provider")), \(plural(resources, "resource")), \(plural(warnings, "warning"))")
             } else {
                 Terminal.message("\(name): \(plural(errors, "error")), \(plural(warnings, "warning"))")
             }

@@ -37,6 +37,7 @@ public struct ProviderConfig: Sendable {
     /// Per-kind pruning; a kind missing here prunes (the default).
     public var prune: [String: Bool]
     public var ignore: [AddressPattern]
+    /// The seed fixture's path, resolved against the file that names it.
     public var simSeed: String?
     /// Kinds the file declares (an empty list still declares, and so owns, its scope).
     public var declaredKinds: [String]

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Expands `${env:NAME}` and `${file:PATH}` inside strings (`$${` is a literal `${`).
-/// PATH is relative to the config file's folder; one trailing newline of the file is dropped,
+/// PATH is relative to the folder of the file that holds the reference; one trailing newline of the file is dropped,
 /// since secrets kept in files usually end with one.
 public struct Interpolator: Sendable {
     public let baseDirectory: String
@@ -23,7 +23,8 @@ public struct Interpolator: Sendable {
         public var interpolated = false
     }
 
-    public func expand(_ input: String) -> Outcome {
+    /// Expands `input`; `directory` is the folder of the file it was written in.
+    public func expand(_ input: String, directory: String? = nil) -> Outcome {
         var outcome = Outcome()
         guard input.contains("${") else {
             outcome.text = input
@@ -46,14 +47,14 @@ public struct Interpolator: Sendable {
             let reference = String(rest[start.upperBound..<end])
             rest = rest[rest.index(after: end)...]
             outcome.interpolated = true
-            if let value = resolve(reference, &outcome) { out += value }
+            if let value = resolve(reference, directory: directory ?? baseDirectory, &outcome) { out += value }
         }
         out += rest
         if outcome.unresolved.isEmpty && outcome.errors.isEmpty { outcome.text = out }
         return outcome
     }
 
-    private func resolve(_ reference: String, _ outcome: inout Outcome) -> String? {
+    private func resolve(_ reference: String, directory: String, _ outcome: inout Outcome) -> String? {
         guard let colon = reference.firstIndex(of: ":") else {
             outcome.errors.append("\"${\(reference)}\" names no source; write ${env:NAME} or ${file:PATH}")
             return nil
@@ -75,7 +76,7 @@ public struct Interpolator: Sendable {
             }
             return value
         case "file":
-            let path = argument.hasPrefix("/") ? argument : baseDirectory + "/" + argument
+            let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
             guard let data = FileManager.default.contents(atPath: path) else {
                 outcome.unresolved.append("file:\(argument)")
                 return nil

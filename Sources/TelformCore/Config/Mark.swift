@@ -12,6 +12,13 @@ public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { "\(file):\(line):\(column)" }
 
+    /// The folder of the file, against which paths written in it are resolved; nil for standard input.
+    public var directory: String? {
+        guard file != "<stdin>" else { return nil }
+        guard let slash = file.lastIndex(of: "/") else { return "." }
+        return slash == file.startIndex ? "/" : String(file[..<slash])
+    }
+
     public static func < (a: Mark, b: Mark) -> Bool {
         (a.file, a.line, a.column) < (b.file, b.line, b.column)
     }

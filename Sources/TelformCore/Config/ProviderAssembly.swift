@@ -108,10 +108,10 @@ extension LoadSession {
             provider.ignore += patterns.compactMap(\.string).map(AddressPattern.init)
         }
         if let node = fragment.node["sim_seed"], case .string(let seed)? = typer.value(node, .string(StringRules(minLength: 1)), path: path + ".sim_seed") {
-            provider.simSeed = seed
-            let full = seed.hasPrefix("/") ? seed : baseDirectory + "/" + seed
+            let full = seed.hasPrefix("/") ? seed : (node.mark.directory ?? baseDirectory) + "/" + seed
+            provider.simSeed = full
             if !FileManager.default.fileExists(atPath: full) {
-                diagnostics.error(node.mark, path + ".sim_seed", "file \(seed) not found (paths are relative to the config file)")
+                diagnostics.error(node.mark, path + ".sim_seed", "file \(seed) not found (paths are relative to the file that names them)")
             }
         }
     }

@@ -8,7 +8,7 @@ extension Typer {
             return nil
         }
         let sensitive = field?.isSensitive ?? false
-        let outcome = interpolator.expand(raw)
+        let outcome = interpolator.expand(raw, directory: node.mark.directory)
         for problem in outcome.errors { diagnostics.error(node.mark, path, problem) }
         for reference in outcome.unresolved {
             let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"

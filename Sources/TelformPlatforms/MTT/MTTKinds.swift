@@ -155,9 +155,9 @@ public enum MTTKinds {
     static let promptFiles: ProviderCheck = { context in
         context.provider.resources(of: "prompts").compactMap { prompt in
             guard let file = prompt.fields["file"]?.string, let mark = prompt.mark(of: "file") else { return nil }
-            let path = file.hasPrefix("/") ? file : context.baseDirectory + "/" + file
+            let path = file.hasPrefix("/") ? file : (mark.directory ?? context.baseDirectory) + "/" + file
             return FileManager.default.fileExists(atPath: path) ? nil
-                : Diagnostic(.error, mark, prompt.path + ".file", "file \(file) not found (paths are relative to the config file)")
+                : Diagnostic(.error, mark, prompt.path + ".file", "file \(file) not found (paths are relative to the file that names them)")
         }
     }
 }
