@@ -1,0 +1,47 @@
+import XCTest
+@testable import TelformCore
+
+final class SmallPartsTests: XCTestCase {
+    func testSuggestionFindsTheClosestKey() {
+        XCTAssertEqual(Suggestion.closest(to: "extention", in: ["name", "extension", "password"]), "extension")
+        XCTAssertEqual(Suggestion.closest(to: "pasword", in: ["name", "extension", "password"]), "password")
+        XCTAssertNil(Suggestion.closest(to: "zzz", in: ["name", "extension"]))
+        XCTAssertEqual(Suggestion.distance("ab", "ba"), 1)
+    }
+
+    func testAddressPatternGlobs() {
+        XCTAssertTrue(AddressPattern("endpoints/test-*").matches("endpoints/test-1"))
+        XCTAssertFalse(AddressPattern("endpoints/test-*").matches("endpoints/prod"))
+        XCTAssertTrue(AddressPattern("find_me/*/redirect/*").matches("find_me/201/redirect/After hours"))
+        XCTAssertTrue(AddressPattern("schedules/20?/x").matches("schedules/201/x"))
+    }
+
+    func testWeekDaysParse() {
+        XCTAssertEqual(WeekDays.parse("mon-fri"), Set(0...4))
+        XCTAssertEqual(WeekDays.parse("fri-mon"), [4, 5, 6, 0])
+        XCTAssertEqual(WeekDays.parse("mon,wed"), [0, 2])
+        XCTAssertEqual(WeekDays.parse("all"), Set(0...6))
+        XCTAssertNil(WeekDays.parse("monday"))
+    }
+
+    func testClockTimesAndDates() {
+        XCTAssertEqual(ClockTime.minutes("09:30"), 570)
+        XCTAssertEqual(ClockTime.minutes("24:00"), 1440)
+        XCTAssertNil(ClockTime.minutes("24:01"))
+        XCTAssertNil(ClockTime.minutes("9:30"))
+        XCTAssertNotNil(CalendarDate("2024-02-29"))
+        XCTAssertNil(CalendarDate("2026-02-29"))
+        XCTAssertNil(CalendarDate("2026-13-01"))
+    }
+
+    func testURLCredentialsAreDetectedAndRedacted() {
+        XCTAssertTrue(URLText.hasCredentials("https://user:pw@host/x"))
+        XCTAssertFalse(URLText.hasCredentials("https://host/x?a=b@c"))
+        XCTAssertEqual(URLText.redacted("https://user:pw@host/x"), "https://(sensitive)@host/x")
+    }
+
+    func testJSONNodeRendersDeterministically() {
+        let node = JSONNode.object([("b", .int(1)), ("a", .array([.string("x\"y"), .bool(true)]))])
+        XCTAssertEqual(node.rendered(), "{\n  \"b\": 1,\n  \"a\": [\"x\\\"y\", true]\n}")
+    }
+}
