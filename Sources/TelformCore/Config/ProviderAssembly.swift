@@ -55,7 +55,7 @@ extension LoadSession {
         for setting in platform.settings where setting.required && settingNodes[setting.name] == nil {
             // The embedded simulator opens with its own credentials, so a sim:// provider needs none.
             if isSimulated && setting.flags.contains(.credential) { continue }
-            diagnostics.error(fragments[0].keyMark, "\(path).\(setting.name)", "is required for a \(type) provider")
+            diagnostics.error(fragments[0].keyMark, "\(path).\(setting.name)", "is required for a provider of type \(type)")
         }
         if provider.simSeed != nil && !isSimulated, let node = fragments.compactMap({ $0.node["sim_seed"] }).first {
             diagnostics.warning(node.mark, "\(path).sim_seed", "applies only to a sim:// url; it is ignored here")

@@ -1,0 +1,137 @@
+import XCTest
+import TelformCore
+@testable import TelformPlatforms
+
+/// Typing follows the schema, never YAML 1.1 guessing (SPEC §2).
+final class TypingTests: XCTestCase {
+    func testStringFieldsKeepLiteralText() throws {
+        let (config, diagnostics) = try ConfigFixture.load(endpointsConfig("""
+              - name: a
+                extension: 007
+                password: "${env:PW}"
+                outgoing_cli: 79161234567
+                language: no
+                transport: 1e3
+              - name: b
+                extension: "008"
+                password: "${env:PW}"
+                outgoing_cli: 0x1F
+                language: ""
+                transport: ~
+              - name: true
+                extension: 009
+                password: "${env:PW}"
+        """), environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertEqual(diagnostics, [])
+        let a = try XCTUnwrap(config.fields("office/endpoints/a"))
+        XCTAssertEqual(a["extension"], .string("007"))
+        XCTAssertEqual(a["outgoing_cli"], .string("79161234567"))
+        XCTAssertEqual(a["language"], .string("no"))
+        XCTAssertEqual(a["transport"], .string("1e3"))
+        let b = try XCTUnwrap(config.fields("office/endpoints/b"))
+        XCTAssertEqual(b["extension"], .string("008"))
+        XCTAssertEqual(b["outgoing_cli"], .string("0x1F"))
+        XCTAssertEqual(b["language"], .string(""))
+        XCTAssertNil(b["transport"], "~ leaves an optional field unset")
+        XCTAssertEqual(config.fields("office/endpoints/true")?["extension"], .string("009"))
+    }
+
+    func testBooleansAreTrueOrFalseOnly() throws {
+        let (config, diagnostics) = try ConfigFixture.load(endpointsConfig("""
+              - name: a
+                extension: "101"
+                password: "${env:PW}"
+                direct_media: no
+                rtp_symmetric: On
+                force_rport: "true"
+                rewrite_contact: 1
+                allow_long_distance: true
+                forward: {}
+              - name: b
+                extension: "102"
+                password: "${env:PW}"
+                direct_media: false
+        """), environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertEqual(diagnostics, [
+            "telform.yaml:11:23: error: providers.office.endpoints[0].direct_media: \"no\" is not a boolean here; write false (YAML 1.1 words such as yes/no/on/off are not booleans in telform)",
+            "telform.yaml:12:24: error: providers.office.endpoints[0].rtp_symmetric: \"On\" is not a boolean here; write true (YAML 1.1 words such as yes/no/on/off are not booleans in telform)",
+            "telform.yaml:13:22: error: providers.office.endpoints[0].force_rport: expected true or false, got a quoted string; write true or false without quotes",
+            "telform.yaml:14:26: error: providers.office.endpoints[0].rewrite_contact: expected true or false, got \"1\"",
+        ])
+        XCTAssertEqual(config.fields("office/endpoints/a")?["allow_long_distance"], .bool(true))
+        XCTAssertEqual(config.fields("office/endpoints/b")?["direct_media"], .bool(false))
+    }
+
+    func testIntegersAreDigitsOnly() throws {
+        let (config, diagnostics) = try ConfigFixture.load("""
+        version: 1
+        providers:
+          mts:
+            type: vpbx
+            url: sim://mts
+            find_me:
+              - user: "201"
+                rules:
+                  - {name: a, type: redirect, always: "650", no_answer_rings: 1e3}
+                  - {name: b, type: redirect, always: "650", no_answer_rings: 0x1F}
+                  - {name: c, type: redirect, always: "650", no_answer_rings: "20"}
+                  - {name: d, type: redirect, always: "650", no_answer_rings: -3}
+                  - {name: e, type: redirect, always: "650", no_answer_rings: 4.0}
+                  - {name: f, type: redirect, always: "650", no_answer_rings: 007}
+                  - {name: g, type: redirect, always: "650", no_answer_rings: ~}
+        """)
+        XCTAssertEqual(diagnostics, [
+            "telform.yaml:9:71: error: providers.mts.find_me[0].rules[0].no_answer_rings: \"1e3\" is not an integer; write digits only",
+            "telform.yaml:10:71: error: providers.mts.find_me[0].rules[1].no_answer_rings: \"0x1F\" is not an integer; write digits only",
+            "telform.yaml:11:71: error: providers.mts.find_me[0].rules[2].no_answer_rings: \"20\" is quoted; write the integer without quotes",
+            "telform.yaml:12:71: error: providers.mts.find_me[0].rules[3].no_answer_rings: \"-3\" is not an integer; write digits only",
+            "telform.yaml:13:71: error: providers.mts.find_me[0].rules[4].no_answer_rings: \"4.0\" is not an integer; write digits only",
+        ])
+        XCTAssertEqual(config.fields("mts/find_me/201/redirect/f")?["no_answer_rings"], .int(7))
+        XCTAssertNil(config.fields("mts/find_me/201/redirect/g")?["no_answer_rings"])
+    }
+
+    func testNullInARequiredFieldAndEmptyStrings() throws {
+        let (_, diagnostics) = try ConfigFixture.load(endpointsConfig("""
+              - name: ~
+                extension: "101"
+                password: "${env:PW}"
+              - name: ""
+                extension: "102"
+                password: "${env:PW}"
+        """), environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertEqual(diagnostics, [
+            "telform.yaml:8:15: error: providers.office.endpoints[0].name: is required and may not be empty",
+            "telform.yaml:11:15: error: providers.office.endpoints[1].name: may not be empty",
+        ])
+    }
+
+    func testTagsAreRefused() throws {
+        let (_, diagnostics) = try ConfigFixture.load(endpointsConfig("""
+              - name: a
+                extension: !!int 101
+                password: !!str "${env:PW}"
+        """), environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertEqual(diagnostics, [
+            "telform.yaml:9:20: error: providers.office.endpoints[0].extension: YAML tag tag:yaml.org,2002:int is not used by telform; the field's type decides how the value is read",
+        ])
+    }
+
+    func testDefaultsFillUnsetFields() throws {
+        let (config, diagnostics) = try ConfigFixture.load("""
+        version: 1
+        providers:
+          mtt:
+            type: mtt
+            url: sim://mtt
+            customer: "88314050000000"
+            follow_me:
+              - sip_id: "74951345897"
+                chain: [{number: "79684881033"}]
+        """)
+        XCTAssertEqual(diagnostics, [])
+        XCTAssertEqual(config.fields("mtt/follow_me/74951345897")?["chain"],
+                       .list([.object(["number": .string("79684881033"), "timeout": .int(15), "active": .bool(true), "period": .string("always")])]))
+        XCTAssertEqual(config.provider("mtt")?.settings["premedia_url"], .string("https://gapi.mtt.ru:6443/v1/api"))
+    }
+}
