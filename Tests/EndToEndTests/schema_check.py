@@ -37,7 +37,7 @@ def main():
     validator = jsonschema.Draft202012Validator(schema)
     for path in sys.argv[2:]:
         document = yaml.load(open(path, encoding="utf-8"), Loader=CoreLoader)
-        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+        errors = sorted(validator.iter_errors(document), key=lambda e: ([str(p) for p in e.absolute_path], e.message))
         if errors:
             first = errors[0]
             where = ".".join(str(p) for p in first.absolute_path)
