@@ -1,15 +1,24 @@
 import TelformCore
 import TelformPlatforms
 
-/// `telform schema`: the JSON Schema of the config language, on stdout.
+/// `telform schema`: the JSON Schema of the config language (or, with `--format markdown`,
+/// the reference in docs/reference.md), on stdout.
 enum SchemaCommand {
     static func run(_ arguments: Arguments) -> Int32 {
-        let unknown = arguments.unknown(known: Telform.global)
+        let unknown = arguments.unknown(known: Telform.global.union(["--format"]))
         guard unknown.isEmpty, arguments.positionals.isEmpty else {
-            Terminal.error("schema: unexpected \((unknown + arguments.positionals).joined(separator: " ")); usage: telform schema")
+            Terminal.error("schema: unexpected \((unknown + arguments.positionals).joined(separator: " ")); usage: telform schema [--format json|markdown]")
             return 1
         }
-        Terminal.out(JSONSchemaEmitter(platforms: PlatformCatalog.all).document().rendered())
+        switch arguments.value("--format") ?? "json" {
+        case "json":
+            Terminal.out(JSONSchemaEmitter(platforms: PlatformCatalog.all).document().rendered())
+        case "markdown":
+            Terminal.out(ReferenceEmitter(platforms: PlatformCatalog.all).document())
+        case let other:
+            Terminal.error("schema: unknown format \"\(other)\"; use json or markdown")
+            return 1
+        }
         return 0
     }
 }

@@ -77,3 +77,13 @@ final class SchemaCommandTests: XCTestCase {
         ])
     }
 }
+
+final class ReferenceDocTests: XCTestCase {
+    /// docs/reference.md is generated from the kind tables; a stale copy fails here.
+    func testReferenceDocMatchesTheKindTables() throws {
+        let outcome = try TelformProcess.run(["schema", "--format", "markdown"])
+        XCTAssertEqual(outcome.status, 0)
+        let committed = try String(contentsOf: TelformProcess.packageRoot.appendingPathComponent("docs/reference.md"), encoding: .utf8)
+        XCTAssertEqual(committed, outcome.stdout, "regenerate with: swift run telform schema --format markdown > docs/reference.md")
+    }
+}
