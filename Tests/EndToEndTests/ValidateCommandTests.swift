@@ -99,6 +99,20 @@ final class ValidateCommandTests: XCTestCase {
         ])
     }
 
+    func testYAMLProblemsCarryTheirPositions() throws {
+        let syntax = try TelformProcess.run(["validate", "-c", "-"], stdin: "version: 1\nproviders:\n  mts: {type: vpbx\n")
+        XCTAssertEqual(syntax.status, 1)
+        XCTAssertEqual(syntax.stderrLines, [
+            "<stdin>:4:1: error: yaml: did not find expected ',' or '}' (while parsing a flow mapping at line 3, column 8)",
+            "<stdin>: 1 error, 0 warnings",
+        ])
+        let documents = try TelformProcess.run(["validate", "-c", "-"], stdin: "version: 1\nproviders: {}\n---\nversion: 1\n")
+        XCTAssertEqual(documents.stderrLines, [
+            "<stdin>:3:1: error: yaml: a second YAML document; telform reads one document per file (split it into an include instead)",
+            "<stdin>: 1 error, 0 warnings",
+        ])
+    }
+
     func testMissingConfigFileIsAnError() throws {
         let dir = try TelformProcess.scratch()
         let outcome = try TelformProcess.run(["validate"], directory: dir)
