@@ -1,0 +1,72 @@
+import Foundation
+
+/// One HTTP request, with a path relative to the provider's base URL (query included).
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var headers: [(String, String)]
+    public var body: Data?
+
+    public init(method: String, path: String, headers: [(String, String)] = [], body: Data? = nil) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// A JSON request.
+    public static func json(_ method: String, _ path: String, _ body: JSONNode? = nil) -> HTTPRequest {
+        HTTPRequest(method: method, path: path,
+                    headers: body == nil ? [("Accept", "application/json")] : [("Accept", "application/json"), ("Content-Type", "application/json")],
+                    body: body.map { Data($0.compact.utf8) })
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, b in b })
+        self.body = body
+    }
+
+    public static func json(_ status: Int, _ body: JSONNode, headers: [String: String] = [:]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, body: Data(body.compact.utf8))
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    public func json() throws -> JSONNode {
+        try JSONParser.parse(Array(body))
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Why a request got no HTTP response.
+public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Connecting failed: the request was certainly not processed.
+    case unreachable(String)
+    /// The connection broke or timed out after the request was sent: it may have been processed.
+    case interrupted(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let why): return "cannot connect: \(why)"
+        case .interrupted(let why): return "no response: \(why)"
+        }
+    }
+}
+
+/// Sends requests somewhere: a real server over HTTP, or the embedded simulator in-process.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}

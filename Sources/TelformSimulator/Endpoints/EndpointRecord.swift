@@ -1,0 +1,146 @@
+import TelformCore
+
+/// One endpoint as the fake stores it.
+struct EndpointRecord {
+    static let stringFields = ["transport", "disallow", "allow", "language", "outgoing_cli",
+                               "cf_unconditional_dest", "cf_unavailable_dest", "cf_noanswer_dest", "cf_busy_dest"]
+    static let boolFields = ["direct_media", "rtp_symmetric", "force_rport", "rewrite_contact", "allow_long_distance",
+                             "cf_unconditional_enabled", "cf_unavailable_enabled", "cf_noanswer_enabled", "cf_busy_enabled"]
+
+    var id: Int64
+    var name: String
+    var extensionNumber = ""
+    var passwordDigest = ""
+    var strings: [String: String] = ["transport": "transport-udp", "disallow": "all", "allow": "ulaw,alaw", "language": "en", "outgoing_cli": ""]
+    var bools: [String: Bool] = ["direct_media": false, "rtp_symmetric": true, "force_rport": true, "rewrite_contact": true,
+                                 "allow_long_distance": false, "cf_unconditional_enabled": false, "cf_unavailable_enabled": false,
+                                 "cf_noanswer_enabled": false, "cf_busy_enabled": false]
+    var noAnswerTimeout: Int64 = 20
+
+    init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    /// Pydantic-style checks of a create or update body.
+    static func validate(_ body: JSONNode, creating: Bool) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        check(body, "name", required: creating, pattern: nil, into: &problems)
+        if creating {
+            check(body, "extension", required: true, pattern: "^[0-9]{3}$", into: &problems)
+            check(body, "password", required: true, pattern: "^[A-Za-z0-9]{20}$", into: &problems)
+        }
+        for field in stringFields { check(body, field, required: false, pattern: nil, into: &problems) }
+        for field in boolFields {
+            guard let value = body[field], !value.isNull else { continue }
+            if value.bool == nil {
+                problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be a valid boolean", type: "bool_parsing"))
+            }
+        }
+        if let value = body["cf_noanswer_timeout"], !value.isNull {
+            if let n = value.int {
+                if n < 5 { problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be greater than or equal to 5", type: "greater_than_equal")) }
+                if n > 120 { problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be less than or equal to 120", type: "less_than_equal")) }
+            } else {
+                problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be a valid integer", type: "int_type"))
+            }
+        }
+        return problems
+    }
+
+    static func check(_ body: JSONNode, _ field: String, required: Bool, pattern: String?, into problems: inout [ValidationProblem]) {
+        guard let value = body[field], !value.isNull else {
+            if required { problems.append(ValidationProblem(loc: ["body", field], msg: "Field required", type: "missing")) }
+            return
+        }
+        guard let text = value.string else {
+            problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be a valid string", type: "string_type"))
+            return
+        }
+        if let pattern, !TextPattern(pattern).matches(text) {
+            problems.append(ValidationProblem(loc: ["body", field], msg: "String should match pattern '\(pattern)'", type: "string_pattern_mismatch"))
+        }
+    }
+
+    mutating func apply(_ body: JSONNode) {
+        if let n = body["name"]?.string { name = n }
+        if let e = body["extension"]?.string { extensionNumber = e }
+        if let p = body["password"]?.string { passwordDigest = SHA256.hex(p) }
+        for field in Self.stringFields { if let v = body[field]?.string { strings[field] = v } }
+        for field in Self.boolFields { if let v = body[field]?.bool { bools[field] = v } }
+        if let t = body["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
+    }
+
+    /// The API's EndpointResponse: no extension, no password; booleans as PJSIP's yes/no.
+    func response(tenant: String) -> JSONNode {
+        var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("tenant_id", .string(tenant)),
+                                           ("context", .string("from-internal-\(tenant)"))]
+        for field in Self.stringFields { pairs.append((field, .string(strings[field] ?? ""))) }
+        for field in Self.boolFields { pairs.append((field, .string(bools[field] == true ? "yes" : "no"))) }
+        pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
+        pairs += [("aors", .string(name)), ("auth", .string(name)), ("type", .string("endpoint")), ("mailboxes", .string(""))]
+        return .object(pairs)
+    }
+
+    /// The fake's own storage form (the state file): everything, the password as a digest.
+    var stored: JSONNode {
+        var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("extension", .string(extensionNumber)),
+                                           ("password_sha256", .string(passwordDigest))]
+        for field in Self.stringFields { pairs.append((field, .string(strings[field] ?? ""))) }
+        for field in Self.boolFields { pairs.append((field, .bool(bools[field] ?? false))) }
+        pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
+        return .object(pairs)
+    }
+
+    init(stored: JSONNode) throws {
+        guard let id = stored["id"]?.int, let name = stored["name"]?.string else { throw SimulatorStateError("an endpoint needs id and name") }
+        self.init(id: id, name: name)
+        extensionNumber = stored["extension"]?.string ?? ""
+        passwordDigest = stored["password_sha256"]?.string ?? (stored["password"]?.string).map { SHA256.hex($0) } ?? ""
+        for field in Self.stringFields { if let v = stored[field]?.string { strings[field] = v } }
+        for field in Self.boolFields { if let v = stored[field]?.bool { bools[field] = v } }
+        if let t = stored["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
+    }
+}
+
+struct TenantState {
+    var nextID: Int64
+    var endpoints: [EndpointRecord]
+}
+
+/// The whole fake's state, as kept in `.telform/sim/NAME.json` or a seed file.
+struct EndpointsState {
+    var tokens: [String]
+    var tenants: [String: TenantState]
+
+    init(tokens: [String], tenants: [String: TenantState]) {
+        self.tokens = tokens
+        self.tenants = tenants
+    }
+
+    init(json: JSONNode) throws {
+        tokens = json["tokens"]?.array?.compactMap(\.string) ?? [EndpointsFake.defaultToken]
+        tenants = [:]
+        for (name, tenant) in json["tenants"]?.pairs ?? [] {
+            let records = try (tenant["endpoints"]?.array ?? []).map(EndpointRecord.init(stored:))
+            let next = tenant["next_id"]?.int ?? ((records.map(\.id).max() ?? 0) + 1)
+            tenants[name] = TenantState(nextID: next, endpoints: records)
+        }
+    }
+
+    var json: JSONNode {
+        .object([
+            ("platform", .string("endpoints")),
+            ("tokens", .array(tokens.map(JSONNode.string))),
+            ("tenants", .object(tenants.keys.sorted().map { name in
+                let t = tenants[name] ?? TenantState(nextID: 1, endpoints: [])
+                return (name, .object([("next_id", .int(t.nextID)), ("endpoints", .array(t.endpoints.map(\.stored)))]))
+            })),
+        ])
+    }
+}
+
+struct SimulatorStateError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import TelformCore
+
+/// A faithful fake of the multi-tenant SIP endpoint API, written from api-docs/003 (FastAPI
+/// style): Bearer auth, server-assigned ids, skip/limit pagination, 422 bodies in FastAPI's
+/// `{"detail": [{"loc", "msg", "type"}]}` shape, 404 for unknown ids.
+///
+/// Where the document is silent, the fake behaves as Asterisk's PJSIP realtime tables do:
+/// booleans come back as "yes"/"no", codec lists as comma-joined strings, and `extension` and
+/// `password` are never returned (the password is kept only as a SHA-256 digest).
+public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
+    public static let defaultToken = "sim-endpoints-token"
+
+    private let lock = NSLock()
+    private var state: EndpointsState
+
+    public init(state: JSONNode? = nil) throws {
+        self.state = try state.map(EndpointsState.init(json:)) ?? EndpointsState(tokens: [Self.defaultToken], tenants: [:])
+    }
+
+    public func snapshot() -> JSONNode {
+        lock.lock()
+        defer { lock.unlock() }
+        return state.json
+    }
+
+    public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        return .respond(route(request))
+    }
+
+    static func detail(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status, .object([("detail", .string(message))]))
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPResponse {
+        guard let auth = request.header("authorization"), auth.hasPrefix("Bearer ") else {
+            return Self.detail(403, "Not authenticated")
+        }
+        guard state.tokens.contains(String(auth.dropFirst(7))) else { return Self.detail(401, "Invalid token") }
+        let (path, query) = SimulatorPath.split(request.path)
+        let parts = path.split(separator: "/").map(String.init)
+        guard parts.count >= 4, parts[0] == "api", parts[1] == "organizations", parts[3] == "endpoints" else {
+            return Self.detail(404, "Not Found")
+        }
+        let tenant = parts[2], rest = Array(parts.dropFirst(4))
+        let method = request.method
+        switch rest.count {
+        case 0 where method == "GET": return list(tenant, query)
+        case 0 where method == "POST": return create(tenant, request.body)
+        case 1 where rest[0] == "status": return method == "GET" ? status(tenant) : Self.detail(405, "Method Not Allowed")
+        case 1 where method == "GET": return withEndpoint(tenant, rest[0]) { .json(200, $0.response(tenant: tenant)) }
+        case 1 where method == "PUT": return update(tenant, rest[0], request.body)
+        case 1 where method == "DELETE": return delete(tenant, rest[0])
+        case 2 where rest[1] == "password": return method == "PUT" ? setPassword(tenant, rest[0], request.body) : Self.detail(405, "Method Not Allowed")
+        case 0, 1: return Self.detail(405, "Method Not Allowed")
+        default: return Self.detail(404, "Not Found")
+        }
+    }
+
+    func list(_ tenant: String, _ query: [String: String]) -> HTTPResponse {
+        var problems: [ValidationProblem] = []
+        let skip = Int(query["skip"] ?? "0").flatMap { $0 >= 0 ? $0 : nil }
+        let limit = Int(query["limit"] ?? "100").flatMap { (1...1000).contains($0) ? $0 : nil }
+        if skip == nil {
+            problems.append(ValidationProblem(loc: ["query", "skip"], msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing"))
+        }
+        if limit == nil {
+            problems.append(ValidationProblem(loc: ["query", "limit"], msg: "Input should be between 1 and 1000", type: "int_parsing"))
+        }
+        guard problems.isEmpty, let skip, let limit else { return ValidationProblem.response(problems) }
+        let all = state.tenants[tenant]?.endpoints ?? []
+        let page = all.dropFirst(skip).prefix(limit)
+        return .json(200, .array(page.map { $0.response(tenant: tenant) }))
+    }
+
+    func status(_ tenant: String) -> HTTPResponse {
+        let all = state.tenants[tenant]?.endpoints ?? []
+        return .json(200, .array(all.map { .object([("name", .string($0.name)), ("status", .string("Unavailable"))]) }))
+    }
+
+    func create(_ tenant: String, _ body: Data?) -> HTTPResponse {
+        guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
+        var problems = EndpointRecord.validate(object, creating: true)
+        let name = object["name"]?.string ?? ""
+        if problems.isEmpty, state.tenants[tenant]?.endpoints.contains(where: { $0.name == name }) == true {
+            problems.append(ValidationProblem(loc: ["body", "name"], msg: "Endpoint with name '\(name)' already exists", type: "value_error"))
+        }
+        guard problems.isEmpty else { return ValidationProblem.response(problems) }
+        var tenantState = state.tenants[tenant] ?? TenantState(nextID: 1, endpoints: [])
+        var record = EndpointRecord(id: tenantState.nextID, name: name)
+        record.apply(object)
+        tenantState.nextID += 1
+        tenantState.endpoints.append(record)
+        state.tenants[tenant] = tenantState
+        return .json(201, record.response(tenant: tenant))
+    }
+
+    func update(_ tenant: String, _ id: String, _ body: Data?) -> HTTPResponse {
+        guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
+        let problems = EndpointRecord.validate(object, creating: false)
+        guard problems.isEmpty else { return ValidationProblem.response(problems) }
+        return mutate(tenant, id) { record in
+            record.apply(object)
+            return .json(200, record.response(tenant: tenant))
+        }
+    }
+
+    func setPassword(_ tenant: String, _ id: String, _ body: Data?) -> HTTPResponse {
+        guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
+        var problems: [ValidationProblem] = []
+        EndpointRecord.check(object, "password", required: true, pattern: "^[A-Za-z0-9]{20}$", into: &problems)
+        guard problems.isEmpty else { return ValidationProblem.response(problems) }
+        return mutate(tenant, id) { record in
+            record.passwordDigest = SHA256.hex(object["password"]?.string ?? "")
+            return .json(200, .object([("status", .string("ok"))]))
+        }
+    }
+
+    func delete(_ tenant: String, _ id: String) -> HTTPResponse {
+        guard let number = Int64(id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }) else {
+            return Self.detail(404, "Endpoint not found")
+        }
+        state.tenants[tenant]?.endpoints.remove(at: index)
+        return HTTPResponse(status: 204)
+    }
+
+    func withEndpoint(_ tenant: String, _ id: String, _ body: (EndpointRecord) -> HTTPResponse) -> HTTPResponse {
+        guard let number = Int64(id), let record = state.tenants[tenant]?.endpoints.first(where: { $0.id == number }) else {
+            return Self.detail(404, "Endpoint not found")
+        }
+        return body(record)
+    }
+
+    func mutate(_ tenant: String, _ id: String, _ change: (inout EndpointRecord) -> HTTPResponse) -> HTTPResponse {
+        guard let number = Int64(id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }),
+              var record = state.tenants[tenant]?.endpoints[index] else {
+            return Self.detail(404, "Endpoint not found")
+        }
+        let response = change(&record)
+        state.tenants[tenant]?.endpoints[index] = record
+        return response
+    }
+
+    static func body(_ data: Data?) -> JSONNode? {
+        guard let data, let node = try? JSONParser.parse(Array(data)), node.pairs != nil else { return nil }
+        return node
+    }
+}
+
+/// One FastAPI validation problem.
+struct ValidationProblem {
+    var loc: [String]
+    var msg: String
+    var type: String
+
+    static let invalidJSON = ValidationProblem(loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", type: "model_attributes_type")
+
+    static func response(_ problems: [ValidationProblem]) -> HTTPResponse {
+        .json(422, .object([("detail", .array(problems.map { p in
+            .object([("loc", .array(p.loc.map(JSONNode.string))), ("msg", .string(p.msg)), ("type", .string(p.type))])
+        }))]))
+    }
+}
+
+/// Splits `/a/b?x=1&y=2` into its path and decoded query.
+enum SimulatorPath {
+    static func split(_ target: String) -> (String, [String: String]) {
+        guard let mark = target.firstIndex(of: "?") else { return (target.removingPercentEncoding ?? target, [:]) }
+        var query: [String: String] = [:]
+        for pair in target[target.index(after: mark)...].split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
+            query[kv[0].removingPercentEncoding ?? kv[0]] = kv.count > 1 ? (kv[1].removingPercentEncoding ?? kv[1]) : ""
+        }
+        let path = String(target[..<mark])
+        return (path.removingPercentEncoding ?? path, query)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import TelformCore
+
+/// A simulated platform: answers requests and can dump its state.
+public protocol SimulatedPlatform: SimulatorHandler {
+    func snapshot() -> JSONNode
+}
+
+/// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
+public enum SimulatorCatalog {
+    public static let available = ["endpoints"]
+
+    /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
+    public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
+        switch type {
+        case "endpoints": return try EndpointsFake(state: state)
+        default: return nil
+        }
+    }
+
+    /// Credentials the fakes accept out of the box; a `sim://` provider that names none uses these.
+    public static let defaultCredentials: [String: [String: String]] = [
+        "endpoints": ["token": EndpointsFake.defaultToken],
+    ]
+}
+
+/// Keeps a fake's state in a JSON file: loaded at start, written after every change.
+public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
+    private let inner: SimulatedPlatform
+    private let file: String
+    private let lock = NSLock()
+
+    /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
+    public init(type: String, file: String, seed: String?) throws {
+        var state: JSONNode?
+        if let data = FileManager.default.contents(atPath: file) {
+            state = try JSONParser.parse(Array(data))
+        } else if let seed {
+            guard let data = FileManager.default.contents(atPath: seed) else { throw SimulatorStateError("cannot read the seed \(seed)") }
+            state = try JSONParser.parse(Array(data))
+        }
+        guard let fake = try SimulatorCatalog.make(type, state: state) else {
+            throw SimulatorStateError("the \(type) platform has no simulator yet; simulated: \(SimulatorCatalog.available.joined(separator: ", "))")
+        }
+        inner = fake
+        self.file = file
+        try save()
+    }
+
+    public func snapshot() -> JSONNode { inner.snapshot() }
+
+    public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        let outcome = inner.handle(request)
+        if request.method != "GET" { try? save() }
+        return outcome
+    }
+
+    private func save() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        let directory = (file as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data((inner.snapshot().rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+    }
+}
+
+/// Serves every simulated platform under its own path prefix (`/endpoints/...`).
+public final class SimulatorRouter: SimulatorHandler, @unchecked Sendable {
+    private let platforms: [String: SimulatorHandler]
+
+    public init(platforms: [String: SimulatorHandler]) {
+        self.platforms = platforms
+    }
+
+    public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        let trimmed = request.path.drop { $0 == "/" }
+        let prefix = String(trimmed.prefix { $0 != "/" && $0 != "?" })
+        guard let platform = platforms[prefix] else {
+            return .respond(.json(404, .object([("detail", .string("no simulator at /\(prefix); serving " + platforms.keys.sorted().map { "/" + $0 }.joined(separator: ", ")))])))
+        }
+        var inner = request
+        inner.path = String(trimmed.dropFirst(prefix.count))
+        if inner.path.isEmpty || inner.path.hasPrefix("?") { inner.path = "/" + inner.path }
+        return platform.handle(inner)
+    }
+}
