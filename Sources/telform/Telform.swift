@@ -8,11 +8,11 @@ struct Telform {
     static let global: Set<String> = ["--no-color", "-q", "--quiet", "-v", "--verbose", "-h", "--help"]
 
     static func main() async {
-        let code = run(Array(CommandLine.arguments.dropFirst()))
+        let code = await run(Array(CommandLine.arguments.dropFirst()))
         exit(code)
     }
 
-    static func run(_ words: [String]) -> Int32 {
+    static func run(_ words: [String]) async -> Int32 {
         let arguments: Arguments
         do {
             arguments = try Arguments(words)
@@ -39,7 +39,13 @@ struct Telform {
         case "help":
             Terminal.out(usage)
             return 0
-        case "plan", "apply", "drift", "export", "sim":
+        case "plan":
+            return await PlanCommand.run(arguments)
+        case "apply":
+            return await ApplyCommand.run(arguments)
+        case "sim":
+            return await SimCommand.run(arguments)
+        case "drift", "export":
             Terminal.error("telform \(arguments.command ?? ""): not available in this build yet; `telform validate` checks a config")
             return 1
         default:
@@ -55,7 +61,15 @@ struct Telform {
 
     Usage:
       telform validate [-c FILE]     check the config (no network); -c - reads standard input
-      telform schema                 print the JSON Schema of the config language
+      telform plan [-c FILE] [--format text|json] [--detailed-exitcode] [--target ADDR]... [--provider NAME]...
+                                     read live state and show the ordered changes
+      telform apply [-c FILE] [--auto-approve] [--allow-deletes] [--parallelism N]
+                    [--replace ADDR]... [--rotate ADDR]... [--target ADDR]... [--provider NAME]...
+                                     make the changes
+      telform schema [--format json|markdown]
+                                     the JSON Schema of the config language, or its reference
+      telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC]
+                                     serve the platform simulators over HTTP on 127.0.0.1
       telform version                print the version
 
     Global options: --no-color, -q, -v
@@ -75,5 +89,19 @@ enum Terminal {
 
     static func error(_ text: String) {
         message("telform: error: " + text)
+    }
+
+    /// A document without adding a newline.
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Colour only on a terminal, and never with --no-color or NO_COLOR.
+    static func colorEnabled(_ arguments: Arguments) -> Bool {
+        !arguments.has("--no-color") && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
     }
 }

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Runs a plan's changes as a dependency graph: independent calls concurrently (at most
+/// `parallelism` in flight, at most `perProvider` per provider), dependents after their
+/// dependencies. A failure stops only its dependents; everything else goes on.
+public struct Executor: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case succeeded(seconds: Double)
+        case failed(message: String)
+        case skipped(because: String)
+    }
+
+    public struct Result: Sendable {
+        public var address: Address
+        public var action: ChangeAction
+        public var outcome: Outcome
+    }
+
+    public struct Event: Sendable {
+        public var change: Change
+        public var outcome: Outcome
+    }
+
+    public let parallelism: Int
+    public let perProvider: Int
+
+    public init(parallelism: Int, perProvider: Int = 4) {
+        self.parallelism = max(1, parallelism)
+        self.perProvider = max(1, perProvider)
+    }
+
+    /// Runs every change of `plan` through the provider's driver; `progress` hears each outcome.
+    public func run(_ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
+                    progress: @escaping @Sendable (Event) -> Void) async -> [Result] {
+        var pending: [Change] = plan.changes
+        var done: [Address: Outcome] = [:]
+        var order: [Address] = []
+        var inFlight: [String: Int] = [:]
+        var running = 0
+        let planned = Set(plan.changes.map(\.address))
+        await withTaskGroup(of: (Change, Outcome).self) { group in
+            while !pending.isEmpty || running > 0 {
+                // Skip what depends on a failure; start what is ready, within the limits.
+                var progressed = true
+                while progressed {
+                    progressed = false
+                    for (index, change) in pending.enumerated() {
+                        if let blocker = change.dependsOn.first(where: { done[$0].map(Self.isFailure) ?? false }) {
+                            let outcome = Outcome.skipped(because: "\(blocker) did not succeed")
+                            done[change.address] = outcome
+                            order.append(change.address)
+                            progress(Event(change: change, outcome: outcome))
+                            pending.remove(at: index)
+                            progressed = true
+                            break
+                        }
+                        // A dependency outside the plan (filtered by --target) is already in place.
+                        let ready = change.dependsOn.allSatisfy { dependency in
+                            if case .succeeded? = done[dependency] { return true }
+                            return !planned.contains(dependency)
+                        }
+                        let provider = change.address.provider
+                        guard ready, running < parallelism, inFlight[provider, default: 0] < perProvider else { continue }
+                        guard let driver = drivers[provider] else { continue }
+                        let state = live[provider] ?? LiveState()
+                        pending.remove(at: index)
+                        running += 1
+                        inFlight[provider, default: 0] += 1
+                        group.addTask {
+                            let started = Date()
+                            do {
+                                try await driver.apply(change, live: state)
+                                return (change, .succeeded(seconds: Date().timeIntervalSince(started)))
+                            } catch let error as PlatformError {
+                                return (change, .failed(message: error.message))
+                            } catch {
+                                return (change, .failed(message: "\(error)"))
+                            }
+                        }
+                        progressed = true
+                        break
+                    }
+                }
+                guard running > 0 else {
+                    // Nothing runs and nothing can start: a dependency cycle or a missing driver.
+                    for change in pending {
+                        let outcome = Outcome.failed(message: drivers[change.address.provider] == nil ? "no driver for provider \(change.address.provider)" : "dependency cycle")
+                        done[change.address] = outcome
+                        order.append(change.address)
+                        progress(Event(change: change, outcome: outcome))
+                    }
+                    pending.removeAll()
+                    break
+                }
+                if let (change, outcome) = await group.next() {
+                    running -= 1
+                    inFlight[change.address.provider, default: 1] -= 1
+                    done[change.address] = outcome
+                    order.append(change.address)
+                    progress(Event(change: change, outcome: outcome))
+                }
+            }
+        }
+        let actions = Dictionary(plan.changes.map { ($0.address, $0.action) }, uniquingKeysWith: { a, _ in a })
+        return order.compactMap { address in
+            guard let outcome = done[address], let action = actions[address] else { return nil }
+            return Result(address: address, action: action, outcome: outcome)
+        }
+    }
+
+    static func isFailure(_ outcome: Outcome) -> Bool {
+        if case .succeeded = outcome { return false }
+        return true
+    }
+}

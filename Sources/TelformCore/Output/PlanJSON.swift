@@ -1,0 +1,47 @@
+/// The JSON plan (`--format json` and saved plans): a versioned document, secrets masked.
+/// The schema is documented in docs/plan-json.md.
+public struct PlanJSON: Sendable {
+    public static let formatVersion: Int64 = 1
+    public let configDigest: String
+
+    public init(configDigest: String) {
+        self.configDigest = configDigest
+    }
+
+    public func render(_ plan: Plan) -> JSONNode {
+        .object([
+            ("format_version", .int(Self.formatVersion)),
+            ("config_digest", .string(configDigest)),
+            ("providers", .array(plan.providers.map { p in
+                .object([("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
+                         ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint))])
+            })),
+            ("changes", .array(plan.providers.flatMap { p in p.changes.map { change(change: $0, provider: p) } })),
+            ("summary", .object([("create", .int(Int64(plan.count(.create)))), ("update", .int(Int64(plan.count(.update)))),
+                                 ("delete", .int(Int64(plan.count(.delete)))), ("replace", .int(Int64(plan.count(.replace))))])),
+            ("warnings", .array(plan.warnings.map(JSONNode.string))),
+            ("refusals", .array((plan.refusals + plan.thresholdRefusals).map(JSONNode.string))),
+        ])
+    }
+
+    func change(change: Change, provider: Plan.ProviderPlan) -> JSONNode {
+        let kind = provider.kind(change.address.kind)
+        func masked(_ resource: Resource?) -> JSONNode {
+            guard let resource else { return .null }
+            return .object(Value.flatten(resource.fields).sorted { $0.0 < $1.0 }.filter { $0.0 != "protect" }.map { path, value in
+                (path, ValueDisplay.json(path, value, kind: kind))
+            })
+        }
+        var pairs: [(String, JSONNode)] = [
+            ("address", .string(change.address.description)),
+            ("action", .string(change.action.rawValue)),
+            ("before", masked(change.live)),
+            ("after", masked(change.desired)),
+            ("changed", .array(change.changedPaths.map(JSONNode.string))),
+            ("depends_on", .array(change.dependsOn.map { .string($0.description) })),
+        ]
+        if let reason = change.reason { pairs.append(("reason", .string(reason))) }
+        if change.rotate { pairs.append(("rotate", .bool(true))) }
+        return .object(pairs)
+    }
+}

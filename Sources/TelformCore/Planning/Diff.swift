@@ -1,0 +1,41 @@
+/// The generic diff: compares a declared resource with its live object, field by field.
+/// Only what the file declares is compared (an undeclared optional field is not managed);
+/// a declared null means "absent" and matches an absent live field. Write-only fields are
+/// never compared: the API does not return them.
+public enum Diff {
+    public static let unmanaged: Set<String> = ["protect"]
+
+    public static func fields(desired: Resource, live: Resource, kind: KindSchema) -> [FieldChange] {
+        let liveValue = Value.object(live.fields)
+        var changes: [FieldChange] = []
+        for (path, wanted) in Value.flatten(desired.fields) {
+            guard !unmanaged.contains(path), !kind.isWriteOnly(path: path) else { continue }
+            let actual = liveValue.at(path)
+            if !same(wanted, actual) {
+                changes.append(FieldChange(path: path, before: actual ?? .null, after: wanted))
+            }
+        }
+        return ordered(changes, kind: kind)
+    }
+
+    /// Every declared field of a new resource, for the create display.
+    public static func creation(_ desired: Resource, kind: KindSchema) -> [FieldChange] {
+        let changes = Value.flatten(desired.fields).compactMap { path, value -> FieldChange? in
+            guard !unmanaged.contains(path), value != .null else { return nil }
+            return FieldChange(path: path, before: nil, after: value)
+        }
+        return ordered(changes, kind: kind)
+    }
+
+    static func same(_ wanted: Value, _ actual: Value?) -> Bool {
+        guard let actual else { return wanted == .null || wanted == .object([:]) }
+        if case .object(let a) = actual, a.isEmpty, wanted == .null { return true }
+        return wanted == actual
+    }
+
+    /// In the order the kind declares its fields, then by name.
+    static func ordered(_ changes: [FieldChange], kind: KindSchema) -> [FieldChange] {
+        let order = Dictionary(kind.declaredPaths.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        return changes.sorted { (order[$0.path] ?? Int.max, $0.path) < (order[$1.path] ?? Int.max, $1.path) }
+    }
+}

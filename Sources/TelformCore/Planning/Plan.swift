@@ -1,0 +1,59 @@
+/// A plan: the ordered changes of every provider read, with what refuses or warns.
+public struct Plan: Sendable {
+    public struct ProviderPlan: Sendable {
+        public var name: String
+        public var type: String
+        public var url: String
+        public var liveCount: Int
+        public var fingerprint: String
+        public var changes: [Change]
+        public var kinds: [KindSchema]
+
+        public init(name: String, type: String, url: String, liveCount: Int, fingerprint: String, changes: [Change], kinds: [KindSchema]) {
+            self.name = name
+            self.type = type
+            self.url = url
+            self.liveCount = liveCount
+            self.fingerprint = fingerprint
+            self.changes = changes
+            self.kinds = kinds
+        }
+
+        public func kind(_ name: String) -> KindSchema? {
+            kinds.first { $0.name == name }
+        }
+    }
+
+    public var providers: [ProviderPlan]
+    /// Reasons apply will refuse (safety thresholds, protected resources), shown up front.
+    public var refusals: [String]
+    /// Refusals that `--allow-deletes` lifts (the safety thresholds).
+    public var thresholdRefusals: [String]
+    public var warnings: [String]
+    public var readSeconds: Double
+
+    public init(providers: [ProviderPlan] = [], refusals: [String] = [], thresholdRefusals: [String] = [],
+                warnings: [String] = [], readSeconds: Double = 0) {
+        self.providers = providers
+        self.refusals = refusals
+        self.thresholdRefusals = thresholdRefusals
+        self.warnings = warnings
+        self.readSeconds = readSeconds
+    }
+
+    public var changes: [Change] { providers.flatMap(\.changes) }
+    public var hasChanges: Bool { !changes.isEmpty }
+    public var liveCount: Int { providers.reduce(0) { $0 + $1.liveCount } }
+
+    public func count(_ action: ChangeAction) -> Int {
+        changes.filter { $0.action == action }.count
+    }
+
+    /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
+    public var summaryLine: String {
+        guard hasChanges else { return "No changes. The live state matches the configuration." }
+        var parts = ["\(count(.create)) to create", "\(count(.update)) to update", "\(count(.delete)) to delete"]
+        if count(.replace) > 0 { parts.insert("\(count(.replace)) to replace", at: 0) }
+        return "Plan: " + parts.joined(separator: ", ") + "."
+    }
+}

@@ -1,0 +1,165 @@
+/// Turns declared and live resources into an ordered plan: creates, updates, replaces and
+/// deletes per owned scope, dependency edges from field references, and the safety checks.
+public struct Planner: Sendable {
+    public struct Options: Sendable {
+        public var targets: [AddressPattern] = []
+        public var replace: [AddressPattern] = []
+        public var rotate: [AddressPattern] = []
+        public var allowDeletes = false
+
+        public init(targets: [AddressPattern] = [], replace: [AddressPattern] = [], rotate: [AddressPattern] = [], allowDeletes: Bool = false) {
+            self.targets = targets
+            self.replace = replace
+            self.rotate = rotate
+            self.allowDeletes = allowDeletes
+        }
+    }
+
+    /// One provider's input: its config, platform, the declared resources (canonical) and the live state.
+    public struct Input: Sendable {
+        public var provider: ProviderConfig
+        public var platform: PlatformSchema
+        public var desired: [Resource]
+        public var live: LiveState
+
+        public init(provider: ProviderConfig, platform: PlatformSchema, desired: [Resource], live: LiveState) {
+            self.provider = provider
+            self.platform = platform
+            self.desired = desired
+            self.live = live
+        }
+    }
+
+    public let policy: Policy
+    public let options: Options
+
+    public init(policy: Policy, options: Options = Options()) {
+        self.policy = policy
+        self.options = options
+    }
+
+    public func plan(_ inputs: [Input], readSeconds: Double = 0) -> Plan {
+        var plan = Plan(readSeconds: readSeconds)
+        for input in inputs {
+            var changes: [Change] = []
+            for kindName in input.provider.declaredKinds {
+                guard let kind = input.platform.kind(kindName) else { continue }
+                changes += kindChanges(kind, input: input, plan: &plan)
+            }
+            link(&changes, platform: input.platform, input: input)
+            changes = targeted(changes)
+            plan.providers.append(Plan.ProviderPlan(
+                name: input.provider.name, type: input.provider.type,
+                url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
+                liveCount: input.live.resources.count, fingerprint: input.live.fingerprint,
+                changes: changes, kinds: input.platform.kinds))
+        }
+        return plan
+    }
+
+    func kindChanges(_ kind: KindSchema, input: Input, plan: inout Plan) -> [Change] {
+        let provider = input.provider
+        let ignored = { (address: Address) in provider.ignore.contains { $0.matches(address.local) } }
+        let live = input.live.resources.filter { $0.address.kind == kind.name && !ignored($0.address) }
+        let desired = input.desired.filter { $0.address.kind == kind.name }
+        let liveByAddress = Dictionary(live.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let desiredAddresses = Set(desired.map(\.address))
+        var changes: [Change] = []
+        for resource in desired {
+            let address = resource.address
+            guard let current = liveByAddress[address] else {
+                changes.append(Change(address: address, action: .create, desired: resource, live: nil,
+                                      fields: Diff.creation(resource, kind: kind)))
+                continue
+            }
+            let fields = Diff.fields(desired: resource, live: current, kind: kind)
+            let createOnly = fields.filter { kind.field(path: $0.path)?.flags.contains(.createOnly) == true }.map(\.path)
+            let forced = options.replace.contains { $0.matches(address.description) }
+            if !createOnly.isEmpty || forced {
+                let reason = forced ? "forced by --replace" : "\(createOnly.joined(separator: ", ")) cannot be changed in place"
+                if resource.fields["protect"] == .bool(true) {
+                    plan.refusals.append("\(address) is protected, and a replace would delete it (\(reason))")
+                }
+                if let why = input.live.undeletable[address] {
+                    plan.refusals.append("\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))")
+                }
+                changes.append(Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason))
+            } else if options.rotate.contains(where: { $0.matches(address.description) }) {
+                var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
+                                    reason: "--rotate re-sends the write-only secrets")
+                change.rotate = true
+                changes.append(change)
+            } else if !fields.isEmpty {
+                changes.append(Change(address: address, action: .update, desired: resource, live: current, fields: fields))
+            }
+        }
+        if provider.prunes(kind.name) {
+            for resource in live where !desiredAddresses.contains(resource.address) {
+                if let why = input.live.undeletable[resource.address] {
+                    plan.warnings.append("\(resource.address) is not declared but is kept: \(why)")
+                    continue
+                }
+                changes.append(Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: []))
+            }
+        }
+        checkThresholds(changes, liveCount: live.count, provider: provider.name, kind: kind.name, plan: &plan)
+        return changes
+    }
+
+    /// SPEC §3 safety: too large a share of one (provider, kind) deleted or updated is refused.
+    func checkThresholds(_ changes: [Change], liveCount: Int, provider: String, kind: String, plan: inout Plan) {
+        guard liveCount >= policy.minExisting, liveCount > 0 else { return }
+        let deletes = changes.filter { $0.action == .delete || $0.action == .replace }.count
+        let updates = changes.filter { $0.action == .update }.count
+        let deleteShare = deletes * 100 / liveCount, updateShare = updates * 100 / liveCount
+        if deletes * 100 > policy.maxDeletePercent * liveCount {
+            plan.thresholdRefusals.append("\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes")
+        }
+        if updates * 100 > policy.maxUpdatePercent * liveCount {
+            plan.thresholdRefusals.append("\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-deletes")
+        }
+    }
+
+    /// Dependency edges from reference fields: a change that names a resource runs after that
+    /// resource's create or update; a resource's delete runs after every change that moves off it.
+    func link(_ changes: inout [Change], platform: PlatformSchema, input: Input) {
+        let index = Dictionary(changes.enumerated().map { ($0.element.address, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        func referenced(_ resource: Resource?) -> [Address] {
+            guard let resource, let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { return [] }
+            return schema.fields.compactMap { field -> Address? in
+                guard let target = field.references, let name = resource.fields[field.name]?.string else { return nil }
+                let candidates = changes.map(\.address) .filter { $0.kind == target && $0.key.last == name }
+                return candidates.first { $0.key.first == resource.address.key.first } ?? candidates.first
+            }
+        }
+        for i in changes.indices {
+            let change = changes[i]
+            if change.action != .delete {
+                for target in referenced(change.desired) {
+                    if let t = index[target], changes[t].action != .delete { changes[i].dependsOn.append(target) }
+                }
+            }
+            if change.action != .create {
+                for target in referenced(change.live) {
+                    if let t = index[target], changes[t].action == .delete || changes[t].action == .replace {
+                        changes[t].dependsOn.append(change.address)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `--target`: the matching changes and, transitively, what they depend on.
+    func targeted(_ changes: [Change]) -> [Change] {
+        guard !options.targets.isEmpty else { return changes }
+        let byAddress = Dictionary(changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        var keep = Set(changes.filter { c in options.targets.contains { $0.matches(c.address.description) } }.map(\.address))
+        var frontier = Array(keep)
+        while let next = frontier.popLast() {
+            for dependency in byAddress[next]?.dependsOn ?? [] where keep.insert(dependency).inserted {
+                frontier.append(dependency)
+            }
+        }
+        return changes.filter { keep.contains($0.address) }
+    }
+}

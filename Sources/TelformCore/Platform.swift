@@ -1,0 +1,50 @@
+/// What every platform implements: live reads into canonical resources, and changes into
+/// wire calls. Diffing, ordering, safety, rendering and execution are the core's.
+public protocol ProviderDriver: Sendable {
+    var provider: ProviderConfig { get }
+    var schema: PlatformSchema { get }
+
+    /// The declared resource as the platform means it: defaults the API applies made explicit,
+    /// values normalised the way `read` normalises live ones, so no change shows twice.
+    func canonical(_ desired: Resource) -> Resource
+
+    /// Reads the live objects of the declared kinds, in the scopes the file owns.
+    func read(kinds: [String], desired: [Resource]) async throws -> LiveState
+
+    /// Carries out one change against the platform (several calls for a replace or rotate).
+    func apply(_ change: Change, live: LiveState) async throws
+}
+
+/// The live objects of one provider, with what the platform needs to address them.
+public struct LiveState: Sendable {
+    public var resources: [Resource]
+    /// Server ids by address, for updates and deletes.
+    public var ids: [Address: String]
+    /// Objects that exist but are not telform's to delete, with the platform's reason (VPBX `notBeRemoved`).
+    public var undeletable: [Address: String]
+
+    public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:]) {
+        self.resources = resources
+        self.ids = ids
+        self.undeletable = undeletable
+    }
+
+    /// A digest of the live objects, to recognise a plan made against other live state.
+    public var fingerprint: String {
+        let lines = resources.map { "\($0.address)\t\(Value.object($0.fields))" }.sorted()
+        return String(SHA256.hex(lines.joined(separator: "\n")).prefix(16))
+    }
+}
+
+/// A failure reported by a platform, with the resource's address and the platform's own message.
+public struct PlatformError: Error, Sendable, CustomStringConvertible {
+    public var address: String
+    public var message: String
+
+    public init(address: String, message: String) {
+        self.address = address
+        self.message = message
+    }
+
+    public var description: String { "\(address): \(message)" }
+}

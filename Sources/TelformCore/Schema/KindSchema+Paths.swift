@@ -1,0 +1,45 @@
+/// Field lookups by dotted path, for flags (sensitive, write-only, create-only) and ordering.
+extension KindSchema {
+    /// The field declaration at a dotted path (`forward.no_answer.timeout`).
+    public func field(path: String) -> FieldSchema? {
+        var schema: ObjectSchema? = resourceSchema
+        var found: FieldSchema?
+        if case .grouped(let group, _) = shape, let top = group.field(String(path.split(separator: ".")[0])) {
+            if !path.contains(".") { return top }
+        }
+        for step in path.split(separator: ".") {
+            guard let field = schema?.field(String(step)) else { return nil }
+            found = field
+            if case .object(let inner) = field.type { schema = inner } else { schema = nil }
+        }
+        return found
+    }
+
+    /// Every dotted path the schema declares, in declaration order, for stable display.
+    public var declaredPaths: [String] {
+        func walk(_ schema: ObjectSchema, _ prefix: String) -> [String] {
+            schema.fields.flatMap { field -> [String] in
+                let path = prefix.isEmpty ? field.name : prefix + "." + field.name
+                if case .object(let inner) = field.type { return [path] + walk(inner, path) }
+                return [path]
+            }
+        }
+        var paths: [String] = []
+        if case .grouped(let group, let members) = shape { paths += group.fields.map(\.name).filter { $0 != members } }
+        if let schema = resourceSchema { paths += walk(schema, "") }
+        if case .scalars(_, let field) = shape { paths.append(field) }
+        return paths
+    }
+
+    /// Whether the value at `path` must never print.
+    public func isSensitive(path: String, value: Value?) -> Bool {
+        guard let field = field(path: path) else { return false }
+        if field.isSensitive { return true }
+        if field.flags.contains(.sensitiveWithCredentials), let text = value?.string { return URLText.hasCredentials(text) }
+        return false
+    }
+
+    public func isWriteOnly(path: String) -> Bool {
+        field(path: path)?.flags.contains(.writeOnly) ?? false
+    }
+}

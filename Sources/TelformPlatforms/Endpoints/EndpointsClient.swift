@@ -1,0 +1,86 @@
+import Foundation
+import TelformCore
+
+/// Wire calls of the endpoint API (api-docs/003), paths relative to the provider's url.
+struct EndpointsClient: Sendable {
+    let http: ResilientClient
+    let tenant: String
+    let token: String
+    static let pageSize = 100
+
+    var base: String { "/api/organizations/\(tenant.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? tenant)/endpoints" }
+
+    func authorized(_ request: HTTPRequest) -> HTTPRequest {
+        var request = request
+        request.headers.append(("Authorization", "Bearer \(token)"))
+        return request
+    }
+
+    /// Every endpoint of the tenant: pages of `limit` until a page comes back short.
+    func list() async throws -> [JSONNode] {
+        var all: [JSONNode] = []
+        var skip = 0
+        while true {
+            let response = try await http.send(authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)")))
+            let page = try checked(response).array ?? []
+            all += page
+            if page.count < Self.pageSize { return all }
+            skip += Self.pageSize
+        }
+    }
+
+    func create(_ body: JSONNode, name: String) async throws -> JSONNode {
+        let request = authorized(.json("POST", "\(base)/", body))
+        // A create whose outcome is unknown is looked up by name before it is sent again.
+        let response = try await http.send(request, .create(readBack: { [self] in
+            guard let found = try await list().first(where: { $0["name"]?.string == name }) else { return nil }
+            return .json(201, found)
+        }))
+        return try checked(response)
+    }
+
+    func update(id: String, _ body: JSONNode) async throws {
+        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(id)", body))))
+    }
+
+    func delete(id: String) async throws {
+        let response = try await http.send(authorized(.json("DELETE", "\(base)/\(id)")))
+        // Deleting what is already gone reaches the desired state (a retried delete sees 404).
+        if response.status == 404 { return }
+        _ = try checked(response)
+    }
+
+    func setPassword(id: String, _ password: String) async throws {
+        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(id)/password", .object([("password", .string(password))])))))
+    }
+
+    /// The body of a successful response, or the API's own message as an error.
+    func checked(_ response: HTTPResponse) throws -> JSONNode {
+        guard response.isSuccess else { throw EndpointsAPIError(response: response) }
+        if response.body.isEmpty { return .null }
+        return try response.json()
+    }
+}
+
+/// A failed call, with FastAPI's detail: a message, or a list of `{loc, msg, type}`.
+struct EndpointsAPIError: Error {
+    let status: Int
+    /// (wire field or nil, message) pairs.
+    let problems: [(String?, String)]
+
+    init(response: HTTPResponse) {
+        status = response.status
+        let detail = (try? response.json())?["detail"]
+        if let items = detail?.array {
+            problems = items.map { item in
+                let loc = item["loc"]?.array?.compactMap(\.string) ?? []
+                let field = loc.count > 1 && loc[0] == "body" ? loc.last : nil
+                return (field, item["msg"]?.string ?? "invalid")
+            }
+        } else if let text = detail?.string {
+            problems = [(nil, text)]
+        } else {
+            problems = [(nil, response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))]
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import TelformCore
+
+/// `telform apply`: plans, confirms, carries out the changes; progress and summary on stderr.
+enum ApplyCommand {
+    static let known: Set<String> = Telform.global.union(["-c", "--config", "--auto-approve", "--allow-deletes", "--parallelism",
+                                                          "--replace", "--rotate", "--target", "--provider"])
+
+    static func run(_ arguments: Arguments) async -> Int32 {
+        if let value = arguments.value("--parallelism"), Int(value).map({ $0 < 1 }) ?? true {
+            Terminal.error("apply: --parallelism takes a positive number")
+            return 1
+        }
+        guard let (workspace, plan, live) = await PlanCommand.prepare(arguments, command: "apply", known: known) else { return 1 }
+        let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
+        guard plan.hasChanges else {
+            Terminal.write(text)
+            return 0
+        }
+        if !plan.refusals.isEmpty || (!plan.thresholdRefusals.isEmpty && !arguments.has("--allow-deletes")) {
+            Terminal.write(text)
+            Terminal.error("apply refused; nothing was changed:")
+            for refusal in plan.refusals + (arguments.has("--allow-deletes") ? [] : plan.thresholdRefusals) {
+                Terminal.message("  \(refusal)")
+            }
+            return 1
+        }
+        if !arguments.has("--auto-approve") {
+            guard isatty(STDIN_FILENO) == 1 else {
+                Terminal.write(text)
+                Terminal.error("apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed")
+                return 1
+            }
+            Terminal.write(text)
+            Terminal.prompt("Apply these changes? Only 'yes' is accepted: ")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                Terminal.message("Apply cancelled; nothing was changed.")
+                return 1
+            }
+        } else {
+            Terminal.write(text)
+        }
+        let parallelism = arguments.value("--parallelism").flatMap(Int.init) ?? workspace.config.policy.parallelism
+        let results = await Executor(parallelism: parallelism).run(plan, drivers: workspace.drivers, live: live) { event in
+            Terminal.message(progressLine(event))
+        }
+        return summarize(results)
+    }
+
+    static func progressLine(_ event: Executor.Event) -> String {
+        let head = "\(event.change.address): \(event.change.action.rawValue)"
+        switch event.outcome {
+        case .succeeded(let seconds): return "\(head) done (\(Int((seconds * 1000).rounded())) ms)"
+        case .failed(let message): return "\(head) FAILED: \(message)"
+        case .skipped(let why): return "\(head) skipped: \(why)"
+        }
+    }
+
+    static func summarize(_ results: [Executor.Result]) -> Int32 {
+        let succeeded = results.filter { if case .succeeded = $0.outcome { return true } else { return false } }
+        let failed = results.compactMap { r -> String? in if case .failed(let m) = r.outcome { return "\(r.address): \(m)" } else { return nil } }
+        let skipped = results.compactMap { r -> String? in if case .skipped(let w) = r.outcome { return "\(r.address): \(w)" } else { return nil } }
+        Terminal.message("\nApply: \(succeeded.count) succeeded, \(failed.count) failed, \(skipped.count) skipped.")
+        if !failed.isEmpty {
+            Terminal.message("Failed:")
+            for line in failed { Terminal.message("  \(line)") }
+        }
+        if !skipped.isEmpty {
+            Terminal.message("Skipped:")
+            for line in skipped { Terminal.message("  \(line)") }
+        }
+        return failed.isEmpty && skipped.isEmpty ? 0 : 1
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import TelformCore
+
+/// `telform plan`: reads live state, prints the ordered changes. Exit 0, 2 (changes, with
+/// --detailed-exitcode) or 1 (errors).
+enum PlanCommand {
+    static let known: Set<String> = Telform.global.union(["-c", "--config", "-o", "--format", "--detailed-exitcode", "--target", "--provider",
+                                                          "--replace", "--rotate"])
+
+    static func run(_ arguments: Arguments) async -> Int32 {
+        guard let (workspace, plan, _) = await prepare(arguments, command: "plan", known: known) else { return 1 }
+        let format = arguments.value("--format") ?? "text"
+        switch format {
+        case "json":
+            Terminal.out(PlanJSON(configDigest: workspace.configDigest).render(plan).rendered())
+        default:
+            Terminal.write(PlanText(color: Terminal.colorEnabled(arguments)).render(plan))
+        }
+        return plan.hasChanges && arguments.has("--detailed-exitcode") ? 2 : 0
+    }
+
+    /// Loads, connects, reads and plans; prints what went wrong and returns nil on failure.
+    static func prepare(_ arguments: Arguments, command: String, known: Set<String>) async -> (Workspace, Plan, [String: LiveState])? {
+        let unknown = arguments.unknown(known: known)
+        guard unknown.isEmpty, arguments.positionals.isEmpty else {
+            Terminal.error("\(command): unexpected \((unknown + arguments.positionals).joined(separator: " ")); see telform --help")
+            return nil
+        }
+        if let format = arguments.value("--format"), !["text", "json"].contains(format) {
+            Terminal.error("\(command): unknown format \"\(format)\"; use text or json")
+            return nil
+        }
+        guard var workspace = Workspace.load(arguments) else { return nil }
+        do {
+            try workspace.connect(providers: arguments.options["--provider"] ?? [], verbose: arguments.has("-v", "--verbose"))
+        } catch {
+            Terminal.error("\(error)")
+            return nil
+        }
+        let (live, errors, seconds) = await workspace.readAll()
+        guard errors.isEmpty else {
+            for error in errors { Terminal.error(error) }
+            return nil
+        }
+        let patterns = { (name: String) in (arguments.options[name] ?? []).map(AddressPattern.init) }
+        let options = Planner.Options(targets: patterns("--target"), replace: patterns("--replace"), rotate: patterns("--rotate"),
+                                      allowDeletes: arguments.has("--allow-deletes"))
+        return (workspace, workspace.plan(live: live, options: options, seconds: seconds), live)
+    }
+}

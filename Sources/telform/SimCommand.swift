@@ -1,0 +1,62 @@
+import Foundation
+import TelformCore
+import TelformSimulator
+
+/// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
+enum SimCommand {
+    static let known: Set<String> = Telform.global.union(["--port", "--state", "--latency", "--faults"])
+
+    static func run(_ arguments: Arguments) async -> Int32 {
+        guard arguments.positionals == ["serve"] else {
+            Terminal.error("usage: telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC]")
+            return 1
+        }
+        let unknown = arguments.unknown(known: known)
+        guard unknown.isEmpty else {
+            Terminal.error("sim serve: unexpected \(unknown.joined(separator: " "))")
+            return 1
+        }
+        guard let port = UInt16(arguments.value("--port") ?? "8080") else {
+            Terminal.error("sim serve: --port takes a number 0..65535 (0 picks a free port)")
+            return 1
+        }
+        guard let latency = Double(arguments.value("--latency") ?? "0"), latency >= 0 else {
+            Terminal.error("sim serve: --latency takes milliseconds")
+            return 1
+        }
+        let plan: FaultPlan
+        do {
+            plan = try arguments.value("--faults").map(FaultPlan.init(spec:)) ?? FaultPlan()
+        } catch {
+            Terminal.error("sim serve: \(error)")
+            return 1
+        }
+        let stateDirectory = arguments.value("--state") ?? ".telform/sim-serve"
+        var platforms: [String: SimulatorHandler] = [:]
+        do {
+            for type in SimulatorCatalog.available {
+                platforms[type] = try PersistentPlatform(type: type, file: stateDirectory + "/\(type).json", seed: nil)
+            }
+        } catch {
+            Terminal.error("sim serve: \(error)")
+            return 1
+        }
+        let handler = FaultInjector(SimulatorRouter(platforms: platforms), plan: plan, latency: latency / 1000)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(port: port, handler: handler)
+        } catch {
+            Terminal.error("sim serve: \(error)")
+            return 1
+        }
+        server.start()
+        // The first line says where it listens; tests read the port from it.
+        Terminal.out("listening on http://127.0.0.1:\(server.port)")
+        for type in SimulatorCatalog.available.sorted() {
+            Terminal.message("  \(type): http://127.0.0.1:\(server.port)/\(type) (state in \(stateDirectory)/\(type).json)")
+        }
+        while true {
+            try? await Task.sleep(nanoseconds: 3_600_000_000_000)
+        }
+    }
+}

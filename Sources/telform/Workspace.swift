@@ -1,0 +1,102 @@
+import Foundation
+import TelformCore
+import TelformPlatforms
+import TelformSimulator
+
+/// What plan and apply share: the loaded config, a driver per provider, the live reads.
+struct Workspace {
+    let config: Config
+    let configDirectory: String
+    let configDigest: String
+    var drivers: [String: any ProviderDriver] = [:]
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
+    static func load(_ arguments: Arguments) -> Workspace? {
+        let path = arguments.value("-c", "--config") ?? "telform.yaml"
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .strict)
+        let result = loader.load(path: path)
+        for diagnostic in result.diagnostics { Terminal.message(diagnostic.description) }
+        guard !result.hasErrors else {
+            Terminal.error("the configuration has errors; nothing was read or changed")
+            return nil
+        }
+        let directory = path == "-" ? FileManager.default.currentDirectoryPath : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        var digestInput = ""
+        for file in result.config.files {
+            digestInput += file + "\n" + (FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n"
+        }
+        return Workspace(config: result.config, configDirectory: directory, configDigest: "sha256:" + SHA256.hex(digestInput))
+    }
+
+    /// Builds a driver for each selected provider: the embedded simulator for sim://, HTTP otherwise.
+    mutating func connect(providers names: [String], verbose: Bool) throws {
+        let unknown = names.filter { config.provider($0) == nil }
+        guard unknown.isEmpty else { throw Failure(description: "no provider named \(unknown.joined(separator: ", ")) in the configuration") }
+        let trace = verbose ? HTTPTrace(sensitiveFields: PlatformDrivers.sensitiveWireFields) { Terminal.message($0) } : nil
+        for var provider in config.providers where names.isEmpty || names.contains(provider.name) {
+            guard let url = provider.settings["url"]?.string else { continue }
+            let transport: any HTTPTransport
+            if url.hasPrefix("sim://") {
+                let name = String(url.dropFirst("sim://".count))
+                let file = configDirectory + "/.telform/sim/\(name).json"
+                do {
+                    transport = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed))
+                } catch {
+                    throw Failure(description: "\(provider.name): \(error)")
+                }
+                // The embedded simulator opens with its own credentials when the file gives none.
+                for (key, value) in SimulatorCatalog.defaultCredentials[provider.type] ?? [:] where provider.settings[key] == nil {
+                    provider.settings[key] = .string(value)
+                }
+            } else {
+                transport = URLSessionTransport(baseURL: url, trace: trace)
+            }
+            guard let driver = PlatformDrivers.make(provider, transport: transport) else {
+                throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")
+            }
+            drivers[provider.name] = driver
+        }
+    }
+
+    /// Reads every provider's live state concurrently.
+    func readAll() async -> (live: [String: LiveState], errors: [String], seconds: Double) {
+        let started = Date()
+        var live: [String: LiveState] = [:]
+        var errors: [String] = []
+        await withTaskGroup(of: (String, Result<LiveState, Error>).self) { group in
+            for (name, driver) in drivers {
+                let desired = driver.provider.resources
+                let kinds = driver.provider.declaredKinds
+                group.addTask {
+                    do {
+                        return (name, .success(try await driver.read(kinds: kinds, desired: desired)))
+                    } catch {
+                        return (name, .failure(error))
+                    }
+                }
+            }
+            for await (name, result) in group {
+                switch result {
+                case .success(let state): live[name] = state
+                case .failure(let error as PlatformError): errors.append(error.description)
+                case .failure(let error): errors.append("\(name): reading live state failed: \(error)")
+                }
+            }
+        }
+        return (live, errors.sorted(), Date().timeIntervalSince(started))
+    }
+
+    /// The plan of every connected provider, in config order.
+    func plan(live: [String: LiveState], options: Planner.Options, seconds: Double) -> Plan {
+        let inputs = config.providers.compactMap { provider -> Planner.Input? in
+            guard let driver = drivers[provider.name], let state = live[provider.name] else { return nil }
+            return Planner.Input(provider: provider, platform: driver.schema,
+                                 desired: provider.resources.map(driver.canonical), live: state)
+        }
+        return Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
+    }
+}
