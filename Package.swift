@@ -21,7 +21,7 @@ let package = Package(
             dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]
         ),
         .testTarget(name: "TelformCoreTests", dependencies: ["TelformCore"]),
-        .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms"]),
+        .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["telform"], exclude: ["schema_check.py"]),
     ],
     swiftLanguageModes: [.v6]

@@ -32,7 +32,15 @@ public struct EndpointsPlatform: ProviderDriver {
     public func read(kinds: [String], desired: [Resource]) async throws -> LiveState {
         guard kinds.contains("endpoints") else { return LiveState() }
         var state = LiveState()
-        for item in try await client.list() {
+        let items: [JSONNode]
+        do {
+            items = try await client.list()
+        } catch let error as EndpointsAPIError {
+            throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(Self.message(error)) (HTTP \(error.status))")
+        } catch let error as TransportError {
+            throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(error)")
+        }
+        for item in items {
             guard let name = item["name"]?.string, let id = item["id"] else { continue }
             let address = Address(provider: provider.name, kind: "endpoints", key: [name])
             state.resources.append(Resource(address: address, fields: Self.fields(fromWire: item)))
@@ -124,7 +132,7 @@ public struct EndpointsPlatform: ProviderDriver {
                 try await create(change)
             }
         } catch let error as EndpointsAPIError {
-            throw PlatformError(address: address.description, message: Self.message(error))
+            throw PlatformError(address: address.description, message: Self.message(error) + (error.status == 422 ? "" : " (HTTP \(error.status))"))
         } catch let error as TransportError {
             throw PlatformError(address: address.description, message: error.description)
         }

@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+@testable import TelformCore
+
+/// A driver that records the order and concurrency of its calls and fails where told.
+final class RecordingDriver: ProviderDriver, @unchecked Sendable {
+    let provider: ProviderConfig
+    let schema = TestPlatform.schema
+    let failing: Set<String>
+    let delay: UInt64
+    private let lock = NSLock()
+    private(set) var started: [String] = []
+    private(set) var finished: [String] = []
+    private var current = 0
+    private(set) var peak = 0
+    let shared: Concurrency?
+
+    /// Counts calls in flight across several drivers.
+    final class Concurrency: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = 0
+        private(set) var peak = 0
+        func enter() { lock.withLock { current += 1; peak = max(peak, current) } }
+        func leave() { lock.withLock { current -= 1 } }
+    }
+
+    init(name: String, failing: Set<String> = [], delay: UInt64 = 2_000_000, shared: Concurrency? = nil) {
+        provider = ProviderConfig(name: name, type: "test", mark: Mark(file: "t", line: 1, column: 1))
+        self.failing = failing
+        self.delay = delay
+        self.shared = shared
+    }
+
+    func canonical(_ desired: Resource) -> Resource { desired }
+    func read(kinds: [String], desired: [Resource]) async throws -> LiveState { LiveState() }
+
+    func apply(_ change: Change, live: LiveState) async throws {
+        lock.withLock {
+            started.append(change.address.local)
+            current += 1
+            peak = max(peak, current)
+        }
+        shared?.enter()
+        try? await Task.sleep(nanoseconds: delay)
+        shared?.leave()
+        lock.withLock {
+            current -= 1
+            finished.append(change.address.local)
+        }
+        if failing.contains(change.address.local) {
+            throw PlatformError(address: change.address.description, message: "Endpoint with name 'x' already exists")
+        }
+    }
+}
+
+final class ExecutorTests: XCTestCase {
+    func change(_ provider: String, _ name: String, after: [String] = []) -> Change {
+        var c = Change(address: Address(provider: provider, kind: "things", key: [name]), action: .create, desired: nil, live: nil, fields: [])
+        c.dependsOn = after.map { Address(provider: provider, kind: "things", key: [$0]) }
+        return c
+    }
+
+    func plan(_ changes: [Change]) -> Plan {
+        let providers = Dictionary(grouping: changes, by: \.address.provider).sorted { $0.key < $1.key }
+        return Plan(providers: providers.map { Plan.ProviderPlan(name: $0.key, type: "test", url: "", liveCount: 0, fingerprint: "", changes: $0.value, kinds: []) })
+    }
+
+    func testDependentsRunAfterTheirDependencies() async {
+        let driver = RecordingDriver(name: "p")
+        let results = await Executor(parallelism: 8).run(plan([change("p", "c", after: ["b"]), change("p", "b", after: ["a"]), change("p", "a")]),
+                                                         drivers: ["p": driver], live: [:]) { _ in }
+        XCTAssertEqual(driver.started, ["things/a", "things/b", "things/c"])
+        XCTAssertEqual(results.map(\.address.local), ["things/a", "things/b", "things/c"])
+        XCTAssertEqual(driver.peak, 1)
+    }
+
+    func testAFailureSkipsOnlyItsDependents() async {
+        let driver = RecordingDriver(name: "p", failing: ["things/a"])
+        final class Events: @unchecked Sendable { var lines: [String] = []; let lock = NSLock() }
+        let events = Events()
+        let results = await Executor(parallelism: 2).run(
+            plan([change("p", "a"), change("p", "b", after: ["a"]), change("p", "c", after: ["b"]), change("p", "d")]),
+            drivers: ["p": driver], live: [:]) { event in events.lock.withLock { events.lines.append("\(event.change.address.local) \(event.outcome)") } }
+        let outcomes = Dictionary(uniqueKeysWithValues: results.map { ($0.address.local, $0.outcome) })
+        XCTAssertEqual(outcomes["things/a"], .failed(message: "Endpoint with name 'x' already exists"))
+        XCTAssertEqual(outcomes["things/b"], .skipped(because: "p/things/a did not succeed"))
+        XCTAssertEqual(outcomes["things/c"], .skipped(because: "p/things/b did not succeed"))
+        if case .succeeded? = outcomes["things/d"] {} else { XCTFail("independent change d must run: \(String(describing: outcomes["things/d"]))") }
+        XCTAssertEqual(Set(driver.started), ["things/a", "things/d"])
+        XCTAssertEqual(events.lines.count, 4)
+    }
+
+    func testParallelismAndThePerProviderLimit() async {
+        let shared = RecordingDriver.Concurrency()
+        let p = RecordingDriver(name: "p", delay: 20_000_000, shared: shared)
+        let q = RecordingDriver(name: "q", delay: 20_000_000, shared: shared)
+        let changes = (0..<10).map { change("p", "p\($0)") } + (0..<10).map { change("q", "q\($0)") }
+        _ = await Executor(parallelism: 6).run(plan(changes), drivers: ["p": p, "q": q], live: [:]) { _ in }
+        XCTAssertEqual(p.started.count, 10)
+        XCTAssertEqual(q.started.count, 10)
+        XCTAssertLessThanOrEqual(p.peak, 4, "at most 4 calls in flight per provider")
+        XCTAssertLessThanOrEqual(q.peak, 4)
+        XCTAssertLessThanOrEqual(shared.peak, 6, "at most --parallelism in flight")
+        XCTAssertGreaterThan(shared.peak, 1, "independent calls do run concurrently")
+    }
+}

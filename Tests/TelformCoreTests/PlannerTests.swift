@@ -1,0 +1,152 @@
+import XCTest
+@testable import TelformCore
+
+/// A small platform for planner tests: `things` and `links` that name a thing.
+enum TestPlatform {
+    static let thing = ObjectSchema([
+        FieldSchema.string("name", "key").required(),
+        FieldSchema.string("color", "a plain field"),
+        FieldSchema.integer("size", nil, "an integer"),
+        FieldSchema.string("serial", "create-only").createOnly,
+        FieldSchema.string("secret", "write-only secret").sensitive.writeOnly,
+    ])
+    static let link = ObjectSchema([
+        FieldSchema.string("name", "key").required(),
+        FieldSchema.string("thing", "names a thing").references("things"),
+    ])
+    static let schema = PlatformSchema(type: "test", doc: "", settings: [], kinds: [
+        KindSchema(name: "things", doc: "", shape: .objects(thing), keyFields: ["name"]),
+        KindSchema(name: "links", doc: "", shape: .objects(link), keyFields: ["name"]),
+    ])
+
+    static func resource(_ kind: String, _ name: String, _ fields: [String: Value] = [:], provider: String = "p") -> Resource {
+        Resource(address: Address(provider: provider, kind: kind, key: [name]), fields: fields.merging(["name": .string(name)]) { a, _ in a })
+    }
+
+    static func provider(_ desired: [Resource], kinds: [String] = ["things"], prune: [String: Bool] = [:], ignore: [String] = []) -> ProviderConfig {
+        ProviderConfig(name: "p", type: "test", settings: ["url": .string("sim://p")], prune: prune, ignore: ignore.map(AddressPattern.init),
+                       declaredKinds: kinds, resources: desired, mark: Mark(file: "t", line: 1, column: 1))
+    }
+
+    static func plan(desired: [Resource], live: [Resource], kinds: [String] = ["things"], prune: [String: Bool] = [:], ignore: [String] = [],
+                     undeletable: [Address: String] = [:], policy: Policy = Policy(), options: Planner.Options = Planner.Options()) -> Plan {
+        let input = Planner.Input(provider: provider(desired, kinds: kinds, prune: prune, ignore: ignore), platform: schema,
+                                  desired: desired, live: LiveState(resources: live, undeletable: undeletable))
+        return Planner(policy: policy, options: options).plan([input])
+    }
+}
+
+final class PlannerTests: XCTestCase {
+    typealias T = TestPlatform
+
+    func summary(_ plan: Plan) -> [String] {
+        plan.changes.map { change in
+            "\(change.action.symbol) \(change.address.local)" + (change.fields.isEmpty || change.action == .create ? "" : " " + change.changedPaths.joined(separator: ","))
+                + (change.dependsOn.isEmpty ? "" : " after " + change.dependsOn.map(\.local).joined(separator: ","))
+        }
+    }
+
+    func testCreatesUpdatesAndDeletesWithinTheOwnedScope() {
+        let plan = T.plan(desired: [T.resource("things", "a", ["color": .string("red"), "size": .int(2)]), T.resource("things", "b")],
+                          live: [T.resource("things", "a", ["color": .string("blue"), "size": .int(2)]), T.resource("things", "c"),
+                                 T.resource("links", "l")])
+        XCTAssertEqual(summary(plan), ["~ things/a color", "+ things/b", "- things/c"],
+                       "links are not declared, so their scope is not owned")
+        XCTAssertEqual(plan.changes[0].fields, [FieldChange(path: "color", before: .string("blue"), after: .string("red"))])
+        XCTAssertEqual(plan.summaryLine, "Plan: 1 to create, 1 to update, 1 to delete.")
+    }
+
+    func testUndeclaredFieldsAreNotManagedAndWriteOnlyFieldsNeverCompared() {
+        let plan = T.plan(desired: [T.resource("things", "a", ["secret": .string("new")])],
+                          live: [T.resource("things", "a", ["color": .string("blue"), "secret": .string("old")])])
+        XCTAssertEqual(summary(plan), [])
+        XCTAssertEqual(plan.summaryLine, "No changes. The live state matches the configuration.")
+    }
+
+    func testPruneFalseMakesAKindAdditive() {
+        let plan = T.plan(desired: [T.resource("things", "b")], live: [T.resource("things", "c")], prune: ["things": false])
+        XCTAssertEqual(summary(plan), ["+ things/b"])
+    }
+
+    func testIgnoredLiveObjectsAreNeverTouched() {
+        let plan = T.plan(desired: [], live: [T.resource("things", "test-1"), T.resource("things", "prod")], ignore: ["things/test-*"])
+        XCTAssertEqual(summary(plan), ["- things/prod"])
+    }
+
+    func testCreateOnlyChangeIsAReplaceAndProtectRefusesIt() {
+        let live = [T.resource("things", "a", ["serial": .string("1")])]
+        let plan = T.plan(desired: [T.resource("things", "a", ["serial": .string("2")])], live: live)
+        XCTAssertEqual(summary(plan), ["-/+ things/a serial"])
+        XCTAssertEqual(plan.changes[0].reason, "serial cannot be changed in place")
+        XCTAssertEqual(plan.refusals, [])
+        let protected = T.plan(desired: [T.resource("things", "a", ["serial": .string("2"), "protect": .bool(true)])], live: live)
+        XCTAssertEqual(protected.refusals, ["p/things/a is protected, and a replace would delete it (serial cannot be changed in place)"])
+    }
+
+    func testReplaceAndRotateOptions() {
+        let live = [T.resource("things", "a"), T.resource("things", "b")]
+        let plan = T.plan(desired: live, live: live, options: Planner.Options(replace: [AddressPattern("p/things/a")], rotate: [AddressPattern("p/things/b")]))
+        XCTAssertEqual(summary(plan), ["-/+ things/a", "~ things/b"])
+        XCTAssertEqual(plan.changes[0].reason, "forced by --replace")
+        XCTAssertTrue(plan.changes[1].rotate)
+    }
+
+    func testUndeletableObjectsAreKeptWithTheReason() {
+        let address = Address(provider: "p", kind: "things", key: ["preset"])
+        let plan = T.plan(desired: [], live: [T.resource("things", "preset")], undeletable: [address: "notBeRemoved"])
+        XCTAssertEqual(summary(plan), [])
+        XCTAssertEqual(plan.warnings, ["p/things/preset is not declared but is kept: notBeRemoved"])
+    }
+
+    func testSafetyThresholdsRefuseLargeDeletesAndUpdates() {
+        let live = (0..<10).map { T.resource("things", "t\($0)", ["color": .string("blue")]) }
+        let keepSeven = Array(live.prefix(7))
+        XCTAssertEqual(T.plan(desired: keepSeven, live: live).thresholdRefusals, [], "3 of 10 is 30%, allowed")
+        XCTAssertEqual(T.plan(desired: Array(live.prefix(6)), live: live).thresholdRefusals,
+                       ["p/things: 4 of 10 live objects would be deleted (40%; max_delete_percent is 30); apply needs --allow-deletes"])
+        let recolored = live.map { T.resource("things", $0.address.key[0], ["color": .string("red")]) }
+        XCTAssertEqual(T.plan(desired: recolored, live: live).thresholdRefusals,
+                       ["p/things: 10 of 10 live objects would be updated (100%; max_update_percent is 50); apply needs --allow-deletes"])
+        XCTAssertEqual(T.plan(desired: [], live: Array(live.prefix(9))).thresholdRefusals, [], "below min_existing the thresholds do not apply")
+    }
+
+    func testReferencesOrderCreatesBeforeDependentsAndDeletesAfter() {
+        let created = T.plan(desired: [T.resource("links", "l", ["thing": .string("a")]), T.resource("things", "a")], live: [],
+                             kinds: ["things", "links"])
+        XCTAssertEqual(summary(created), ["+ things/a", "+ links/l after things/a"])
+        let moved = T.plan(desired: [T.resource("links", "l", ["thing": .string("b")]), T.resource("things", "b")],
+                           live: [T.resource("links", "l", ["thing": .string("a")]), T.resource("things", "a"), T.resource("things", "b")],
+                           kinds: ["things", "links"])
+        XCTAssertEqual(summary(moved), ["- things/a after links/l", "~ links/l thing"])
+    }
+
+    func testTargetKeepsMatchesAndWhatTheyDependOn() {
+        let plan = T.plan(desired: [T.resource("links", "l", ["thing": .string("a")]), T.resource("things", "a"), T.resource("things", "z")], live: [],
+                          kinds: ["things", "links"], options: Planner.Options(targets: [AddressPattern("p/links/*")]))
+        XCTAssertEqual(summary(plan), ["+ things/a", "+ links/l after things/a"])
+    }
+
+    func testTextPlanLayout() {
+        let plan = T.plan(desired: [T.resource("things", "a", ["color": .string("red"), "secret": .string("s")]),
+                                    T.resource("things", "b", ["size": .int(3), "secret": .string("hush")])],
+                          live: [T.resource("things", "a", ["color": .string("blue")]), T.resource("things", "old")])
+        XCTAssertEqual(PlanText(color: false).render(plan), """
+        telform plan: 1 provider, 2 live objects read in 0.0s
+
+        p (test, sim://p)
+          ~ things/a                                 update
+                color: "blue" -> "red"
+          + things/b                                 create
+                name:   "b"
+                size:   3
+                secret: (write-only)
+          - things/old                               delete
+
+        Plan: 1 to create, 1 to update, 1 to delete.
+
+        """)
+        let json = PlanJSON(configDigest: "sha256:x").render(plan).compact
+        XCTAssertFalse(json.contains("hush"))
+        XCTAssertTrue(json.contains(#""after":{"name":"b","secret":"(write-only)","size":3}"#), json)
+    }
+}
