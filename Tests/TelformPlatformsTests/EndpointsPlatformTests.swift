@@ -1,0 +1,182 @@
+import Foundation
+import XCTest
+import TelformCore
+@testable import TelformPlatforms
+@testable import TelformSimulator
+
+/// Records the requests that reach the simulator.
+final class RequestLog: SimulatorHandler, @unchecked Sendable {
+    let inner: SimulatorHandler
+    private let lock = NSLock()
+    private(set) var lines: [String] = []
+
+    init(_ inner: SimulatorHandler) {
+        self.inner = inner
+    }
+
+    func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        lock.withLock { lines.append("\(request.method) \(request.path)") }
+        return inner.handle(request)
+    }
+}
+
+/// The endpoints platform against its in-process simulator.
+final class EndpointsPlatformTests: XCTestCase {
+    let fast = RetryPolicy(attempts: 5, baseDelay: 0.001, maxDelay: 0.002)
+    let password = "abcdefghij0123456789"
+
+    struct Rig {
+        let fake: EndpointsFake
+        let log: RequestLog
+        let driver: EndpointsPlatform
+    }
+
+    func rig(_ endpoints: [JSONNode] = [], faults: FaultPlan = FaultPlan(), declared: [Resource] = []) throws -> Rig {
+        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t0k")])),
+                                                     ("tenants", .object([("acme", .object([("endpoints", .array(endpoints))]))]))]))
+        let log = RequestLog(FaultInjector(fake, plan: faults))
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+                                      declaredKinds: ["endpoints"], resources: declared, mark: Mark(file: "t", line: 1, column: 1))
+        return Rig(fake: fake, log: log, driver: EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: log), retry: fast))
+    }
+
+    func endpoint(_ id: Int64, _ name: String, _ extra: [(String, JSONNode)] = []) -> JSONNode {
+        .object([("id", .int(id)), ("name", .string(name)), ("extension", .string("100")), ("password", .string(password))] + extra)
+    }
+
+    func declared(_ name: String, _ fields: [String: Value] = [:]) -> Resource {
+        Resource(address: Address(provider: "office", kind: "endpoints", key: [name]),
+                 fields: ["name": .string(name), "extension": .string("101"), "password": .string(password)].merging(fields) { _, b in b })
+    }
+
+    /// Plans and applies like `telform apply`, returning the plan.
+    @discardableResult
+    func converge(_ rig: Rig, _ desired: [Resource], options: Planner.Options = Planner.Options()) async throws -> (Plan, [Executor.Result]) {
+        let live = try await rig.driver.read(kinds: ["endpoints"], desired: desired)
+        var provider = rig.driver.provider
+        provider.resources = desired
+        let plan = Planner(policy: Policy(), options: options).plan([Planner.Input(provider: provider, platform: rig.driver.schema,
+                                                                                      desired: desired.map(rig.driver.canonical), live: live)])
+        let results = await Executor(parallelism: 8).run(plan, drivers: ["office": rig.driver], live: ["office": live]) { _ in }
+        return (plan, results)
+    }
+
+    func testReadPagesThroughEveryEndpoint() async throws {
+        let rig = try rig((1...250).map { endpoint($0, "e\($0)") })
+        let live = try await rig.driver.read(kinds: ["endpoints"], desired: [])
+        XCTAssertEqual(live.resources.count, 250)
+        XCTAssertEqual(rig.log.lines, [
+            "GET /api/organizations/acme/endpoints/?skip=0&limit=100",
+            "GET /api/organizations/acme/endpoints/?skip=100&limit=100",
+            "GET /api/organizations/acme/endpoints/?skip=200&limit=100",
+        ])
+        XCTAssertEqual(live.ids[Address(provider: "office", kind: "endpoints", key: ["e42"])], "42")
+    }
+
+    func testLiveEndpointsBecomeCanonicalResources() async throws {
+        let rig = try rig([endpoint(7, "desk", [("allow", .string("ulaw, alaw")), ("direct_media", .bool(true)), ("language", .string("ru")),
+                                               ("cf_noanswer_enabled", .bool(true)), ("cf_noanswer_dest", .string("500")), ("cf_noanswer_timeout", .int(25))])])
+        let live = try await rig.driver.read(kinds: ["endpoints"], desired: [])
+        let fields = try XCTUnwrap(live.resources.first?.fields)
+        XCTAssertEqual(fields["allow"], .list([.string("ulaw"), .string("alaw")]))
+        XCTAssertEqual(fields["direct_media"], .bool(true), "the fake answers \"yes\"; telform reads a boolean")
+        XCTAssertEqual(fields["language"], .string("ru"))
+        XCTAssertEqual(fields["forward"], .object(["no_answer": .object(["to": .string("500"), "timeout": .int(25)])]))
+        XCTAssertNil(fields["password"])
+        XCTAssertNil(fields["extension"])
+    }
+
+    func testCreateUpdateDeleteAndConvergence() async throws {
+        let rig = try rig([endpoint(1, "old"), endpoint(2, "desk", [("language", .string("ru"))])])
+        let desired = [declared("desk", ["language": .string("en"), "forward": .object(["busy": .object(["to": .string("102")])])]),
+                       declared("new", ["allow": .list([.string("g722"), .string("ulaw")])])]
+        let (plan, results) = try await converge(rig, desired)
+        XCTAssertEqual(plan.changes.map { "\($0.action.rawValue) \($0.address.local)" }, ["update endpoints/desk", "create endpoints/new", "delete endpoints/old"])
+        XCTAssertEqual(results.filter { if case .succeeded = $0.outcome { return true } else { return false } }.count, 3)
+        XCTAssertEqual(Set(rig.log.lines.filter { !$0.hasPrefix("GET") }), [
+            "PUT /api/organizations/acme/endpoints/2", "POST /api/organizations/acme/endpoints/", "DELETE /api/organizations/acme/endpoints/1",
+        ])
+        let (again, _) = try await converge(rig, desired)
+        XCTAssertEqual(again.changes.count, 0, "after an apply the next plan is empty")
+        let stored = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array ?? []
+        XCTAssertEqual(stored.compactMap { $0["name"]?.string }, ["desk", "new"])
+        XCTAssertEqual(stored.first?["cf_busy_enabled"], .bool(true))
+        XCTAssertEqual(stored.last?["allow"], .string("g722,ulaw"))
+        XCTAssertEqual(stored.last?["extension"], .string("101"))
+    }
+
+    func testAnUpdateSendsOnlyWhatChanged() async throws {
+        final class Bodies: SimulatorHandler, @unchecked Sendable {
+            let inner: SimulatorHandler
+            var puts: [String] = []
+            init(_ inner: SimulatorHandler) { self.inner = inner }
+            func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+                if request.method == "PUT" { puts.append(String(decoding: request.body ?? Data(), as: UTF8.self)) }
+                return inner.handle(request)
+            }
+        }
+        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t")])), ("tenants", .object([("acme", .object([("endpoints", .array([endpoint(3, "desk")]))]))]))]))
+        let bodies = Bodies(fake)
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t")], declaredKinds: ["endpoints"], mark: Mark(file: "t", line: 1, column: 1))
+        let driver = EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: bodies), retry: fast)
+        let desired = [declared("desk", ["language": .string("de"), "forward": .object(["no_answer": .object(["to": .string("500"), "timeout": .int(30)])])])]
+        let live = try await driver.read(kinds: ["endpoints"], desired: desired)
+        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: driver.schema, desired: desired.map(driver.canonical), live: live)])
+        _ = await Executor(parallelism: 1).run(plan, drivers: ["office": driver], live: ["office": live]) { _ in }
+        XCTAssertEqual(bodies.puts, [#"{"language":"de","cf_noanswer_enabled":true,"cf_noanswer_dest":"500","cf_noanswer_timeout":30}"#])
+    }
+
+    func testValidationErrorsCarryTheFieldAndThePlatformsMessage() async throws {
+        let rig = try rig([endpoint(1, "taken")])
+        let bad = rig.driver.canonical(declared("x", ["password": .string("short"), "forward": .object(["no_answer": .object(["to": .string("1"), "timeout": .int(3)])])]))
+        let change = Change(address: bad.address, action: .create, desired: bad, live: nil, fields: [])
+        do {
+            try await rig.driver.apply(change, live: LiveState())
+            XCTFail("the simulator must refuse")
+        } catch let error as PlatformError {
+            XCTAssertEqual(error.description, "office/endpoints/x: password: String should match pattern '^[A-Za-z0-9]{20}$'; forward.no_answer.timeout: Input should be greater than or equal to 5")
+        }
+        let duplicate = rig.driver.canonical(declared("taken"))
+        do {
+            try await rig.driver.apply(Change(address: duplicate.address, action: .create, desired: duplicate, live: nil, fields: []), live: LiveState())
+            XCTFail("a second endpoint of one name is refused")
+        } catch let error as PlatformError {
+            XCTAssertEqual(error.description, "office/endpoints/taken: name: Endpoint with name 'taken' already exists")
+        }
+    }
+
+    func testRotateSendsThePasswordAgain() async throws {
+        let rig = try rig([endpoint(5, "desk")])
+        let before = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array?.first?["password_sha256"]
+        let rotated = declared("desk", ["password": .string("ZYXWVUTSRQ9876543210")])
+        let (plan, _) = try await converge(rig, [rotated], options: Planner.Options(rotate: [AddressPattern("office/endpoints/desk")]))
+        XCTAssertEqual(plan.changes.map(\.rotate), [true])
+        XCTAssertTrue(rig.log.lines.contains("PUT /api/organizations/acme/endpoints/5/password"))
+        let after = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array?.first?["password_sha256"]
+        XCTAssertNotEqual(before, after)
+        XCTAssertEqual(after, .string(SHA256.hex("ZYXWVUTSRQ9876543210")))
+    }
+
+    func testAnAmbiguousCreateIsReadBackAndNotDuplicated() async throws {
+        var faults = FaultPlan()
+        faults.pdropAfter = 1
+        faults.method = "POST"
+        let rig = try rig([], faults: faults)
+        let (_, results) = try await converge(rig, [declared("desk")])
+        XCTAssertEqual(results.count, 1)
+        if case .succeeded = results[0].outcome {} else { XCTFail("\(results[0].outcome)") }
+        XCTAssertEqual(rig.log.lines.filter { $0.hasPrefix("POST") }.count, 1, "the create was not repeated")
+        XCTAssertEqual(rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array?.count, 1)
+    }
+
+    func testThrottlingAndGatewayFaultsStillConverge() async throws {
+        let rig = try rig((1...5).map { endpoint($0, "old\($0)") }, faults: try FaultPlan(spec: "seed=7,p503=0.3,p429=0.2,retry_after=0"))
+        let desired = (1...6).map { declared("n\($0)") }
+        let (plan, results) = try await converge(rig, desired)
+        XCTAssertEqual(plan.changes.count, 11)
+        XCTAssertEqual(results.filter { if case .succeeded = $0.outcome { return true } else { return false } }.count, 11)
+        XCTAssertTrue(rig.log.lines.count > 12, "faults forced retries: \(rig.log.lines.count) requests")
+        let names = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array?.compactMap { $0["name"]?.string } ?? []
+        XCTAssertEqual(names.sorted(), desired.map { $0.address.key[0] }.sorted())
+    }
+}
