@@ -110,16 +110,21 @@ struct TenantState {
 
 /// The whole fake's state, as kept in `.telform/sim/NAME.json` or a seed file.
 struct EndpointsState {
-    var tokens: [String]
+    /// SHA-256 digests of the accepted tokens: the state file never holds a token itself.
+    var tokenDigests: [String]
     var tenants: [String: TenantState]
 
     init(tokens: [String], tenants: [String: TenantState]) {
-        self.tokens = tokens
+        tokenDigests = tokens.map { SHA256.hex($0) }
         self.tenants = tenants
     }
 
+    /// A seed may give `tokens` in clear (fixtures are readable); a saved state has `token_sha256`.
     init(json: JSONNode) throws {
-        tokens = json["tokens"]?.array?.compactMap(\.string) ?? [EndpointsFake.defaultToken]
+        let clear = json["tokens"]?.array?.compactMap(\.string).map { SHA256.hex($0) } ?? []
+        let digests = json["token_sha256"]?.array?.compactMap(\.string) ?? []
+        tokenDigests = clear + digests
+        if tokenDigests.isEmpty { tokenDigests = [SHA256.hex(EndpointsFake.defaultToken)] }
         tenants = [:]
         for (name, tenant) in json["tenants"]?.pairs ?? [] {
             let records = try (tenant["endpoints"]?.array ?? []).map(EndpointRecord.init(stored:))
@@ -131,7 +136,7 @@ struct EndpointsState {
     var json: JSONNode {
         .object([
             ("platform", .string("endpoints")),
-            ("tokens", .array(tokens.map(JSONNode.string))),
+            ("token_sha256", .array(tokenDigests.map(JSONNode.string))),
             ("tenants", .object(tenants.keys.sorted().map { name in
                 let t = tenants[name] ?? TenantState(nextID: 1, endpoints: [])
                 return (name, .object([("next_id", .int(t.nextID)), ("endpoints", .array(t.endpoints.map(\.stored)))]))

@@ -38,7 +38,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         guard let auth = request.header("authorization"), auth.hasPrefix("Bearer ") else {
             return Self.detail(403, "Not authenticated")
         }
-        guard state.tokens.contains(String(auth.dropFirst(7))) else { return Self.detail(401, "Invalid token") }
+        guard state.tokenDigests.contains(SHA256.hex(String(auth.dropFirst(7)))) else { return Self.detail(401, "Invalid token") }
         let (path, query) = SimulatorPath.split(request.path)
         let parts = path.split(separator: "/").map(String.init)
         guard parts.count >= 4, parts[0] == "api", parts[1] == "organizations", parts[3] == "endpoints" else {

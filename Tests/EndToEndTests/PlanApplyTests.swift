@@ -1,0 +1,190 @@
+import Foundation
+import XCTest
+
+/// plan and apply run as binaries against `telform sim serve` over real HTTP.
+final class PlanApplyTests: XCTestCase {
+    static let token = "sim-endpoints-token"
+    static let passwords = ["A": "AliceSecretPassw0rd1", "B": "BobSecretPassword002", "C": "CarolSecretPasswd003"]
+
+    func config(_ url: String, names: [String] = ["A", "B", "C"]) -> String {
+        """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: \(url)
+            tenant: acme
+            token: ${env:OFFICE_TOKEN}
+            endpoints:
+        \(names.map { "      - {name: desk-\($0.lowercased()), extension: \"1\(names.firstIndex(of: $0) ?? 0)0\", password: \"${env:PW_\($0)}\", language: en}" }.joined(separator: "\n"))
+        """
+    }
+
+    var environment: [String: String] {
+        var env = ["OFFICE_TOKEN": Self.token]
+        for (key, value) in Self.passwords { env["PW_\(key)"] = value }
+        return env
+    }
+
+    func write(_ text: String) throws -> URL {
+        let dir = try TelformProcess.scratch()
+        try text.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// Masks the read time, the one figure that varies between runs.
+    func masked(_ text: String) -> String {
+        text.replacingOccurrences(of: #"read in [0-9]+\.[0-9]s"#, with: "read in Xs", options: .regularExpression)
+    }
+
+    func testPlanApplyPlanConvergesOverHTTP() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        let first = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir)
+        XCTAssertEqual(first.status, 2)
+        XCTAssertEqual(masked(first.stdout), """
+        telform plan: 1 provider, 0 live objects read in Xs
+
+        office (endpoints, \(server.endpointsURL))
+          + endpoints/desk-a                         create
+                name:      "desk-a"
+                extension: "100"
+                password:  (write-only)
+                language:  "en"
+          + endpoints/desk-b                         create
+                name:      "desk-b"
+                extension: "110"
+                password:  (write-only)
+                language:  "en"
+          + endpoints/desk-c                         create
+                name:      "desk-c"
+                extension: "120"
+                password:  (write-only)
+                language:  "en"
+
+        Plan: 3 to create, 0 to update, 0 to delete.
+
+        """)
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertEqual(apply.stderrLines.last, "Apply: 3 succeeded, 0 failed, 0 skipped.")
+        XCTAssertEqual(apply.stderrLines.filter { $0.contains(": create done (") }.count, 3)
+        let second = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir)
+        XCTAssertEqual(second.status, 0)
+        XCTAssertEqual(masked(second.stdout), "telform plan: 1 provider, 3 live objects read in Xs\n\nNo changes. The live state matches the configuration.\n")
+
+        // An update and a delete, then convergence again.
+        try config(server.endpointsURL, names: ["A", "B"]).replacingOccurrences(of: "name: desk-b, extension: \"110\", password: \"${env:PW_B}\", language: en",
+                                                                                   with: "name: desk-b, extension: \"110\", password: \"${env:PW_B}\", language: ru")
+            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let third = try TelformProcess.run(["plan", "--format", "json"], environment: environment, directory: dir)
+        XCTAssertEqual(third.status, 0)
+        XCTAssertTrue(third.stdout.contains(#""summary": {"#))
+        XCTAssertTrue(third.stdout.contains(#""address": "office/endpoints/desk-b""#))
+        XCTAssertTrue(third.stdout.contains(#""changed": ["language"]"#))
+        XCTAssertTrue(third.stdout.contains(#""action": "delete""#))
+        XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir).status, 0)
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0)
+    }
+
+    func testAFailureMidApplyLeavesExactlyTheRestForTheNextPlan() throws {
+        // The first create goes through; every later create gets a 500 (not retried).
+        let server = try SimServer(faults: "p500=1,method=POST,after=1")
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        let apply = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertEqual(Array(apply.stderrLines.suffix(4)), [
+            "Apply: 1 succeeded, 2 failed, 0 skipped.",
+            "Failed:",
+            "  office/endpoints/desk-b: simulated fault: Internal Server Error (HTTP 500)",
+            "  office/endpoints/desk-c: simulated fault: Internal Server Error (HTTP 500)",
+        ])
+        let next = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir)
+        XCTAssertEqual(next.status, 2)
+        XCTAssertTrue(next.stdout.contains("+ endpoints/desk-b"))
+        XCTAssertTrue(next.stdout.contains("+ endpoints/desk-c"))
+        XCTAssertFalse(next.stdout.contains("desk-a"))
+        XCTAssertTrue(next.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
+    }
+
+    func testNoSecretAppearsInAnyOutputOrFile() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        var outputs: [String] = []
+        for arguments in [["plan", "-v"], ["plan", "--format", "json", "-v"], ["apply", "--auto-approve", "-v"], ["plan", "-v"],
+                          ["apply", "--auto-approve", "--rotate", "office/endpoints/desk-a", "-v"]] {
+            let outcome = try TelformProcess.run(arguments, environment: environment, directory: dir)
+            XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
+            outputs += [outcome.stdout, outcome.stderr]
+        }
+        let everything = outputs.joined(separator: "\n") + (try server.stateText())
+        XCTAssertTrue(everything.contains("Authorization: (sensitive)"), "the -v trace ran")
+        XCTAssertNotNil(everything.range(of: #"-> PUT http://127\.0\.0\.1:[0-9]+/endpoints/api/organizations/acme/endpoints/[0-9]+/password\n"#, options: .regularExpression),
+                        "--rotate sent the password again")
+        for secret in Self.passwords.values + [Self.token] {
+            XCTAssertFalse(everything.contains(secret), "a secret leaked")
+        }
+    }
+
+    func testTheShippedExamplePlansCreatesUpdatesAndDeletesAgainstTheEmbeddedSimulator() throws {
+        let dir = try TelformProcess.scratch()
+        let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
+        for item in ["endpoints.yaml", "seeds", "secrets"] {
+            try FileManager.default.copyItem(at: examples.appendingPathComponent(item), to: dir.appendingPathComponent(item))
+        }
+        let plan = try TelformProcess.run(["plan", "-c", "endpoints.yaml", "--detailed-exitcode"], directory: dir)
+        XCTAssertEqual(plan.status, 2, plan.stderr)
+        XCTAssertEqual(masked(plan.stdout), """
+        telform plan: 1 provider, 4 live objects read in Xs
+
+        office (endpoints, sim://office)
+          ~ endpoints/reception                      update
+                allow:                     ["ulaw"] -> ["ulaw", "alaw"]
+                language:                  "ru" -> "en"
+                forward.no_answer.timeout: 30 -> 20
+                forward.busy.to:           (none) -> "102"
+          + endpoints/sales                          create
+                name:                   "sales"
+                extension:              "102"
+                password:               (write-only)
+                language:               "ru"
+                forward.always.to:      "79161234568"
+                forward.unavailable.to: "103"
+          - endpoints/old-fax                        delete
+
+        Plan: 1 to create, 1 to update, 1 to delete.
+
+        """)
+        XCTAssertEqual(try TelformProcess.run(["apply", "-c", "endpoints.yaml", "--auto-approve"], directory: dir).status, 0)
+        let after = try TelformProcess.run(["plan", "-c", "endpoints.yaml", "--detailed-exitcode"], directory: dir)
+        XCTAssertEqual(after.status, 0)
+        let state = try String(contentsOf: dir.appendingPathComponent(".telform/sim/office.json"), encoding: .utf8)
+        XCTAssertTrue(state.contains("\"name\": \"sales\""))
+        XCTAssertTrue(state.contains("\"name\": \"test-softphone\""), "ignored endpoints are never touched")
+        XCTAssertFalse(state.contains("Sales0000Password000"))
+    }
+
+    func testApplyOffATerminalNeedsAutoApproveAndChangesNothing() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        let apply = try TelformProcess.run(["apply"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertEqual(apply.stderrLines, ["telform: error: apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed"])
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 2)
+    }
+
+    func testUnsetVariablesAndUnreachableAPIsAreErrors() throws {
+        let dir = try write(config("http://127.0.0.1:9/endpoints"))
+        let unset = try TelformProcess.run(["plan"], directory: dir)
+        XCTAssertEqual(unset.status, 1)
+        XCTAssertEqual(unset.stderrLines.filter { $0.contains("unset variable") }.count, 4, "every unset variable is listed at once")
+        let unreachable = try TelformProcess.run(["plan"], environment: environment, directory: dir)
+        XCTAssertEqual(unreachable.status, 1)
+        XCTAssertEqual(unreachable.stderrLines.count, 1)
+        XCTAssertTrue(unreachable.stderrLines[0].hasPrefix("telform: error: office/endpoints: reading failed: cannot connect"), unreachable.stderr)
+    }
+}

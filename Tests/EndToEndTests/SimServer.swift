@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+
+/// `telform sim serve` as a child process on a free port; the port is read from its first line.
+final class SimServer {
+    let process = Process()
+    let port: Int
+    let stateDirectory: URL
+
+    init(faults: String? = nil) throws {
+        stateDirectory = try TelformProcess.scratch().appendingPathComponent("state")
+        process.executableURL = TelformProcess.binary
+        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path] + (faults.map { ["--faults", $0] } ?? [])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the port, never for a fixed time: the first line names it once it listens.
+        var line = Data()
+        let handle = out.fileHandleForReading
+        while !line.contains(0x0A) {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+            process.terminate()
+            throw NSError(domain: "SimServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "no port in \(text)"])
+        }
+        self.port = port
+    }
+
+    var endpointsURL: String { "http://127.0.0.1:\(port)/endpoints" }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Every file the server wrote, as text.
+    func stateText() throws -> String {
+        let files = try FileManager.default.contentsOfDirectory(at: stateDirectory, includingPropertiesForKeys: nil)
+        return try files.map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+    }
+}
