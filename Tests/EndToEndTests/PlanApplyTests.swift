@@ -109,6 +109,20 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertTrue(next.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
     }
 
+    func testDroppedConnectionsAndThrottlingStillConvergeWithoutDuplicates() throws {
+        let server = try SimServer(faults: "seed=3,pdrop=0.1,pdropafter=0.1,p503=0.1,p429=0.05,retry_after=0")
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        let apply = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertEqual(apply.stderrLines.last, "Apply: 3 succeeded, 0 failed, 0 skipped.")
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0)
+        let state = try server.stateText()
+        for name in ["desk-a", "desk-b", "desk-c"] {
+            XCTAssertEqual(state.components(separatedBy: "\"name\": \"\(name)\"").count - 1, 1, "\(name) was created exactly once")
+        }
+    }
+
     func testNoSecretAppearsInAnyOutputOrFile() throws {
         let server = try SimServer()
         defer { server.stop() }

@@ -14,10 +14,14 @@ public struct URLSessionTransport: HTTPTransport {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.trace = trace
+        session = URLSession(configuration: Self.configuration(timeout: timeout))
+    }
+
+    static func configuration(timeout: TimeInterval) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: configuration)
+        return configuration
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -30,8 +34,14 @@ public struct URLSessionTransport: HTTPTransport {
         urlRequest.httpBody = request.body
         let started = Date()
         trace?.request(request, url: URLText.redacted(baseURL + request.path))
+        // A request with a body goes on a connection of its own. On Linux, URLSession (libcurl)
+        // silently re-sends a request whose reused keep-alive connection closes without an
+        // answer, and with a body it then spins until the timeout (seen with POST and PUT);
+        // besides, a create must never be repeated behind telform's back.
+        let oneShot = request.body != nil ? URLSession(configuration: Self.configuration(timeout: timeout)) : nil
+        defer { oneShot?.finishTasksAndInvalidate() }
         do {
-            let (data, response) = try await session.data(for: urlRequest)
+            let (data, response) = try await (oneShot ?? session).data(for: urlRequest)
             guard let http = response as? HTTPURLResponse else { throw TransportError.interrupted("not an HTTP response") }
             var headers: [String: String] = [:]
             for (key, value) in http.allHeaderFields {
