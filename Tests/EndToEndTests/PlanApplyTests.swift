@@ -191,6 +191,59 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 2)
     }
 
+    func testOnATerminalApplyAsksAndOnlyYesApplies() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL, names: ["A"]))
+        let binary = TelformProcess.binary.path
+        // `script` gives telform a pseudo-terminal, as a person at a shell has.
+        let no = try TelformProcess.run(["-qec", "\(binary) apply --no-color", "/dev/null"], stdin: "no\n", environment: environment,
+                                        directory: dir, executable: URL(fileURLWithPath: "/usr/bin/script"))
+        XCTAssertEqual(no.status, 1)
+        XCTAssertTrue(no.stdout.contains("Apply these changes? Only 'yes' is accepted: "), no.stdout)
+        XCTAssertTrue(no.stdout.contains("Apply cancelled; nothing was changed."))
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 2)
+        let yes = try TelformProcess.run(["-qec", "\(binary) apply --no-color", "/dev/null"], stdin: "yes\n", environment: environment,
+                                         directory: dir, executable: URL(fileURLWithPath: "/usr/bin/script"))
+        XCTAssertEqual(yes.status, 0)
+        XCTAssertTrue(yes.stdout.contains("Apply: 1 succeeded, 0 failed, 0 skipped."))
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0)
+    }
+
+    func testSafetyThresholdRefusesApplyUnlessAllowed() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir).status, 0)
+        let strict = config(server.endpointsURL, names: ["A"]).replacingOccurrences(of: "version: 1\n", with: "version: 1\npolicy: {min_existing: 3, max_delete_percent: 50}\n")
+        try strict.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan"], environment: environment, directory: dir)
+        XCTAssertTrue(plan.stdout.contains("Refused: office/endpoints: 2 of 3 live objects would be deleted (66%; max_delete_percent is 50); apply needs --allow-deletes"))
+        let refused = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderrLines, ["telform: error: apply refused; nothing was changed:",
+                                             "  office/endpoints: 2 of 3 live objects would be deleted (66%; max_delete_percent is 50); apply needs --allow-deletes"])
+        let allowed = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: environment, directory: dir)
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertEqual(allowed.stderrLines.last, "Apply: 2 succeeded, 0 failed, 0 skipped.")
+    }
+
+    func testTargetAndProviderLimitThePlan() throws {
+        let server = try SimServer()
+        defer { server.stop() }
+        let dir = try write(config(server.endpointsURL))
+        let targeted = try TelformProcess.run(["apply", "--auto-approve", "--target", "office/endpoints/desk-b"], environment: environment, directory: dir)
+        XCTAssertEqual(targeted.status, 0)
+        XCTAssertEqual(targeted.stderrLines.filter { $0.contains(" done (") }.map { $0.components(separatedBy: " done")[0] },
+                       ["office/endpoints/desk-b: create"])
+        let rest = try TelformProcess.run(["plan", "--provider", "office"], environment: environment, directory: dir)
+        XCTAssertTrue(rest.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
+        let unknown = try TelformProcess.run(["plan", "--provider", "nope"], environment: environment, directory: dir)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.stderrLines, ["telform: error: no provider named nope in the configuration"])
+        XCTAssertEqual(try TelformProcess.run(["version"]).stdout, "telform 0.1.0\n")
+    }
+
     func testUnsetVariablesAndUnreachableAPIsAreErrors() throws {
         let dir = try write(config("http://127.0.0.1:9/endpoints"))
         let unset = try TelformProcess.run(["plan"], directory: dir)

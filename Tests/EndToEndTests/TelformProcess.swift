@@ -21,9 +21,9 @@ struct TelformProcess {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL = packageRoot) throws -> Outcome {
+                    directory: URL = packageRoot, executable: URL? = nil) throws -> Outcome {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         // A clean environment: only what the test gives, plus PATH.
