@@ -22,11 +22,14 @@ public struct LiveState: Sendable {
     public var ids: [Address: String]
     /// Objects that exist but are not telform's to delete, with the platform's reason (VPBX `notBeRemoved`).
     public var undeletable: [Address: String]
+    /// Names the platform resolved while reading (an extension's user id, a group's id), for apply.
+    public var lookups: [String: String]
 
-    public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:]) {
+    public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:], lookups: [String: String] = [:]) {
         self.resources = resources
         self.ids = ids
         self.undeletable = undeletable
+        self.lookups = lookups
     }
 
     /// A digest of the live objects, to recognise a plan made against other live state.

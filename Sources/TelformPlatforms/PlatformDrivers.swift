@@ -2,12 +2,13 @@ import TelformCore
 
 /// The drivers telform has, by provider type.
 public enum PlatformDrivers {
-    public static let available = ["endpoints"]
+    public static let available = ["endpoints", "vpbx"]
 
     /// The driver of a provider over a transport, or nil when the platform's calls are not built yet.
     public static func make(_ provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) -> (any ProviderDriver)? {
         switch provider.type {
         case "endpoints": return EndpointsPlatform(provider: provider, transport: transport, retry: retry)
+        case "vpbx": return VPBXPlatform(provider: provider, transport: transport, retry: retry)
         default: return nil
         }
     }

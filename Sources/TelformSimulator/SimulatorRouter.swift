@@ -8,12 +8,13 @@ public protocol SimulatedPlatform: SimulatorHandler {
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
 public enum SimulatorCatalog {
-    public static let available = ["endpoints"]
+    public static let available = ["endpoints", "vpbx"]
 
     /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
     public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
         switch type {
         case "endpoints": return try EndpointsFake(state: state)
+        case "vpbx": return try VPBXFake(state: state)
         default: return nil
         }
     }
@@ -21,6 +22,7 @@ public enum SimulatorCatalog {
     /// Credentials the fakes accept out of the box; a `sim://` provider that names none uses these.
     public static let defaultCredentials: [String: [String: String]] = [
         "endpoints": ["token": EndpointsFake.defaultToken],
+        "vpbx": ["token": VPBXFake.defaultToken],
     ]
 }
 

@@ -41,6 +41,9 @@ public struct ProviderConfig: Sendable {
     public var simSeed: String?
     /// Kinds the file declares (an empty list still declares, and so owns, its scope).
     public var declaredKinds: [String]
+    /// For grouped kinds, every group the file declares, even one with no members
+    /// (`find_me: [{user: "201", rules: []}]` owns user 201's rules): kind → group key values.
+    public var declaredGroups: [String: [String]] = [:]
     public var resources: [Resource]
     public var mark: Mark
 

@@ -63,7 +63,7 @@ extension LoadSession {
         for fragment in fragments {
             for pair in fragment.node.pairs ?? [] {
                 guard let kind = platform.kind(pair.key) else { continue }
-                provider.resources += resources(of: kind, node: pair.value, path: "\(path).\(pair.key)", provider: provider)
+                provider.resources += resources(of: kind, node: pair.value, path: "\(path).\(pair.key)", provider: &provider)
             }
         }
         checkDuplicateResources(provider)
@@ -117,7 +117,7 @@ extension LoadSession {
     }
 
     /// Builds the resources of one kind from its node, per the kind's shape.
-    mutating func resources(of kind: KindSchema, node: YAMLNode, path: String, provider: ProviderConfig) -> [Resource] {
+    mutating func resources(of kind: KindSchema, node: YAMLNode, path: String, provider: inout ProviderConfig) -> [Resource] {
         func address(_ fields: [String: Value], _ at: YAMLNode, _ at_path: String) -> Address? {
             guard let key = kind.key(fields) else { return nil }
             return Address(provider: provider.name, kind: kind.name, key: key)
@@ -163,6 +163,9 @@ extension LoadSession {
                 let itemPath = "\(path)[\(index)]"
                 guard let groupFields = typer.object(item, groupSchema, path: itemPath) else { continue }
                 let inherited = groupFields.filter { $0.key != membersField }
+                if let groupKey = kind.keyFields.first.flatMap({ inherited[$0]?.string }) {
+                    provider.declaredGroups[kind.name, default: []].append(groupKey)
+                }
                 // Members are typed (and reported) with the group; type each again, quietly,
                 // to pair every member with its own node and path.
                 var quiet = Typer(interpolator: typer.interpolator, mode: typer.mode)

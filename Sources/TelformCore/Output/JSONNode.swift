@@ -51,6 +51,17 @@ public indirect enum JSONNode: Sendable, Equatable {
         return nil
     }
 
+    /// A copy of this object with `key` set (appended when new, replaced in place otherwise).
+    public func setting(_ key: String, _ value: JSONNode) -> JSONNode {
+        guard case .object(var pairs) = self else { return self }
+        if let index = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[index].1 = value
+        } else {
+            pairs.append((key, value))
+        }
+        return .object(pairs)
+    }
+
     public var int: Int64? {
         if case .int(let i) = self { return i }
         return nil

@@ -1,0 +1,46 @@
+import Foundation
+import TelformCore
+
+/// Wire calls of the VPBX API CRM (api-docs/001), paths relative to the provider's url.
+struct VPBXClient: Sendable {
+    let http: ResilientClient
+    let token: String
+
+    func request(_ method: String, _ path: String, _ body: JSONNode? = nil) -> HTTPRequest {
+        var request = HTTPRequest.json(method, path, body)
+        request.headers.append(("X-AUTH-TOKEN", token))
+        return request
+    }
+
+    func call(_ method: String, _ path: String, _ body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> JSONNode {
+        let response = try await http.send(request(method, path, body), idempotency)
+        guard response.isSuccess else { throw VPBXAPIError(response: response) }
+        if response.body.isEmpty { return .null }
+        return (try? response.json()) ?? .null
+    }
+
+    func abonents() async throws -> [JSONNode] { try await call("GET", "/api/abonents").array ?? [] }
+    func groups() async throws -> [JSONNode] { try await call("GET", "/api/groups").array ?? [] }
+
+    /// **Reading:** the document answers one object where it says "list": take either.
+    func schedules(visibleTo userID: String) async throws -> [JSONNode] {
+        let node = try await call("GET", "/api/schedules/abonent/\(userID)")
+        if let list = node.array { return list }
+        return node.isNull ? [] : [node]
+    }
+
+    func findMe(_ userID: String) async throws -> JSONNode { try await call("GET", "/api/findMe/\(userID)") }
+}
+
+/// A failed VPBX call: the body's `message` (Spring style), or its text.
+struct VPBXAPIError: Error {
+    let status: Int
+    let message: String
+
+    init(response: HTTPResponse) {
+        status = response.status
+        let json = try? response.json()
+        message = json?["message"]?.string ?? json?["error"]?.string
+            ?? (response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))
+    }
+}

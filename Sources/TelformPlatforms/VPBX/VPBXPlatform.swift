@@ -1,0 +1,226 @@
+import Foundation
+import TelformCore
+
+/// The VPBX platform: schedules and find-me rules of declared abonents and groups.
+public struct VPBXPlatform: ProviderDriver {
+    public let provider: ProviderConfig
+    public let schema = VPBXKinds.platform
+    let client: VPBXClient
+
+    public init(provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
+        self.provider = provider
+        client = VPBXClient(http: ResilientClient(transport: transport, policy: retry), token: provider.settings["token"]?.string ?? "")
+    }
+
+    static let redirectFields = ["always", "if_busy", "if_no_answer", "if_unreachable", "no_answer_rings", "conditional", "schedule"]
+
+    public func canonical(_ desired: Resource) -> Resource {
+        var resource = desired
+        var fields = desired.fields
+        switch desired.address.kind {
+        case "schedules":
+            fields["work_days"] = VPBXCanonical.workDays(declared: fields["work_days"])
+            fields["holidays"] = VPBXCanonical.sortedStrings(fields["holidays"]?.list?.compactMap(\.string) ?? [])
+            fields["extra_workdays"] = VPBXCanonical.sortedStrings((fields["extra_workdays"]?.list ?? []).map { day in
+                "\(day["date"]?.string ?? "") \(day["from"]?.string ?? "")-\(day["to"]?.string ?? "")"
+            })
+        case "find_me":
+            // A rule is sent whole, so it is managed whole: what the file leaves out is absent.
+            let type = fields["type"]?.string ?? ""
+            if fields["called_number"] == nil { fields["called_number"] = .null }
+            if type == "redirect" {
+                for name in Self.redirectFields where fields[name] == nil { fields[name] = .null }
+            } else {
+                fields["numbers"] = .list((fields["numbers"]?.list ?? []).map { number in
+                    var entry: [String: Value] = ["number": number["number"] ?? .null, "name": number["name"] ?? .null,
+                                                  "active": number["active"] ?? .bool(true)]
+                    if type == "sequential" { entry["rings"] = number["rings"] ?? .null }
+                    return .object(entry)
+                })
+                if type == "sequential" && fields["continue_if_busy"] == nil { fields["continue_if_busy"] = .bool(false) }
+            }
+        default:
+            break
+        }
+        resource.fields = fields
+        return resource
+    }
+
+    /// The platform's users and groups, read once per plan.
+    struct Directory {
+        var userIDs: [String: String] = [:]     // extension → userId
+        var groupOf: [String: String] = [:]     // userId → groupId
+        var groupIDs: [String: String] = [:]    // group name → id
+    }
+
+    func failure(_ address: String, _ error: Error) -> PlatformError {
+        switch error {
+        case let e as PlatformError: return e
+        case let e as VPBXAPIError: return PlatformError(address: address, message: "\(e.message) (HTTP \(e.status))")
+        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
+        default: return PlatformError(address: address, message: "\(error)")
+        }
+    }
+
+    public func read(kinds: [String], desired: [Resource]) async throws -> LiveState {
+        let scope = "\(provider.name)/\(kinds.joined(separator: ","))"
+        do {
+            return try await readLive(kinds: kinds, desired: desired)
+        } catch {
+            throw failure(scope, error)
+        }
+    }
+
+    func readLive(kinds: [String], desired: [Resource]) async throws -> LiveState {
+        var directory = Directory()
+        for abonent in try await client.abonents() {
+            guard let ext = abonent["extension"]?.string, let id = abonent["userId"]?.int else { continue }
+            directory.userIDs[ext] = String(id)
+            if let group = abonent["groupId"]?.int { directory.groupOf[String(id)] = String(group) }
+        }
+        let schedules = desired.filter { $0.address.kind == "schedules" }
+        let owners = Set(schedules.compactMap { $0.fields["abonent"]?.string })
+        let groupNames = Set(schedules.compactMap { $0.fields["group"]?.string })
+        let findMeUsers = Set((provider.declaredGroups["find_me"] ?? []) + desired.filter { $0.address.kind == "find_me" }.compactMap { $0.address.key.first })
+        if !groupNames.isEmpty {
+            for group in try await client.groups() {
+                if let name = group["name"]?.string, let id = group["id"]?.int { directory.groupIDs[name] = String(id) }
+            }
+        }
+        var state = LiveState()
+        for ext in owners.union(findMeUsers).sorted() {
+            guard let id = directory.userIDs[ext] else {
+                let resource = desired.first { $0.address.key.first == ext }
+                throw PlatformError(address: resource?.address.description ?? "\(provider.name)/\(ext)",
+                                    message: "no abonent with extension \(ext) (GET /api/abonents)")
+            }
+            state.lookups["abonent:\(ext)"] = id
+        }
+        for name in groupNames.sorted() {
+            guard let id = directory.groupIDs[name] else {
+                let resource = schedules.first { $0.fields["group"]?.string == name }
+                throw PlatformError(address: resource?.address.description ?? provider.name, message: "no group named \(name) (GET /api/groups)")
+            }
+            state.lookups["group:\(name)"] = id
+            // **Reading:** group schedules are read through any abonent of the group.
+            guard let reader = directory.groupOf.filter({ $0.value == id }).keys.sorted().first else {
+                let resource = schedules.first { $0.fields["group"]?.string == name }
+                throw PlatformError(address: resource?.address.description ?? provider.name,
+                                    message: "group \(name) has no abonent, and its schedules can only be read through one")
+            }
+            state.lookups["reader:\(name)"] = reader
+        }
+        // Every schedule each needed abonent sees (its own and its group's), read once.
+        var visible: [String: [JSONNode]] = [:]
+        let readers = owners.union(findMeUsers).compactMap { directory.userIDs[$0] } + groupNames.compactMap { state.lookups["reader:\($0)"] }
+        for userID in Set(readers).sorted() {
+            visible[userID] = try await client.schedules(visibleTo: userID)
+        }
+        if kinds.contains("schedules") {
+            readSchedules(owners: owners, groups: groupNames, visible: visible, into: &state)
+        }
+        if kinds.contains("find_me") {
+            for ext in findMeUsers.sorted() {
+                guard let userID = state.lookups["abonent:\(ext)"] else { continue }
+                let rules = try await client.findMe(userID)
+                readRules(rules, ext: ext, userID: userID, visible: visible[userID] ?? [], into: &state)
+            }
+            try checkScheduleReferences(desired: desired, visible: visible, state: state)
+        }
+        return state
+    }
+
+    func readSchedules(owners: Set<String>, groups: Set<String>, visible: [String: [JSONNode]], into state: inout LiveState) {
+        func add(_ item: JSONNode, ownerKey: String, owner: (String, String), path: String) {
+            guard let name = item["name"]?.string, let record = item["recordId"]?.int else { return }
+            let address = Address(provider: provider.name, kind: "schedules", key: [ownerKey, name])
+            guard state.ids[address] == nil else { return }
+            state.resources.append(Resource(address: address, fields: Self.scheduleFields(item, owner: owner)))
+            state.ids[address] = "\(path)/\(record)"
+            if item["notBeRemoved"]?.bool == true { state.undeletable[address] = "a preset schedule the platform marks notBeRemoved" }
+        }
+        for ext in owners.sorted() {
+            guard let userID = state.lookups["abonent:\(ext)"] else { continue }
+            for item in visible[userID] ?? [] where item["type"]?.string == "abonent" {
+                add(item, ownerKey: ext, owner: ("abonent", ext), path: "abonent/\(userID)")
+            }
+        }
+        for name in groups.sorted() {
+            guard let reader = state.lookups["reader:\(name)"], let groupID = state.lookups["group:\(name)"] else { continue }
+            for item in visible[reader] ?? [] where item["type"]?.string == "group" {
+                add(item, ownerKey: "group:\(name)", owner: ("group", name), path: "group/\(groupID)")
+            }
+        }
+    }
+
+    static func scheduleFields(_ item: JSONNode, owner: (String, String)) -> [String: Value] {
+        [
+            "name": .string(item["name"]?.string ?? ""),
+            owner.0: .string(owner.1),
+            "work_days": VPBXCanonical.workDays(wire: item["workDaysRules"]?.array ?? []),
+            "holidays": VPBXCanonical.sortedStrings((item["holidaysRules"]?.array ?? []).compactMap { VPBXCanonical.yamlDate($0["startDate"]?.string) }),
+            "extra_workdays": VPBXCanonical.sortedStrings((item["excludedDaysRules"]?.array ?? []).compactMap { day in
+                VPBXCanonical.yamlDate(day["startDate"]?.string).map {
+                    "\($0) \(VPBXCanonical.time(day["startTime"]?.string) ?? "?")-\(VPBXCanonical.time(day["endTime"]?.string) ?? "?")"
+                }
+            }),
+        ]
+    }
+
+    func readRules(_ rules: JSONNode, ext: String, userID: String, visible: [JSONNode], into state: inout LiveState) {
+        let scheduleNames = Dictionary(visible.compactMap { s -> (Int64, String)? in
+            guard let id = s["recordId"]?.int, let name = s["name"]?.string else { return nil }
+            return (id, name)
+        }, uniquingKeysWith: { a, _ in a })
+        for (type, list) in [("parallel", "parallelRules"), ("sequential", "sequentialRules"), ("redirect", "redirectRules")] {
+            for rule in rules[list]?.array ?? [] {
+                guard let name = rule["ruleName"]?.string, let id = rule["id"]?.int else { continue }
+                let address = Address(provider: provider.name, kind: "find_me", key: [ext, type, name])
+                var fields: [String: Value] = ["user": .string(ext), "type": .string(type), "name": .string(name),
+                                               "called_number": VPBXCanonical.text(rule["calledNumber"])]
+                if type == "redirect" {
+                    fields["always"] = VPBXCanonical.text(rule["alwaysRedirect"])
+                    fields["if_busy"] = VPBXCanonical.text(rule["ifBusyRedirect"])
+                    fields["if_no_answer"] = VPBXCanonical.text(rule["ifNoAnswerRedirect"])
+                    fields["if_unreachable"] = VPBXCanonical.text(rule["ifNoAccessRedirect"])
+                    fields["no_answer_rings"] = VPBXCanonical.rings(rule["ifNoAnswerTimeout"])
+                    fields["conditional"] = VPBXCanonical.text(rule["conditional"])
+                    if let schedule = rule["scheduleId"]?.int {
+                        fields["schedule"] = .string(scheduleNames[schedule] ?? "#\(schedule)")
+                    } else {
+                        fields["schedule"] = .null
+                    }
+                } else {
+                    fields["numbers"] = .list((rule["ruleNumbers"]?.array ?? []).map { number in
+                        var entry: [String: Value] = ["number": VPBXCanonical.text(number["number"]), "name": VPBXCanonical.text(number["name"]),
+                                                      "active": .bool(number["status"]?.bool ?? true)]
+                        if type == "sequential" { entry["rings"] = VPBXCanonical.rings(number["timeout"]) }
+                        return .object(entry)
+                    })
+                    if type == "sequential" { fields["continue_if_busy"] = .bool(rule["continueSearchIfBusy"]?.bool ?? false) }
+                }
+                guard state.ids[address] == nil else { continue }
+                state.resources.append(Resource(address: address, fields: fields))
+                state.ids[address] = "\(userID)/\(type)/\(id)"
+            }
+        }
+    }
+
+    /// A redirect rule may name a schedule declared in the file or one that exists live only
+    /// (a preset); one that exists nowhere is a plan error.
+    func checkScheduleReferences(desired: [Resource], visible: [String: [JSONNode]], state: LiveState) throws {
+        let declared = desired.filter { $0.address.kind == "schedules" }
+        for rule in desired where rule.address.kind == "find_me" {
+            guard let name = rule.fields["schedule"]?.string, let ext = rule.address.key.first else { continue }
+            let isDeclared = declared.contains { s in
+                s.address.key.last == name && (s.address.key.first == ext || s.address.key.first?.hasPrefix("group:") == true)
+            }
+            let userID = state.lookups["abonent:\(ext)"] ?? ""
+            let isLive = (visible[userID] ?? []).contains { $0["name"]?.string == name }
+            if !isDeclared && !isLive {
+                throw PlatformError(address: rule.address.description,
+                                    message: "schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live")
+            }
+        }
+    }
+}
