@@ -7,7 +7,7 @@ struct Arguments {
 
     /// Options that take a value; everything else starting with - is a flag.
     static let valued: Set<String> = ["-c", "--config", "-o", "--format", "--target", "--provider", "--parallelism",
-                                      "--replace", "--rotate", "--kind", "--port", "--state", "--latency", "--faults"]
+                                      "--replace", "--rotate", "--kind", "--port", "--state", "--latency", "--faults", "--log"]
 
     enum ParseError: Error, CustomStringConvertible {
         case missingValue(String)

@@ -4,11 +4,11 @@ import TelformSimulator
 
 /// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
 enum SimCommand {
-    static let known: Set<String> = Telform.global.union(["--port", "--state", "--latency", "--faults"])
+    static let known: Set<String> = Telform.global.union(["--port", "--state", "--latency", "--faults", "--log"])
 
     static func run(_ arguments: Arguments) async -> Int32 {
         guard arguments.positionals == ["serve"] else {
-            Terminal.error("usage: telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC]")
+            Terminal.error("usage: telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]")
             return 1
         }
         let unknown = arguments.unknown(known: known)
@@ -41,7 +41,15 @@ enum SimCommand {
             Terminal.error("sim serve: \(error)")
             return 1
         }
-        let handler = FaultInjector(SimulatorRouter(platforms: platforms), plan: plan, latency: latency / 1000)
+        var handler: SimulatorHandler = FaultInjector(SimulatorRouter(platforms: platforms), plan: plan, latency: latency / 1000)
+        if let log = arguments.value("--log") {
+            do {
+                handler = try RequestJournal(handler, file: log)
+            } catch {
+                Terminal.error("sim serve: \(error)")
+                return 1
+            }
+        }
         let server: HTTPServer
         do {
             server = try HTTPServer(port: port, handler: handler)

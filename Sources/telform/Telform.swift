@@ -68,7 +68,7 @@ struct Telform {
                                      make the changes
       telform schema [--format json|markdown]
                                      the JSON Schema of the config language, or its reference
-      telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC]
+      telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]
                                      serve the platform simulators over HTTP on 127.0.0.1
       telform version                print the version
 

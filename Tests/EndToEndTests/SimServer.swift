@@ -7,10 +7,19 @@ final class SimServer {
     let port: Int
     let stateDirectory: URL
 
-    init(faults: String? = nil) throws {
-        stateDirectory = try TelformProcess.scratch().appendingPathComponent("state")
+    let logFile: URL
+
+    /// `states` are written as `<type>.json` into the state folder first: the server starts from them.
+    init(faults: String? = nil, states: [String: String] = [:]) throws {
+        let scratch = try TelformProcess.scratch()
+        stateDirectory = scratch.appendingPathComponent("state")
+        logFile = scratch.appendingPathComponent("requests.log")
+        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
+        for (type, text) in states {
+            try text.write(to: stateDirectory.appendingPathComponent("\(type).json"), atomically: true, encoding: .utf8)
+        }
         process.executableURL = TelformProcess.binary
-        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path] + (faults.map { ["--faults", $0] } ?? [])
+        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path] + (faults.map { ["--faults", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -32,6 +41,13 @@ final class SimServer {
     }
 
     var endpointsURL: String { "http://127.0.0.1:\(port)/endpoints" }
+    var vpbxURL: String { "http://127.0.0.1:\(port)/vpbx" }
+
+    /// The requests received so far, `METHOD PATH STATUS` each.
+    func requests() throws -> [String] {
+        try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
 
     func stop() {
         process.terminate()
@@ -40,7 +56,12 @@ final class SimServer {
 
     /// Every file the server wrote, as text.
     func stateText() throws -> String {
-        let files = try FileManager.default.contentsOfDirectory(at: stateDirectory, includingPropertiesForKeys: nil)
+        let files = try FileManager.default.contentsOfDirectory(at: stateDirectory, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
         return try files.map { try String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+    }
+
+    /// One platform's state file, parsed.
+    func state(_ type: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: stateDirectory.appendingPathComponent("\(type).json")))
     }
 }

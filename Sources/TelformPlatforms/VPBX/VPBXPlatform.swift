@@ -79,9 +79,13 @@ public struct VPBXPlatform: ProviderDriver {
             if let group = abonent["groupId"]?.int { directory.groupOf[String(id)] = String(group) }
         }
         let schedules = desired.filter { $0.address.kind == "schedules" }
-        let owners = Set(schedules.compactMap { $0.fields["abonent"]?.string })
+        let findMeUsers = kinds.contains("find_me")
+            ? Set((provider.declaredGroups["find_me"] ?? []) + desired.filter { $0.address.kind == "find_me" }.compactMap { $0.address.key.first })
+            : []
+        // The schedules scope: every abonent the provider names (as a schedule owner or a
+        // find-me user) and every group that owns a declared schedule. No one else is read.
+        let owners = kinds.contains("schedules") ? Set(schedules.compactMap { $0.fields["abonent"]?.string }).union(findMeUsers) : []
         let groupNames = Set(schedules.compactMap { $0.fields["group"]?.string })
-        let findMeUsers = Set((provider.declaredGroups["find_me"] ?? []) + desired.filter { $0.address.kind == "find_me" }.compactMap { $0.address.key.first })
         if !groupNames.isEmpty {
             for group in try await client.groups() {
                 if let name = group["name"]?.string, let id = group["id"]?.int { directory.groupIDs[name] = String(id) }
