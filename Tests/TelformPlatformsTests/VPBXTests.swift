@@ -1,0 +1,123 @@
+import Foundation
+import XCTest
+import TelformCore
+@testable import TelformPlatforms
+@testable import TelformSimulator
+
+/// The vpbx fake's own limits and errors, and the platform's normal forms.
+final class VPBXTests: XCTestCase {
+    let seed: JSONNode = try! JSONParser.parse("""
+    {"tokens": ["t"], "groups": [{"id": 10, "name": "Support", "parentId": null}],
+     "abonents": [{"userId": 1735, "extension": "201", "groupId": 10}, {"userId": 1736, "extension": "202", "groupId": 10}],
+     "schedules": [{"recordId": 5, "name": "preset", "notBeRemoved": true, "type": "abonent", "ownerId": 1735,
+                    "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []},
+                   {"recordId": 6, "name": "team", "notBeRemoved": false, "type": "group", "ownerId": 10,
+                    "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []}]}
+    """)
+
+    func send(_ fake: VPBXFake, _ method: String, _ path: String, _ body: String? = nil, token: String = "t") -> (Int, JSONNode) {
+        var request = HTTPRequest(method: method, path: path, headers: [("X-AUTH-TOKEN", token)], body: body.map { Data($0.utf8) })
+        if body == nil { request.body = nil }
+        guard case .respond(let response) = fake.handle(request) else { return (0, .null) }
+        return (response.status, (try? response.json()) ?? .null)
+    }
+
+    func message(_ result: (Int, JSONNode)) -> String {
+        "\(result.0) \(result.1["message"]?.string ?? "")"
+    }
+
+    func testTheFakeEnforcesTheDocumentsLimitsWithItsOwnErrors() throws {
+        let fake = try VPBXFake(state: seed)
+        let long = String(repeating: "Я", count: 31)
+        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "\#(long)", "alwaysRedirect": "650"}"#)),
+                       "400 ruleName: length must be at most 30 characters (31)")
+        let eleven = (1...11).map { #"{"number": "5\#($0)", "status": true}"# }.joined(separator: ",")
+        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/parallel", #"{"ruleName": "p", "ruleNumbers": [\#(eleven)]}"#)),
+                       "400 ruleNumbers: at most 10 numbers per rule (11)")
+        XCTAssertEqual(message(send(fake, "GET", "/api/findMe/9999")), "404 Abonent 9999 not found")
+        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "scheduleId": 77}"#)),
+                       "400 scheduleId: schedule 77 is not available to abonent 201")
+        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "9am", "monday": true}]}"#)),
+                       "400 workDaysRules[0].startTime: expected HH:MM")
+        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "holidaysRules": [{"startDate": "2026-01-01"}]}"#)),
+                       "400 holidaysRules[0].startDate: expected DD-MM-YYYY")
+        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/abonent/1735", #"{"recordId": 5}"#)),
+                       "400 Schedule \"preset\" is preset (notBeRemoved) and cannot be removed")
+        XCTAssertEqual(message(send(fake, "GET", "/api/abonents", nil, token: "wrong")), "401 Invalid or missing X-AUTH-TOKEN")
+    }
+
+    func testGroupSchedulesAreVisibleToTheGroupsAbonentsAndOneScheduleIsAnObject() throws {
+        let fake = try VPBXFake(state: seed)
+        let (status, body) = send(fake, "GET", "/api/schedules/abonent/1736")
+        XCTAssertEqual(status, 200)
+        XCTAssertEqual(body["name"], .string("team"), "one schedule comes as an object, as the document shows")
+        XCTAssertEqual(body["type"], .string("group"))
+        let both = send(fake, "GET", "/api/schedules/abonent/1735").1
+        XCTAssertEqual(both.array?.compactMap { $0["name"]?.string }, ["preset", "team"])
+    }
+
+    func testAScheduleInUseCannotBeDeleted() throws {
+        let fake = try VPBXFake(state: seed)
+        let created = send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "alwaysRedirect": "650", "schedudyId": 6}"#)
+        XCTAssertEqual(created.0, 200)
+        XCTAssertEqual(created.1["scheduleId"], .int(6), "the create example's schedudyId spelling is taken")
+        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/group/10", #"{"recordId": 6}"#)),
+                       "400 Schedule \"team\" is used by find-me rule \"r\" of abonent 1735")
+    }
+
+    func testWorkDaysCompareAsASetAcrossTimeFormats() {
+        let declared = VPBXCanonical.workDays(declared: .list([
+            .object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
+            .object(["days": .list([.string("sat")]), "all_day": .bool(true)]),
+        ]))
+        let wire: [JSONNode] = [
+            .object([("startTime", .string("09-00")), ("endTime", .string("18-00")), ("allDayEvent", .bool(false)),
+                     ("monday", .bool(true)), ("wednesday", .bool(true)), ("friday", .bool(true))]),
+            .object([("startTime", .null), ("endTime", .null), ("allDayEvent", .bool(true)), ("saturday", .bool(true))]),
+            .object([("startTime", .string("09:00")), ("endTime", .string("18:00")), ("allDayEvent", .bool(false)),
+                     ("tuesday", .bool(true)), ("thursday", .bool(true))]),
+        ]
+        XCTAssertEqual(declared, .list([.string("mon-fri 09:00-18:00"), .string("sat all day")]))
+        XCTAssertEqual(VPBXCanonical.workDays(wire: wire), declared)
+        XCTAssertEqual(VPBXCanonical.dayText([0, 2, 3, 4]), "mon,wed-fri")
+    }
+
+    func testDatesEmptyStringsAndRings() {
+        XCTAssertEqual(VPBXCanonical.yamlDate("08-03-2020"), "2020-03-08")
+        XCTAssertEqual(VPBXCanonical.wireDate("2020-03-08"), "08-03-2020")
+        XCTAssertEqual(VPBXCanonical.text(.string("")), .null)
+        XCTAssertEqual(VPBXCanonical.text(.null), .null)
+        XCTAssertEqual(VPBXCanonical.text(nil), .null)
+        XCTAssertEqual(VPBXCanonical.rings(.string("")), .null)
+        XCTAssertEqual(VPBXCanonical.rings(.string("4")), .int(4))
+        XCTAssertEqual(VPBXCanonical.rings(.int(4)), .int(4))
+    }
+
+    func testDirectoryIsReadOncePerPlanAndNumbersCompareInOrder() async throws {
+        let log = RequestLog(try VPBXFake(state: seed))
+        var provider = ProviderConfig(name: "mts", type: "vpbx", settings: ["token": .string("t")], declaredKinds: ["schedules", "find_me"],
+                                      mark: Mark(file: "t", line: 1, column: 1))
+        func rule(_ name: String, _ numbers: [String]) -> Resource {
+            Resource(address: Address(provider: "mts", kind: "find_me", key: ["201", "parallel", name]),
+                     fields: ["user": .string("201"), "type": .string("parallel"), "name": .string(name),
+                              "numbers": .list(numbers.map { .object(["number": .string($0)]) })])
+        }
+        let schedule = Resource(address: Address(provider: "mts", kind: "schedules", key: ["group:Support", "x"]),
+                                fields: ["name": .string("x"), "group": .string("Support")])
+        provider.resources = [rule("a", ["003", "500"]), rule("b", ["1"]), rule("c", ["2"]), schedule]
+        let driver = VPBXPlatform(provider: provider, transport: SimulatorTransport(handler: log))
+        let desired = provider.resources.map(driver.canonical)
+        let live = try await driver.read(kinds: ["schedules", "find_me"], desired: desired)
+        XCTAssertEqual(log.lines.filter { $0 == "GET /api/abonents" }.count, 1)
+        XCTAssertEqual(log.lines.filter { $0 == "GET /api/groups" }.count, 1)
+        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: driver.schema, desired: desired, live: live)])
+        _ = await Executor(parallelism: 4).run(plan, drivers: ["mts": driver], live: ["mts": live]) { _ in }
+        var reordered = provider
+        reordered.resources = [rule("a", ["500", "003"]), rule("b", ["1"]), rule("c", ["2"]), schedule]
+        let again = try await driver.read(kinds: ["schedules", "find_me"], desired: reordered.resources.map(driver.canonical))
+        let second = Planner(policy: Policy()).plan([Planner.Input(provider: reordered, platform: driver.schema,
+                                                                  desired: reordered.resources.map(driver.canonical), live: again)])
+        XCTAssertEqual(second.changes.map { "\($0.action.rawValue) \($0.address.local) \($0.changedPaths)" },
+                       ["update find_me/201/parallel/a [\"numbers\"]"], "the order of numbers is significant")
+    }
+}
