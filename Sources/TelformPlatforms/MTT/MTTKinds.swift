@@ -21,8 +21,13 @@ public enum MTTKinds {
             .list(.string(StringRules(allowed: WeekDays.names)), ListRules(minItems: 1, itemNoun: "days")),
         ]), "Days of the week: mon-fri, sat, all, or a list [mon, tue] (default all)."),
         .string("from", StringRules(check: .clockTime), "Start, HH:MM.").required(),
-        .string("to", StringRules(check: .clockTime), "End, HH:MM (24:00 for midnight).").required(),
-    ])
+        .string("to", StringRules(check: .clockTime), "End, HH:MM (24:00 for midnight); an end before the start crosses midnight into the next day.").required(),
+    ], rules: [.custom { fields in
+        // A window whose end is before its start runs past midnight into the next day
+        // (PeriodSet.add); one that starts where it ends means nothing.
+        guard let from = fields["from"]?.string, from == fields["to"]?.string else { return [] }
+        return [("to", "the window starts and ends at \(from); write an end after the start (or before it, to cross midnight)")]
+    }])
 
     static let period = FieldSchema("period", .choice([
         .string(StringRules(check: rawPeriod)),
