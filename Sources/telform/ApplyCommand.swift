@@ -48,7 +48,7 @@ enum ApplyCommand {
     }
 
     static func progressLine(_ event: Executor.Event) -> String {
-        let head = "\(event.change.address): \(event.change.action.rawValue)"
+        let head = "\(event.change.address): \(event.change.cleanup ? "delete of the previous version" : event.change.action.rawValue)"
         switch event.outcome {
         case .succeeded(let seconds): return "\(head) done (\(Int((seconds * 1000).rounded())) ms)"
         case .failed(let message): return "\(head) FAILED: \(message)"

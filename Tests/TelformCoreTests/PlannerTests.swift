@@ -150,3 +150,55 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(json.contains(#""after":{"name":"b","secret":"(write-only)","size":3}"#), json)
     }
 }
+
+final class ContentAddressedPlannerTests: XCTestCase {
+    /// `blobs` cannot be edited and are made before the old one goes; `users` name a blob by its live name.
+    static let schema = PlatformSchema(type: "test", doc: "", settings: [], kinds: [
+        KindSchema(name: "blobs", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key")])), keyFields: ["name"])
+            .immutable(createBeforeDelete: true),
+        KindSchema(name: "users", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key"),
+                                                                        FieldSchema.string("blob", "bound blob").references("blobs")])), keyFields: ["name"]),
+        KindSchema(name: "fixed", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key"), FieldSchema.string("x", "")])),
+                   keyFields: ["name"]).immutable(),
+    ])
+
+    func resource(_ kind: String, _ name: String, _ fields: [String: Value]) -> Resource {
+        Resource(address: Address(provider: "p", kind: kind, key: [name]), fields: fields.merging(["name": .string(name)]) { a, _ in a })
+    }
+
+    func testAContentChangeUploadsFirstRebindsThenDeletesTheOld() {
+        let desired = [resource("blobs", "welcome", ["live_name": .string("welcome-bbbb.mp3")]), resource("users", "u1", ["blob": .string("welcome-bbbb.mp3")])]
+        let live = [resource("blobs", "welcome", ["live_name": .string("welcome-aaaa.mp3")]), resource("users", "u1", ["blob": .string("welcome-aaaa.mp3")])]
+        let provider = ProviderConfig(name: "p", type: "test", declaredKinds: ["blobs", "users"], resources: desired, mark: Mark(file: "t", line: 1, column: 1))
+        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: Self.schema, desired: desired, live: LiveState(resources: live))])
+        XCTAssertEqual(plan.changes.map { "\($0.id) \($0.action.rawValue) after \($0.dependsOn.map(\.local))" }, [
+            "p/blobs/welcome replace after []",
+            "p/users/u1 update after [\"blobs/welcome\"]",
+            "p/blobs/welcome#cleanup delete after [\"blobs/welcome\", \"users/u1\"]",
+        ])
+        XCTAssertEqual(plan.changes[0].reason, "the platform cannot edit blobs; the new one is made first, the old one deleted last")
+        XCTAssertEqual(plan.summaryLine, "Plan: 1 to replace, 0 to create, 1 to update, 0 to delete.")
+        XCTAssertTrue(PlanText(color: false).render(plan).contains("  - blobs/welcome                            delete welcome-aaaa.mp3 (the previous version, once nothing uses it), after users/u1\n"))
+    }
+
+    func testAKindWithoutAnEditCallIsReplaced() {
+        let provider = ProviderConfig(name: "p", type: "test", declaredKinds: ["fixed"], mark: Mark(file: "t", line: 1, column: 1))
+        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: Self.schema,
+                                                                 desired: [resource("fixed", "a", ["x": .string("2")])],
+                                                                 live: LiveState(resources: [resource("fixed", "a", ["x": .string("1")])]))])
+        XCTAssertEqual(plan.changes.map(\.action), [.replace])
+        XCTAssertEqual(plan.changes.first?.reason, "the platform cannot edit fixed")
+    }
+
+    func testTheCleanupRunsLastAndIsSkippedWhenTheRebindFails() async {
+        let desired = [resource("blobs", "welcome", ["live_name": .string("welcome-bbbb.mp3")]), resource("users", "u1", ["blob": .string("welcome-bbbb.mp3")])]
+        let live = [resource("blobs", "welcome", ["live_name": .string("welcome-aaaa.mp3")]), resource("users", "u1", ["blob": .string("welcome-aaaa.mp3")])]
+        let provider = ProviderConfig(name: "p", type: "test", declaredKinds: ["blobs", "users"], resources: desired, mark: Mark(file: "t", line: 1, column: 1))
+        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: Self.schema, desired: desired, live: LiveState(resources: live))])
+        let driver = RecordingDriver(name: "p", failing: ["users/u1"])
+        let results = await Executor(parallelism: 8).run(plan, drivers: ["p": driver], live: [:]) { _ in }
+        XCTAssertEqual(driver.started, ["blobs/welcome", "users/u1"])
+        XCTAssertEqual(results.last?.cleanup, true)
+        XCTAssertEqual(results.last?.outcome, .skipped(because: "p/users/u1 did not succeed"), "the old version stays while an account may still use it")
+    }
+}

@@ -14,6 +14,7 @@ public struct Executor: Sendable {
         public var address: Address
         public var action: ChangeAction
         public var outcome: Outcome
+        public var cleanup = false
     }
 
     public struct Event: Sendable {
@@ -33,11 +34,12 @@ public struct Executor: Sendable {
     public func run(_ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
                     progress: @escaping @Sendable (Event) -> Void) async -> [Result] {
         var pending: [Change] = plan.changes
-        var done: [Address: Outcome] = [:]
-        var order: [Address] = []
+        // Keyed by change id; a dependency (an address) means that resource's main change.
+        var done: [String: Outcome] = [:]
+        var order: [String] = []
         var inFlight: [String: Int] = [:]
         var running = 0
-        let planned = Set(plan.changes.map(\.address))
+        let planned = Set(plan.changes.map(\.id))
         await withTaskGroup(of: (Change, Outcome).self) { group in
             while !pending.isEmpty || running > 0 {
                 // Skip what depends on a failure; start what is ready, within the limits.
@@ -45,10 +47,10 @@ public struct Executor: Sendable {
                 while progressed {
                     progressed = false
                     for (index, change) in pending.enumerated() {
-                        if let blocker = change.dependsOn.first(where: { done[$0].map(Self.isFailure) ?? false }) {
+                        if let blocker = change.dependsOn.first(where: { done[$0.description].map(Self.isFailure) ?? false }) {
                             let outcome = Outcome.skipped(because: "\(blocker) did not succeed")
-                            done[change.address] = outcome
-                            order.append(change.address)
+                            done[change.id] = outcome
+                            order.append(change.id)
                             progress(Event(change: change, outcome: outcome))
                             pending.remove(at: index)
                             progressed = true
@@ -56,8 +58,8 @@ public struct Executor: Sendable {
                         }
                         // A dependency outside the plan (filtered by --target) is already in place.
                         let ready = change.dependsOn.allSatisfy { dependency in
-                            if case .succeeded? = done[dependency] { return true }
-                            return !planned.contains(dependency)
+                            if case .succeeded? = done[dependency.description] { return true }
+                            return !planned.contains(dependency.description)
                         }
                         let provider = change.address.provider
                         guard ready, running < parallelism, inFlight[provider, default: 0] < perProvider else { continue }
@@ -85,8 +87,8 @@ public struct Executor: Sendable {
                     // Nothing runs and nothing can start: a dependency cycle or a missing driver.
                     for change in pending {
                         let outcome = Outcome.failed(message: drivers[change.address.provider] == nil ? "no driver for provider \(change.address.provider)" : "dependency cycle")
-                        done[change.address] = outcome
-                        order.append(change.address)
+                        done[change.id] = outcome
+                        order.append(change.id)
                         progress(Event(change: change, outcome: outcome))
                     }
                     pending.removeAll()
@@ -95,16 +97,16 @@ public struct Executor: Sendable {
                 if let (change, outcome) = await group.next() {
                     running -= 1
                     inFlight[change.address.provider, default: 1] -= 1
-                    done[change.address] = outcome
-                    order.append(change.address)
+                    done[change.id] = outcome
+                    order.append(change.id)
                     progress(Event(change: change, outcome: outcome))
                 }
             }
         }
-        let actions = Dictionary(plan.changes.map { ($0.address, $0.action) }, uniquingKeysWith: { a, _ in a })
-        return order.compactMap { address in
-            guard let outcome = done[address], let action = actions[address] else { return nil }
-            return Result(address: address, action: action, outcome: outcome)
+        let byID = Dictionary(plan.changes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return order.compactMap { id in
+            guard let outcome = done[id], let change = byID[id] else { return nil }
+            return Result(address: change.address, action: change.action, outcome: outcome, cleanup: change.cleanup)
         }
     }
 

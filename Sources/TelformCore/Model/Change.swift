@@ -41,6 +41,9 @@ public struct Change: Sendable {
     public var dependsOn: [Address] = []
     /// `--rotate`: re-send the write-only secrets.
     public var rotate = false
+    /// The second half of a create-before-delete replace: deletes the old object once
+    /// everything that used it has moved to the new one.
+    public var cleanup = false
 
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {
@@ -51,6 +54,9 @@ public struct Change: Sendable {
         self.fields = fields
         self.reason = reason
     }
+
+    /// Unique within a plan: the address, and `#cleanup` for the second half of a replace.
+    public var id: String { address.description + (cleanup ? "#cleanup" : "") }
 
     /// The paths of the changed fields.
     public var changedPaths: [String] { fields.map(\.path) }

@@ -42,6 +42,7 @@ public struct PlanJSON: Sendable {
         ]
         if let reason = change.reason { pairs.append(("reason", .string(reason))) }
         if change.rotate { pairs.append(("rotate", .bool(true))) }
+        if change.cleanup { pairs.append(("cleanup", .bool(true))) }
         return .object(pairs)
     }
 }

@@ -40,8 +40,9 @@ public struct PlanText: Sendable {
     func line(_ change: Change, provider: Plan.ProviderPlan) -> String {
         let head = "  " + change.action.symbol + " " + change.address.local
         var note = change.action.rawValue
+        if change.cleanup, let old = change.live?.fields["live_name"]?.string { note += " \(old)" }
         if let reason = change.reason { note += " (\(reason))" }
-        let after = change.dependsOn.map(\.local)
+        let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
         if !after.isEmpty { note += ", after " + after.joined(separator: ", ") }
         var out = paint(head.padding(toLength: max(head.count + 1, 45), withPad: " ", startingAt: 0) + note, change.action) + "\n"
         let kind = provider.kind(change.address.kind)

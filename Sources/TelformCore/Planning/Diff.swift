@@ -8,8 +8,9 @@ public enum Diff {
     public static func fields(desired: Resource, live: Resource, kind: KindSchema) -> [FieldChange] {
         let liveValue = Value.object(live.fields)
         var changes: [FieldChange] = []
-        for (path, wanted) in Value.flatten(desired.fields) {
+        for (path, declared) in Value.flatten(desired.fields) {
             guard !unmanaged.contains(path), !kind.isWriteOnly(path: path) else { continue }
+            let wanted = comparable(declared, path: path, kind: kind)
             let actual = liveValue.at(path)
             if !same(wanted, actual) {
                 changes.append(FieldChange(path: path, before: actual ?? .null, after: wanted))
@@ -25,6 +26,16 @@ public enum Diff {
             return FieldChange(path: path, before: nil, after: value)
         }
         return ordered(changes, kind: kind)
+    }
+
+    /// A list of mappings compares without its items' write-only fields (MTT's
+    /// keep_original_cli is sent with each chain entry and never returned).
+    static func comparable(_ value: Value, path: String, kind: KindSchema) -> Value {
+        guard case .list(let items) = value else { return value }
+        return .list(items.map { item in
+            guard case .object(let fields) = item else { return item }
+            return .object(fields.filter { !kind.isWriteOnly(path: path + "." + $0.key) })
+        })
     }
 
     static func same(_ wanted: Value, _ actual: Value?) -> Bool {

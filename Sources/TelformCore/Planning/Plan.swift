@@ -45,8 +45,9 @@ public struct Plan: Sendable {
     public var hasChanges: Bool { !changes.isEmpty }
     public var liveCount: Int { providers.reduce(0) { $0 + $1.liveCount } }
 
+    /// Changes by action; the cleanup half of a replace is part of the replace.
     public func count(_ action: ChangeAction) -> Int {
-        changes.filter { $0.action == action }.count
+        changes.filter { $0.action == action && !$0.cleanup }.count
     }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).

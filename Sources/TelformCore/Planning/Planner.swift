@@ -47,6 +47,7 @@ public struct Planner: Sendable {
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
             link(&changes, platform: input.platform, input: input)
+            addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
             plan.providers.append(Plan.ProviderPlan(
                 name: input.provider.name, type: input.provider.type,
@@ -73,10 +74,13 @@ public struct Planner: Sendable {
                 continue
             }
             let fields = Diff.fields(desired: resource, live: current, kind: kind)
-            let createOnly = fields.filter { kind.field(path: $0.path)?.flags.contains(.createOnly) == true }.map(\.path)
+            let createOnly = kind.updatable ? fields.filter { kind.field(path: $0.path)?.flags.contains(.createOnly) == true }.map(\.path) : fields.map(\.path)
             let forced = options.replace.contains { $0.matches(address.description) }
             if !createOnly.isEmpty || forced {
-                let reason = forced ? "forced by --replace" : "\(createOnly.joined(separator: ", ")) cannot be changed in place"
+                let reason = forced ? "forced by --replace"
+                    : kind.updatable ? "\(createOnly.joined(separator: ", ")) cannot be changed in place"
+                    : kind.createBeforeDelete ? "the platform cannot edit \(kind.name); the new one is made first, the old one deleted last"
+                    : "the platform cannot edit \(kind.name)"
                 if resource.fields["protect"] == .bool(true) {
                     plan.refusals.append("\(address) is protected, and a replace would delete it (\(reason))")
                 }
@@ -128,7 +132,11 @@ public struct Planner: Sendable {
             guard let resource, let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { return [] }
             return schema.fields.compactMap { field -> Address? in
                 guard let target = field.references, let name = resource.fields[field.name]?.string else { return nil }
-                let candidates = changes.map(\.address) .filter { $0.kind == target && $0.key.last == name }
+                // A reference names its target by key, or by the live name the platform knows it by.
+                let candidates = changes.filter { c in
+                    c.address.kind == target && (c.address.key.last == name || c.desired?.fields["live_name"]?.string == name
+                                                 || c.live?.fields["live_name"]?.string == name)
+                }.map(\.address)
                 return candidates.first { $0.key.first == resource.address.key.first } ?? candidates.first
             }
         }
@@ -141,11 +149,25 @@ public struct Planner: Sendable {
             }
             if change.action != .create {
                 for target in referenced(change.live) {
-                    if let t = index[target], changes[t].action == .delete || changes[t].action == .replace {
+                    // (A create-before-delete replace does not wait: its cleanup does, see addCleanups.)
+                    let createsFirst = platform.kind(target.kind)?.createBeforeDelete ?? false
+                    if let t = index[target], changes[t].action == .delete || (changes[t].action == .replace && !createsFirst) {
                         changes[t].dependsOn.append(change.address)
                     }
                 }
             }
+        }
+    }
+
+    /// A create-before-delete replace gets a second change that deletes the old object after
+    /// the replace and after everything that depends on the replaced resource.
+    func addCleanups(_ changes: inout [Change], platform: PlatformSchema) {
+        for change in changes where change.action == .replace && platform.kind(change.address.kind)?.createBeforeDelete == true {
+            var cleanup = Change(address: change.address, action: .delete, desired: nil, live: change.live, fields: [],
+                                 reason: "the previous version, once nothing uses it")
+            cleanup.cleanup = true
+            cleanup.dependsOn = [change.address] + changes.filter { $0.dependsOn.contains(change.address) }.map(\.address)
+            changes.append(cleanup)
         }
     }
 

@@ -10,7 +10,10 @@ extension KindSchema {
         for step in path.split(separator: ".") {
             guard let field = schema?.field(String(step)) else { return nil }
             found = field
-            if case .object(let inner) = field.type { schema = inner } else { schema = nil }
+            switch field.type {
+            case .object(let inner), .list(.object(let inner), _): schema = inner
+            default: schema = nil
+            }
         }
         return found
     }

@@ -28,6 +28,11 @@ public struct KindSchema: Sendable {
     /// Builds the address key from a resource's typed fields; nil when a part is missing.
     public var key: @Sendable ([String: Value]) -> [String]?
     public var singleKey: SingleKey?
+    /// False when the platform has no edit call: any change is a replace.
+    public var updatable = true
+    /// A replace uploads the new object first and deletes the old one last, after everything
+    /// that depends on it has moved over (content-addressed prompts).
+    public var createBeforeDelete = false
 
     public init(name: String, doc: String, shape: Shape, keyFields: [String],
                 singleKey: SingleKey? = nil,
@@ -50,6 +55,14 @@ public struct KindSchema: Sendable {
             }
             return parts
         }
+    }
+
+    /// The same kind, without an edit call (a change is a replace).
+    public func immutable(createBeforeDelete: Bool = false) -> KindSchema {
+        var copy = self
+        copy.updatable = false
+        copy.createBeforeDelete = createBeforeDelete
+        return copy
     }
 
     /// Every resource written as a mapping may say `protect: true` (SPEC §3).
