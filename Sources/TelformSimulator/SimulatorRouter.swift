@@ -8,13 +8,14 @@ public protocol SimulatedPlatform: SimulatorHandler {
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
 public enum SimulatorCatalog {
-    public static let available = ["endpoints", "vpbx"]
+    public static let available = ["endpoints", "vpbx", "mtt"]
 
     /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
     public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
         switch type {
         case "endpoints": return try EndpointsFake(state: state)
         case "vpbx": return try VPBXFake(state: state)
+        case "mtt": return try MTTFake(state: state)
         default: return nil
         }
     }
@@ -23,6 +24,7 @@ public enum SimulatorCatalog {
     public static let defaultCredentials: [String: [String: String]] = [
         "endpoints": ["token": EndpointsFake.defaultToken],
         "vpbx": ["token": VPBXFake.defaultToken],
+        "mtt": ["username": MTTFake.defaultUser, "password": MTTFake.defaultPassword],
     ]
 }
 
