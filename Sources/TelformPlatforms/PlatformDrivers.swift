@@ -2,13 +2,19 @@ import TelformCore
 
 /// The drivers telform has, by provider type.
 public enum PlatformDrivers {
-    public static let available = ["endpoints", "vpbx"]
+    public static let available = ["endpoints", "vpbx", "mtt"]
 
-    /// The driver of a provider over a transport, or nil when the platform's calls are not built yet.
-    public static func make(_ provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) -> (any ProviderDriver)? {
+    /// The driver of a provider, its transports made by `transport(url)`; nil when the
+    /// platform's calls are not built yet.
+    public static func make(_ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
+                            transport: (String) -> any HTTPTransport) -> (any ProviderDriver)? {
+        let url = provider.settings["url"]?.string ?? ""
         switch provider.type {
-        case "endpoints": return EndpointsPlatform(provider: provider, transport: transport, retry: retry)
-        case "vpbx": return VPBXPlatform(provider: provider, transport: transport, retry: retry)
+        case "endpoints": return EndpointsPlatform(provider: provider, transport: transport(url), retry: retry)
+        case "vpbx": return VPBXPlatform(provider: provider, transport: transport(url), retry: retry)
+        case "mtt":
+            let premedia = provider.settings["premedia_url"]?.string ?? url
+            return MTTPlatform(provider: provider, classic: transport(url), premedia: transport(premedia), retry: retry)
         default: return nil
         }
     }

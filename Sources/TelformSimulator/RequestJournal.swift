@@ -2,7 +2,8 @@ import Foundation
 import TelformCore
 
 /// Appends `METHOD PATH STATUS` for every request to a file (`sim serve --log FILE`), so tests
-/// and people can see the order of calls the simulator received. Bodies are never written.
+/// and people can see the order of calls the simulator received; for JSON-RPC the method
+/// name follows the path (`POST /mtt/v1/api createCustomerPrompt 200`). Bodies are never written.
 public final class RequestJournal: SimulatorHandler, @unchecked Sendable {
     private let inner: SimulatorHandler
     private let handle: FileHandle
@@ -25,7 +26,8 @@ public final class RequestJournal: SimulatorHandler, @unchecked Sendable {
         case .respond(let response): status = String(response.status)
         case .drop(let processed): status = processed ? "dropped-after" : "dropped"
         }
-        lock.withLock { handle.write(Data("\(request.method) \(request.path) \(status)\n".utf8)) }
+        let rpc = request.body.flatMap { try? JSONParser.parse(Array($0)) }?["method"]?.string.map { " " + $0 } ?? ""
+        lock.withLock { handle.write(Data("\(request.method) \(request.path)\(rpc) \(status)\n".utf8)) }
         return outcome
     }
 }

@@ -39,12 +39,14 @@ struct Workspace {
         let trace = verbose ? HTTPTrace(sensitiveFields: PlatformDrivers.sensitiveWireFields) { Terminal.message($0) } : nil
         for var provider in config.providers where names.isEmpty || names.contains(provider.name) {
             guard let url = provider.settings["url"]?.string else { continue }
-            let transport: any HTTPTransport
+            let transport: (String) -> any HTTPTransport
             if url.hasPrefix("sim://") {
                 let name = String(url.dropFirst("sim://".count))
                 let file = configDirectory + "/.telform/sim/\(name).json"
                 do {
-                    transport = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed))
+                    // Every endpoint of a sim:// provider is the one simulator (MTT has two).
+                    let simulator = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed))
+                    transport = { _ in simulator }
                 } catch {
                     throw Failure(description: "\(provider.name): \(error)")
                 }
@@ -53,7 +55,7 @@ struct Workspace {
                     provider.settings[key] = .string(value)
                 }
             } else {
-                transport = URLSessionTransport(baseURL: url, trace: trace)
+                transport = { URLSessionTransport(baseURL: $0, trace: trace) }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")

@@ -90,17 +90,30 @@ extension Character {
 
 /// URL helpers that never let credentials out.
 public enum URLText {
-    /// True when the URL carries `user:password@` credentials.
+    /// Query parameters that carry credentials (`?key=`, `?token=`, `?api_secret=`...).
+    static let secretParameter = TextPattern("(?i)[?&][^=&#]*(key|token|secret|pass|auth|sig|credential)[^=&#]*=[^&#]")
+
+    /// True when the URL carries credentials: `user:password@`, or a query parameter named
+    /// like a key, token, secret, password or signature.
     public static func hasCredentials(_ url: String) -> Bool {
-        TextPattern("^[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@").matches(url)
+        TextPattern("^[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@").matches(url) || secretParameter.matches(url)
     }
 
-    /// The URL with any userinfo replaced by `(sensitive)`.
+    /// The URL with any userinfo, and the values of credential-like query parameters, replaced by `(sensitive)`.
     public static func redacted(_ url: String) -> String {
         guard let scheme = url.range(of: "://") else { return url }
+        var out = url
         let rest = url[scheme.upperBound...]
         let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        guard let at = rest[..<hostEnd].lastIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + "(sensitive)" + String(rest[at...])
+        if let at = rest[..<hostEnd].lastIndex(of: "@") {
+            out = String(url[..<scheme.upperBound]) + "(sensitive)" + String(rest[at...])
+        }
+        guard let query = out.firstIndex(of: "?") else { return out }
+        let parameters = out[out.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, secretParameter.matches("?" + pair) else { return String(pair) }
+            return "\(parts[0])=(sensitive)"
+        }
+        return String(out[...query]) + parameters.joined(separator: "&")
     }
 }

@@ -57,8 +57,9 @@ public enum MTTKinds {
     public static let prompt = ObjectSchema([
         .string("name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_-]+$", "must use letters, digits, - and _ only"), by: "MTT"),
                 "Prompt name; the live name is content-addressed (<name>-<hash>.mp3).").required(),
-        .string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64."),
-        .string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech."),
+        // Neither is returned: the content is compared through the content-addressed live name.
+        FieldSchema.string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64.").writeOnly,
+        FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly,
     ], rules: [.exactlyOne(["file", "text"])])
 
     static let forwardEntry = ObjectSchema([
@@ -129,7 +130,7 @@ public enum MTTKinds {
             KindSchema(name: "follow_me", doc: "Classic follow-me chains; each declared sip_id's chain is owned.",
                        shape: .objects(followMe), keyFields: ["sip_id"]),
             KindSchema(name: "prompts", doc: "Premedia prompts of the account (content-addressed live names).",
-                       shape: .objects(prompt), keyFields: ["name"]),
+                       shape: .objects(prompt), keyFields: ["name"]).immutable(createBeforeDelete: true),
             KindSchema(name: "premedia", doc: "Premedia settings of declared accounts.", shape: .objects(premedia), keyFields: ["sip_id"]),
             KindSchema(name: "blacklist", doc: "The account's Global Black List: numbers, E.164 without +.",
                        shape: .scalars(.string(PlatformFields.e164), field: "number"), keyFields: ["number"]),

@@ -1,0 +1,136 @@
+import Foundation
+import TelformCore
+
+/// The MTT platform: follow-me chains, prompts, premedia, blacklist, call control, CallBack.
+public struct MTTPlatform: ProviderDriver {
+    public let provider: ProviderConfig
+    public let schema = MTTKinds.platform
+    /// The classic endpoint (`url`) and the Premedia endpoint (`premedia_url`).
+    let classic: JSONRPCClient
+    let premedia: JSONRPCClient
+
+    public init(provider: ProviderConfig, classic: any HTTPTransport, premedia: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
+        self.provider = provider
+        let user = provider.settings["username"]?.string, password = provider.settings["password"]?.string
+        // With sim:// both endpoints are the simulator, told apart by path.
+        let simulated = provider.settings["url"]?.string?.hasPrefix("sim://") ?? false
+        self.classic = JSONRPCClient(http: ResilientClient(transport: classic, policy: retry), path: simulated ? "/index.php" : "",
+                                     username: user, password: password)
+        self.premedia = JSONRPCClient(http: ResilientClient(transport: premedia, policy: retry), path: simulated ? "/v1/api" : "",
+                                      username: user, password: password)
+    }
+
+    var customer: String { provider.settings["customer"]?.string ?? "" }
+
+    // MARK: canonical forms
+
+    public func canonical(_ desired: Resource) -> Resource {
+        var resource = desired
+        var fields = desired.fields
+        switch desired.address.kind {
+        case "follow_me":
+            fields["chain"] = .list((fields["chain"]?.list ?? []).map { entry in
+                var e = entry.object ?? [:]
+                e["name"] = e["name"] ?? e["number"] ?? .null
+                e["period"] = .string(PeriodSet.canonical(e["period"]))
+                return .object(e)
+            })
+        case "prompts":
+            if let content = Self.promptContent(desired) {
+                fields["type"] = .string(content.type)
+                fields["live_name"] = .string(content.liveName)
+            }
+        case "premedia":
+            for side in ["prompt_a", "prompt_b"] {
+                fields[side] = fields[side]?.string.flatMap { liveName(ofPrompt: $0) }.map(Value.string) ?? .null
+            }
+            if var forward = fields["forward"]?.object {
+                forward["caller_id"] = forward["caller_id"] ?? .null
+                forward["chain"] = .list((forward["chain"]?.list ?? []).map { entry in
+                    var e = entry.object ?? [:]
+                    e["name"] = e["name"] ?? e["number"] ?? .null
+                    return .object(e)
+                })
+                fields["forward"] = .object(forward)
+            }
+        case "call_control":
+            // The account's call control is one setting pair, managed whole.
+            fields["url"] = fields["url"] ?? .null
+            fields["reserve_number"] = fields["reserve_number"] ?? .null
+        case "callback_follow_me":
+            fields["caller_id"] = fields["caller_id"] ?? .null
+            fields["default_b_number"] = fields["default_b_number"] ?? .null
+            fields["chain"] = .list((fields["chain"]?.list ?? []).map { entry in
+                var e = entry.object ?? [:]
+                for key in ["name", "timeout"] where e[key] == nil { e[key] = .null }
+                return .object(e)
+            })
+            fields["messages"] = fields["messages"] ?? .list([])
+        default:
+            break
+        }
+        resource.fields = fields
+        return resource
+    }
+
+    /// A declared prompt's bytes (file) or text, its type and content-addressed live name:
+    /// `<name>-<h>.mp3`, or `TTS_<name>-<h>.mp3` (the platform adds TTS_ and .mp3 to text),
+    /// `<h>` the first 8 hex digits of SHA-256 of the bytes or UTF-8 text.
+    static func promptContent(_ prompt: Resource) -> (type: String, bytes: [UInt8], liveName: String)? {
+        let name = prompt.address.key.last ?? ""
+        if let text = prompt.fields["text"]?.string {
+            let bytes = Array(text.utf8)
+            return ("text", bytes, "TTS_\(name)-\(SHA256.hex(bytes).prefix(8)).mp3")
+        }
+        guard let file = prompt.fields["file"]?.string else { return nil }
+        let path = file.hasPrefix("/") ? file : (prompt.mark?.directory ?? ".") + "/" + file
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = Array(data)
+        return ("file", bytes, "\(name)-\(SHA256.hex(bytes).prefix(8)).mp3")
+    }
+
+    /// The live name a declared prompt will have.
+    func liveName(ofPrompt name: String) -> String? {
+        provider.resources.first { $0.address.kind == "prompts" && $0.address.key.last == name }.flatMap { Self.promptContent($0)?.liveName }
+    }
+
+    /// `welcome-1a2b3c4d.mp3` → ("welcome", "file"); `TTS_closed-…mp3` → ("closed", "text");
+    /// a name outside the scheme is its own key.
+    static func parseLiveName(_ live: String) -> (name: String, type: String, addressed: Bool) {
+        var base = live
+        let text = base.hasPrefix("TTS_")
+        if text { base.removeFirst(4) }
+        if base.lowercased().hasSuffix(".mp3") { base.removeLast(4) }
+        if let dash = base.lastIndex(of: "-"), base.distance(from: dash, to: base.endIndex) == 9,
+           base[base.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+            return (String(base[..<dash]), text ? "text" : "file", true)
+        }
+        return (live, text ? "text" : "file", false)
+    }
+
+    static func yesNo(_ node: JSONNode?) -> Value {
+        guard let text = node?.string ?? node?.int.map(String.init) else { return .bool(true) }
+        return .bool(text.uppercased() != "N" && text != "0")
+    }
+
+    static func number(_ node: JSONNode?) -> Value {
+        if let i = node?.int { return .int(i) }
+        if let s = node?.string, let i = Int64(s) { return .int(i) }
+        return .null
+    }
+
+    static func text(_ node: JSONNode?) -> Value {
+        if let s = node?.string, !s.isEmpty { return .string(s) }
+        if let i = node?.int { return .string(String(i)) }
+        return .null
+    }
+
+    func failure(_ address: String, _ error: Error) -> PlatformError {
+        switch error {
+        case let e as PlatformError: return e
+        case let e as JSONRPCError: return PlatformError(address: address, message: e.description)
+        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
+        default: return PlatformError(address: address, message: "\(error)")
+        }
+    }
+}
