@@ -80,9 +80,6 @@ public enum MTTKinds {
             .string("caller_id", callerID, "Caller id shown to the called side.", wire: "caller_id"),
             .list("chain", of: .object(forwardEntry), ListRules(minItems: 1, itemNoun: "chain entries"), "Numbers to ring.", wire: "followmeStructure").required(),
         ]), "Premedia follow-me after the prompt."),
-    ], rules: [
-        .requiredWhen(field: "scenario", in: ["a", "both"], fields: ["prompt_a"]),
-        .requiredWhen(field: "scenario", in: ["b", "both"], fields: ["prompt_b"]),
     ])
 
     public static let callControl = ObjectSchema([
