@@ -34,6 +34,15 @@ public struct LiveState: Sendable {
 
     /// A digest of the live objects, to recognise a plan made against other live state.
     public var fingerprint: String {
+        Self.digest(resources)
+    }
+
+    /// The digest of one kind's live objects: the scope a saved plan checks again at apply.
+    public func fingerprint(kind: String) -> String {
+        Self.digest(resources.filter { $0.address.kind == kind })
+    }
+
+    static func digest(_ resources: [Resource]) -> String {
         let lines = resources.map { "\($0.address)\t\(Value.object($0.fields))" }.sorted()
         return String(SHA256.hex(lines.joined(separator: "\n")).prefix(16))
     }

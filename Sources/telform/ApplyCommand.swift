@@ -11,7 +11,28 @@ enum ApplyCommand {
             Terminal.error("apply: --parallelism takes a positive number")
             return 1
         }
+        // `apply PLAN.json`: the saved plan is the approval, if it still holds.
+        var saved: SavedPlan?
+        var arguments = arguments
+        if let path = arguments.positionals.first {
+            do {
+                saved = try SavedPlan.load(path)
+            } catch {
+                Terminal.error("\(error)")
+                return 1
+            }
+            arguments = saved?.arguments(over: arguments) ?? arguments
+        }
         guard let (workspace, plan, live) = await PlanCommand.prepare(arguments, command: "apply", known: known) else { return 1 }
+        if let saved {
+            let reasons = saved.staleness(configDigest: workspace.configDigest, plan: plan)
+            guard reasons.isEmpty else {
+                Terminal.error("the saved plan is stale; nothing was changed:")
+                for reason in reasons { Terminal.message("  \(reason)") }
+                Terminal.message("Make a new plan and review it.")
+                return 1
+            }
+        }
         let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
         guard plan.hasChanges else {
             Terminal.write(text)
@@ -25,7 +46,7 @@ enum ApplyCommand {
             }
             return 1
         }
-        if !arguments.has("--auto-approve") {
+        if saved == nil && !arguments.has("--auto-approve") {
             guard isatty(STDIN_FILENO) == 1 else {
                 Terminal.write(text)
                 Terminal.error("apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed")

@@ -9,10 +9,23 @@ enum PlanCommand {
 
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (workspace, plan, _) = await prepare(arguments, command: "plan", known: known) else { return 1 }
+        if let file = arguments.value("-o") {
+            let saved = PlanJSON(configDigest: workspace.configDigest, configPath: arguments.value("-c", "--config") ?? "telform.yaml",
+                                 options: SavedPlan.options(arguments)).render(plan)
+            do {
+                try Data((saved.rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file))
+            } catch {
+                Terminal.error("cannot write the plan to \(file): \(error.localizedDescription)")
+                return 1
+            }
+            Terminal.message("Saved the plan to \(file); `telform apply \(file)` makes exactly these changes.")
+        }
         let format = arguments.value("--format") ?? "text"
         switch format {
         case "json":
             Terminal.out(PlanJSON(configDigest: workspace.configDigest).render(plan).rendered())
+        case "markdown":
+            Terminal.write(PlanMarkdown().render(plan))
         default:
             Terminal.write(PlanText(color: Terminal.colorEnabled(arguments)).render(plan))
         }
@@ -22,12 +35,12 @@ enum PlanCommand {
     /// Loads, connects, reads and plans; prints what went wrong and returns nil on failure.
     static func prepare(_ arguments: Arguments, command: String, known: Set<String>) async -> (Workspace, Plan, [String: LiveState])? {
         let unknown = arguments.unknown(known: known)
-        guard unknown.isEmpty, arguments.positionals.isEmpty else {
+        guard unknown.isEmpty, arguments.positionals.isEmpty || (command == "apply" && arguments.positionals.count == 1) else {
             Terminal.error("\(command): unexpected \((unknown + arguments.positionals).joined(separator: " ")); see telform --help")
             return nil
         }
-        if let format = arguments.value("--format"), !["text", "json"].contains(format) {
-            Terminal.error("\(command): unknown format \"\(format)\"; use text or json")
+        if let format = arguments.value("--format"), !["text", "json", "markdown"].contains(format) {
+            Terminal.error("\(command): unknown format \"\(format)\"; use text, json or markdown")
             return nil
         }
         guard var workspace = Workspace.load(arguments) else { return nil }

@@ -45,7 +45,9 @@ struct Telform {
             return await ApplyCommand.run(arguments)
         case "sim":
             return await SimCommand.run(arguments)
-        case "drift", "export":
+        case "drift":
+            return await DriftCommand.run(arguments)
+        case "export":
             Terminal.error("telform \(arguments.command ?? ""): not available in this build yet; `telform validate` checks a config")
             return 1
         default:
@@ -61,11 +63,14 @@ struct Telform {
 
     Usage:
       telform validate [-c FILE]     check the config (no network); -c - reads standard input
-      telform plan [-c FILE] [--format text|json] [--detailed-exitcode] [--target ADDR]... [--provider NAME]...
+      telform plan [-c FILE] [-o PLAN.json] [--format text|json|markdown] [--detailed-exitcode]
+                   [--target ADDR]... [--provider NAME]...
                                      read live state and show the ordered changes
-      telform apply [-c FILE] [--auto-approve] [--allow-deletes] [--parallelism N]
+      telform apply [-c FILE | PLAN.json] [--auto-approve] [--allow-deletes] [--parallelism N]
                     [--replace ADDR]... [--rotate ADDR]... [--target ADDR]... [--provider NAME]...
                                      make the changes
+      telform drift [-c FILE] [--format text|json|markdown]
+                                     what changed outside telform; exit 2 on drift
       telform schema [--format json|markdown]
                                      the JSON Schema of the config language, or its reference
       telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]

@@ -25,9 +25,15 @@ struct Workspace {
             return nil
         }
         let directory = path == "-" ? FileManager.default.currentDirectoryPath : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        // The files, and what they resolve to (interpolated secrets included): a saved plan
+        // keeps only this digest, never a value.
         var digestInput = ""
         for file in result.config.files {
             digestInput += file + "\n" + (FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n"
+        }
+        for provider in result.config.providers {
+            digestInput += "\(provider.name)\t\(Value.object(provider.settings))\n"
+            for resource in provider.resources { digestInput += "\(resource.address)\t\(Value.object(resource.fields))\n" }
         }
         return Workspace(config: result.config, configDirectory: directory, configDigest: "sha256:" + SHA256.hex(digestInput))
     }

@@ -3,18 +3,25 @@
 public struct PlanJSON: Sendable {
     public static let formatVersion: Int64 = 1
     public let configDigest: String
+    /// For a saved plan: the config file it was made from and the options it was made with.
+    public let configPath: String?
+    public let options: JSONNode?
 
-    public init(configDigest: String) {
+    public init(configDigest: String, configPath: String? = nil, options: JSONNode? = nil) {
         self.configDigest = configDigest
+        self.configPath = configPath
+        self.options = options
     }
 
     public func render(_ plan: Plan) -> JSONNode {
-        .object([
-            ("format_version", .int(Self.formatVersion)),
-            ("config_digest", .string(configDigest)),
+        var head: [(String, JSONNode)] = [("format_version", .int(Self.formatVersion)), ("config_digest", .string(configDigest))]
+        if let configPath { head.append(("config_path", .string(configPath))) }
+        if let options { head.append(("options", options)) }
+        return .object(head + [
             ("providers", .array(plan.providers.map { p in
                 .object([("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
-                         ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint))])
+                         ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint)),
+                         ("scopes", .object(p.scopeFingerprints.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
             })),
             ("changes", .array(plan.providers.flatMap { p in p.changes.map { change(change: $0, provider: p) } })),
             ("summary", .object([("create", .int(Int64(plan.count(.create)))), ("update", .int(Int64(plan.count(.update)))),
@@ -33,6 +40,7 @@ public struct PlanJSON: Sendable {
             })
         }
         var pairs: [(String, JSONNode)] = [
+            ("id", .string(change.id)),
             ("address", .string(change.address.description)),
             ("action", .string(change.action.rawValue)),
             ("before", masked(change.live)),

@@ -8,6 +8,8 @@ public struct Plan: Sendable {
         public var fingerprint: String
         public var changes: [Change]
         public var kinds: [KindSchema]
+        /// Per declared kind, the digest of its live objects as read.
+        public var scopeFingerprints: [String: String] = [:]
 
         public init(name: String, type: String, url: String, liveCount: Int, fingerprint: String, changes: [Change], kinds: [KindSchema]) {
             self.name = name

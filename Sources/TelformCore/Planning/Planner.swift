@@ -49,11 +49,15 @@ public struct Planner: Sendable {
             link(&changes, platform: input.platform, input: input)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
-            plan.providers.append(Plan.ProviderPlan(
+            var providerPlan = Plan.ProviderPlan(
                 name: input.provider.name, type: input.provider.type,
                 url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
                 liveCount: input.live.resources.count, fingerprint: input.live.fingerprint,
-                changes: changes, kinds: input.platform.kinds))
+                changes: changes, kinds: input.platform.kinds)
+            for kind in input.provider.declaredKinds {
+                providerPlan.scopeFingerprints[kind] = input.live.fingerprint(kind: kind)
+            }
+            plan.providers.append(providerPlan)
         }
         return plan
     }

@@ -1,0 +1,55 @@
+/// The plan as Markdown for a pull-request comment: a summary table per provider and a
+/// collapsible detail per change, secrets masked as in every output.
+public struct PlanMarkdown: Sendable {
+    public init() {}
+
+    public func render(_ plan: Plan) -> String {
+        var out = "## telform plan\n\n**\(plan.summaryLine)**\n\n"
+        out += "| provider | type | create | update | delete | replace |\n|---|---|---:|---:|---:|---:|\n"
+        for provider in plan.providers {
+            func count(_ action: ChangeAction) -> Int { provider.changes.filter { $0.action == action && !$0.cleanup }.count }
+            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) |\n"
+        }
+        let notes = (plan.refusals + plan.thresholdRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
+            + plan.warnings.map { "> **Warning:** \(Self.cell($0))" }
+        if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n>\n") + "\n" }
+        for provider in plan.providers where !provider.changes.isEmpty {
+            out += "\n### \(Self.cell(provider.name)) (\(provider.type))\n"
+            for change in provider.changes {
+                out += "\n" + details(change, provider: provider)
+            }
+        }
+        return out
+    }
+
+    func details(_ change: Change, provider: Plan.ProviderPlan) -> String {
+        var summary = "<code>\(change.action.symbol) \(Self.html(change.address.description))</code> \(change.cleanup ? "delete of the previous version" : change.action.rawValue)"
+        let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
+        if !after.isEmpty { summary += ", after " + after.map { "<code>\(Self.html($0))</code>" }.joined(separator: ", ") }
+        var body = ""
+        if let reason = change.reason { body += "\(Self.html(reason))\n\n" }
+        let kind = provider.kind(change.address.kind)
+        if !change.fields.isEmpty {
+            body += "| field | live | file |\n|---|---|---|\n"
+            for field in change.fields {
+                let before = change.action == .create ? "" : Self.code(ValueDisplay.field(field.path, field.before, kind: kind))
+                body += "| `\(field.path)` | \(before) | \(Self.code(ValueDisplay.field(field.path, field.after, kind: kind))) |\n"
+            }
+        } else if body.isEmpty {
+            body = "No fields to show.\n"
+        }
+        return "<details><summary>\(summary)</summary>\n\n\(body)\n</details>\n"
+    }
+
+    static func code(_ text: String) -> String {
+        "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+    }
+
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func html(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import TelformCore
+
+/// A plan saved by `plan -o FILE` and applied by `apply FILE`: what was reviewed is what is
+/// applied, or nothing is.
+struct SavedPlan {
+    let json: JSONNode
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func load(_ path: String) throws -> SavedPlan {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "cannot read the plan file \(path)") }
+        guard let json = try? JSONParser.parse(Array(data)), json["changes"] != nil else {
+            throw Failure(description: "\(path) is not a telform plan file")
+        }
+        guard json["format_version"]?.int == PlanJSON.formatVersion else {
+            throw Failure(description: "\(path) has plan format_version \(json["format_version"]?.compact ?? "?"); this telform reads \(PlanJSON.formatVersion)")
+        }
+        return SavedPlan(json: json)
+    }
+
+    /// The options a plan was made with, saved so apply plans the same way.
+    static func options(_ arguments: Arguments) -> JSONNode {
+        func list(_ name: String) -> JSONNode { .array((arguments.options[name] ?? []).map(JSONNode.string)) }
+        return .object([("target", list("--target")), ("replace", list("--replace")), ("rotate", list("--rotate")),
+                        ("provider", list("--provider"))])
+    }
+
+    /// The arguments apply runs with: the saved config path and options, unless given anew.
+    func arguments(over given: Arguments) -> Arguments {
+        var arguments = given
+        arguments.positionals = []
+        if arguments.value("-c", "--config") == nil, let path = json["config_path"]?.string {
+            arguments.options["-c"] = [path]
+        }
+        for (key, option) in [("target", "--target"), ("replace", "--replace"), ("rotate", "--rotate"), ("provider", "--provider")] {
+            let saved = json["options"]?[key]?.array?.compactMap(\.string) ?? []
+            if !saved.isEmpty { arguments.options[option] = saved }
+        }
+        return arguments
+    }
+
+    /// Why the plan no longer describes what apply would do, if it does not.
+    func staleness(configDigest: String, plan: Plan) -> [String] {
+        var reasons: [String] = []
+        if json["config_digest"]?.string != configDigest {
+            reasons.append("the configuration changed since the plan was made")
+        }
+        for provider in json["providers"]?.array ?? [] {
+            guard let name = provider["name"]?.string else { continue }
+            let now = plan.providers.first { $0.name == name }
+            for (kind, fingerprint) in provider["scopes"]?.pairs ?? [] where now?.scopeFingerprints[kind] != fingerprint.string {
+                reasons.append("live state of \(name)/\(kind) changed since the plan was made")
+            }
+        }
+        let saved = (json["changes"]?.array ?? []).map { "\($0["id"]?.string ?? "") \($0["action"]?.string ?? "")" }
+        let current = plan.changes.map { "\($0.id) \($0.action.rawValue)" }
+        if reasons.isEmpty && saved != current {
+            reasons.append("the changes planned now differ from the saved ones")
+        }
+        return reasons
+    }
+}
