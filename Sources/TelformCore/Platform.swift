@@ -13,6 +13,43 @@ public protocol ProviderDriver: Sendable {
 
     /// Carries out one change against the platform (several calls for a replace or rotate).
     func apply(_ change: Change, live: LiveState) async throws
+
+    /// The live state of `kinds` in the config language, for `telform export`: as much of
+    /// the account as the platform can enumerate, plus the scopes the file declares.
+    func export(kinds: [String]) async throws -> Export
+}
+
+/// Live state written back in the config language.
+public struct Export: Sendable {
+    /// Kind name → its YAML value (a list, or a mapping for one-per-provider kinds).
+    public var kinds: [(String, Value)] = []
+    /// `${env:NAME}` placeholders written for values the API does not return or that are
+    /// secret: (variable, what it stands for).
+    public var placeholders: [(String, String)] = []
+
+    public init() {}
+
+    /// A placeholder for a value export cannot or must not write, remembered for the comment.
+    public mutating func placeholder(_ parts: [String], _ what: String) -> Value {
+        let name = parts.joined(separator: "_").uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        placeholders.append((name, what))
+        return .string("${env:\(name)}")
+    }
+
+    /// Fields without nulls, empty mappings or empty lists (what the file leaves out).
+    public static func trimmed(_ fields: [String: Value]) -> [String: Value] {
+        fields.compactMapValues { value in
+            switch value {
+            case .null: return nil
+            case .object(let inner):
+                let t = trimmed(inner)
+                return t.isEmpty ? nil : .object(t)
+            case .list(let items):
+                return .list(items.map { item in item.object.map { .object(trimmed($0)) } ?? item })
+            default: return value
+            }
+        }
+    }
 }
 
 /// The live objects of one provider, with what the platform needs to address them.

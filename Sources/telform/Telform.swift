@@ -48,8 +48,7 @@ struct Telform {
         case "drift":
             return await DriftCommand.run(arguments)
         case "export":
-            Terminal.error("telform \(arguments.command ?? ""): not available in this build yet; `telform validate` checks a config")
-            return 1
+            return await ExportCommand.run(arguments)
         default:
             let commands = ["validate", "plan", "apply", "drift", "export", "schema", "sim", "version"]
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""
@@ -71,6 +70,8 @@ struct Telform {
                                      make the changes
       telform drift [-c FILE] [--format text|json|markdown]
                                      what changed outside telform; exit 2 on drift
+      telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]
+                                     live state in the config language
       telform schema [--format json|markdown]
                                      the JSON Schema of the config language, or its reference
       telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]

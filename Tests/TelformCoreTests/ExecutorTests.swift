@@ -33,6 +33,7 @@ final class RecordingDriver: ProviderDriver, @unchecked Sendable {
 
     func canonical(_ desired: Resource) -> Resource { desired }
     func read(kinds: [String], desired: [Resource]) async throws -> LiveState { LiveState() }
+    func export(kinds: [String]) async throws -> Export { Export() }
 
     func apply(_ change: Change, live: LiveState) async throws {
         lock.withLock {

@@ -55,12 +55,14 @@ public enum MTTKinds {
     ])
 
     public static let prompt = ObjectSchema([
-        .string("name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_-]+$", "must use letters, digits, - and _ only"), by: "MTT"),
+        .string("name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_.-]+$", "must use letters, digits, ., - and _ only"), by: "MTT"),
                 "Prompt name; the live name is content-addressed (<name>-<hash>.mp3).").required(),
         // Neither is returned: the content is compared through the content-addressed live name.
         FieldSchema.string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64.").writeOnly,
         FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly,
-    ], rules: [.exactlyOne(["file", "text"])])
+        FieldSchema.string("live", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be a live prompt name ending in .mp3")),
+                           "An existing live prompt kept as it is (what export writes: the platform has no download call).").writeOnly,
+    ], rules: [.exactlyOne(["file", "text", "live"])])
 
     static let forwardEntry = ObjectSchema([
         .string("number", PlatformFields.e164, "Number to ring, E.164 without +.", wire: "redirect_number").required(),

@@ -58,6 +58,9 @@ extension MTTPlatform {
         }
         // create, or the first half of a replace: upload the new version; the old one is
         // deleted by the plan's cleanup change once every binding has moved.
+        if let live = change.desired?.fields["live"]?.string {
+            throw PlatformError(address: change.address.description, message: "the live prompt \(live) does not exist, and a prompt named by `live` cannot be uploaded; give file or text")
+        }
         guard let desired = change.desired, let content = Self.promptContent(desired) else {
             throw PlatformError(address: change.address.description, message: "the prompt's file cannot be read")
         }

@@ -36,7 +36,10 @@ public struct MTTPlatform: ProviderDriver {
                 return .object(e)
             })
         case "prompts":
-            if let content = Self.promptContent(desired) {
+            if let live = fields["live"]?.string {
+                fields["type"] = .string(Self.parseLiveName(live).type)
+                fields["live_name"] = .string(live)
+            } else if let content = Self.promptContent(desired) {
                 fields["type"] = .string(content.type)
                 fields["live_name"] = .string(content.liveName)
             }
@@ -91,7 +94,8 @@ public struct MTTPlatform: ProviderDriver {
 
     /// The live name a declared prompt will have.
     func liveName(ofPrompt name: String) -> String? {
-        provider.resources.first { $0.address.kind == "prompts" && $0.address.key.last == name }.flatMap { Self.promptContent($0)?.liveName }
+        guard let prompt = provider.resources.first(where: { $0.address.kind == "prompts" && $0.address.key.last == name }) else { return nil }
+        return prompt.fields["live"]?.string ?? Self.promptContent(prompt)?.liveName
     }
 
     /// `welcome-1a2b3c4d.mp3` → ("welcome", "file"); `TTS_closed-…mp3` → ("closed", "text");

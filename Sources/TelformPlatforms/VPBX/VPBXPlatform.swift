@@ -8,8 +8,12 @@ public struct VPBXPlatform: ProviderDriver {
     let client: VPBXClient
 
     public init(provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
+        self.init(provider: provider, client: VPBXClient(http: ResilientClient(transport: transport, policy: retry), token: provider.settings["token"]?.string ?? ""))
+    }
+
+    init(provider: ProviderConfig, client: VPBXClient) {
         self.provider = provider
-        client = VPBXClient(http: ResilientClient(transport: transport, policy: retry), token: provider.settings["token"]?.string ?? "")
+        self.client = client
     }
 
     static let redirectFields = ["always", "if_busy", "if_no_answer", "if_unreachable", "no_answer_rings", "conditional", "schedule"]

@@ -1,0 +1,116 @@
+import Foundation
+import TelformCore
+import TelformPlatforms
+
+/// `telform export --provider NAME [--kind K]... [-o FILE]`: one provider's live state in the
+/// config language. Planning the export against the platform it came from plans no changes.
+enum ExportCommand {
+    static let known: Set<String> = Telform.global.union(["-c", "--config", "--provider", "--kind", "-o"])
+
+    static func run(_ arguments: Arguments) async -> Int32 {
+        let unknown = arguments.unknown(known: known)
+        guard unknown.isEmpty, arguments.positionals.isEmpty, let name = arguments.value("--provider"), arguments.options["--provider"]?.count == 1 else {
+            Terminal.error("usage: telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]")
+            return 1
+        }
+        guard var workspace = Workspace.load(arguments) else { return 1 }
+        do {
+            try workspace.connect(providers: [name], verbose: arguments.has("-v", "--verbose"))
+        } catch {
+            Terminal.error("\(error)")
+            return 1
+        }
+        guard let driver = workspace.drivers[name], let provider = workspace.config.provider(name) else { return 1 }
+        let allKinds = driver.schema.kinds.map(\.name)
+        let kinds = arguments.options["--kind"] ?? allKinds
+        if let bad = kinds.first(where: { !allKinds.contains($0) }) {
+            Terminal.error("export: \(provider.type) has no kind \"\(bad)\"; kinds: \(allKinds.joined(separator: ", "))")
+            return 1
+        }
+        let export: Export
+        do {
+            export = try await driver.export(kinds: kinds)
+        } catch {
+            Terminal.error("\(error)")
+            return 1
+        }
+        let text = render(export, provider: provider, schema: driver.schema)
+        if let file = arguments.value("-o") {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            } catch {
+                Terminal.error("cannot write \(file): \(error.localizedDescription)")
+                return 1
+            }
+            Terminal.message("Exported \(name) to \(file).")
+        } else {
+            Terminal.write(text)
+        }
+        return 0
+    }
+
+    static func render(_ export: Export, provider: ProviderConfig, schema: PlatformSchema) -> String {
+        let writer = YAMLWriter()
+        var placeholders = export.placeholders
+        var out = "# Exported by telform from \(provider.name) (\(provider.type), \(URLText.redacted(provider.settings["url"]?.string ?? ""))):\n"
+        out += "# its live state in the config language.\n"
+        var settings = ""
+        for field in schema.settings {
+            guard let value = provider.settings[field.name] else { continue }
+            let written: Value
+            if field.isSensitive {
+                let variable = [provider.name, field.name].joined(separator: "_").uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+                placeholders.append((variable, "the \(field.name) of provider \(provider.name)"))
+                written = .string("${env:\(variable)}")
+            } else {
+                written = value
+            }
+            settings += "    \(writer.key(field.name)): \(writer.scalar(written))\n"
+        }
+        var body = "version: 1\nproviders:\n  \(writer.key(provider.name)):\n    type: \(provider.type)\n" + settings
+        if !provider.ignore.isEmpty {
+            body += "    ignore: " + writer.scalar(.list(provider.ignore.map { .string($0.text) })) + "\n"
+        }
+        for (kindName, value) in export.kinds {
+            guard let kind = schema.kind(kindName) else { continue }
+            // Objects the file ignores are not written: a resource is managed or ignored, not both.
+            let kept: Value
+            if case .list(let items) = value {
+                kept = .list(items.filter { item in
+                    guard let key = Self.key(item, kind: kind) else { return true }
+                    let local = ([kindName] + key).joined(separator: "/")
+                    return !provider.ignore.contains { $0.matches(local) }
+                })
+            } else {
+                kept = value
+            }
+            switch (kind.shape, kept) {
+            case (.objects(let o), .list(let items)):
+                body += "    \(kindName):" + (items.isEmpty ? " []\n" : "\n" + writer.sequence(items, schema: o, indent: 6))
+            case (.grouped(let g, _), .list(let items)):
+                body += "    \(kindName):" + (items.isEmpty ? " []\n" : "\n" + writer.sequence(items, schema: g, indent: 6))
+            case (.scalars, .list(let items)):
+                body += "    \(kindName): " + writer.scalar(.list(items)) + "\n"
+            case (.single(let o), .object(let fields)):
+                body += "    \(kindName):\n" + writer.mapping(fields, schema: o, indent: 6)
+            default:
+                break
+            }
+        }
+        // Name only the variables the written file uses (ignored objects are left out).
+        let used = placeholders.filter { body.contains("${env:\($0.0)}") }
+        if !used.isEmpty {
+            out += "# Set these variables before planning it (secrets, and values the API does not return):\n"
+            for (variable, what) in used { out += "#   \(variable): \(what)\n" }
+        }
+        return out + body
+    }
+
+    static func key(_ item: Value, kind: KindSchema) -> [String]? {
+        switch item {
+        case .string(let s): return [s]
+        case .object(let fields): return kind.key(fields)
+        default: return nil
+        }
+    }
+}
