@@ -73,8 +73,8 @@ final class LimitTests: XCTestCase {
         """])
         let (_, diagnostics) = fixture.load()
         XCTAssertEqual(diagnostics, [
-            "telform.yaml:8:47: error: providers.mtt.prompts[0].text: give exactly one of file, text, not file, text",
-            "telform.yaml:9:9: error: providers.mtt.prompts[1]: needs exactly one of file, text",
+            "telform.yaml:8:47: error: providers.mtt.prompts[0].text: give exactly one of file, text, live, not file, text",
+            "telform.yaml:9:9: error: providers.mtt.prompts[1]: needs exactly one of file, text, live",
             "telform.yaml:11:31: error: providers.mtt.prompts[3].file: file gone.mp3 not found (paths are relative to the file that names them)",
         ])
     }
