@@ -67,7 +67,7 @@ extension LoadSession {
             }
         }
         checkDuplicateResources(provider)
-        checkIgnored(provider, fragments: fragments, path: path)
+        checkIgnored(provider)
         checkReferences(provider, platform: platform)
         let context = ProviderCheckContext(provider: provider, baseDirectory: baseDirectory)
         for check in platform.checks { diagnostics.append(contentsOf: check(context)) }
@@ -90,8 +90,6 @@ extension LoadSession {
             }
         }
     }
-
-    static let pruneType = FieldType.bool
 
     mutating func readCommonSettings(_ fragment: ProviderFragment, platform: PlatformSchema, path: String, into provider: inout ProviderConfig) {
         let kinds = platform.kinds.map(\.name)
@@ -118,9 +116,9 @@ extension LoadSession {
 
     /// Builds the resources of one kind from its node, per the kind's shape.
     mutating func resources(of kind: KindSchema, node: YAMLNode, path: String, provider: inout ProviderConfig) -> [Resource] {
-        func address(_ fields: [String: Value], _ at: YAMLNode, _ at_path: String) -> Address? {
-            guard let key = kind.key(fields) else { return nil }
-            return Address(provider: provider.name, kind: kind.name, key: key)
+        let providerName = provider.name
+        func address(_ fields: [String: Value]) -> Address? {
+            kind.key(fields).map { Address(provider: providerName, kind: kind.name, key: $0) }
         }
         if node.isNull {
             diagnostics.error(node.mark, path, "is empty; write [] to declare none (every live one in the scope would be deleted)")
@@ -144,8 +142,7 @@ extension LoadSession {
             guard let items = listItems(node, path: path) else { return [] }
             return items.enumerated().compactMap { index, item in
                 let itemPath = "\(path)[\(index)]"
-                guard let fields = typer.object(item, schema, path: itemPath),
-                      let address = address(fields, item, itemPath) else { return nil }
+                guard let fields = typer.object(item, schema, path: itemPath), let address = address(fields) else { return nil }
                 return Resource(address: address, fields: fields, node: item, path: itemPath)
             }
         case .scalars(let type, let field):
@@ -173,7 +170,7 @@ extension LoadSession {
                     let memberPath = "\(itemPath).\(membersField)[\(memberIndex)]"
                     guard let own = quiet.object(member, memberSchema, path: memberPath) else { continue }
                     let fields = inherited.merging(own) { _, member in member }
-                    guard let address = address(fields, member, memberPath) else { continue }
+                    guard let address = address(fields) else { continue }
                     result.append(Resource(address: address, fields: fields, node: member, path: memberPath))
                 }
             }
@@ -205,7 +202,7 @@ extension LoadSession {
     }
 
     /// Nothing may be both managed and ignored.
-    mutating func checkIgnored(_ provider: ProviderConfig, fragments: [ProviderFragment], path: String) {
+    mutating func checkIgnored(_ provider: ProviderConfig) {
         for resource in provider.resources {
             guard let pattern = provider.ignore.first(where: { $0.matches(resource.address.local) }),
                   let mark = resource.mark else { continue }

@@ -11,7 +11,6 @@ public enum ValueDisplay {
         if kind?.isSensitive(path: path, value: value) == true {
             return kind?.isWriteOnly(path: path) == true ? "(write-only)" : "(sensitive)"
         }
-        if kind?.isWriteOnly(path: path) == true { return text(value) }
         return text(value)
     }
 
