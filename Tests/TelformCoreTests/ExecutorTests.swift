@@ -105,3 +105,18 @@ final class ExecutorTests: XCTestCase {
         XCTAssertGreaterThan(shared.peak, 1, "independent calls do run concurrently")
     }
 }
+
+final class BoundedConcurrencyTests: XCTestCase {
+    func testKeepsOrderAndTheLimit() async throws {
+        let counter = RecordingDriver.Concurrency()
+        let results = try await BoundedConcurrency.map(Array(0..<12), limit: 3) { item -> Int in
+            counter.enter()
+            try? await Task.sleep(nanoseconds: UInt64(1_000_000 * (12 - item)))
+            counter.leave()
+            return item * 10
+        }
+        XCTAssertEqual(results, (0..<12).map { $0 * 10 })
+        XCTAssertLessThanOrEqual(counter.peak, 3)
+        XCTAssertGreaterThan(counter.peak, 1)
+    }
+}

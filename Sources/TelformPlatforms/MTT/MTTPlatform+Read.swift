@@ -8,11 +8,11 @@ extension MTTPlatform {
         for kind in kinds {
             do {
                 switch kind {
-                case "follow_me": for r in declared(kind) { try await readFollowMe(r.address, into: &state) }
+                case "follow_me": state.resources += try await perAccount(declared(kind), Self.readFollowMe)
                 case "prompts": try await readPrompts(desired: declared(kind).map(canonical), into: &state)
-                case "premedia": for r in declared(kind) { try await readPremedia(r.address, into: &state) }
+                case "premedia": state.resources += try await perAccount(declared(kind), Self.readPremedia)
                 case "blacklist": try await readBlacklist(into: &state)
-                case "call_control": for r in declared(kind) { try await readCallControl(r.address, into: &state) }
+                case "call_control": state.resources += try await perAccount(declared(kind), Self.readCallControl)
                 case "callback_follow_me": try await readCallBack(into: &state)
                 default: break
                 }
@@ -23,17 +23,23 @@ extension MTTPlatform {
         return state
     }
 
+    /// One read per declared account, at most four at a time.
+    func perAccount(_ declared: [Resource], _ read: @escaping @Sendable (MTTPlatform, Address) async throws -> Resource?) async throws -> [Resource] {
+        let platform = self
+        return try await BoundedConcurrency.map(declared.map(\.address)) { try await read(platform, $0) }.compactMap { $0 }
+    }
+
     func address(_ kind: String, _ key: String) -> Address {
         Address(provider: provider.name, kind: kind, key: [key])
     }
 
-    func readFollowMe(_ address: Address, into state: inout LiveState) async throws {
+    static func readFollowMe(_ platform: MTTPlatform, _ address: Address) async throws -> Resource? {
         let sip = address.key[0]
         let result: JSONNode
         do {
-            result = try await classic.call("getFollowme", .array([.string(sip)]))
+            result = try await platform.classic.call("getFollowme", .array([.string(sip)]))
         } catch let error as JSONRPCError where error.code == -32001 && error.message == "No followMe on this account" {
-            return    // an empty chain: nothing live
+            return nil    // an empty chain: nothing live
         }
         let entries = (result["followme_struct"]?.array?.last?.array ?? []).sorted {
             (Int(MTTPlatform.text($0["I_FOLLOW_ORDER"]).string ?? "") ?? 0) < (Int(MTTPlatform.text($1["I_FOLLOW_ORDER"]).string ?? "") ?? 0)
@@ -42,8 +48,8 @@ extension MTTPlatform {
             .object(["number": Self.text(e["REDIRECT_NUMBER"]), "name": Self.text(e["NAME"]), "timeout": Self.number(e["TIMEOUT"]),
                      "active": Self.yesNo(e["ACTIVE"]), "period": .string(PeriodSet.canonical(.string(e["PERIOD"]?.string ?? "always")))])
         }
-        guard !chain.isEmpty else { return }
-        state.resources.append(Resource(address: address, fields: ["sip_id": .string(sip), "chain": .list(chain)]))
+        guard !chain.isEmpty else { return nil }
+        return Resource(address: address, fields: ["sip_id": .string(sip), "chain": .list(chain)])
     }
 
     func readPrompts(desired: [Resource], into state: inout LiveState) async throws {
@@ -64,8 +70,9 @@ extension MTTPlatform {
         }
     }
 
-    func readPremedia(_ address: Address, into state: inout LiveState) async throws {
+    static func readPremedia(_ platform: MTTPlatform, _ address: Address) async throws -> Resource? {
         let sip = address.key[0]
+        let premedia = platform.premedia
         let settings = try await premedia.call("getPremediaAccountSettings", .object([("sip_id", .string(sip))]))
         let scenarios: [Int64: String] = [1: "a", 2: "b", 3: "both"]
         var fields: [String: Value] = [
@@ -86,7 +93,7 @@ extension MTTPlatform {
             fields["forward"] = .object(["sequence": .string((forward["sequence"]?.string ?? "Order").lowercased()),
                                          "caller_id": Self.text(forward["caller_id"]), "chain": .list(chain)])
         }
-        state.resources.append(Resource(address: address, fields: fields))
+        return Resource(address: address, fields: fields)
     }
 
     func readBlacklist(into state: inout LiveState) async throws {
@@ -97,13 +104,13 @@ extension MTTPlatform {
         }
     }
 
-    func readCallControl(_ address: Address, into state: inout LiveState) async throws {
+    static func readCallControl(_ platform: MTTPlatform, _ address: Address) async throws -> Resource? {
         let sip = address.key[0]
-        let result = try await classic.call("getAccountCustomFields", .object([("sip_id", .string(sip))]))
+        let result = try await platform.classic.call("getAccountCustomFields", .object([("sip_id", .string(sip))]))
         let fields = result["account_custom_fields"]
         let url = Self.text(fields?["GN_IP_IPCR"]), reserve = Self.text(fields?["GN_IPCR_RESERVE"])
-        guard url != .null || reserve != .null else { return }
-        state.resources.append(Resource(address: address, fields: ["sip_id": .string(sip), "url": url, "reserve_number": reserve]))
+        guard url != .null || reserve != .null else { return nil }
+        return Resource(address: address, fields: ["sip_id": .string(sip), "url": url, "reserve_number": reserve])
     }
 
     func readCallBack(into state: inout LiveState) async throws {

@@ -119,19 +119,18 @@ public struct VPBXPlatform: ProviderDriver {
             state.lookups["reader:\(name)"] = reader
         }
         // Every schedule each needed abonent sees (its own and its group's), read once.
-        var visible: [String: [JSONNode]] = [:]
-        let readers = owners.union(findMeUsers).compactMap { directory.userIDs[$0] } + groupNames.compactMap { state.lookups["reader:\($0)"] }
-        for userID in Set(readers).sorted() {
-            visible[userID] = try await client.schedules(visibleTo: userID)
-        }
+        let readers = Set(owners.union(findMeUsers).compactMap { directory.userIDs[$0] } + groupNames.compactMap { state.lookups["reader:\($0)"] }).sorted()
+        let client = self.client
+        let lists = try await BoundedConcurrency.map(readers) { try await client.schedules(visibleTo: $0) }
+        let visible = Dictionary(uniqueKeysWithValues: zip(readers, lists))
         if kinds.contains("schedules") {
             readSchedules(owners: owners, groups: groupNames, visible: visible, into: &state)
         }
         if kinds.contains("find_me") {
-            for ext in findMeUsers.sorted() {
-                guard let userID = state.lookups["abonent:\(ext)"] else { continue }
-                let rules = try await client.findMe(userID)
-                readRules(rules, ext: ext, userID: userID, visible: visible[userID] ?? [], into: &state)
+            let users = findMeUsers.sorted().compactMap { ext in state.lookups["abonent:\(ext)"].map { (ext, $0) } }
+            let rules = try await BoundedConcurrency.map(users) { try await client.findMe($0.1) }
+            for ((ext, userID), rule) in zip(users, rules) {
+                readRules(rule, ext: ext, userID: userID, visible: visible[userID] ?? [], into: &state)
             }
             try checkScheduleReferences(desired: desired, visible: visible, state: state)
         }
