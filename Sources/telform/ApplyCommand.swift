@@ -62,8 +62,10 @@ enum ApplyCommand {
             Terminal.write(text)
         }
         let parallelism = arguments.value("--parallelism").flatMap(Int.init) ?? workspace.config.policy.parallelism
+        let quiet = arguments.has("-q", "--quiet")
         let results = await Executor(parallelism: parallelism).run(plan, drivers: workspace.drivers, live: live) { event in
-            Terminal.message(progressLine(event))
+            // -q keeps the summary and the failures, not the line per call.
+            if !quiet { Terminal.message(progressLine(event)) }
         }
         return summarize(results)
     }

@@ -18,7 +18,9 @@ enum PlanCommand {
                 Terminal.error("cannot write the plan to \(file): \(error.localizedDescription)")
                 return 1
             }
-            Terminal.message("Saved the plan to \(file); `telform apply \(file)` makes exactly these changes.")
+            if !arguments.has("-q", "--quiet") {
+                Terminal.message("Saved the plan to \(file); `telform apply \(file)` makes exactly these changes.")
+            }
         }
         let format = arguments.value("--format") ?? "text"
         switch format {

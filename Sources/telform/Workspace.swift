@@ -61,7 +61,8 @@ struct Workspace {
                     provider.settings[key] = .string(value)
                 }
             } else {
-                transport = { URLSessionTransport(baseURL: $0, trace: trace) }
+                let timeout = TimeInterval(config.policy.httpTimeout)
+                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace) }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")

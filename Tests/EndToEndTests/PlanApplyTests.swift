@@ -255,3 +255,26 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertTrue(unreachable.stderrLines[0].hasPrefix("telform: error: office/endpoints: reading failed: cannot connect"), unreachable.stderr)
     }
 }
+
+final class TimeoutTests: XCTestCase {
+    func testASlowPlatformTimesOutWithAClearErrorAfterTheRetries() throws {
+        let server = try SimServer(latencyMilliseconds: 1500)
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        policy: {http_timeout: 1}
+        providers:
+          office:
+            type: endpoints
+            url: \(server.endpointsURL)
+            tenant: acme
+            token: sim-endpoints-token
+            endpoints: []
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan"], directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
+                       ["telform: error: office/endpoints: reading failed: no response: timed out after 1s"])
+    }
+}

@@ -10,7 +10,7 @@ final class SimServer {
     let logFile: URL
 
     /// `states` are written as `<type>.json` into the state folder first: the server starts from them.
-    init(faults: String? = nil, states: [String: String] = [:]) throws {
+    init(faults: String? = nil, states: [String: String] = [:], latencyMilliseconds: Int = 0) throws {
         let scratch = try TelformProcess.scratch()
         stateDirectory = scratch.appendingPathComponent("state")
         logFile = scratch.appendingPathComponent("requests.log")
@@ -19,7 +19,8 @@ final class SimServer {
             try text.write(to: stateDirectory.appendingPathComponent("\(type).json"), atomically: true, encoding: .utf8)
         }
         process.executableURL = TelformProcess.binary
-        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path] + (faults.map { ["--faults", $0] } ?? [])
+        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path, "--latency", String(latencyMilliseconds)]
+            + (faults.map { ["--faults", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
