@@ -99,6 +99,9 @@ final class RetryTests: XCTestCase {
         trace.request(HTTPRequest(method: "POST", path: "/x", headers: [("Authorization", "Bearer abc"), ("X-AUTH-TOKEN", "t")],
                                   body: Data(#"{"name":"a","password":"s3cret","nested":{"password":"p"}}"#.utf8)), url: "https://h/x")
         trace.request(HTTPRequest(method: "POST", path: "/auth", body: Data("username=u&password=pw&grant_type=password".utf8)), url: "https://h/auth")
+        trace.request(HTTPRequest(method: "POST", path: "/rpc", body: Data(#"{"params":{"url":"https://u:pw@h/x?token=t0k&a=1"}}"#.utf8)), url: "https://h/rpc")
+        XCTAssertEqual(lines.items.last, "-> POST https://h/rpc\n   {\"params\":{\"url\":\"https://(sensitive)@h/x?token=(sensitive)&a=1\"}}")
+        lines.items.removeLast()
         XCTAssertEqual(lines.items, [
             "-> POST https://h/x\n   Authorization: (sensitive)\n   X-AUTH-TOKEN: (sensitive)\n   {\"name\":\"a\",\"password\":\"(sensitive)\",\"nested\":{\"password\":\"(sensitive)\"}}",
             "-> POST https://h/auth\n   username=u&password=(sensitive)&grant_type=password",

@@ -118,6 +118,9 @@ public struct HTTPTrace: Sendable {
             })
         case .array(let items):
             return .array(items.map(redact))
+        case .string(let text) where URLText.hasCredentials(text):
+            // A URL carrying credentials is masked under any key (MTT's updateCallControlURL sends `url`).
+            return .string(URLText.redacted(text))
         default:
             return node
         }
