@@ -8,7 +8,7 @@ public protocol SimulatedPlatform: SimulatorHandler {
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
 public enum SimulatorCatalog {
-    public static let available = ["endpoints", "vpbx", "mtt"]
+    public static let available = ["endpoints", "vpbx", "mtt", "mxproxy"]
 
     /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
     public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
@@ -16,6 +16,7 @@ public enum SimulatorCatalog {
         case "endpoints": return try EndpointsFake(state: state)
         case "vpbx": return try VPBXFake(state: state)
         case "mtt": return try MTTFake(state: state)
+        case "mxproxy": return try MXProxyFake(state: state)
         default: return nil
         }
     }
@@ -25,6 +26,8 @@ public enum SimulatorCatalog {
         "endpoints": ["token": EndpointsFake.defaultToken],
         "vpbx": ["token": VPBXFake.defaultToken],
         "mtt": ["username": MTTFake.defaultUser, "password": MTTFake.defaultPassword],
+        "mxproxy": ["client_id": MXProxyFake.defaultClient.0, "client_secret": MXProxyFake.defaultClient.1,
+                    "username": MXProxyFake.defaultUser.0, "password": MXProxyFake.defaultUser.1],
     ]
 }
 

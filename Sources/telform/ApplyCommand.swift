@@ -34,7 +34,7 @@ enum ApplyCommand {
             }
         }
         let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
-        guard plan.hasChanges else {
+        guard !plan.changes.isEmpty else {
             Terminal.write(text)
             return 0
         }

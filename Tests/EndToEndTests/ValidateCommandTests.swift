@@ -27,14 +27,13 @@ final class ValidateCommandTests: XCTestCase {
     }
 
     func testExamplesWithoutTheirVariablesListThemAsWarnings() throws {
-        let outcome = try TelformProcess.run(["validate", "-c", "examples/mxproxy.yaml"])
+        let outcome = try TelformProcess.run(["validate", "-c", "examples/xivo.yaml"])
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.stderrLines, [
-            "examples/mxproxy.yaml:8:16: warning: providers.mx.client_id: unset variable ${env:MX_CLIENT_ID}; plan and apply will need it",
-            "examples/mxproxy.yaml:9:20: warning: providers.mx.client_secret: unset variable ${env:MX_CLIENT_SECRET}; plan and apply will need it",
-            "examples/mxproxy.yaml:10:15: warning: providers.mx.username: unset variable ${env:MX_USER}; plan and apply will need it",
-            "examples/mxproxy.yaml:11:15: warning: providers.mx.password: unset variable ${env:MX_PASSWORD}; plan and apply will need it",
-            "examples/mxproxy.yaml: valid: 1 provider, 2 resources, 4 warnings",
+            "examples/xivo.yaml:8:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
+            "examples/xivo.yaml:9:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
+            "examples/xivo.yaml:34:48: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:ALICE_VM_PIN}; plan and apply will need it",
+            "examples/xivo.yaml: valid: 1 provider, 8 resources, 3 warnings",
         ])
     }
 

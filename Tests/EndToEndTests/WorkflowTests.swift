@@ -5,7 +5,8 @@ import XCTest
 final class WorkflowTests: XCTestCase {
     static let passwords = ["A": "AliceSecretPassw0rd1", "B": "BobSecretPassword002"]
     let environment = ["OFFICE_TOKEN": "sim-endpoints-token", "PW_A": passwords["A"] ?? "", "PW_B": passwords["B"] ?? "",
-                       "MTS_TOKEN": "sim-vpbx-token", "MTT_PASSWORD": "sim-mtt-password"]
+                       "MTS_TOKEN": "sim-vpbx-token", "MTT_PASSWORD": "sim-mtt-password",
+                       "MX_SECRET": "sim-client-secret", "MX_PASSWORD": "sim-mx-password"]
 
     func endpoints(_ server: SimServer, language: String = "en") -> String {
         """
@@ -134,7 +135,7 @@ final class WorkflowTests: XCTestCase {
     func testExportThenPlanIsEmptyForEveryKindOfEveryPlatform() throws {
         let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
         func seed(_ name: String) throws -> String { try String(contentsOf: examples.appendingPathComponent("seeds/\(name).json"), encoding: .utf8) }
-        let server = try SimServer(states: ["endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt")])
+        let server = try SimServer(states: ["endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt"), "mxproxy": try seed("mx")])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         for item in ["secrets", "prompts"] {
@@ -142,11 +143,13 @@ final class WorkflowTests: XCTestCase {
         }
         // The shipped examples, pointed at the server, make live state of every kind first.
         let port = "http://127.0.0.1:\(server.port)"
-        for (example, provider) in [("endpoints", "office"), ("vpbx", "mts"), ("mtt", "mtt")] {
+        for (example, provider) in [("endpoints", "office"), ("vpbx", "mts"), ("mtt", "mtt"), ("mxproxy", "mx")] {
             var text = try String(contentsOf: examples.appendingPathComponent("\(example).yaml"), encoding: .utf8)
             switch example {
             case "endpoints": text = text.replacingOccurrences(of: "url: sim://office", with: "url: \(port)/endpoints\n    token: ${env:OFFICE_TOKEN}")
             case "vpbx": text = text.replacingOccurrences(of: "url: sim://mts", with: "url: \(port)/vpbx\n    token: ${env:MTS_TOKEN}")
+            case "mxproxy":
+                text = text.replacingOccurrences(of: "url: sim://mx", with: "url: \(port)/mxproxy\n    client_id: sim-client\n    client_secret: ${env:MX_SECRET}\n    username: sim@example.com\n    password: ${env:MX_PASSWORD}")
             default: text = text.replacingOccurrences(of: "url: sim://mtt", with: "url: \(port)/mtt/index.php\n    premedia_url: \(port)/mtt/v1/api\n    username: sim\n    password: ${env:MTT_PASSWORD}")
             }
             text = text.replacingOccurrences(of: "    sim_seed: ", with: "    # sim_seed: ")
@@ -160,12 +163,15 @@ final class WorkflowTests: XCTestCase {
             switch example {
             case "endpoints": kinds = ["endpoints"]
             case "vpbx": kinds = ["schedules", "find_me"]
+            case "mxproxy": kinds = ["conferences"]
             default: kinds = ["follow_me", "prompts", "premedia", "blacklist", "call_control", "callback_follow_me"]
             }
             for kind in kinds {
                 XCTAssertTrue(exported.contains("\n    \(kind):"), "\(provider) exports \(kind)")
             }
-            XCTAssertFalse(exported.contains("sim-endpoints-token") || exported.contains("sim-vpbx-token") || exported.contains("sim-mtt-password"))
+            for secret in ["sim-endpoints-token", "sim-vpbx-token", "sim-mtt-password", "sim-client-secret", "sim-mx-password"] {
+                XCTAssertFalse(exported.contains(secret), "\(provider) export holds a secret")
+            }
             // Placeholders for what the API does not return, set as the export's comment asks.
             var placeholders: [String: String] = [:]
             for line in exported.split(separator: "\n") where line.hasPrefix("#   ") {
@@ -176,6 +182,8 @@ final class WorkflowTests: XCTestCase {
             placeholders["OFFICE_TOKEN"] = "sim-endpoints-token"
             placeholders["MTS_TOKEN"] = "sim-vpbx-token"
             placeholders["MTT_PASSWORD"] = "sim-mtt-password"
+            placeholders["MX_CLIENT_SECRET"] = "sim-client-secret"
+            placeholders["MX_PASSWORD"] = "sim-mx-password"
             let plan = try run(dir, ["plan", "-c", "export-\(provider).yaml", "--detailed-exitcode"], environment: placeholders)
             XCTAssertEqual(plan.status, 0, "\(provider): \(plan.stdout)\(plan.stderr)")
         }

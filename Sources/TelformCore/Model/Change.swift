@@ -44,6 +44,9 @@ public struct Change: Sendable {
     /// The second half of a create-before-delete replace: deletes the old object once
     /// everything that used it has moved to the new one.
     public var cleanup = false
+    /// The declared state of a kind the platform cannot read, sent on every apply: not a
+    /// change for `--detailed-exitcode` or drift.
+    public var blind = false
 
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {

@@ -21,7 +21,7 @@ public struct DriftReport: Sendable {
         self.plan = plan
         var entries: [Entry] = []
         for provider in plan.providers {
-            for change in provider.changes where !change.cleanup {
+            for change in provider.changes where !change.cleanup && !change.blind {
                 let kind = provider.kind(change.address.kind)
                 let category: Category
                 switch change.action {

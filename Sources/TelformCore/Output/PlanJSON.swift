@@ -51,6 +51,7 @@ public struct PlanJSON: Sendable {
         if let reason = change.reason { pairs.append(("reason", .string(reason))) }
         if change.rotate { pairs.append(("rotate", .bool(true))) }
         if change.cleanup { pairs.append(("cleanup", .bool(true))) }
+        if change.blind { pairs.append(("blind", .bool(true))) }
         return .object(pairs)
     }
 }

@@ -70,6 +70,14 @@ public struct Planner: Sendable {
         let liveByAddress = Dictionary(live.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let desiredAddresses = Set(desired.map(\.address))
         var changes: [Change] = []
+        if !kind.readable {
+            return desired.map { resource in
+                var change = Change(address: resource.address, action: .update, desired: resource, live: nil,
+                                    fields: Diff.creation(resource, kind: kind), reason: "not readable")
+                change.blind = true
+                return change
+            }
+        }
         for resource in desired {
             let address = resource.address
             guard let current = liveByAddress[address] else {

@@ -33,6 +33,9 @@ public struct KindSchema: Sendable {
     /// A replace uploads the new object first and deletes the old one last, after everything
     /// that depends on it has moved over (content-addressed prompts).
     public var createBeforeDelete = false
+    /// False when the platform has no read call (MX Proxy's call mode): the declared state is
+    /// sent on every apply, shown as "set on apply", and never counted as a change or drift.
+    public var readable = true
 
     public init(name: String, doc: String, shape: Shape, keyFields: [String],
                 singleKey: SingleKey? = nil,
@@ -62,6 +65,13 @@ public struct KindSchema: Sendable {
         var copy = self
         copy.updatable = false
         copy.createBeforeDelete = createBeforeDelete
+        return copy
+    }
+
+    /// The same kind, without a read call.
+    public func unreadable() -> KindSchema {
+        var copy = self
+        copy.readable = false
         return copy
     }
 

@@ -47,7 +47,7 @@ public enum MXProxyKinds {
         kinds: [
             KindSchema(name: "conferences", doc: "Conferences of the logged-in user.", shape: .objects(conference), keyFields: ["name"]),
             KindSchema(name: "call_mode", doc: "Call mode of the logged-in user; not readable, so set on every apply.",
-                       shape: .single(callMode), keyFields: ["user"], singleKey: .constant("self")),
+                       shape: .single(callMode), keyFields: ["user"], singleKey: .constant("self")).unreadable(),
         ]
     )
 }

@@ -1,0 +1,110 @@
+import Foundation
+import TelformCore
+
+/// MX Proxy's OAuth2 password grant: one token per run, a new one shortly before it expires
+/// and once after a 401.
+actor MXProxyAuth {
+    let http: ResilientClient
+    let clientID: String, clientSecret: String, username: String, password: String
+    private var token: String?
+    private var expiry = Date.distantPast
+    private var pending: Task<(String, Date), Error>?
+
+    init(http: ResilientClient, clientID: String, clientSecret: String, username: String, password: String) {
+        self.http = http
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.username = username
+        self.password = password
+    }
+
+    func current(renewing stale: String? = nil) async throws -> String {
+        if let token, token != stale, Date() < expiry.addingTimeInterval(-60) { return token }
+        if let pending { return try await pending.value.0 }
+        let task = Task { try await self.grant() }
+        pending = task
+        defer { pending = nil }
+        let (fresh, until) = try await task.value
+        token = fresh
+        expiry = until
+        return fresh
+    }
+
+    private func grant() async throws -> (String, Date) {
+        func encode(_ s: String) -> String {
+            s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
+        }
+        let form = "username=\(encode(username))&password=\(encode(password))&grant_type=password"
+        let basic = Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+        let request = HTTPRequest(method: "POST", path: "/auth",
+                                  headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                                  body: Data(form.utf8))
+        let response = try await http.send(request)
+        guard response.isSuccess, let body = try? response.json(), let token = body["access_token"]?.string else {
+            throw MXProxyAPIError(response: response, during: "authorization")
+        }
+        return (token, Date().addingTimeInterval(TimeInterval(body["expires_in"]?.int ?? 3600)))
+    }
+}
+
+/// Wire calls of MX Proxy (api-docs/000), Bearer-authorized.
+struct MXProxyClient: Sendable {
+    let http: ResilientClient
+    let auth: MXProxyAuth
+
+    func call(_ method: String, _ path: String, _ body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> JSONNode {
+        var token = try await auth.current()
+        for attempt in 0..<2 {
+            var request = HTTPRequest.json(method, path, body)
+            request.headers.append(("Authorization", "Bearer \(token)"))
+            let response = try await http.send(request, idempotency)
+            if response.status == 401 && attempt == 0 {
+                token = try await auth.current(renewing: token)
+                continue
+            }
+            guard response.isSuccess else { throw MXProxyAPIError(response: response, during: nil) }
+            return response.body.isEmpty ? .null : ((try? response.json()) ?? .null)
+        }
+        throw MXProxyAPIError(status: 401, message: "the access token was refused twice")
+    }
+
+    func contacts() async throws -> [JSONNode] { try await call("GET", "/contacts")["contacts"]?.array ?? [] }
+    func conferences() async throws -> [JSONNode] { try await call("GET", "/conferences")["conferences"]?.array ?? [] }
+}
+
+struct MXProxyAPIError: Error, CustomStringConvertible {
+    let status: Int
+    let message: String
+
+    init(status: Int, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    init(response: HTTPResponse, during: String?) {
+        status = response.status
+        let json = try? response.json()
+        let text = json?["error_description"]?.string ?? json?["error"]?.string ?? (response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))
+        message = during.map { "\($0) failed: \(text)" } ?? text
+    }
+
+    var description: String { "\(message) (HTTP \(status))" }
+}
+
+/// Contacts read at plan time, so a declared owner extension compares as its jid.
+final class MXProxyDirectory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var jids: [String: String] = [:]
+
+    func remember(_ contacts: [JSONNode]) {
+        lock.withLock {
+            for contact in contacts {
+                if let ext = contact["ext"]?.string, let jid = contact["jid"]?.string { jids[ext] = jid }
+            }
+        }
+    }
+
+    func jid(_ owner: String) -> String {
+        lock.withLock { jids[owner] ?? owner }
+    }
+}
