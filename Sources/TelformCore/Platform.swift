@@ -61,6 +61,9 @@ public struct LiveState: Sendable {
     public var undeletable: [Address: String]
     /// Names the platform resolved while reading (an extension's user id, a group's id), for apply.
     public var lookups: [String: String]
+    /// What an update of a live object would also do, for the plan to warn (XiVO: editing a
+    /// user drops its group and queue memberships).
+    public var cautions: [Address: String] = [:]
 
     public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:], lookups: [String: String] = [:]) {
         self.resources = resources

@@ -34,7 +34,7 @@ enum ApplyCommand {
             }
         }
         let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
-        guard !plan.changes.isEmpty else {
+        guard !plan.executable.changes.isEmpty else {
             Terminal.write(text)
             return 0
         }
@@ -63,7 +63,7 @@ enum ApplyCommand {
         }
         let parallelism = arguments.value("--parallelism").flatMap(Int.init) ?? workspace.config.policy.parallelism
         let quiet = arguments.has("-q", "--quiet")
-        let results = await Executor(parallelism: parallelism).run(plan, drivers: workspace.drivers, live: live) { event in
+        let results = await Executor(parallelism: parallelism).run(plan.executable, drivers: workspace.drivers, live: live) { event in
             // -q keeps the summary and the failures, not the line per call.
             if !quiet { Terminal.message(progressLine(event)) }
         }

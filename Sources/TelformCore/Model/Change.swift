@@ -47,6 +47,9 @@ public struct Change: Sendable {
     /// The declared state of a kind the platform cannot read, sent on every apply: not a
     /// change for `--detailed-exitcode` or drift.
     public var blind = false
+    /// A difference the platform cannot apply (an add-only kind): shown and reported as
+    /// drift, never executed.
+    public var reportOnly = false
 
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {

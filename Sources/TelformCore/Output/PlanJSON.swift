@@ -52,6 +52,7 @@ public struct PlanJSON: Sendable {
         if change.rotate { pairs.append(("rotate", .bool(true))) }
         if change.cleanup { pairs.append(("cleanup", .bool(true))) }
         if change.blind { pairs.append(("blind", .bool(true))) }
+        if change.reportOnly { pairs.append(("report_only", .bool(true))) }
         return .object(pairs)
     }
 }

@@ -46,18 +46,30 @@ public struct Plan: Sendable {
     public var changes: [Change] { providers.flatMap(\.changes) }
     /// Changes that count: what the platform reports differs (not the blind re-sends of
     /// unreadable kinds).
-    public var hasChanges: Bool { changes.contains { !$0.blind } }
+    public var hasChanges: Bool { changes.contains { !$0.blind && !$0.reportOnly } }
+
+    /// What apply carries out (report-only differences are shown, not executed).
+    public var executable: Plan {
+        var copy = self
+        copy.providers = providers.map { provider in
+            var p = provider
+            p.changes = provider.changes.filter { !$0.reportOnly }
+            return p
+        }
+        return copy
+    }
     public var liveCount: Int { providers.reduce(0) { $0 + $1.liveCount } }
 
     /// Changes by action; the cleanup half of a replace is part of the replace.
     public func count(_ action: ChangeAction) -> Int {
-        changes.filter { $0.action == action && !$0.cleanup && !$0.blind }.count
+        changes.filter { $0.action == action && !$0.cleanup && !$0.blind && !$0.reportOnly }.count
     }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {
-        let blind = changes.filter(\.blind).count
-        let resend = blind == 0 ? "" : " \(blind) unreadable setting\(blind == 1 ? "" : "s") will be sent again."
+        let blind = changes.filter(\.blind).count, reported = changes.filter(\.reportOnly).count
+        let resend = (blind == 0 ? "" : " \(blind) unreadable setting\(blind == 1 ? "" : "s") will be sent again.")
+            + (reported == 0 ? "" : " \(reported) difference\(reported == 1 ? "" : "s") can only be reported.")
         guard hasChanges else { return "No changes. The live state matches the configuration." + resend }
         var parts = ["\(count(.create)) to create", "\(count(.update)) to update", "\(count(.delete)) to delete"]
         if count(.replace) > 0 { parts.insert("\(count(.replace)) to replace", at: 0) }

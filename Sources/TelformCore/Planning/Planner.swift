@@ -86,6 +86,15 @@ public struct Planner: Sendable {
                 continue
             }
             let fields = Diff.fields(desired: resource, live: current, kind: kind)
+            if kind.addOnly {
+                if !fields.isEmpty {
+                    var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
+                                        reason: "the platform cannot edit \(kind.name): reported, never applied")
+                    change.reportOnly = true
+                    changes.append(change)
+                }
+                continue
+            }
             let createOnly = kind.updatable ? fields.filter { kind.field(path: $0.path)?.flags.contains(.createOnly) == true }.map(\.path) : fields.map(\.path)
             let forced = options.replace.contains { $0.matches(address.description) }
             if !createOnly.isEmpty || forced {
@@ -107,9 +116,10 @@ public struct Planner: Sendable {
                 changes.append(change)
             } else if !fields.isEmpty {
                 changes.append(Change(address: address, action: .update, desired: resource, live: current, fields: fields))
+                if let caution = input.live.cautions[address] { plan.warnings.append("\(address): \(caution)") }
             }
         }
-        if provider.prunes(kind.name) {
+        if provider.prunes(kind.name) && !kind.addOnly {
             for resource in live where !desiredAddresses.contains(resource.address) {
                 if let why = input.live.undeletable[resource.address] {
                     plan.warnings.append("\(resource.address) is not declared but is kept: \(why)")

@@ -36,6 +36,9 @@ public struct KindSchema: Sendable {
     /// False when the platform has no read call (MX Proxy's call mode): the declared state is
     /// sent on every apply, shown as "set on apply", and never counted as a change or drift.
     public var readable = true
+    /// True when the platform can add but neither edit nor delete (XiVO contexts): differences
+    /// are reported (plan and drift), never applied, and live extras are never deleted.
+    public var addOnly = false
 
     public init(name: String, doc: String, shape: Shape, keyFields: [String],
                 singleKey: SingleKey? = nil,
@@ -65,6 +68,13 @@ public struct KindSchema: Sendable {
         var copy = self
         copy.updatable = false
         copy.createBeforeDelete = createBeforeDelete
+        return copy
+    }
+
+    /// The same kind, with only an add call.
+    public func onlyAdded() -> KindSchema {
+        var copy = self
+        copy.addOnly = true
         return copy
     }
 
