@@ -2,7 +2,7 @@ import TelformCore
 
 /// The drivers telform has, by provider type.
 public enum PlatformDrivers {
-    public static let available = ["endpoints", "vpbx", "mtt", "mxproxy"]
+    public static let available = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"]
 
     /// The driver of a provider, its transports made by `transport(url)`; nil when the
     /// platform's calls are not built yet.
@@ -16,6 +16,7 @@ public enum PlatformDrivers {
             let premedia = provider.settings["premedia_url"]?.string ?? url
             return MTTPlatform(provider: provider, classic: transport(url), premedia: transport(premedia), retry: retry)
         case "mxproxy": return MXProxyPlatform(provider: provider, transport: transport(url), retry: retry)
+        case "xivo": return XiVOPlatform(provider: provider, transport: transport(url), retry: retry)
         default: return nil
         }
     }

@@ -8,7 +8,7 @@ public protocol SimulatedPlatform: SimulatorHandler {
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
 public enum SimulatorCatalog {
-    public static let available = ["endpoints", "vpbx", "mtt", "mxproxy"]
+    public static let available = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"]
 
     /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
     public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
@@ -17,6 +17,7 @@ public enum SimulatorCatalog {
         case "vpbx": return try VPBXFake(state: state)
         case "mtt": return try MTTFake(state: state)
         case "mxproxy": return try MXProxyFake(state: state)
+        case "xivo": return try XiVOFake(state: state)
         default: return nil
         }
     }

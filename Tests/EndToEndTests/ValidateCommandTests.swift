@@ -26,14 +26,23 @@ final class ValidateCommandTests: XCTestCase {
         }
     }
 
-    func testExamplesWithoutTheirVariablesListThemAsWarnings() throws {
-        let outcome = try TelformProcess.run(["validate", "-c", "examples/xivo.yaml"])
+    func testUnsetVariablesAreListedAsWarnings() throws {
+        let outcome = try TelformProcess.run(["validate", "-c", "-"], stdin: """
+        version: 1
+        providers:
+          xivo:
+            type: xivo
+            url: https://xivo.example
+            username: ${env:XIVO_USER}
+            password: ${env:XIVO_PASSWORD}
+            users: [{firstname: A, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", password: "${env:PIN}"}}]
+        """)
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.stderrLines, [
-            "examples/xivo.yaml:8:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
-            "examples/xivo.yaml:9:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
-            "examples/xivo.yaml:34:48: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:ALICE_VM_PIN}; plan and apply will need it",
-            "examples/xivo.yaml: valid: 1 provider, 8 resources, 3 warnings",
+            "<stdin>:6:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
+            "<stdin>:7:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
+            "<stdin>:8:106: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:PIN}; plan and apply will need it",
+            "<stdin>: valid: 1 provider, 1 resource, 3 warnings",
         ])
     }
 

@@ -135,7 +135,7 @@ final class WorkflowTests: XCTestCase {
     func testExportThenPlanIsEmptyForEveryKindOfEveryPlatform() throws {
         let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
         func seed(_ name: String) throws -> String { try String(contentsOf: examples.appendingPathComponent("seeds/\(name).json"), encoding: .utf8) }
-        let server = try SimServer(states: ["endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt"), "mxproxy": try seed("mx")])
+        let server = try SimServer(states: ["endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt"), "mxproxy": try seed("mx"), "xivo": try seed("xivo")])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         for item in ["secrets", "prompts"] {
@@ -143,11 +143,12 @@ final class WorkflowTests: XCTestCase {
         }
         // The shipped examples, pointed at the server, make live state of every kind first.
         let port = "http://127.0.0.1:\(server.port)"
-        for (example, provider) in [("endpoints", "office"), ("vpbx", "mts"), ("mtt", "mtt"), ("mxproxy", "mx")] {
+        for (example, provider) in [("endpoints", "office"), ("vpbx", "mts"), ("mtt", "mtt"), ("mxproxy", "mx"), ("xivo", "xivo")] {
             var text = try String(contentsOf: examples.appendingPathComponent("\(example).yaml"), encoding: .utf8)
             switch example {
             case "endpoints": text = text.replacingOccurrences(of: "url: sim://office", with: "url: \(port)/endpoints\n    token: ${env:OFFICE_TOKEN}")
             case "vpbx": text = text.replacingOccurrences(of: "url: sim://mts", with: "url: \(port)/vpbx\n    token: ${env:MTS_TOKEN}")
+            case "xivo": text = text.replacingOccurrences(of: "url: sim://xivo", with: "url: \(port)/xivo")
             case "mxproxy":
                 text = text.replacingOccurrences(of: "url: sim://mx", with: "url: \(port)/mxproxy\n    client_id: sim-client\n    client_secret: ${env:MX_SECRET}\n    username: sim@example.com\n    password: ${env:MX_PASSWORD}")
             default: text = text.replacingOccurrences(of: "url: sim://mtt", with: "url: \(port)/mtt/index.php\n    premedia_url: \(port)/mtt/v1/api\n    username: sim\n    password: ${env:MTT_PASSWORD}")
@@ -164,6 +165,7 @@ final class WorkflowTests: XCTestCase {
             case "endpoints": kinds = ["endpoints"]
             case "vpbx": kinds = ["schedules", "find_me"]
             case "mxproxy": kinds = ["conferences"]
+            case "xivo": kinds = ["users", "schedules", "incalls", "contexts", "pickups", "parking_lots", "queue_skills"]
             default: kinds = ["follow_me", "prompts", "premedia", "blacklist", "call_control", "callback_follow_me"]
             }
             for kind in kinds {
@@ -177,7 +179,8 @@ final class WorkflowTests: XCTestCase {
             for line in exported.split(separator: "\n") where line.hasPrefix("#   ") {
                 let variable = String(line.dropFirst(4).prefix { $0 != ":" })
                 placeholders[variable] = variable.hasSuffix("_EXTENSION") ? "100" : variable.hasSuffix("_PASSWORD") ? "Placeholder000000000"
-                    : variable.hasSuffix("_URL") ? "https://routing.example/mtt?key=k3y-for-routing" : "x"
+                    : variable.hasSuffix("_URL") ? "https://routing.example/mtt?key=k3y-for-routing"
+                    : variable.hasSuffix("_VOICEMAIL") ? "1234" : "x"
             }
             placeholders["OFFICE_TOKEN"] = "sim-endpoints-token"
             placeholders["MTS_TOKEN"] = "sim-vpbx-token"

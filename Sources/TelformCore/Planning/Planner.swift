@@ -152,12 +152,12 @@ public struct Planner: Sendable {
         let index = Dictionary(changes.enumerated().map { ($0.element.address, $0.offset) }, uniquingKeysWith: { a, _ in a })
         func referenced(_ resource: Resource?) -> [Address] {
             guard let resource, let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { return [] }
-            return schema.fields.compactMap { field -> Address? in
-                guard let target = field.references, let name = resource.fields[field.name]?.string else { return nil }
-                // A reference names its target by key, or by the live name the platform knows it by.
+            return Self.references(in: .object(resource.fields), schema: schema).compactMap { target, name -> Address? in
+                // A reference names its target by key (or the first part of an `a@b` key), or
+                // by the live name the platform knows it by.
                 let candidates = changes.filter { c in
-                    c.address.kind == target && (c.address.key.last == name || c.desired?.fields["live_name"]?.string == name
-                                                 || c.live?.fields["live_name"]?.string == name)
+                    c.address.kind == target && (c.address.key.last == name || c.address.key.last?.hasPrefix(name + "@") == true
+                                                 || c.desired?.fields["live_name"]?.string == name || c.live?.fields["live_name"]?.string == name)
                 }.map(\.address)
                 return candidates.first { $0.key.first == resource.address.key.first } ?? candidates.first
             }
@@ -179,6 +179,22 @@ public struct Planner: Sendable {
                 }
             }
         }
+    }
+
+    /// Every (kind, name) a value names through fields marked `references`, nested ones included.
+    static func references(in value: Value, schema: ObjectSchema) -> [(String, String)] {
+        guard let fields = value.object else { return [] }
+        var found: [(String, String)] = []
+        for field in schema.fields {
+            guard let inner = fields[field.name] else { continue }
+            if let target = field.references, let name = inner.string { found.append((target, name)) }
+            switch field.type {
+            case .object(let nested): found += references(in: inner, schema: nested)
+            case .list(.object(let nested), _): for item in inner.list ?? [] { found += references(in: item, schema: nested) }
+            default: break
+            }
+        }
+        return found
     }
 
     /// A create-before-delete replace gets a second change that deletes the old object after

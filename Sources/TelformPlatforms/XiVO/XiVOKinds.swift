@@ -60,7 +60,7 @@ public enum XiVOKinds {
         .string("context", StringRules(minLength: 1), "Incoming-call context, e.g. from-extern.", wire: "context").required(),
         .object("destination", ObjectSchema([
             .string("type", StringRules(allowed: ["user", "group", "queue", "voicemail", "endcall"]), "Destination kind.", wire: "actiontype").required(),
-            .string("target", "A user's line number, a group or queue name, a mailbox.", wire: "actionarg1"),
+            FieldSchema.string("target", "A user's line number, a group or queue name, a mailbox.", wire: "actionarg1").references("users", declaredOnly: false),
         ], rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])]), "Where the call goes.").required(),
     ])
 
@@ -82,7 +82,7 @@ public enum XiVOKinds {
     ])
 
     static let pickupMember = ObjectSchema([
-        .string("user", PlatformFields.extensionRules, "A user, by line number."),
+        FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false),
         .string("group", StringRules(minLength: 1), "A group, by name."),
         .string("queue", StringRules(minLength: 1), "A queue, by name."),
     ], rules: [.exactlyOne(["user", "group", "queue"])])
@@ -123,15 +123,15 @@ public enum XiVOKinds {
                 guard let number = fields["line"]?["number"]?.string else { return nil }
                 return [number + "@" + (fields["line"]?["context"]?.string ?? "default")]
             },
-            KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(schedule), keyFields: ["name"]),
+            KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(schedule), keyFields: ["name"]).immutable(),
             KindSchema(name: "incalls", doc: "Incoming call routes.", shape: .objects(incall), keyFields: ["exten@context"]) { fields in
                 guard let exten = fields["exten"]?.string, let context = fields["context"]?.string else { return nil }
                 return [exten + "@" + context]
             },
-            KindSchema(name: "contexts", doc: "Dialplan contexts (add only: changes are reported, never applied).", shape: .objects(context), keyFields: ["name"]),
-            KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(pickup), keyFields: ["name"]),
+            KindSchema(name: "contexts", doc: "Dialplan contexts (add only: changes are reported, never applied).", shape: .objects(context), keyFields: ["name"]).onlyAdded(),
+            KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(pickup), keyFields: ["name"]).immutable(),
             KindSchema(name: "parking_lots", doc: "Parking lots.", shape: .objects(parkingLot), keyFields: ["name"]),
-            KindSchema(name: "queue_skills", doc: "Call-center queue skills (no edit: a change is a replace).", shape: .objects(queueSkill), keyFields: ["name"]),
+            KindSchema(name: "queue_skills", doc: "Call-center queue skills (no edit: a change is a replace).", shape: .objects(queueSkill), keyFields: ["name"]).immutable(),
         ]
     )
 }

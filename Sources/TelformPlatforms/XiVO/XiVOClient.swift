@@ -1,0 +1,67 @@
+import Foundation
+import TelformCore
+
+/// Wire calls of the XiVO web services (api-docs/002): `json.php?act=...` per object.
+struct XiVOClient: Sendable {
+    let http: ResilientClient
+    let authorization: String?
+
+    /// Where each object lives.
+    static let paths: [String: String] = [
+        "users": "/service/ipbx/json.php/restricted/pbx_settings/users/",
+        "groups": "/service/ipbx/json.php/restricted/pbx_settings/groups/",
+        "schedule": "/service/ipbx/json.php/restricted/call_management/schedule/",
+        "incall": "/service/ipbx/json.php/restricted/call_management/incall/",
+        "pickup": "/service/ipbx/json.php/restricted/call_management/pickup/",
+        "context": "/service/ipbx/json.php/restricted/system_management/context/",
+        "parkinglot": "/service/ipbx/json.php/restricted/pbx_services/parkinglot",
+        "queueskills": "/callcenter/json.php/restricted/settings/queueskills",
+        "queues": "/callcenter/json.php/restricted/settings/queues",
+    ]
+
+    func request(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil) -> HTTPRequest {
+        // **Reading:** the document's schedule and incall view URLs carry a stray `users/`;
+        // telform uses `.../schedule/?act=view&id=N` (and the skills view is spelled
+        // `queuesskills` once; telform uses `queueskills`).
+        let id = id.map { "&id=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
+        var request = HTTPRequest.json(body == nil ? "GET" : "POST", "\(Self.paths[object] ?? "")?act=\(act)\(id)", body)
+        if let authorization { request.headers.append(("Authorization", authorization)) }
+        return request
+    }
+
+    /// A list: an empty one comes as 204.
+    func list(_ object: String) async throws -> [JSONNode] {
+        let response = try await http.send(request(object, "list"))
+        if response.status == 204 { return [] }
+        guard response.isSuccess else { throw XiVOAPIError(response: response, act: "list \(object)") }
+        return (try response.json()).array ?? []
+    }
+
+    func view(_ object: String, _ id: String) async throws -> JSONNode {
+        let response = try await http.send(request(object, "view", id: id))
+        guard response.isSuccess else { throw XiVOAPIError(response: response, act: "view \(object) \(id)") }
+        return try response.json()
+    }
+
+    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws {
+        let response = try await http.send(request(object, act, id: id, body: body), idempotency)
+        // A repeated delete finds nothing: the desired state.
+        if act == "delete" && response.status == 404 { return }
+        guard response.isSuccess else { throw XiVOAPIError(response: response, act: "\(act) \(object)") }
+    }
+}
+
+/// A failed XiVO call: the status (the document's meaning) and the body's text.
+struct XiVOAPIError: Error, CustomStringConvertible {
+    let status: Int
+    let message: String
+
+    init(response: HTTPResponse, act: String) {
+        status = response.status
+        let meaning = [400: "refused", 401: "authentication required", 403: "authentication refused", 404: "not found", 500: "internal error"][status] ?? "HTTP \(status)"
+        let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        message = "\(act): \(meaning)" + (text.isEmpty ? "" : ": \(String(text.prefix(200)))")
+    }
+
+    var description: String { "\(message) (HTTP \(status))" }
+}

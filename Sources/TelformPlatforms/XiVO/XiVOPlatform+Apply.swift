@@ -1,0 +1,149 @@
+import TelformCore
+
+/// Changes → XiVO calls.
+extension XiVOPlatform {
+    public func apply(_ change: Change, live: LiveState) async throws {
+        guard let object = Self.objects[change.address.kind] else { return }
+        do {
+            let id = live.ids[change.address]
+            switch change.action {
+            case .delete:
+                guard let id else { return }
+                try await client.write(object, "delete", id: id)
+            case .create:
+                try await add(object, change)
+            case .replace:
+                // No edit call: delete, then add again (the key is the name, which must be free).
+                if let id { try await client.write(object, "delete", id: id) }
+                try await add(object, change)
+            case .update:
+                guard let id, let desired = change.desired else { return }
+                try await client.write(object, "edit", id: id, body: try await body(change.address.kind, desired, id: id, changed: Set(change.changedPaths)))
+            }
+        } catch {
+            throw failure(change.address.description, error)
+        }
+    }
+
+    func add(_ object: String, _ change: Change) async throws {
+        guard let desired = change.desired else { return }
+        let key = change.address.key[0]
+        let kind = change.address.kind
+        let body = try await body(kind, desired, id: nil, changed: nil)
+        try await client.write(object, "add", body: body, .create(readBack: { [self] in
+            // The add answers nothing to go by: look for the object by its key.
+            let found = try await read(kinds: [kind], desired: []).resources.contains { $0.address.key[0] == key }
+            return found ? HTTPResponse(status: 200) : nil
+        }))
+    }
+
+    /// A user's, a group's or a queue's id, looked up now (it may have been added moments ago).
+    func memberID(_ type: String, _ name: String) async throws -> String {
+        let object = type == "user" ? "users" : type == "group" ? "groups" : "queues"
+        for item in try await client.list(object) {
+            let matches = type == "user" ? item["number"]?.string == name : item["name"]?.string == name
+            if matches, let id = Self.text(item["id"]).string { return id }
+        }
+        throw PlatformError(address: provider.name, message: "no \(type) \(name) on the XiVO server")
+    }
+
+    func body(_ kind: String, _ desired: Resource, id: String?, changed: Set<String>?) async throws -> JSONNode {
+        let f = desired.fields
+        func text(_ v: Value?) -> JSONNode { v?.string.map(JSONNode.string) ?? .string("") }
+        func touched(_ prefix: String) -> Bool { changed.map { $0.contains { $0 == prefix || $0.hasPrefix(prefix + ".") } } ?? true }
+        switch kind {
+        case "users":
+            var uf: [(String, JSONNode)] = [("firstname", text(f["firstname"]))]
+            let map: [(String, String)] = [("lastname", "lastname"), ("language", "language"), ("mobile_phone_number", "mobilephonenumber"),
+                                           ("caller_id", "callerid"), ("music_on_hold", "musiconhold")]
+            for (yaml, wire) in map where f[yaml] != nil { uf.append((wire, text(f[yaml]))) }
+            for (yaml, wire) in [("ring_seconds", "ringseconds"), ("simult_calls", "simultcalls")] {
+                if let n = f[yaml]?.int { uf.append((wire, .string(String(n)))) }
+            }
+            for (yaml, wire) in [("dnd", "enablednd"), ("enable_transfer", "enablexfer"), ("call_record", "callrecord")] {
+                if let b = f[yaml]?.bool { uf.append((wire, .bool(b))) }
+            }
+            let forward = f["forward"]?.object ?? [:]
+            for (name, enable, dest) in [("unconditional", "enableunc", "destunc"), ("busy", "enablebusy", "destbusy"), ("no_answer", "enablerna", "destrna")] {
+                let to = forward[name]?["to"]?.string
+                uf.append((enable, .bool(to != nil)))
+                uf.append((dest, .string(to ?? "")))
+            }
+            var pairs: [(String, JSONNode)] = [("userfeatures", .object(uf))]
+            // **Quirk:** view returns linefeatures as a list of objects, add/edit want an object
+            // of arrays; and edit gets it only when the line changes.
+            if touched("line"), let line = f["line"]?.object {
+                var lf: [(String, JSONNode)] = []
+                if let id {
+                    let view = try await client.view("users", id)
+                    if let lineID = view["linefeatures"]?.array?.first?["id"] { lf.append(("id", .array([lineID]))) }
+                }
+                for key in ["protocol", "context", "number"] { lf.append((key, .array([text(line[key])]))) }
+                pairs.append(("linefeatures", .object(lf)))
+            }
+            if touched("voicemail"), let vm = f["voicemail"]?.object {
+                pairs.append(("voicemail", .object([("mailbox", text(vm["mailbox"])), ("password", text(vm["password"])), ("email", text(vm["email"])),
+                                                    ("context", text(f["line"]?["context"]))])))
+            }
+            return .object(pairs)
+        case "schedules":
+            var pairs: [(String, JSONNode)] = [("schedule", .object([("name", text(f["name"])), ("timezone", text(f["timezone"])), ("description", text(f["description"]))]))]
+            if let fallback = f["fallback"]?.object {
+                pairs.append(("dialaction", .object([("schedule_fallback", .object([("actiontype", text(fallback["type"])), ("actionarg1", text(fallback["target"]))]))])))
+            }
+            pairs.append(("opened", .array((f["opened"]?.list ?? []).map { o in
+                .object(["hours", "weekdays", "monthdays", "months"].map { ($0, text(o[$0])) })
+            })))
+            return .object(pairs)
+        case "incalls":
+            let destination = f["destination"]?.object ?? [:]
+            let type = destination["type"]?.string ?? "endcall"
+            var target = text(destination["target"])
+            if type == "user", let number = destination["target"]?.string { target = .string(try await memberID("user", number)) }
+            return .object([("incall", .object([("exten", text(f["exten"])), ("context", text(f["context"]))])),
+                            ("dialaction", .object([("answer", .object([("actiontype", .string(type)), ("actionarg1", target), ("actionarg2", .string(""))]))]))])
+        case "contexts":
+            var numbers: [(String, JSONNode)] = []
+            for (use, ranges) in (f["numbers"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
+                numbers.append((use, .array((ranges.list ?? []).map { r in .object([("numberbeg", text(r["from"])), ("numberend", text(r["to"] ?? r["from"]))]) })))
+            }
+            return .object([("context", .object([("name", text(f["name"])), ("displayname", text(f["display_name"] ?? f["name"])), ("entity", text(f["entity"])),
+                                                 ("contexttype", .string(f["type"]?.string ?? "internal")), ("description", text(f["description"]))])),
+                            ("contextinclude", .array((f["includes"]?.list ?? []).map { text($0) })), ("contextnumbers", .object(numbers))])
+        case "pickups":
+            var members: [JSONNode] = []
+            for (side, category) in [("members", "member"), ("pickers", "pickup")] {
+                for member in f[side]?.list ?? [] {
+                    guard let (type, name) = ["user", "group", "queue"].compactMap({ t in member[t]?.string.map { (t, $0) } }).first else { continue }
+                    let id = try await memberID(type, name)
+                    members.append(.object([("category", .string(category)), ("membertype", .string(type)), ("memberid", Int64(id).map(JSONNode.int) ?? .string(id))]))
+                }
+            }
+            return .object([("name", text(f["name"])), ("description", text(f["description"])), ("members", .array(members))])
+        case "parking_lots":
+            return .object([("name", text(f["name"])), ("context", text(f["context"])), ("extension", text(f["extension"])),
+                            ("positions", .int(f["positions"]?.int ?? 1)), ("next", .int(f["next"]?.int ?? 0)),
+                            ("commented", .int(f["commented"]?.bool == true ? 1 : 0))])
+        default:
+            return .object([("name", text(f["name"])), ("description", text(f["description"])), ("printscreen", text(f["printscreen"])),
+                            ("category_name", text(f["category"]))])
+        }
+    }
+
+    public func export(kinds: [String]) async throws -> Export {
+        var export = Export()
+        let live = try await read(kinds: kinds, desired: [])
+        for kind in kinds {
+            let resources = live.resources.filter { $0.address.kind == kind }.sorted { $0.address < $1.address }
+            export.kinds.append((kind, .list(resources.map { resource in
+                var fields = Export.trimmed(resource.fields)
+                if kind == "users", fields["voicemail"]?["password"] != nil, var vm = fields["voicemail"]?.object {
+                    vm["password"] = export.placeholder([provider.name, resource.address.key[0], "voicemail"], "the voicemail PIN of \(resource.address)")
+                    fields["voicemail"] = .object(vm)
+                }
+                return .object(fields)
+            })))
+        }
+        return export
+    }
+}

@@ -1,0 +1,166 @@
+import TelformCore
+
+/// Live reads of every XiVO kind.
+extension XiVOPlatform {
+    /// Users by id (`number@context`, number), groups and queues by id, for naming targets.
+    struct Directory: Sendable {
+        var users: [String: (number: String, context: String)] = [:]
+        var groups: [String: String] = [:]
+        var queues: [String: String] = [:]
+    }
+
+    public func read(kinds: [String], desired: [Resource]) async throws -> LiveState {
+        var state = LiveState()
+        do {
+            var directory = Directory()
+            if kinds.contains(where: { ["users", "incalls", "pickups"].contains($0) }) {
+                for user in try await client.list("users") {
+                    guard let id = Self.text(user["id"]).string, let number = user["number"]?.string else { continue }
+                    directory.users[id] = (number, user["context"]?.string ?? "default")
+                    state.lookups["user:\(number)"] = state.lookups["user:\(number)"] ?? id
+                    state.lookups["user:\(number)@\(user["context"]?.string ?? "default")"] = id
+                }
+            }
+            if kinds.contains("pickups") {
+                for group in try await client.list("groups") {
+                    if let id = Self.text(group["id"]).string, let name = group["name"]?.string { directory.groups[id] = name; state.lookups["group:\(name)"] = id }
+                }
+                for queue in try await client.list("queues") {
+                    if let id = Self.text(queue["id"]).string, let name = queue["name"]?.string { directory.queues[id] = name; state.lookups["queue:\(name)"] = id }
+                }
+            }
+            for kind in kinds {
+                guard let object = Self.objects[kind] else { continue }
+                let items = try await client.list(object)
+                let records: [(String, JSONNode)]
+                switch kind {
+                case "parking_lots", "queue_skills":
+                    records = items.compactMap { item in Self.text(item["id"]).string.map { ($0, item) } }
+                default:
+                    // List answers summaries: each object is viewed (four at a time).
+                    let ids = items.compactMap { item -> String? in
+                        kind == "contexts" ? item["name"]?.string : Self.text(item["id"]).string
+                    }
+                    let client = self.client
+                    let views = try await BoundedConcurrency.map(ids) { try await client.view(object, $0) }
+                    records = Array(zip(ids, views))
+                }
+                for (id, record) in records {
+                    guard let resource = resource(kind, record, directory: directory) else { continue }
+                    guard state.ids[resource.address] == nil else { continue }
+                    state.resources.append(resource)
+                    state.ids[resource.address] = id
+                    if kind == "users", Self.bool(record["groupmember"]) == .bool(true) || Self.bool(record["queuemember"]) == .bool(true) {
+                        state.cautions[resource.address] = "editing this user drops its group and queue memberships (a XiVO limitation)"
+                    }
+                    if kind == "contexts" { state.undeletable[resource.address] = "XiVO cannot delete contexts" }
+                }
+            }
+        } catch {
+            throw failure("\(provider.name)/\(kinds.joined(separator: ","))", error)
+        }
+        return state
+    }
+
+    func address(_ kind: String, _ key: String) -> Address {
+        Address(provider: provider.name, kind: kind, key: [key])
+    }
+
+    /// One live object in canonical form.
+    func resource(_ kind: String, _ record: JSONNode, directory: Directory) -> Resource? {
+        switch kind {
+        case "users": return user(record)
+        case "schedules":
+            guard let s = record["schedule"], let name = s["name"]?.string else { return nil }
+            var fields: [String: Value] = ["name": .string(name), "timezone": Self.text(s["timezone"]), "description": Self.text(s["description"])]
+            fields["opened"] = .list((record["opened"]?.array ?? []).map { o in
+                Self.opened(["hours": Self.text(o["hours"]), "weekdays": Self.text(o["weekdays"]), "monthdays": Self.text(o["monthdays"]),
+                             "months": Self.text(o["months"])])
+            })
+            if let fallback = record["dialaction"]?["schedule_fallback"], let type = fallback["actiontype"]?.string, type != "none" {
+                fields["fallback"] = .object(["type": .string(type), "target": Self.text(fallback["actionarg1"])])
+            }
+            return Resource(address: address(kind, name), fields: fields)
+        case "incalls":
+            guard let incall = record["incall"], let exten = incall["exten"]?.string, let context = incall["context"]?.string else { return nil }
+            let answer = record["dialaction"]?["answer"]
+            let type = answer?["actiontype"]?.string ?? "none"
+            var target = Self.text(answer?["actionarg1"])
+            // A user target is named by line number.
+            if type == "user", let id = target.string { target = directory.users[id].map { .string($0.number) } ?? target }
+            return Resource(address: address(kind, "\(exten)@\(context)"), fields: [
+                "exten": .string(exten), "context": .string(context),
+                "destination": .object(["type": .string(type), "target": target]),
+            ])
+        case "contexts":
+            guard let c = record["context"], let name = c["name"]?.string else { return nil }
+            var numbers: [String: Value] = [:]
+            for (use, ranges) in record["contextnumbers"]?.pairs ?? [] {
+                let list = (ranges.array ?? []).map { r -> Value in
+                    .object(["from": Self.text(r["numberbeg"]), "to": Self.text(r["numberend"]) == .null ? Self.text(r["numberbeg"]) : Self.text(r["numberend"])])
+                }
+                if !list.isEmpty { numbers[use] = .list(list) }
+            }
+            return Resource(address: address(kind, name), fields: [
+                "name": .string(name), "display_name": Self.text(c["displayname"]), "entity": Self.text(c["entity"]),
+                "type": Self.text(c["contexttype"]), "description": Self.text(c["description"]),
+                "includes": .list((record["contextinclude"]?.array ?? []).compactMap { $0.string ?? $0["name"]?.string }.map(Value.string)),
+                "numbers": .object(numbers),
+            ])
+        case "pickups":
+            guard let p = record["pickup"], let name = p["name"]?.string else { return nil }
+            func named(_ member: JSONNode) -> Value? {
+                guard let type = member["membertype"]?.string, let id = Self.text(member["memberid"]).string else { return nil }
+                switch type {
+                case "user": return directory.users[id].map { .object(["user": .string($0.number)]) }
+                case "group": return directory.groups[id].map { .object(["group": .string($0)]) }
+                case "queue": return directory.queues[id].map { .object(["queue": .string($0)]) }
+                default: return nil
+                }
+            }
+            return Resource(address: address(kind, name), fields: [
+                "name": .string(name), "description": Self.text(p["description"]),
+                "members": .list(Self.sortedMembers((record["members"]?.array ?? []).compactMap(named))),
+                "pickers": .list(Self.sortedMembers((record["pickups"]?.array ?? []).compactMap(named))),
+            ])
+        case "parking_lots":
+            guard let name = record["name"]?.string else { return nil }
+            return Resource(address: address(kind, name), fields: [
+                "name": .string(name), "context": Self.text(record["context"]), "extension": Self.text(record["extension"]),
+                "positions": Self.int(record["positions"]), "next": Self.int(record["next"]), "commented": Self.bool(record["commented"]),
+            ])
+        case "queue_skills":
+            guard let name = record["name"]?.string else { return nil }
+            return Resource(address: address(kind, name), fields: [
+                "name": .string(name), "description": Self.text(record["description"]), "printscreen": Self.text(record["printscreen"]),
+                "category": Self.text(record["category_name"]),
+            ])
+        default:
+            return nil
+        }
+    }
+
+    /// A user's view (`linefeatures` as a list of objects) in canonical form.
+    func user(_ record: JSONNode) -> Resource? {
+        guard let uf = record["userfeatures"], let line = record["linefeatures"]?.array?.first,
+              let number = line["number"]?.string else { return nil }
+        let context = line["context"]?.string ?? "default"
+        var forward: [String: Value] = [:]
+        for (name, enable, dest) in [("unconditional", "enableunc", "destunc"), ("busy", "enablebusy", "destbusy"), ("no_answer", "enablerna", "destrna")]
+        where Self.bool(uf[enable]) == .bool(true) {
+            forward[name] = .object(["to": Self.text(uf[dest])])
+        }
+        var fields: [String: Value] = [
+            "firstname": Self.text(uf["firstname"]), "lastname": Self.text(uf["lastname"]), "language": Self.text(uf["language"]),
+            "ring_seconds": Self.int(uf["ringseconds"]), "simult_calls": Self.int(uf["simultcalls"]),
+            "mobile_phone_number": Self.text(uf["mobilephonenumber"]), "caller_id": Self.text(uf["callerid"]),
+            "music_on_hold": Self.text(uf["musiconhold"]), "dnd": Self.bool(uf["enablednd"]), "enable_transfer": Self.bool(uf["enablexfer"]),
+            "call_record": Self.bool(uf["callrecord"]), "forward": .object(forward),
+            "line": .object(["protocol": Self.text(line["protocol"]), "context": .string(context), "number": .string(number)]),
+        ]
+        if let vm = record["voicemail"], !vm.isNull {
+            fields["voicemail"] = .object(["mailbox": Self.text(vm["mailbox"]), "password": Self.text(vm["password"]), "email": Self.text(vm["email"])])
+        }
+        return Resource(address: address("users", "\(number)@\(context)"), fields: fields)
+    }
+}

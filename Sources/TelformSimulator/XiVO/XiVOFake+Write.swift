@@ -1,0 +1,122 @@
+import TelformCore
+
+/// add and edit, with the document's refusals.
+extension XiVOFake {
+    func add(_ object: String, _ body: JSONNode) -> HTTPResponse {
+        let id = newID()
+        var record: JSONNode
+        switch object {
+        case "users":
+            guard let uf = body["userfeatures"], let first = uf["firstname"]?.string, !first.isEmpty else {
+                return Self.text(400, "userfeatures.firstname is required")
+            }
+            guard let line = linefeatures(body["linefeatures"]) else {
+                return Self.text(400, "linefeatures must be an object of arrays (protocol, context, number)")
+            }
+            if let number = line["number"]?.string, let context = line["context"]?.string,
+               (collections["users"] ?? []).contains(where: { $0["linefeatures"]?.array?.first?["number"]?.string == number && $0["linefeatures"]?.array?.first?["context"]?.string == context }) {
+                return Self.text(400, "line \(number)@\(context) is already used")
+            }
+            record = .object([("userfeatures", uf.setting("id", .int(id))),
+                              ("linefeatures", .array([line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))])),
+                              ("voicemail", body["voicemail"] ?? .null), ("groupmember", .bool(false)), ("queuemember", .bool(false))])
+        case "schedule":
+            guard let name = body["schedule"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "schedule.name is required") }
+            if (collections["schedule"] ?? []).contains(where: { $0["schedule"]?["name"]?.string == name }) { return Self.text(400, "schedule \(name) exists") }
+            record = .object([("schedule", (body["schedule"] ?? .null).setting("id", .int(id))), ("dialaction", body["dialaction"] ?? .null),
+                              ("opened", body["opened"] ?? .array([]))])
+        case "incall":
+            guard let exten = body["incall"]?["exten"]?.string, let context = body["incall"]?["context"]?.string else {
+                return Self.text(400, "incall.exten and incall.context are required")
+            }
+            if let problem = destinationProblem(body) { return Self.text(400, problem) }
+            if (collections["incall"] ?? []).contains(where: { $0["incall"]?["exten"]?.string == exten && $0["incall"]?["context"]?.string == context }) {
+                return Self.text(400, "incall \(exten)@\(context) exists")
+            }
+            record = .object([("incall", (body["incall"] ?? .null).setting("id", .int(id))), ("dialaction", body["dialaction"] ?? .null)])
+        case "context":
+            guard let name = body["context"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "context.name is required") }
+            if index("context", name) != nil { return Self.text(400, "context \(name) exists") }
+            record = .object([("context", body["context"] ?? .null), ("contextinclude", body["contextinclude"] ?? .array([])),
+                              ("contextnumbers", body["contextnumbers"] ?? .object([]))])
+        case "pickup":
+            guard let name = body["name"]?.string, !name.isEmpty else { return Self.text(400, "name is required") }
+            if (collections["pickup"] ?? []).contains(where: { $0["pickup"]?["name"]?.string == name }) { return Self.text(400, "pickup \(name) exists") }
+            for member in body["members"]?.array ?? [] {
+                guard let type = member["membertype"]?.string, let memberID = member["memberid"]?.int ?? member["memberid"]?.string.flatMap({ Int64($0) }),
+                      exists(type, memberID) else { return Self.text(400, "member \(member.compact) does not exist") }
+            }
+            record = .object([("pickup", .object([("id", .int(id)), ("name", .string(name)), ("description", body["description"] ?? .string("")),
+                                                  ("commented", .int(0))])), ("members", body["members"] ?? .array([]))])
+        case "queueskills":
+            guard let name = body["name"]?.string, !name.isEmpty else { return Self.text(400, "name is required") }
+            // "printscreen should be less than 5 car long"
+            if (body["printscreen"]?.string ?? "").count >= 5 { return Self.text(400, "printscreen should be less than 5 characters long") }
+            record = body.setting("id", .string(String(id)))
+        default:
+            guard let name = body["name"]?.string, !name.isEmpty else { return Self.text(400, "name is required") }
+            record = body.setting("id", .int(id))
+        }
+        collections[object, default: []].append(record)
+        return HTTPResponse(status: 200)
+    }
+
+    func edit(_ object: String, at index: Int, _ body: JSONNode) -> HTTPResponse {
+        guard var record = collections[object]?[index] else { return Self.text(404, "not found") }
+        switch object {
+        case "users":
+            if let given = body["linefeatures"] {
+                // The documented quirk: view's list-of-objects form is refused here.
+                guard var line = linefeatures(given) else {
+                    return Self.text(400, "linefeatures must be an object of arrays, not the list view returns")
+                }
+                let current = record["linefeatures"]?.array?.first ?? .object([])
+                for (key, value) in current.pairs ?? [] where line[key] == nil { line = line.setting(key, value) }
+                record = record.setting("linefeatures", .array([line]))
+            }
+            if let uf = body["userfeatures"] {
+                var merged = record["userfeatures"] ?? .object([])
+                for (key, value) in uf.pairs ?? [] where key != "id" { merged = merged.setting(key, value) }
+                record = record.setting("userfeatures", merged)
+            }
+            if let voicemail = body["voicemail"] { record = record.setting("voicemail", voicemail) }
+            // "Editing a user who is a member of a group and/or a queue will remove the user
+            // from its group/queue."
+            record = record.setting("groupmember", .bool(false)).setting("queuemember", .bool(false))
+        case "incall":
+            if let problem = destinationProblem(body) { return Self.text(400, problem) }
+            let id = record["incall"]?["id"] ?? .null
+            record = .object([("incall", (body["incall"] ?? .null).setting("id", id)), ("dialaction", body["dialaction"] ?? .null)])
+        default:
+            guard body["name"]?.string?.isEmpty == false else { return Self.text(400, "name is required") }
+            record = body.setting("id", record["id"] ?? .null)
+        }
+        collections[object]?[index] = record
+        return HTTPResponse(status: 200)
+    }
+
+    /// `{"protocol": ["sip"], "context": ["default"], "number": ["1001"]}` → one line object.
+    func linefeatures(_ node: JSONNode?) -> JSONNode? {
+        guard let pairs = node?.pairs else { return nil }
+        var line: [(String, JSONNode)] = []
+        for (key, value) in pairs {
+            guard let values = value.array, let first = values.first else { return nil }
+            line.append((key, first))
+        }
+        return .object(line)
+    }
+
+    func exists(_ type: String, _ id: Int64) -> Bool {
+        let object = type == "user" ? "users" : type == "group" ? "groups" : "queues"
+        return (collections[object] ?? []).contains { Self.id($0) == id }
+    }
+
+    func destinationProblem(_ body: JSONNode) -> String? {
+        guard let answer = body["dialaction"]?["answer"], let type = answer["actiontype"]?.string else { return "dialaction.answer.actiontype is required" }
+        if type == "user" {
+            let id = answer["actionarg1"]?.int ?? answer["actionarg1"]?.string.flatMap { Int64($0) }
+            guard let id, exists("user", id) else { return "user \(answer["actionarg1"]?.compact ?? "") does not exist" }
+        }
+        return nil
+    }
+}

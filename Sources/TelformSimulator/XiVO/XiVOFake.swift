@@ -1,0 +1,150 @@
+import Foundation
+import TelformCore
+
+/// A faithful fake of the XiVO web services (api-docs/002): `json.php?act=list|view|add|edit|
+/// delete` per object, JSON by POST, the documented status codes (204 for an empty list, 400
+/// for a refused add or edit, 401/403, 404 for an unknown id), and the documented quirks:
+/// `view` returns a user's `linefeatures` as a list of objects while `add`/`edit` refuse
+/// anything but an object of arrays; editing a user drops its group and queue memberships;
+/// schedules, pickups and queue skills have no edit, contexts neither edit nor delete.
+///
+/// Not in the document, so the fake's reading: `pbx_settings/groups/?act=list` lists groups
+/// (pickups name them), and list answers carry each object's summary fields.
+public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
+    let lock = NSLock()
+    var credentials: [String: String] = [:]     // username → password digest; empty: the host is trusted
+    var collections: [String: [JSONNode]] = [:]
+    var nextID: Int64 = 100
+
+    static let objects = ["users", "groups", "queues", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
+
+    public init(state: JSONNode?) throws {
+        let json = state ?? .object([])
+        for user in json["credentials"]?.array ?? [] {
+            guard let name = user["username"]?.string else { throw SimulatorStateError("credentials need a username") }
+            credentials[name] = user["password_sha256"]?.string ?? SHA256.hex(user["password"]?.string ?? "")
+        }
+        for object in Self.objects { collections[object] = json[object]?.array ?? [] }
+        let highest = collections.values.joined().compactMap { XiVOFake.id($0) }.max() ?? 99
+        nextID = json["next_id"]?.int ?? (highest + 1)
+    }
+
+    public func snapshot() -> JSONNode {
+        lock.lock()
+        defer { lock.unlock() }
+        return .object([("platform", .string("xivo")),
+                        ("credentials", .array(credentials.keys.sorted().map { .object([("username", .string($0)), ("password_sha256", .string(credentials[$0] ?? ""))]) })),
+                        ("next_id", .int(nextID))] + Self.objects.map { ($0, .array(collections[$0] ?? [])) })
+    }
+
+    public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        lock.lock()
+        defer { lock.unlock() }
+        return .respond(route(request))
+    }
+
+    /// A record's id: top-level `id`, or the id inside its main object.
+    static func id(_ node: JSONNode) -> Int64? {
+        if let id = node["id"]?.int ?? node["id"]?.string.flatMap({ Int64($0) }) { return id }
+        for key in ["userfeatures", "schedule", "incall", "pickup"] {
+            if let id = node[key]?["id"]?.int ?? node[key]?["id"]?.string.flatMap({ Int64($0) }) { return id }
+        }
+        return nil
+    }
+
+    static func text(_ status: Int, _ message: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["content-type": "text/plain"], body: Data(message.utf8))
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPResponse {
+        if !credentials.isEmpty {
+            guard let header = request.header("authorization"), header.hasPrefix("Basic "),
+                  let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+                  let colon = decoded.firstIndex(of: ":") else { return Self.text(401, "Authentication required") }
+            guard credentials[String(decoded[..<colon])] == SHA256.hex(String(decoded[decoded.index(after: colon)...])) else {
+                return Self.text(403, "Authentication refused")
+            }
+        }
+        let (path, query) = SimulatorPath.split(request.path)
+        let parts = path.split(separator: "/").map(String.init)
+        guard let object = Self.object(parts) else { return Self.text(404, "no web service at \(path)") }
+        let act = query["act"] ?? ""
+        let id = query["id"]
+        let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
+        if (act == "add" || act == "edit") && (request.method != "POST" || body == nil) {
+            return Self.text(400, "\(act) wants a JSON object sent by POST")
+        }
+        switch act {
+        case "list":
+            let summaries = summaries(object)
+            return summaries.isEmpty ? HTTPResponse(status: 204) : .json(200, .array(summaries))
+        case "view":
+            guard let record = find(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
+            return .json(200, view(object, record))
+        case "delete" where !["context", "groups", "queues"].contains(object):
+            guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
+            collections[object]?.remove(at: index)
+            return HTTPResponse(status: 200)
+        case "add" where !["groups", "queues"].contains(object):
+            return add(object, body ?? .null)
+        case "edit" where ["users", "incall", "parkinglot"].contains(object):
+            guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
+            return edit(object, at: index, body ?? .null)
+        default:
+            return Self.text(400, "act=\(act) is not available for \(object)")
+        }
+    }
+
+    /// `/service/ipbx/json.php/restricted/<section>/<object>/` or `/callcenter/json.php/restricted/settings/<object>`.
+    static func object(_ parts: [String]) -> String? {
+        guard let restricted = parts.firstIndex(of: "restricted"), restricted + 2 < parts.count else { return nil }
+        var name = parts[restricted + 2]
+        // The document's view URLs for schedules and incalls carry a stray `users/`, and the
+        // skills view is spelled `queuesskills`: both are answered.
+        if name == "queuesskills" { name = "queueskills" }
+        return objects.contains(name) ? name : nil
+    }
+
+    func find(_ object: String, _ id: String?) -> JSONNode? {
+        index(object, id).flatMap { collections[object]?[$0] }
+    }
+
+    func index(_ object: String, _ id: String?) -> Int? {
+        guard let id else { return nil }
+        return collections[object]?.firstIndex { record in
+            if object == "context" { return record["context"]?["name"]?.string == id }
+            return Self.id(record).map(String.init) == id
+        }
+    }
+
+    func summaries(_ object: String) -> [JSONNode] {
+        (collections[object] ?? []).map { record in
+            switch object {
+            case "users":
+                let uf = record["userfeatures"] ?? .null, line = record["linefeatures"]?.array?.first ?? .null
+                return .object([("id", uf["id"] ?? .null), ("firstname", uf["firstname"] ?? .null), ("lastname", uf["lastname"] ?? .null),
+                                ("number", line["number"] ?? .string("")), ("context", line["context"] ?? .string("")),
+                                ("protocol", line["protocol"] ?? .string(""))])
+            case "schedule": return record["schedule"] ?? .null
+            case "incall": return .object((record["incall"]?.pairs ?? []) + [("destination", record["dialaction"]?["answer"] ?? .null)])
+            case "context": return record["context"] ?? .null
+            case "pickup": return record["pickup"] ?? .null
+            default: return record
+            }
+        }
+    }
+
+    func view(_ object: String, _ record: JSONNode) -> JSONNode {
+        guard object == "pickup" else { return record }
+        // View splits the members by category; add takes them in one list.
+        let all = record["members"]?.array ?? []
+        return .object([("pickup", record["pickup"] ?? .null),
+                        ("members", .array(all.filter { $0["category"]?.string == "member" })),
+                        ("pickups", .array(all.filter { $0["category"]?.string == "pickup" }))])
+    }
+
+    func newID() -> Int64 {
+        nextID += 1
+        return nextID - 1
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// The xivo platform end to end: the built binary against `telform sim serve` over HTTP.
+final class XiVOEndToEndTests: XCTestCase {
+    let seed = """
+    {"credentials": [{"username": "ws", "password": "ws-secret"}],
+     "groups": [{"id": 1, "name": "sales"}], "queues": [{"id": 1, "name": "support"}],
+     "users": [{"userfeatures": {"id": 1, "firstname": "Alice", "ringseconds": "20"},
+                "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}],
+                "voicemail": null, "groupmember": true, "queuemember": false}],
+     "context": [{"context": {"name": "default", "displayname": "Interne", "contexttype": "internal"}, "contextinclude": [], "contextnumbers": {}}]}
+    """
+
+    func config(_ server: SimServer, _ body: String) -> String {
+        """
+        version: 1
+        providers:
+          xivo:
+            type: xivo
+            url: http://127.0.0.1:\(server.port)/xivo
+            username: ws
+            password: ${env:XIVO_PASSWORD}
+        \(body)
+        """
+    }
+
+    func apply(_ dir: URL, _ text: String) throws -> TelformProcess.Outcome {
+        try text.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        return try TelformProcess.run(["apply", "--auto-approve"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
+    }
+
+    func plan(_ dir: URL) throws -> TelformProcess.Outcome {
+        try TelformProcess.run(["plan", "--detailed-exitcode"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
+    }
+
+    func testEveryKindConvergesWithTheDocumentedQuirks() throws {
+        let server = try SimServer(states: ["xivo": seed])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        let first = try apply(dir, config(server, """
+            contexts:
+              - {name: default, display_name: Default, type: internal}
+              - {name: from-extern, type: incall, numbers: {incall: [{from: "0140000000"}]}}
+            users:
+              - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+              - {firstname: Bob, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}, forward: {busy: {to: "1001"}}}
+            schedules:
+              - {name: office, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
+            incalls:
+              - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
+            pickups:
+              - {name: desk, members: [{user: "1001"}, {group: sales}], pickers: [{queue: support}, {user: "1002"}]}
+            parking_lots:
+              - {name: lot1, context: default, extension: "700", positions: 10}
+            queue_skills:
+              - {name: english, printscreen: Eng, category: languages}
+        """))
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("Warning: xivo/users/1001@default: editing this user drops its group and queue memberships (a XiVO limitation)"))
+        XCTAssertTrue(first.stdout.contains("  ! contexts/default                         differs (the platform cannot edit contexts: reported, never applied)"))
+        XCTAssertTrue(first.stdout.contains("  + incalls/0140000000@from-extern           create, after users/1002@default"), first.stdout)
+        XCTAssertEqual(first.stderrLines.last, "Apply: 8 succeeded, 0 failed, 0 skipped.")
+        XCTAssertEqual(try plan(dir).status, 0, "converged; the context difference is reported, not a change")
+        let drift = try TelformProcess.run(["drift"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
+        XCTAssertEqual(drift.status, 2, "the context that cannot be edited is drift")
+        XCTAssertTrue(drift.stdout.contains("        display_name: file \"Default\", live \"Interne\""))
+
+        // Updates: a user's line (sent as an object of arrays), an incall target, the parking
+        // lot; replaces: the schedule, the pickup and the skill have no edit call.
+        let second = try apply(dir, config(server, """
+            users:
+              - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+              - {firstname: Bob, line: {protocol: sip, number: "1003"}, voicemail: {mailbox: "1002", password: "4321"}}
+            schedules:
+              - {name: office, opened: [{hours: "09:00-12:00", weekdays: "1-5"}]}
+            incalls:
+              - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1001"}}
+            pickups:
+              - {name: desk, members: [{user: "1001"}]}
+            parking_lots:
+              - {name: lot1, context: default, extension: "701", positions: 20}
+            queue_skills:
+              - {name: english, printscreen: En, category: languages}
+        """))
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("-/+ schedules/office                       replace (the platform cannot edit schedules)"))
+        XCTAssertEqual(try plan(dir).status, 0)
+        let state = try String(contentsOf: server.stateDirectory.appendingPathComponent("xivo.json"), encoding: .utf8)
+        XCTAssertTrue(state.contains("\"number\": \"1003\""), "the line edit went through")
+        XCTAssertTrue(state.contains("\"groupmember\": false"), "editing dropped the membership, as the document warns")
+
+        // Deletes, except contexts: XiVO cannot delete them.
+        let third = try apply(dir, config(server, """
+            users: []
+            schedules: []
+            incalls: []
+            pickups: []
+            parking_lots: []
+            queue_skills: []
+            contexts: []
+        """))
+        XCTAssertEqual(third.status, 0, third.stderr)
+        XCTAssertEqual(third.stderrLines.last, "Apply: 7 succeeded, 0 failed, 0 skipped.")
+        XCTAssertEqual(try plan(dir).status, 0)
+        let after = try String(contentsOf: server.stateDirectory.appendingPathComponent("xivo.json"), encoding: .utf8)
+        XCTAssertTrue(after.contains("\"name\": \"from-extern\""), "contexts are never deleted")
+    }
+
+    func testWrongCredentialsAreRefused() throws {
+        let server = try SimServer(states: ["xivo": seed])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try config(server, "    users: []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan"], environment: ["XIVO_PASSWORD": "wrong"], directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list users: authentication refused: Authentication refused (HTTP 403)"])
+    }
+}
