@@ -99,4 +99,10 @@ public struct PlatformError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(address): \(message)" }
+
+    /// A call's failure at `address`: a PlatformError as it is; any other error by its
+    /// description, which for the platforms' API errors is the platform's own message.
+    public static func at(_ address: String, _ error: Error) -> PlatformError {
+        (error as? PlatformError) ?? PlatformError(address: address, message: "\(error)")
+    }
 }

@@ -100,7 +100,7 @@ public struct JSONSchemaEmitter: Sendable {
         if !notes.isEmpty { doc += " (" + notes.joined(separator: "; ") + ")" }
         var node = type(field.type, doc: doc)
         if let value = field.defaultValue, case .object(var pairs) = node {
-            pairs.append(("default", json(value)))
+            pairs.append(("default", ValueDisplay.json(value)))
             node = .object(pairs)
         }
         return node
@@ -175,17 +175,6 @@ public struct JSONSchemaEmitter: Sendable {
             ])
         case .custom:
             return nil
-        }
-    }
-
-    func json(_ value: Value) -> JSONNode {
-        switch value {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .string(let s): return .string(s)
-        case .list(let items): return .array(items.map(json))
-        case .object(let fields): return .object(fields.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
         }
     }
 }

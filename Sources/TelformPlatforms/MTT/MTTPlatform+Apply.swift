@@ -15,7 +15,7 @@ extension MTTPlatform {
             default: throw PlatformError(address: change.address.description, message: "unknown kind")
             }
         } catch {
-            throw failure(change.address.description, error)
+            throw PlatformError.at(change.address.description, error)
         }
     }
 

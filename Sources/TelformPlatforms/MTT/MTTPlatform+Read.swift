@@ -17,7 +17,7 @@ extension MTTPlatform {
                 default: break
                 }
             } catch {
-                throw failure("\(provider.name)/\(kind)", error)
+                throw PlatformError.at("\(provider.name)/\(kind)", error)
             }
         }
         return state

@@ -129,12 +129,4 @@ public struct MTTPlatform: ProviderDriver {
         return .null
     }
 
-    func failure(_ address: String, _ error: Error) -> PlatformError {
-        switch error {
-        case let e as PlatformError: return e
-        case let e as JSONRPCError: return PlatformError(address: address, message: e.description)
-        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
-        default: return PlatformError(address: address, message: "\(error)")
-        }
-    }
 }

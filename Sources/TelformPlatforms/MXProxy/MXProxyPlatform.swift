@@ -67,19 +67,11 @@ public struct MXProxyPlatform: ProviderDriver {
                 state.ids[address] = id
             }
         } catch {
-            throw failure("\(provider.name)/conferences", error)
+            throw PlatformError.at("\(provider.name)/conferences", error)
         }
         return state
     }
 
-    func failure(_ address: String, _ error: Error) -> PlatformError {
-        switch error {
-        case let e as PlatformError: return e
-        case let e as MXProxyAPIError: return PlatformError(address: address, message: e.description)
-        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
-        default: return PlatformError(address: address, message: "\(error)")
-        }
-    }
 
     public func apply(_ change: Change, live: LiveState) async throws {
         do {
@@ -110,7 +102,7 @@ public struct MXProxyPlatform: ProviderDriver {
                 _ = try await client.call("PUT", "/conferences/\(id)", body(desired, live: change.live))
             }
         } catch {
-            throw failure(change.address.description, error)
+            throw PlatformError.at(change.address.description, error)
         }
     }
 

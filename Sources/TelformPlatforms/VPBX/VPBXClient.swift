@@ -33,7 +33,7 @@ struct VPBXClient: Sendable {
 }
 
 /// A failed VPBX call: the body's `message` (Spring style), or its text.
-struct VPBXAPIError: Error {
+struct VPBXAPIError: Error, CustomStringConvertible {
     let status: Int
     let message: String
 
@@ -43,4 +43,6 @@ struct VPBXAPIError: Error {
         message = json?["message"]?.string ?? json?["error"]?.string
             ?? (response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))
     }
+
+    var description: String { "\(message) (HTTP \(status))" }
 }

@@ -10,7 +10,7 @@ extension VPBXPlatform {
             default: throw PlatformError(address: change.address.description, message: "unknown kind")
             }
         } catch {
-            throw failure(change.address.description, error)
+            throw PlatformError.at(change.address.description, error)
         }
     }
 

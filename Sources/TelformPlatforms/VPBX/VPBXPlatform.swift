@@ -57,21 +57,13 @@ public struct VPBXPlatform: ProviderDriver {
         var groupIDs: [String: String] = [:]    // group name → id
     }
 
-    func failure(_ address: String, _ error: Error) -> PlatformError {
-        switch error {
-        case let e as PlatformError: return e
-        case let e as VPBXAPIError: return PlatformError(address: address, message: "\(e.message) (HTTP \(e.status))")
-        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
-        default: return PlatformError(address: address, message: "\(error)")
-        }
-    }
 
     public func read(kinds: [String], desired: [Resource]) async throws -> LiveState {
         let scope = "\(provider.name)/\(kinds.joined(separator: ","))"
         do {
             return try await readLive(kinds: kinds, desired: desired)
         } catch {
-            throw failure(scope, error)
+            throw PlatformError.at(scope, error)
         }
     }
 

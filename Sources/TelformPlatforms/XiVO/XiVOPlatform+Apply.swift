@@ -21,7 +21,7 @@ extension XiVOPlatform {
                 try await client.write(object, "edit", id: id, body: try await body(change.address.kind, desired, id: id, changed: Set(change.changedPaths)))
             }
         } catch {
-            throw failure(change.address.description, error)
+            throw PlatformError.at(change.address.description, error)
         }
     }
 

@@ -57,7 +57,7 @@ extension XiVOPlatform {
                 }
             }
         } catch {
-            throw failure("\(provider.name)/\(kinds.joined(separator: ","))", error)
+            throw PlatformError.at("\(provider.name)/\(kinds.joined(separator: ","))", error)
         }
         return state
     }

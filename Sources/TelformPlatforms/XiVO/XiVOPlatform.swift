@@ -77,12 +77,4 @@ public struct XiVOPlatform: ProviderDriver {
         return .null
     }
 
-    func failure(_ address: String, _ error: Error) -> PlatformError {
-        switch error {
-        case let e as PlatformError: return e
-        case let e as XiVOAPIError: return PlatformError(address: address, message: e.description)
-        case let e as TransportError: return PlatformError(address: address, message: "\(e)")
-        default: return PlatformError(address: address, message: "\(error)")
-        }
-    }
 }
