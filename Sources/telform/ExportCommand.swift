@@ -51,7 +51,7 @@ enum ExportCommand {
 
     static func render(_ export: Export, provider: ProviderConfig, schema: PlatformSchema) -> String {
         let writer = YAMLWriter()
-        var placeholders = export.placeholders
+        var export = export
         var out = "# Exported by telform from \(provider.name) (\(provider.type), \(URLText.redacted(provider.settings["url"]?.string ?? ""))):\n"
         out += "# its live state in the config language.\n"
         var settings = ""
@@ -59,9 +59,7 @@ enum ExportCommand {
             guard let value = provider.settings[field.name] else { continue }
             let written: Value
             if field.isSensitive {
-                let variable = [provider.name, field.name].joined(separator: "_").uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-                placeholders.append((variable, "the \(field.name) of provider \(provider.name)"))
-                written = .string("${env:\(variable)}")
+                written = export.placeholder([provider.name, field.name], "the \(field.name) of provider \(provider.name)")
             } else {
                 written = value
             }
@@ -98,7 +96,7 @@ enum ExportCommand {
             }
         }
         // Name only the variables the written file uses (ignored objects are left out).
-        let used = placeholders.filter { body.contains("${env:\($0.0)}") }
+        let used = export.placeholders.filter { body.contains("${env:\($0.0)}") }
         if !used.isEmpty {
             out += "# Set these variables before planning it (secrets, and values the API does not return):\n"
             for (variable, what) in used { out += "#   \(variable): \(what)\n" }

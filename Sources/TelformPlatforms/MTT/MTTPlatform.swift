@@ -118,15 +118,11 @@ public struct MTTPlatform: ProviderDriver {
     }
 
     static func number(_ node: JSONNode?) -> Value {
-        if let i = node?.int { return .int(i) }
-        if let s = node?.string, let i = Int64(s) { return .int(i) }
-        return .null
+        WireValue.integer(node)
     }
 
     static func text(_ node: JSONNode?) -> Value {
-        if let s = node?.string, !s.isEmpty { return .string(s) }
-        if let i = node?.int { return .string(String(i)) }
-        return .null
+        WireValue.text(node)
     }
 
 }

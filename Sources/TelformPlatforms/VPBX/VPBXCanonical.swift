@@ -88,17 +88,11 @@ enum VPBXCanonical {
 
     /// **Reading:** empty strings and null read the same (absent).
     static func text(_ node: JSONNode?) -> Value {
-        guard let s = node?.string, !s.isEmpty else {
-            if let i = node?.int { return .string(String(i)) }
-            return .null
-        }
-        return .string(s)
+        WireValue.text(node)
     }
 
     /// `ifNoAnswerTimeout` comes as a number, a digit string, "" or null.
     static func rings(_ node: JSONNode?) -> Value {
-        if let i = node?.int { return .int(i) }
-        if let s = node?.string, let i = Int64(s) { return .int(i) }
-        return .null
+        WireValue.integer(node)
     }
 }

@@ -58,15 +58,11 @@ public struct XiVOPlatform: ProviderDriver {
     }
 
     static func text(_ node: JSONNode?) -> Value {
-        if let s = node?.string, !s.isEmpty { return .string(s) }
-        if let i = node?.int { return .string(String(i)) }
-        return .null
+        WireValue.text(node)
     }
 
     static func int(_ node: JSONNode?) -> Value {
-        if let i = node?.int { return .int(i) }
-        if let s = node?.string, let i = Int64(s) { return .int(i) }
-        return .null
+        WireValue.integer(node)
     }
 
     /// XiVO writes booleans as true/false, 0/1 or "0"/"1".
