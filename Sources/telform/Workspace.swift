@@ -76,20 +76,21 @@ struct Workspace {
         let started = Date()
         var live: [String: LiveState] = [:]
         var errors: [String] = []
-        await withTaskGroup(of: (String, Result<LiveState, Error>).self) { group in
+        await withTaskGroup(of: TaskResult<String, Result<LiveState, Error>>.self) { group in
             for (name, driver) in drivers {
                 let desired = driver.provider.resources
                 let kinds = driver.provider.declaredKinds
                 group.addTask {
                     do {
-                        return (name, .success(try await driver.read(kinds: kinds, desired: desired)))
+                        return TaskResult(name, .success(try await driver.read(kinds: kinds, desired: desired)))
                     } catch {
-                        return (name, .failure(error))
+                        return TaskResult(name, .failure(error))
                     }
                 }
             }
-            for await (name, result) in group {
-                switch result {
+            for await finished in group {
+                let name = finished.key
+                switch finished.value {
                 case .success(let state): live[name] = state
                 case .failure(let error as PlatformError): errors.append(error.description)
                 case .failure(let error): errors.append("\(name): reading live state failed: \(error)")

@@ -13,8 +13,12 @@ struct TelformProcess {
     /// The package root, from this file's place in it.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The binary SwiftPM built beside this test bundle.
+    /// The binary SwiftPM built beside this test bundle, or the one `TELFORM_BINARY` names:
+    /// `.ci/run` runs this suite a second time against the release build, which users install.
     static var binary: URL {
+        if let named = ProcessInfo.processInfo.environment["TELFORM_BINARY"], !named.isEmpty {
+            return URL(fileURLWithPath: named)
+        }
         let beside = Bundle.main.bundleURL.appendingPathComponent("telform")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         return packageRoot.appendingPathComponent(".build/debug/telform")

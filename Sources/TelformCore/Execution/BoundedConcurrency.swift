@@ -5,18 +5,18 @@ public enum BoundedConcurrency {
     public static func map<Item: Sendable, Output: Sendable>(
         _ items: [Item], limit: Int = 4, _ work: @escaping @Sendable (Item) async throws -> Output
     ) async throws -> [Output] {
-        try await withThrowingTaskGroup(of: (Int, Output).self) { group in
+        try await withThrowingTaskGroup(of: TaskResult<Int, Output>.self) { group in
             var results = [Output?](repeating: nil, count: items.count)
             var next = 0
             func start() {
                 let index = next
                 let item = items[index]
-                group.addTask { (index, try await work(item)) }
+                group.addTask { TaskResult(index, try await work(item)) }
                 next += 1
             }
             while next < min(limit, items.count) { start() }
-            while let (index, output) = try await group.next() {
-                results[index] = output
+            while let done = try await group.next() {
+                results[done.key] = done.value
                 if next < items.count { start() }
             }
             return results.compactMap { $0 }

@@ -40,7 +40,7 @@ public struct Executor: Sendable {
         var inFlight: [String: Int] = [:]
         var running = 0
         let planned = Set(plan.changes.map(\.id))
-        await withTaskGroup(of: (Change, Outcome).self) { group in
+        await withTaskGroup(of: TaskResult<Change, Outcome>.self) { group in
             while !pending.isEmpty || running > 0 {
                 // Skip what depends on a failure; start what is ready, within the limits.
                 var progressed = true
@@ -72,11 +72,11 @@ public struct Executor: Sendable {
                             let started = Date()
                             do {
                                 try await driver.apply(change, live: state)
-                                return (change, .succeeded(seconds: Date().timeIntervalSince(started)))
+                                return TaskResult(change, .succeeded(seconds: Date().timeIntervalSince(started)))
                             } catch let error as PlatformError {
-                                return (change, .failed(message: error.message))
+                                return TaskResult(change, .failed(message: error.message))
                             } catch {
-                                return (change, .failed(message: "\(error)"))
+                                return TaskResult(change, .failed(message: "\(error)"))
                             }
                         }
                         progressed = true
@@ -94,7 +94,8 @@ public struct Executor: Sendable {
                     pending.removeAll()
                     break
                 }
-                if let (change, outcome) = await group.next() {
+                if let finished = await group.next() {
+                    let change = finished.key, outcome = finished.value
                     running -= 1
                     inFlight[change.address.provider, default: 1] -= 1
                     done[change.id] = outcome
