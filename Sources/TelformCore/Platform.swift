@@ -93,9 +93,10 @@ public struct PlatformError: Error, Sendable, CustomStringConvertible {
     public var address: String
     public var message: String
 
+    /// `message` is made fit to print (`ServerText.excerpt`): it may quote a server.
     public init(address: String, message: String) {
         self.address = address
-        self.message = message
+        self.message = ServerText.excerpt(message, limit: 1000)
     }
 
     public var description: String { "\(address): \(message)" }

@@ -37,7 +37,7 @@ enum ExportCommand {
         let text = render(export, provider: provider, schema: driver.schema)
         if let file = arguments.value("-o") {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+                try Terminal.save(text, to: file)
             } catch {
                 Terminal.error("cannot write \(file): \(error.localizedDescription)")
                 return 1

@@ -13,7 +13,7 @@ enum PlanCommand {
             let saved = PlanJSON(configDigest: workspace.configDigest, configPath: arguments.value("-c", "--config") ?? "telform.yaml",
                                  options: SavedPlan.options(arguments)).render(plan)
             do {
-                try Data((saved.rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file))
+                try Terminal.save(saved.rendered() + "\n", to: file)
             } catch {
                 Terminal.error("cannot write the plan to \(file): \(error.localizedDescription)")
                 return 1

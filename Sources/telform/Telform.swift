@@ -84,13 +84,16 @@ struct Telform {
 }
 
 /// Where output goes: documents to stdout, messages to stderr (SPEC §1).
+///
+/// Every byte goes through the secret scrubber first: no secret the run knows (the config's,
+/// or a credential header sent) is printed, whoever supplied the text around it.
 enum Terminal {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((SecretScrubber.shared.scrub(text) + "\n").utf8))
     }
 
     static func message(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((SecretScrubber.shared.scrub(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {
@@ -99,11 +102,16 @@ enum Terminal {
 
     /// A document without adding a newline.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(SecretScrubber.shared.scrub(text).utf8))
     }
 
     static func prompt(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        FileHandle.standardError.write(Data(SecretScrubber.shared.scrub(text).utf8))
+    }
+
+    /// A document written to a file (a saved plan, an export), scrubbed like the terminal.
+    static func save(_ text: String, to path: String) throws {
+        try Data(SecretScrubber.shared.scrub(text).utf8).write(to: URL(fileURLWithPath: path))
     }
 
     /// Colour only on a terminal, and never with --no-color or NO_COLOR.

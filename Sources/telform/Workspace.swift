@@ -61,8 +61,8 @@ struct Workspace {
                     provider.settings[key] = .string(value)
                 }
             } else {
-                let timeout = TimeInterval(config.policy.httpTimeout)
-                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace) }
+                let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
+                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace, maxResponseBytes: limit) }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")
@@ -93,7 +93,7 @@ struct Workspace {
                 switch finished.value {
                 case .success(let state): live[name] = state
                 case .failure(let error as PlatformError): errors.append(error.description)
-                case .failure(let error): errors.append("\(name): reading live state failed: \(error)")
+                case .failure(let error): errors.append("\(name): reading live state failed: \(ServerText.excerpt("\(error)", limit: 1000))")
                 }
             }
         }

@@ -92,7 +92,7 @@ final class MXProxyEndToEndTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         try config(server, "      []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let plan = try TelformProcess.run(["plan"], environment: ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "wrong"], directory: dir)
+        let plan = try TelformProcess.run(["plan"], environment: ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "not-the-password"], directory: dir)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines, ["telform: error: mx/conferences: authorization failed: wrong username or password (HTTP 400)"])
     }

@@ -26,6 +26,8 @@ public struct Policy: Sendable, Equatable {
     public var parallelism: Int = 8
     /// Seconds an HTTP call may take before it counts as failed (and is retried if it may be).
     public var httpTimeout: Int = 30
+    /// The largest response body one call may return, in MiB.
+    public var maxResponseMegabytes: Int = 64
 
     public init() {}
 }

@@ -28,6 +28,10 @@ extension Typer {
             // Not resolvable now: keep the reference text so the value is still declared.
             return outcome.errors.isEmpty ? .string(raw) : nil
         }
+        // Whatever prints later (a server's echo of it included) is scrubbed of it.
+        if sensitive || (field?.flags.contains(.sensitiveWithCredentials) == true && URLText.hasCredentials(text)) {
+            SecretScrubber.shared.register(text)
+        }
         // Messages about a sensitive value describe it and never repeat it.
         let shown = sensitive ? "the value" : "\"\(text)\""
         var ok = true

@@ -76,7 +76,7 @@ public struct Executor: Sendable {
                             } catch let error as PlatformError {
                                 return TaskResult(change, .failed(message: error.message))
                             } catch {
-                                return TaskResult(change, .failed(message: "\(error)"))
+                                return TaskResult(change, .failed(message: ServerText.excerpt("\(error)", limit: 1000)))
                             }
                         }
                         progressed = true

@@ -59,7 +59,7 @@ public struct ResilientClient: Sendable {
                 }
                 try await pause(policy.delay(after: attempt, retryAfter: response.headers["retry-after"]))
             } catch let error as TransportError {
-                guard attempt < policy.attempts else { throw error }
+                guard error.isRetryable, attempt < policy.attempts else { throw error }
                 if case .create(let readBack) = idempotency, case .interrupted = error, let found = try await readBack() {
                     return found
                 }

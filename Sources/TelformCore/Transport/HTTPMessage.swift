@@ -57,12 +57,22 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     case unreachable(String)
     /// The connection broke or timed out after the request was sent: it may have been processed.
     case interrupted(String)
+    /// An answer telform will not use (a redirect, a body past the size limit): repeating the
+    /// call would get the same, so it is never retried.
+    case refused(String)
 
     public var description: String {
         switch self {
         case .unreachable(let why): return "cannot connect: \(why)"
         case .interrupted(let why): return "no response: \(why)"
+        case .refused(let why): return why
         }
+    }
+
+    /// Whether sending the request again may give another outcome.
+    public var isRetryable: Bool {
+        if case .refused = self { return false }
+        return true
     }
 }
 

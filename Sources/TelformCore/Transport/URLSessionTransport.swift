@@ -4,53 +4,82 @@ import FoundationNetworking
 #endif
 
 /// HTTP over URLSession against `baseURL`, with a timeout and an optional redacted trace.
+///
+/// What a hostile or broken server cannot do to telform through it:
+/// - **redirect its credentials**: no redirect is followed (one would carry the
+///   `Authorization` or token header to wherever `Location` points, and turn a POST into a
+///   GET); a 3xx fails the call, naming the `Location`;
+/// - **hang it with a challenge**: a 401 with `WWW-Authenticate` is refused at once, so the
+///   401 itself reaches the platform's error handling (Linux URLSession otherwise waits on it);
+/// - **hold it forever**: `timeout` bounds the whole call, first byte to last, not only the
+///   idle time between bytes (a server trickling one byte a second never ends otherwise);
+/// - **exhaust its memory**: a body past `maxResponseBytes` (after decompression, so a gzip
+///   bomb counts what it inflates to) fails the call.
 public struct URLSessionTransport: HTTPTransport {
     public let baseURL: String
     public let timeout: TimeInterval
     public let trace: HTTPTrace?
+    public let maxResponseBytes: Int
     private let session: URLSession
+    private let calls: TransportCalls
 
-    public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil) {
+    /// The largest response body telform accepts by default: 64 MiB.
+    public static let defaultMaxResponseBytes = 64 << 20
+
+    public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil, maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.trace = trace
-        session = URLSession(configuration: Self.configuration(timeout: timeout))
+        self.maxResponseBytes = maxResponseBytes
+        calls = TransportCalls()
+        session = URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil)
     }
 
     static func configuration(timeout: TimeInterval) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
         configuration.httpMaximumConnectionsPerHost = 4
+        configuration.httpShouldSetCookies = false
+        configuration.urlCredentialStorage = nil
         return configuration
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard let url = URL(string: baseURL + request.path) else {
-            throw TransportError.unreachable("bad URL \(URLText.redacted(baseURL + request.path))")
+        let text = baseURL + request.path
+        guard let url = URL(string: text) else {
+            throw TransportError.unreachable("bad URL \(URLText.redacted(text))")
         }
         var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
         urlRequest.httpMethod = request.method
-        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        for (name, value) in request.headers {
+            if HTTPTrace.sensitiveHeaders.contains(name.lowercased()) { SecretScrubber.shared.registerAuthorization(value) }
+            urlRequest.setValue(value, forHTTPHeaderField: name)
+        }
         urlRequest.httpBody = request.body
         let started = Date()
-        trace?.request(request, url: URLText.redacted(baseURL + request.path))
+        trace?.request(request, url: URLText.redacted(text))
         // A request with a body goes on a connection of its own. On Linux, URLSession (libcurl)
         // silently re-sends a request whose reused keep-alive connection closes without an
         // answer, and with a body it then spins until the timeout (seen with POST and PUT);
         // besides, a create must never be repeated behind telform's back.
-        let oneShot = request.body != nil ? URLSession(configuration: Self.configuration(timeout: timeout)) : nil
+        let oneShot = request.body != nil ? URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil) : nil
         defer { oneShot?.finishTasksAndInvalidate() }
         do {
-            let (data, response) = try await (oneShot ?? session).data(for: urlRequest)
-            guard let http = response as? HTTPURLResponse else { throw TransportError.interrupted("not an HTTP response") }
+            let (http, data) = try await calls.run((oneShot ?? session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
             var headers: [String: String] = [:]
             for (key, value) in http.allHeaderFields {
                 if let k = key as? String, let v = value as? String { headers[k] = v }
             }
             let result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
             trace?.response(result, after: Date().timeIntervalSince(started))
+            if [301, 302, 303, 307, 308].contains(result.status) {
+                let location = result.headers["location"].map(URLText.redacted) ?? "(no Location)"
+                throw TransportError.refused("\(request.method) \(URLText.redacted(text)) answered \(result.status) redirecting to \(location); telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it")
+            }
             return result
         } catch let error as TransportError {
+            trace?.failure(error)
             throw error
         } catch let error as URLError {
             let failure: TransportError
@@ -58,11 +87,147 @@ public struct URLSessionTransport: HTTPTransport {
             case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
                 failure = .unreachable(error.localizedDescription)
             default:
-                failure = .interrupted(error.code == .timedOut ? "timed out after \(Int(timeout))s" : error.localizedDescription)
+                failure = .interrupted(error.code == .timedOut ? "timed out after \(Int(timeout))s (the whole call)" : error.localizedDescription)
             }
             trace?.failure(failure)
             throw failure
         }
+    }
+}
+
+/// The URLSession delegate of a transport: every task's response and body as they arrive,
+/// with the whole-call deadline, the body limit, and no redirect or challenge followed.
+final class TransportCalls: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    /// One task in flight. Guarded by `lock`.
+    private final class Call {
+        let continuation: CheckedContinuation<(HTTPURLResponse, Data), Error>
+        let limit: Int
+        var response: HTTPURLResponse?
+        var data = Data()
+        /// The server answered with an authentication challenge, refused: `response` is its 401.
+        var challenged = false
+
+        init(_ continuation: CheckedContinuation<(HTTPURLResponse, Data), Error>, limit: Int) {
+            self.continuation = continuation
+            self.limit = limit
+        }
+    }
+
+    private let lock = NSLock()
+    private var calls: [ObjectIdentifier: Call] = [:]
+
+    /// Runs `task` to its end: the response and the whole body, or the error that ended it.
+    func run(_ task: URLSessionDataTask, deadline: TimeInterval, limit: Int) async throws -> (HTTPURLResponse, Data) {
+        // A watch every 50 ms: the whole-call deadline, and the bytes libcurl has received.
+        // URLSession queues each received chunk for the delegate without back-pressure, so a
+        // fast endless body is far ahead of `didReceive data`; the task's progress is not.
+        let started = DispatchTime.now()
+        let watch = DispatchSource.makeTimerSource(queue: .global())
+        watch.schedule(deadline: .now() + .milliseconds(50), repeating: .milliseconds(50))
+        watch.setEventHandler { [weak self, weak task] in
+            guard let self, let task else { return }
+            if DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds > UInt64(deadline * 1_000_000_000) {
+                self.end(task, .interrupted("timed out after \(Int(deadline))s (the whole call)"))
+            } else if task.progress.completedUnitCount > Int64(limit) || task.countOfBytesReceived > Int64(limit) {
+                self.end(task, Self.tooLarge(limit, announced: nil))
+            }
+        }
+        defer { watch.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                lock.lock()
+                calls[ObjectIdentifier(task)] = Call(continuation, limit: limit)
+                lock.unlock()
+                watch.resume()
+                task.resume()
+            }
+        } onCancel: { [weak self, weak task] in
+            guard let self, let task else { return }
+            self.end(task, .interrupted("cancelled"))
+        }
+    }
+
+    /// Ends `task` early with `failure`: the call fails at once (chunks still queued for the
+    /// delegate are dropped as they come) and the task is cancelled.
+    private func end(_ task: URLSessionTask, _ failure: TransportError) {
+        lock.lock()
+        let call = calls.removeValue(forKey: ObjectIdentifier(task))
+        lock.unlock()
+        call?.continuation.resume(throwing: failure)
+        // Cancelling waits for URLSession's work queue, which a fast body keeps busy: never
+        // on the caller's (the delegate's) thread.
+        DispatchQueue.global().async { task.cancel() }
+    }
+
+    private func call(_ task: URLSessionTask) -> Call? {
+        lock.lock()
+        defer { lock.unlock() }
+        return calls[ObjectIdentifier(task)]
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        // The redirect response itself completes the task; `send` refuses it.
+        completionHandler(nil)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        // telform sends its credentials itself; a challenge gets none, and its 401 is the answer.
+        // Linux URLSession waits forever on a challenge it gets no credential for, and
+        // rejecting the protection space ends the task as "cancelled": cancel it, and
+        // answer the call with the 401 the challenge came in (its body is not delivered).
+        if let call = call(task), let response = challenge.failureResponse as? HTTPURLResponse {
+            lock.lock()
+            call.response = response
+            call.challenged = true
+            lock.unlock()
+        }
+        completionHandler(.cancelAuthenticationChallenge, nil)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+        guard let call = call(dataTask) else { return completionHandler(.cancel) }
+        lock.lock()
+        call.response = response as? HTTPURLResponse
+        let limit = call.limit
+        lock.unlock()
+        if response.expectedContentLength > Int64(limit) {
+            end(dataTask, Self.tooLarge(limit, announced: response.expectedContentLength))
+            return completionHandler(.cancel)
+        }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        guard let call = call(dataTask) else { return }
+        lock.lock()
+        let over = call.data.count + data.count > call.limit
+        if !over { call.data.append(data) }
+        let limit = call.limit
+        lock.unlock()
+        if over { end(dataTask, Self.tooLarge(limit, announced: nil)) }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        lock.lock()
+        let call = calls.removeValue(forKey: ObjectIdentifier(task))
+        lock.unlock()
+        guard let call else { return }
+        if call.challenged, let response = call.response {
+            call.continuation.resume(returning: (response, call.data))
+        } else if let error {
+            call.continuation.resume(throwing: error)
+        } else if let response = call.response ?? task.response as? HTTPURLResponse {
+            call.continuation.resume(returning: (response, call.data))
+        } else {
+            call.continuation.resume(throwing: TransportError.interrupted("not an HTTP response"))
+        }
+    }
+
+    static func tooLarge(_ limit: Int, announced: Int64?) -> TransportError {
+        .refused("the response body is larger than \(limit >> 20) MiB\(announced.map { " (\($0) bytes announced)" } ?? ""), telform's limit for one call; nothing of it was used")
     }
 }
 

@@ -80,7 +80,7 @@ struct EndpointsAPIError: Error {
         } else if let text = detail?.string {
             problems = [(nil, text)]
         } else {
-            problems = [(nil, response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))]
+            problems = [(nil, response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))]
         }
     }
 }

@@ -84,7 +84,7 @@ struct MXProxyAPIError: Error, CustomStringConvertible {
     init(response: HTTPResponse, during: String?) {
         status = response.status
         let json = try? response.json()
-        let text = json?["error_description"]?.string ?? json?["error"]?.string ?? (response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))
+        let text = json?["error_description"]?.string ?? json?["error"]?.string ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
         message = during.map { "\($0) failed: \(text)" } ?? text
     }
 

@@ -41,7 +41,7 @@ struct VPBXAPIError: Error, CustomStringConvertible {
         status = response.status
         let json = try? response.json()
         message = json?["message"]?.string ?? json?["error"]?.string
-            ?? (response.text.isEmpty ? "HTTP \(response.status)" : String(response.text.prefix(200)))
+            ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
     }
 
     var description: String { "\(message) (HTTP \(status))" }

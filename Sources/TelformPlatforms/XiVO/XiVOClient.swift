@@ -60,7 +60,7 @@ struct XiVOAPIError: Error, CustomStringConvertible {
         status = response.status
         let meaning = [400: "refused", 401: "authentication required", 403: "authentication refused", 404: "not found", 500: "internal error"][status] ?? "HTTP \(status)"
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        message = "\(act): \(meaning)" + (text.isEmpty ? "" : ": \(String(text.prefix(200)))")
+        message = "\(act): \(meaning)" + (text.isEmpty ? "" : ": \(ServerText.excerpt(text))")
     }
 
     var description: String { "\(message) (HTTP \(status))" }

@@ -75,12 +75,12 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         if path == "/auth" && request.method == "POST" { return grant(request) }
         guard let header = request.header("authorization"), header.hasPrefix("Bearer "),
               let token = tokens[String(header.dropFirst(7))] else {
-            return Self.error(401, "invalid_token", "the access token is missing, invalid or expired")
+            return Self.bearerRefusal("the access token is missing, invalid or expired")
         }
         let key = String(header.dropFirst(7))
         if let limit = tokenUses, token.uses >= limit {
             tokens[key] = nil
-            return Self.error(401, "invalid_token", "the access token expired")
+            return Self.bearerRefusal("the access token expired")
         }
         tokens[key]?.uses += 1
         let parts = path.split(separator: "/").map(String.init)
@@ -120,13 +120,23 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         }
     }
 
+    /// RFC 6750 §3: a refused bearer token is a 401 with its challenge.
+    static func bearerRefusal(_ description: String) -> HTTPResponse {
+        var refusal = error(401, "invalid_token", description)
+        refusal.headers["www-authenticate"] = "Bearer error=\"invalid_token\""
+        return refusal
+    }
+
     /// `POST /auth`: client by Basic, user by form, `grant_type=password`.
     func grant(_ request: HTTPRequest) -> HTTPResponse {
         guard let header = request.header("authorization"), header.hasPrefix("Basic "),
               let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
               let colon = decoded.firstIndex(of: ":"),
               apps[String(decoded[..<colon])] == SHA256.hex(String(decoded[decoded.index(after: colon)...])) else {
-            return Self.error(401, "invalid_client", "the application is not registered")
+            // RFC 6749 §5.2: a client that authenticated with Basic gets the challenge back.
+            var refusal = Self.error(401, "invalid_client", "the application is not registered")
+            refusal.headers["www-authenticate"] = "Basic realm=\"mxproxy\""
+            return refusal
         }
         var form: [String: String] = [:]
         for pair in String(decoding: request.body ?? Data(), as: UTF8.self).split(separator: "&") {

@@ -60,7 +60,12 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         if !credentials.isEmpty {
             guard let header = request.header("authorization"), header.hasPrefix("Basic "),
                   let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-                  let colon = decoded.firstIndex(of: ":") else { return Self.text(401, "Authentication required") }
+                  let colon = decoded.firstIndex(of: ":") else {
+                // HTTP Basic (RFC 7617): a 401 carries its challenge, as the web server in front of XiVO sends it.
+                var challenge = Self.text(401, "Authentication required")
+                challenge.headers["www-authenticate"] = "Basic realm=\"XiVO web services\""
+                return challenge
+            }
             guard credentials[String(decoded[..<colon])] == SHA256.hex(String(decoded[decoded.index(after: colon)...])) else {
                 return Self.text(403, "Authentication refused")
             }

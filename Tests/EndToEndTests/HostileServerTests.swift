@@ -1,0 +1,208 @@
+import Foundation
+import XCTest
+
+/// The built binary against servers that misbehave on purpose: nothing they do may leak a
+/// credential, hang telform, or exhaust its memory. Each case asserts the exact outcome.
+final class HostileServerTests: XCTestCase {
+    static let token = "Tok3n-9f8e7d6c5b4a-secret"
+    static let password = "Pa55word-for-the-mtt-api"
+    static let sipPassword = "Sip0Password0Twenty1"
+    var environment: [String: String] { ["TOKEN": Self.token, "PASSWORD": Self.password, "SIP": Self.sipPassword] }
+
+    func endpoints(_ url: String, policy: String = "{http_timeout: 5}") -> String {
+        """
+        version: 1
+        policy: \(policy)
+        providers:
+          office:
+            type: endpoints
+            url: \(url)
+            tenant: acme
+            token: ${env:TOKEN}
+            endpoints:
+              - {name: desk, extension: "100", password: "${env:SIP}"}
+        """
+    }
+
+    func vpbx(_ url: String) -> String {
+        """
+        version: 1
+        policy: {http_timeout: 5}
+        providers:
+          mts:
+            type: vpbx
+            url: \(url)
+            token: ${env:TOKEN}
+            schedules: []
+        """
+    }
+
+    func mtt(_ url: String) -> String {
+        """
+        version: 1
+        policy: {http_timeout: 5}
+        providers:
+          mtt:
+            type: mtt
+            url: \(url)/index.php
+            premedia_url: \(url)/v1/api
+            customer: "88314050000000"
+            username: sim
+            password: ${env:PASSWORD}
+            blacklist: []
+        """
+    }
+
+    func run(_ config: String, _ arguments: [String] = ["plan"]) throws -> TelformProcess.Outcome {
+        let dir = try TelformProcess.scratch()
+        try config.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        return try TelformProcess.run(arguments, environment: environment, directory: dir)
+    }
+
+    func errors(_ outcome: TelformProcess.Outcome) -> [String] {
+        outcome.stderrLines.filter { $0.hasPrefix("telform: error:") }
+    }
+
+    func testNoRedirectIsFollowedAndNoCredentialReachesItsTarget() throws {
+        let target = try HostileServer { _, connection in connection.respond(200, body: "[]") }
+        defer { target.stop() }
+        for status in [301, 302, 307, 308] {
+            let hostile = try HostileServer { request, connection in
+                connection.respond(status, headers: ["Location: \(target.url)\(request.path)"])
+            }
+            defer { hostile.stop() }
+            let endpoints = try run(endpoints(hostile.url + "/ep"))
+            XCTAssertEqual(endpoints.status, 1)
+            XCTAssertEqual(errors(endpoints), [
+                "telform: error: office/endpoints: reading failed: GET \(hostile.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
+            ])
+            XCTAssertEqual(try run(vpbx(hostile.url + "/vpbx")).status, 1)
+            let mtt = try run(mtt(hostile.url + "/mtt"))
+            XCTAssertEqual(mtt.status, 1)
+            XCTAssertEqual(errors(mtt), [
+                "telform: error: mtt/blacklist: POST \(hostile.url)/mtt/v1/api answered \(status) redirecting to \(target.url)/mtt/v1/api; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
+            ])
+            // One request each, never repeated (a redirect is not a transient failure).
+            XCTAssertEqual(hostile.requests.map(\.method), ["GET", "GET", "POST"])
+        }
+        XCTAssertEqual(target.requests.count, 0, "no request, and so no credential, ever reached the redirect's target")
+    }
+
+    func testAChallengeIsAnsweredAtOnceWithItsOwn401() throws {
+        let hostile = try HostileServer { _, connection in
+            connection.respond(401, headers: ["WWW-Authenticate: Bearer realm=\"api\"", "Content-Type: application/json"],
+                               body: #"{"detail": "token refused"}"#)
+        }
+        defer { hostile.stop() }
+        let started = Date()
+        let plan = try run(endpoints(hostile.url))
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(errors(plan), ["telform: error: office/endpoints: reading failed: token refused (HTTP 401)"])
+        XCTAssertEqual(hostile.requests.count, 1, "a 401 is not retried")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "ended before the 5 s call deadline: the challenge did not hang")
+    }
+
+    func testATricklingServerEndsAtTheWholeCallDeadline() throws {
+        let hostile = try HostileServer { _, connection in
+            connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
+            // One byte every 100 ms: never idle long enough for an idle timeout to fire.
+            for _ in 0..<100 {
+                Thread.sleep(forTimeInterval: 0.1)
+                guard connection.send(" ") else { return }
+            }
+        }
+        defer { hostile.stop() }
+        let plan = try run(endpoints(hostile.url, policy: "{http_timeout: 1}"))
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(errors(plan), ["telform: error: office/endpoints: reading failed: no response: timed out after 1s (the whole call)"])
+        XCTAssertEqual(hostile.requests.count, 5, "a read is retried: 5 attempts, each cut at 1 s")
+    }
+
+    func testHugeEndlessAndCompressedBombBodiesAreRefused() throws {
+        let bomb = try gzipOfZeros(megabytes: 8)
+        XCTAssertLessThan(bomb.count, 64 << 10, "the bomb is small on the wire")
+        let hostile = try HostileServer { request, connection in
+            switch request.path.split(separator: "/").first ?? "" {
+            case "announced":
+                connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n[")
+            case "endless":
+                connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                let chunk = "10000\r\n" + String(repeating: " ", count: 65536) + "\r\n"
+                while connection.send(chunk) {}
+            default:
+                connection.send(Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n".utf8) + bomb)
+            }
+        }
+        defer { hostile.stop() }
+        let limit = "{http_timeout: 20, max_response_mb: 1}"
+        let announced = try run(endpoints(hostile.url + "/announced", policy: limit))
+        XCTAssertEqual(errors(announced), ["telform: error: office/endpoints: reading failed: the response body is larger than 1 MiB (2147483648 bytes announced), telform's limit for one call; nothing of it was used"])
+        for path in ["endless", "gzip"] {
+            let plan = try run(endpoints(hostile.url + "/" + path, policy: limit))
+            XCTAssertEqual(plan.status, 1)
+            XCTAssertEqual(errors(plan), ["telform: error: office/endpoints: reading failed: the response body is larger than 1 MiB, telform's limit for one call; nothing of it was used"], path)
+        }
+        XCTAssertEqual(hostile.requests.count, 3, "a refused body is not fetched again")
+    }
+
+    func testSecretsEchoedByAServerNeverPrint() throws {
+        // The server repeats the whole request — headers and body — in its error.
+        let hostile = try HostileServer { request, connection in
+            let echo = String(decoding: try! JSONSerialization.data(withJSONObject: ["detail": request.text, "message": request.text]), as: UTF8.self)
+            connection.respond(request.method == "GET" ? 200 : 422, headers: ["Content-Type: application/json"],
+                               body: request.method == "GET" ? "[]" : echo)
+        }
+        defer { hostile.stop() }
+        let dir = try TelformProcess.scratch()
+        try endpoints(hostile.url).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let apply = try TelformProcess.run(["apply", "--auto-approve", "-v"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertEqual(hostile.requests.map(\.method), ["GET", "POST"])
+        XCTAssertTrue(hostile.requests[1].text.contains(Self.sipPassword) && hostile.requests[1].text.contains(Self.token), "the server did see them")
+        let printed = apply.stdout + apply.stderr
+        for secret in [Self.token, Self.sipPassword, "Bearer " + Self.token] {
+            XCTAssertFalse(printed.contains(secret), "printed: \(secret)")
+        }
+        // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
+        let failure = apply.stderrLines.first { $0.hasPrefix("office/endpoints/desk: create FAILED: ") } ?? ""
+        XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
+        XCTAssertEqual(apply.stderrLines.suffix(3), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count)])
+        // Basic credentials, and their base64, are scrubbed alike.
+        let basic = try HostileServer { request, connection in
+            connection.respond(401, headers: ["Content-Type: text/plain"], body: "refused: " + request.text)
+        }
+        defer { basic.stop() }
+        let xivo = try run("""
+            version: 1
+            providers:
+              xivo:
+                type: xivo
+                url: \(basic.url)
+                username: ws
+                password: ${env:PASSWORD}
+                users: []
+            """, ["plan", "-v"])
+        XCTAssertEqual(xivo.status, 1)
+        let encoded = Data("ws:\(Self.password)".utf8).base64EncodedString()
+        XCTAssertTrue(basic.requests.first?.header("authorization") == "Basic \(encoded)")
+        for secret in [Self.password, encoded] {
+            XCTAssertFalse((xivo.stdout + xivo.stderr).contains(secret), "printed: \(secret)")
+        }
+        // Cut to 300 characters after scrubbing, so no part of a secret survives the cut.
+        XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list users: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/users/?act=list Host: ") ?? false, xivo.stderr)
+        XCTAssertTrue(errors(xivo).first?.contains(" Authorization: (sensitive) ") ?? false, xivo.stderr)
+    }
+
+    /// `size` MiB of zeros, gzipped by Python (Foundation on Linux has no compressor).
+    func gzipOfZeros(megabytes: Int) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import gzip,sys; sys.stdout.buffer.write(gzip.compress(bytes(\(megabytes << 20))))"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+}
