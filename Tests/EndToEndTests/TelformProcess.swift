@@ -25,7 +25,7 @@ struct TelformProcess {
     }
 
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL = packageRoot, executable: URL? = nil) throws -> Outcome {
+                    directory: URL = packageRoot, executable: URL? = nil, timeout: TimeInterval? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable ?? binary
         process.arguments = arguments
@@ -45,7 +45,12 @@ struct TelformProcess {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // A run that hangs is killed at `timeout` (its status then says SIGKILL): a hang fails
+        // the test instead of stalling the suite.
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        if let timeout { DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog) }
         process.waitUntilExit()
+        watchdog.cancel()
         try out.close()
         try err.close()
         return Outcome(status: process.terminationStatus,

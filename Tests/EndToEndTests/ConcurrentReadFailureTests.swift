@@ -1,0 +1,48 @@
+import Foundation
+import XCTest
+
+/// A failing read among many concurrent reads ends the run cleanly, every time: exit 1 with
+/// the failure listed, never a hang or a crash. (Before: 10 hangs in 40 runs over HTTP.)
+final class ConcurrentReadFailureTests: XCTestCase {
+    func testAFailingScopeAmongManyEndsEveryRunWithItsError() throws {
+        let accounts = (1...8).map { "7495134580\($0)" }
+        let seed = """
+        {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+         "customers": {"88314050000000": {"prompts": [], "gbl": []}},
+         "accounts": {\(accounts.map { "\"\($0)\": {\"customer\": \"88314050000000\"}" }.joined(separator: ", "))}}
+        """
+        let server = try SimServer(states: ["mtt": seed])
+        defer { server.stop() }
+        // The fourth premedia scope is an account the platform does not know: its read fails
+        // while the others (and the follow-me reads) are in flight.
+        let premedia = (Array(accounts.prefix(3)) + ["74951345899"] + Array(accounts.dropFirst(3)))
+            .map { "      - {sip_id: \"\($0)\", scenario: a}" }.joined(separator: "\n")
+        let followMe = accounts.map { "      - {sip_id: \"\($0)\", chain: [{number: \"79161234567\", timeout: 20}]}" }.joined(separator: "\n")
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          mtt:
+            type: mtt
+            url: http://127.0.0.1:\(server.port)/mtt/index.php
+            premedia_url: http://127.0.0.1:\(server.port)/mtt/v1/api
+            customer: "88314050000000"
+            username: sim
+            password: sim-mtt-password
+            follow_me:
+        \(followMe)
+            premedia:
+        \(premedia)
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        var outcomes: [String: Int] = [:]
+        for _ in 0..<100 {
+            for command in ["plan", "apply"] {
+                let run = try TelformProcess.run(command == "plan" ? ["plan"] : ["apply", "--auto-approve"], directory: dir, timeout: 20)
+                let errors = run.stderrLines.filter { $0.hasPrefix("telform: error:") || $0.contains("Fatal") || $0.contains("crashed") }
+                outcomes["\(command) exit \(run.status): \(errors.joined(separator: " | "))", default: 0] += 1
+            }
+        }
+        let error = "telform: error: mtt/premedia: sip_id «74951345899» not found. (getPremediaAccountSettings: -32001)"
+        XCTAssertEqual(outcomes, ["plan exit 1: \(error)": 100, "apply exit 1: \(error)": 100])
+    }
+}
