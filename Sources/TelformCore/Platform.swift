@@ -64,12 +64,46 @@ public struct LiveState: Sendable {
     /// What an update of a live object would also do, for the plan to warn (XiVO: editing a
     /// user drops its group and queue memberships).
     public var cautions: [Address: String] = [:]
+    /// Live objects that share their key with one read before them, by their own address
+    /// (`… [id N]`): the address they duplicate. The plan deletes them where the kind is
+    /// pruned and refuses otherwise; they are never silently dropped.
+    public var duplicates: [Address: Address] = [:]
+    /// Live objects whose server id telform will not put in a URL, with why: a plan that
+    /// would update or delete one is refused.
+    public var unusable: [Address: String] = [:]
 
     public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:], lookups: [String: String] = [:]) {
         self.resources = resources
         self.ids = ids
         self.undeletable = undeletable
         self.lookups = lookups
+    }
+
+    /// Adds a live object read with its server id: a second object with the same key gets an
+    /// address of its own (`KEY [id N]`) and is listed in `duplicates`; an id `rule` refuses
+    /// is kept out of `ids` and listed in `unusable`. Returns the address used.
+    @discardableResult
+    public mutating func add(_ resource: Resource, id: String, rule: ServerID = .digits) -> Address {
+        var resource = resource
+        let original = resource.address
+        if ids[original] != nil || unusable[original] != nil {
+            var key = original.key
+            key[key.count - 1] += " [id \(ServerID.shown(id))]"
+            resource.address = Address(provider: original.provider, kind: original.kind, key: key)
+            duplicates[resource.address] = original
+        }
+        resources.append(resource)
+        if let problem = rule.problem(id) {
+            unusable[resource.address] = problem
+        } else {
+            ids[resource.address] = id
+        }
+        return resource.address
+    }
+
+    /// Every server id of `original`'s key: its own first, then its duplicates'.
+    public func ids(sharingKeyWith original: Address) -> [String] {
+        ([original] + duplicates.filter { $0.value == original }.map(\.key).sorted()).map { ids[$0] ?? "?" }
     }
 
     /// A digest of the live objects, to recognise a plan made against other live state.

@@ -34,6 +34,11 @@ enum ApplyCommand {
             }
         }
         let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
+        guard plan.errors.isEmpty else {
+            Terminal.write(text)
+            Terminal.error("apply refused: the plan has errors; nothing was changed")
+            return 1
+        }
         guard !plan.executable.changes.isEmpty else {
             Terminal.write(text)
             return 0

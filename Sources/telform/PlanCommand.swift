@@ -31,6 +31,10 @@ enum PlanCommand {
         default:
             Terminal.write(PlanText(color: Terminal.colorEnabled(arguments)).render(plan))
         }
+        if !plan.errors.isEmpty {
+            Terminal.error("the plan has \(plan.errors.count == 1 ? "an error" : "\(plan.errors.count) errors"); apply would refuse it")
+            return 1
+        }
         return plan.hasChanges && arguments.has("--detailed-exitcode") ? 2 : 0
     }
 
@@ -46,6 +50,10 @@ enum PlanCommand {
             return nil
         }
         guard var workspace = Workspace.load(arguments) else { return nil }
+        if command == "apply", case .failure(let failure) = ApplyLock.acquire(directory: workspace.configDirectory) {
+            Terminal.error("\(failure)")
+            return nil
+        }
         do {
             try workspace.connect(providers: arguments.options["--provider"] ?? [], verbose: arguments.has("-v", "--verbose"))
         } catch {

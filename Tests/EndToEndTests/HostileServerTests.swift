@@ -206,3 +206,81 @@ final class HostileServerTests: XCTestCase {
         return data
     }
 }
+
+/// Server ids are data: an id that is not a number the platform could have given is never
+/// put in a URL, and the object it names is neither updated nor deleted.
+final class HostileIDTests: XCTestCase {
+    func testIDsThatWouldSteerARequestElsewhereAreRefused() throws {
+        let list = #"[{"id": "../../other/endpoints/5", "name": "desk", "language": "ru"}, {"id": "1?force=true#", "name": "old-1"}, {"id": 99999999999999999999999, "name": "old-2"}, {"id": "", "name": "old-3"}]"#
+        let hostile = try HostileServer { request, connection in
+            connection.respond(200, headers: ["Content-Type: application/json"], body: request.method == "GET" ? list : "{}")
+        }
+        defer { hostile.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: \(hostile.url)
+            tenant: acme
+            token: ${env:TOKEN}
+            endpoints:
+              - {name: desk, extension: "100", password: "${env:SIP}", language: en}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let environment = ["TOKEN": "a-token-of-some-length", "SIP": "Sip0Password0Twenty1"]
+        let plan = try TelformProcess.run(["plan"], environment: environment, directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stdout.split(separator: "\n").filter { $0.hasPrefix("Error: ") }, [
+            #"Error: office/endpoints/desk: the server gave it the id "../../other/endpoints/5", which is not a number; telform will not put it in a URL"#,
+            #"Error: office/endpoints/old-1: the server gave it the id "1?force=true#", which is not a number; telform will not put it in a URL"#,
+            #"Error: office/endpoints/old-2: the server gave it the id "1e+23", which is not a number; telform will not put it in a URL"#,
+            #"Error: office/endpoints/old-3: the server gave it the id "", which is not a number; telform will not put it in a URL"#,
+        ])
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertEqual(Set(hostile.requests.map(\.method)), ["GET"], "no PUT or DELETE was sent anywhere")
+    }
+}
+
+/// One apply at a time in a working directory.
+final class ApplyLockTests: XCTestCase {
+    func testASecondApplyFailsAtOnceNamingTheHolder() throws {
+        let server = try SimServer(latencyMilliseconds: 400)
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: \(server.endpointsURL)
+            tenant: acme
+            token: sim-endpoints-token
+            endpoints:
+              - {name: desk-a, extension: "100", password: "${env:PW}"}
+              - {name: desk-b, extension: "101", password: "${env:PW}"}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let first = Process()
+        first.executableURL = TelformProcess.binary
+        first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
+        first.currentDirectoryURL = dir
+        first.environment = ["PW": "Sip0Password0Twenty1"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // The holder writes its pid into the lock once it holds it: wait for that, not a time.
+        let lock = dir.appendingPathComponent(".telform/apply.lock")
+        while first.isRunning, ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").isEmpty { usleep(10_000) }
+        let second = try TelformProcess.run(["apply", "--auto-approve"], environment: ["PW": "Sip0Password0Twenty1"], directory: dir, timeout: 30)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+        XCTAssertEqual(second.status, 1)
+        let line = second.stderrLines.first { $0.hasPrefix("telform: error:") } ?? ""
+        XCTAssertTrue(line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "), line)
+        XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
+        // Exactly one create each: the second apply made no call.
+        XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST") }.count, 2)
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: ["PW": "Sip0Password0Twenty1"], directory: dir).status, 0)
+    }
+}

@@ -50,6 +50,8 @@ public struct Change: Sendable {
     /// A difference the platform cannot apply (an add-only kind): shown and reported as
     /// drift, never executed.
     public var reportOnly = false
+    /// A delete of a second live object with the key of this address (a duplicate).
+    public var duplicateOf: Address?
 
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {

@@ -3,6 +3,8 @@
 public struct DriftReport: Sendable {
     public enum Category: String, Sendable {
         case changed, missing, unmanaged
+        /// A declared key that more than one live object holds.
+        case duplicate
     }
 
     public struct Entry: Sendable {
@@ -21,7 +23,12 @@ public struct DriftReport: Sendable {
         self.plan = plan
         var entries: [Entry] = []
         for provider in plan.providers {
-            for change in provider.changes where !change.cleanup && !change.blind {
+            for (address, ids) in provider.duplicates {
+                entries.append(Entry(provider: provider, address: address, category: .duplicate,
+                                     fields: [("ids", "one object", ids.joined(separator: ", "))],
+                                     fileJSON: [("ids", .string("one object"), .array(ids.map(JSONNode.string)))]))
+            }
+            for change in provider.changes where !change.cleanup && !change.blind && change.duplicateOf == nil {
                 let kind = provider.kind(change.address.kind)
                 let category: Category
                 switch change.action {
@@ -43,7 +50,8 @@ public struct DriftReport: Sendable {
     public func count(_ category: Category) -> Int { entries.filter { $0.category == category }.count }
 
     public var summaryLine: String {
-        hasDrift ? "Drift: \(count(.changed)) changed, \(count(.missing)) missing, \(count(.unmanaged)) unmanaged."
+        hasDrift ? "Drift: \(count(.changed)) changed, \(count(.missing)) missing, \(count(.unmanaged)) unmanaged"
+            + (count(.duplicate) > 0 ? ", \(count(.duplicate)) duplicated." : ".")
             : "No drift: the live state matches the configuration."
     }
 
@@ -74,7 +82,7 @@ public struct DriftReport: Sendable {
                          ("fields", .array(entry.fileJSON.map { .object([("field", .string($0.0)), ("file", $0.1), ("live", $0.2)]) }))])
             })),
             ("summary", .object([("changed", .int(Int64(count(.changed)))), ("missing", .int(Int64(count(.missing)))),
-                                 ("unmanaged", .int(Int64(count(.unmanaged))))])),
+                                 ("unmanaged", .int(Int64(count(.unmanaged)))), ("duplicate", .int(Int64(count(.duplicate))))])),
         ])
     }
 
@@ -92,6 +100,7 @@ public struct DriftReport: Sendable {
             case .changed: what = "changed outside telform"
             case .missing: what = "declared, missing live"
             case .unmanaged: what = "live, not declared"
+            case .duplicate: what = "declared once, live more than once"
             }
             out += "\n<details><summary><code>\(PlanMarkdown.html(entry.address.description))</code> \(what)</summary>\n\n"
             if entry.fields.isEmpty {

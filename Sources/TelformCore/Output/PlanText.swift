@@ -20,13 +20,16 @@ public struct PlanText: Sendable {
 
     public func render(_ plan: Plan) -> String {
         var out = "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s\n"
+        for error in plan.errors {
+            out += "\nError: \(error)"
+        }
         for refusal in plan.refusals + plan.thresholdRefusals {
             out += "\nRefused: \(refusal)"
         }
         for warning in plan.warnings {
             out += "\nWarning: \(warning)"
         }
-        if !(plan.refusals + plan.thresholdRefusals + plan.warnings).isEmpty { out += "\n" }
+        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.warnings).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
             for change in provider.changes {

@@ -10,6 +10,8 @@ public struct Plan: Sendable {
         public var kinds: [KindSchema]
         /// Per declared kind, the digest of its live objects as read.
         public var scopeFingerprints: [String: String] = [:]
+        /// Declared keys held by more than one live object: every server id, the one kept first.
+        public var duplicates: [(address: Address, ids: [String])] = []
 
         public init(name: String, type: String, url: String, liveCount: Int, fingerprint: String, changes: [Change], kinds: [KindSchema]) {
             self.name = name
@@ -32,6 +34,9 @@ public struct Plan: Sendable {
     /// Refusals that `--allow-deletes` lifts (the safety thresholds).
     public var thresholdRefusals: [String]
     public var warnings: [String]
+    /// What makes the plan itself wrong to act on (a declared key held by several live objects,
+    /// a server id telform will not use): plan exits 1 and apply refuses.
+    public var errors: [String] = []
     public var readSeconds: Double
 
     public init(providers: [ProviderPlan] = [], refusals: [String] = [], thresholdRefusals: [String] = [],

@@ -57,6 +57,9 @@ public struct Planner: Sendable {
             for kind in input.provider.declaredKinds {
                 providerPlan.scopeFingerprints[kind] = input.live.fingerprint(kind: kind)
             }
+            let declared = Set(input.desired.map(\.address))
+            providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
+                .map { ($0, input.live.ids(sharingKeyWith: $0)) }
             plan.providers.append(providerPlan)
         }
         return plan
@@ -64,7 +67,11 @@ public struct Planner: Sendable {
 
     func kindChanges(_ kind: KindSchema, input: Input, plan: inout Plan) -> [Change] {
         let provider = input.provider
-        let ignored = { (address: Address) in provider.ignore.contains { $0.matches(address.local) } }
+        // A duplicate is ignored when the object it duplicates is.
+        let ignored = { (address: Address) in
+            let own = input.live.duplicates[address] ?? address
+            return provider.ignore.contains { $0.matches(own.local) }
+        }
         let live = input.live.resources.filter { $0.address.kind == kind.name && !ignored($0.address) }
         let desired = input.desired.filter { $0.address.kind == kind.name }
         let liveByAddress = Dictionary(live.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
@@ -119,14 +126,35 @@ public struct Planner: Sendable {
                 if let caution = input.live.cautions[address] { plan.warnings.append("\(address): \(caution)") }
             }
         }
-        if provider.prunes(kind.name) && !kind.addOnly {
+        let prunes = provider.prunes(kind.name) && !kind.addOnly
+        // Two live objects with one declared key: telform cannot tell which one the file
+        // means. Pruned, the extras are deleted (the first read is kept); otherwise the plan
+        // is refused, naming every id.
+        let declaredDuplicates = Set(live.compactMap { input.live.duplicates[$0.address] }.filter(desiredAddresses.contains)).sorted()
+        for original in declaredDuplicates {
+            let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
+            let protected = desired.first { $0.address == original }?.fields["protect"] == .bool(true)
+            if !prunes || protected {
+                plan.errors.append("\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")")
+            }
+        }
+        if prunes {
             for resource in live where !desiredAddresses.contains(resource.address) {
                 if let why = input.live.undeletable[resource.address] {
                     plan.warnings.append("\(resource.address) is not declared but is kept: \(why)")
                     continue
                 }
-                changes.append(Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: []))
+                let original = input.live.duplicates[resource.address]
+                if let original, desired.first(where: { $0.address == original })?.fields["protect"] == .bool(true) { continue }
+                var change = Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: [],
+                                    reason: original.map { "a second live object with the key of \($0.local)" })
+                change.duplicateOf = original
+                changes.append(change)
             }
+        }
+        // An object whose server id cannot go in a URL is never updated or deleted.
+        for change in changes {
+            if let problem = input.live.unusable[change.address] { plan.errors.append("\(change.address): \(problem)") }
         }
         checkThresholds(changes, liveCount: live.count, provider: provider.name, kind: kind.name, plan: &plan)
         return changes

@@ -40,18 +40,18 @@ struct EndpointsClient: Sendable {
     }
 
     func update(id: String, _ body: JSONNode) async throws {
-        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(id)", body))))
+        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(ServerID.segment(id))", body))))
     }
 
     func delete(id: String) async throws {
-        let response = try await http.send(authorized(.json("DELETE", "\(base)/\(id)")))
+        let response = try await http.send(authorized(.json("DELETE", "\(base)/\(ServerID.segment(id))")))
         // Deleting what is already gone reaches the desired state (a retried delete sees 404).
         if response.status == 404 { return }
         _ = try checked(response)
     }
 
     func setPassword(id: String, _ password: String) async throws {
-        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(id)/password", .object([("password", .string(password))])))))
+        _ = try checked(try await http.send(authorized(.json("PUT", "\(base)/\(ServerID.segment(id))/password", .object([("password", .string(password))])))))
     }
 
     /// The body of a successful response, or the API's own message as an error.

@@ -43,8 +43,7 @@ public struct EndpointsPlatform: ProviderDriver {
         for item in items {
             guard let name = item["name"]?.string, let id = item["id"] else { continue }
             let address = Address(provider: provider.name, kind: "endpoints", key: [name])
-            state.resources.append(Resource(address: address, fields: Self.fields(fromWire: item)))
-            state.ids[address] = id.int.map(String.init) ?? id.string ?? ""
+            state.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
         }
         return state
     }

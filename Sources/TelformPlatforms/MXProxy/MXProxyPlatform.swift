@@ -48,9 +48,9 @@ public struct MXProxyPlatform: ProviderDriver {
         do {
             directory.remember(try await client.contacts())
             for item in try await client.conferences() {
-                guard let name = item["name"]?.string, let id = item["Id"]?.string ?? item["Id"]?.int.map(String.init) else { continue }
+                guard let name = item["name"]?.string else { continue }
+                let id = ServerID.text(item["Id"])
                 let address = Address(provider: provider.name, kind: "conferences", key: [name])
-                guard state.ids[address] == nil else { continue }
                 var fields: [String: Value] = ["name": .string(name)]
                 // Owner ids exceed 2^53: read as exact 64-bit integers, compared as text.
                 if let owner = item["ownerId"]?.int ?? item["ownerId"]?.string.flatMap({ Int64($0) }) { fields["owner"] = .string(String(owner)) }
@@ -63,8 +63,7 @@ public struct MXProxyPlatform: ProviderDriver {
                     default: break
                     }
                 }
-                state.resources.append(Resource(address: address, fields: fields))
-                state.ids[address] = id
+                state.add(Resource(address: address, fields: fields), id: id)
             }
         } catch {
             throw PlatformError.at("\(provider.name)/conferences", error)
@@ -88,9 +87,9 @@ public struct MXProxyPlatform: ProviderDriver {
             switch change.action {
             case .delete:
                 guard let id else { return }
-                _ = try await client.call("DELETE", "/conferences/\(id)")
+                _ = try await client.call("DELETE", "/conferences/\(ServerID.segment(id))")
             case .create, .replace:
-                if change.action == .replace, let id { _ = try await client.call("DELETE", "/conferences/\(id)") }
+                if change.action == .replace, let id { _ = try await client.call("DELETE", "/conferences/\(ServerID.segment(id))") }
                 guard let desired = change.desired else { return }
                 let name = desired.address.key[0]
                 _ = try await client.call("POST", "/conferences", body(desired, live: nil), .create(readBack: { [client] in
@@ -99,7 +98,7 @@ public struct MXProxyPlatform: ProviderDriver {
                 }))
             case .update:
                 guard let id, let desired = change.desired else { return }
-                _ = try await client.call("PUT", "/conferences/\(id)", body(desired, live: change.live))
+                _ = try await client.call("PUT", "/conferences/\(ServerID.segment(id))", body(desired, live: change.live))
             }
         } catch {
             throw PlatformError.at(change.address.description, error)

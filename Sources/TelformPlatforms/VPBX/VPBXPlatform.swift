@@ -94,12 +94,18 @@ public struct VPBXPlatform: ProviderDriver {
                 throw PlatformError(address: resource?.address.description ?? "\(provider.name)/\(ext)",
                                     message: "no abonent with extension \(ext) (GET /api/abonents)")
             }
+            if let problem = ServerID.digits.problem(id) {
+                throw PlatformError(address: "\(provider.name)/abonents/\(ext)", message: problem)
+            }
             state.lookups["abonent:\(ext)"] = id
         }
         for name in groupNames.sorted() {
             guard let id = directory.groupIDs[name] else {
                 let resource = schedules.first { $0.fields["group"]?.string == name }
                 throw PlatformError(address: resource?.address.description ?? provider.name, message: "no group named \(name) (GET /api/groups)")
+            }
+            if let problem = ServerID.digits.problem(id) {
+                throw PlatformError(address: "\(provider.name)/groups/\(name)", message: problem)
             }
             state.lookups["group:\(name)"] = id
             // **Reading:** group schedules are read through any abonent of the group.
@@ -131,12 +137,11 @@ public struct VPBXPlatform: ProviderDriver {
 
     func readSchedules(owners: Set<String>, groups: Set<String>, visible: [String: [JSONNode]], into state: inout LiveState) {
         func add(_ item: JSONNode, ownerKey: String, owner: (String, String), path: String) {
-            guard let name = item["name"]?.string, let record = item["recordId"]?.int else { return }
+            guard let name = item["name"]?.string else { return }
             let address = Address(provider: provider.name, kind: "schedules", key: [ownerKey, name])
-            guard state.ids[address] == nil else { return }
-            state.resources.append(Resource(address: address, fields: Self.scheduleFields(item, owner: owner)))
-            state.ids[address] = "\(path)/\(record)"
-            if item["notBeRemoved"]?.bool == true { state.undeletable[address] = "a preset schedule the platform marks notBeRemoved" }
+            let (id, rule) = ServerID.composite(path, ServerID.text(item["recordId"]))
+            let added = state.add(Resource(address: address, fields: Self.scheduleFields(item, owner: owner)), id: id, rule: rule)
+            if item["notBeRemoved"]?.bool == true { state.undeletable[added] = "a preset schedule the platform marks notBeRemoved" }
         }
         for ext in owners.sorted() {
             guard let userID = state.lookups["abonent:\(ext)"] else { continue }
@@ -173,7 +178,7 @@ public struct VPBXPlatform: ProviderDriver {
         }, uniquingKeysWith: { a, _ in a })
         for (type, list) in [("parallel", "parallelRules"), ("sequential", "sequentialRules"), ("redirect", "redirectRules")] {
             for rule in rules[list]?.array ?? [] {
-                guard let name = rule["ruleName"]?.string, let id = rule["id"]?.int else { continue }
+                guard let name = rule["ruleName"]?.string else { continue }
                 let address = Address(provider: provider.name, kind: "find_me", key: [ext, type, name])
                 var fields: [String: Value] = ["user": .string(ext), "type": .string(type), "name": .string(name),
                                                "called_number": VPBXCanonical.text(rule["calledNumber"])]
@@ -198,9 +203,8 @@ public struct VPBXPlatform: ProviderDriver {
                     })
                     if type == "sequential" { fields["continue_if_busy"] = .bool(rule["continueSearchIfBusy"]?.bool ?? false) }
                 }
-                guard state.ids[address] == nil else { continue }
-                state.resources.append(Resource(address: address, fields: fields))
-                state.ids[address] = "\(userID)/\(type)/\(id)"
+                let (id, idRule) = ServerID.composite("\(userID)/\(type)", ServerID.text(rule["id"]))
+                state.add(Resource(address: address, fields: fields), id: id, rule: idRule)
             }
         }
     }

@@ -23,7 +23,8 @@ struct XiVOClient: Sendable {
         // **Reading:** the document's schedule and incall view URLs carry a stray `users/`;
         // telform uses `.../schedule/?act=view&id=N` (and the skills view is spelled
         // `queuesskills` once; telform uses `queueskills`).
-        let id = id.map { "&id=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0) } ?? ""
+        // Every character but unreserved ones encoded: an id can add no parameter (`&act=`).
+        let id = id.map { "&id=" + ServerID.segment($0) } ?? ""
         var request = HTTPRequest.json(body == nil ? "GET" : "POST", "\(Self.paths[object] ?? "")?act=\(act)\(id)", body)
         if let authorization { request.headers.append(("Authorization", authorization)) }
         return request

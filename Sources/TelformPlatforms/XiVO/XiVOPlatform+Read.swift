@@ -47,13 +47,12 @@ extension XiVOPlatform {
                 }
                 for (id, record) in records {
                     guard let resource = resource(kind, record, directory: directory) else { continue }
-                    guard state.ids[resource.address] == nil else { continue }
-                    state.resources.append(resource)
-                    state.ids[resource.address] = id
+                    // Contexts are named, not numbered: their name is their id.
+                    let added = state.add(resource, id: id, rule: kind == "contexts" ? .text : .digits)
                     if kind == "users", Self.bool(record["groupmember"]) == .bool(true) || Self.bool(record["queuemember"]) == .bool(true) {
-                        state.cautions[resource.address] = "editing this user drops its group and queue memberships (a XiVO limitation)"
+                        state.cautions[added] = "editing this user drops its group and queue memberships (a XiVO limitation)"
                     }
-                    if kind == "contexts" { state.undeletable[resource.address] = "XiVO cannot delete contexts" }
+                    if kind == "contexts" { state.undeletable[added] = "XiVO cannot delete contexts" }
                 }
             }
         } catch {
