@@ -114,7 +114,7 @@ final class WorkflowTests: XCTestCase {
         let json = try run(dir, ["drift", "--format", "json"])
         XCTAssertEqual(json.status, 2)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        XCTAssertEqual(report["summary"] as? [String: Int], ["changed": 1, "missing": 1, "unmanaged": 1])
+        XCTAssertEqual(report["summary"] as? [String: Int], ["changed": 1, "missing": 1, "unmanaged": 1, "duplicate": 0])
         let entries = try XCTUnwrap(report["drift"] as? [[String: Any]])
         XCTAssertEqual(entries.map { "\($0["category"] ?? "") \($0["address"] ?? "")" },
                        ["changed office/endpoints/desk-a", "missing office/endpoints/desk-b", "unmanaged office/endpoints/desk-x"])
