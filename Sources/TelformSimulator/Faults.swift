@@ -5,14 +5,17 @@ import TelformCore
 ///
 /// SPEC is comma-separated `key=value`: `seed=N`; probabilities `p500`, `p503`, `p429`,
 /// `pdrop` (drop before the request takes effect), `pdropafter` (drop after it took effect);
-/// filters `method=POST`, `path=SUBSTRING`; `after=N` (the first N matching requests pass);
+/// filters `method=POST`, `path=SUBSTRING`, `body=SUBSTRING` (a JSON-RPC method name, say);
+/// `after=N` (the first N matching requests pass); `times=N` (at most N faults, then none);
 /// `retry_after=SECONDS` for 429s (default 1). The same seed gives the same faults.
 public struct FaultPlan: Sendable, Equatable {
     public var seed: UInt64 = 1
     public var p500 = 0.0, p503 = 0.0, p429 = 0.0, pdrop = 0.0, pdropAfter = 0.0
     public var method: String?
     public var path: String?
+    public var body: String?
     public var after = 0
+    public var times: Int?
     public var retryAfter = "1"
 
     public init() {}
@@ -35,6 +38,8 @@ public struct FaultPlan: Sendable, Equatable {
             case "pdropafter": pdropAfter = try probability()
             case "method": method = value.uppercased()
             case "path": path = value
+            case "body": body = value
+            case "times": guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }; times = n
             case "after": guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }; after = n
             case "retry_after": retryAfter = value
             default: throw FaultSpecError(text: String(item))
@@ -46,7 +51,7 @@ public struct FaultPlan: Sendable, Equatable {
 public struct FaultSpecError: Error, CustomStringConvertible {
     public var text: String
     public var description: String {
-        "bad fault \"\(text)\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, after=N, retry_after=S"
+        "bad fault \"\(text)\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, body=S, after=N, times=N, retry_after=S"
     }
 }
 
@@ -58,6 +63,7 @@ public final class FaultInjector: SimulatorHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var random: SplitMix64
     private var matched = 0
+    private var faults = 0
 
     public init(_ inner: SimulatorHandler, plan: FaultPlan, latency: TimeInterval = 0) {
         self.inner = inner
@@ -75,14 +81,18 @@ public final class FaultInjector: SimulatorHandler, @unchecked Sendable {
         defer { lock.unlock() }
         if let method = plan.method, request.method != method { return .none }
         if let path = plan.path, !request.path.contains(path) { return .none }
+        if let body = plan.body, !String(decoding: request.body ?? Data(), as: UTF8.self).contains(body) { return .none }
         matched += 1
-        guard matched > plan.after else { return .none }
+        guard matched > plan.after, faults < (plan.times ?? Int.max) else { return .none }
         let roll = random.nextDouble()
         var edge = 0.0
         for (p, fault) in [(plan.pdrop, Fault.drop), (plan.pdropAfter, .dropAfter), (plan.p429, .status(429)),
                            (plan.p503, .status(503)), (plan.p500, .status(500))] {
             edge += p
-            if roll < edge { return fault }
+            if roll < edge {
+                faults += 1
+                return fault
+            }
         }
         return .none
     }

@@ -142,7 +142,7 @@ final class FaultPlanTests: XCTestCase {
         XCTAssertEqual(plan.p503, 0.25)
         XCTAssertEqual(plan.method, "POST")
         XCTAssertEqual(plan.after, 2)
-        XCTAssertThrowsError(try FaultPlan(spec: "p503=2")) { XCTAssertEqual("\($0)", "bad fault \"p503=2\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, after=N, retry_after=S") }
+        XCTAssertThrowsError(try FaultPlan(spec: "p503=2")) { XCTAssertEqual("\($0)", "bad fault \"p503=2\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, body=S, after=N, times=N, retry_after=S") }
         XCTAssertThrowsError(try FaultPlan(spec: "chaos=1"))
     }
 

@@ -51,6 +51,9 @@ public struct ResilientClient: Sendable {
         while true {
             do {
                 let response = try await transport.send(request)
+                // A DELETE repeated after an attempt whose outcome was unknown (a dropped
+                // connection, a gateway error) finds nothing when that attempt did delete: done.
+                if request.method == "DELETE", attempt > 1, response.status == 404 { return HTTPResponse(status: 204) }
                 guard RetryPolicy.retriedStatuses.contains(response.status), attempt < policy.attempts else { return response }
                 // A gateway error on a create may hide a create that happened: look before repeating.
                 if case .create(let readBack) = idempotency, response.status == 502 || response.status == 504,

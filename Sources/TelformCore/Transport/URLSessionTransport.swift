@@ -59,11 +59,12 @@ public struct URLSessionTransport: HTTPTransport {
         urlRequest.httpBody = request.body
         let started = Date()
         trace?.request(request, url: URLText.redacted(text))
-        // A request with a body goes on a connection of its own. On Linux, URLSession (libcurl)
-        // silently re-sends a request whose reused keep-alive connection closes without an
-        // answer, and with a body it then spins until the timeout (seen with POST and PUT);
-        // besides, a create must never be repeated behind telform's back.
-        let oneShot = request.body != nil ? URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil) : nil
+        // A write (any method but GET and HEAD) goes on a connection of its own. On Linux,
+        // URLSession (libcurl) silently re-sends a request whose reused keep-alive connection
+        // closes without an answer, and with a body it then spins until the timeout (seen with
+        // POST and PUT); a DELETE re-sent that way answers 404 as if it were the first try.
+        // Only telform may repeat a write, knowing that it does.
+        let oneShot = !["GET", "HEAD"].contains(request.method) ? URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil) : nil
         defer { oneShot?.finishTasksAndInvalidate() }
         do {
             let (http, data) = try await calls.run((oneShot ?? session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)

@@ -80,6 +80,22 @@ extension MTTPlatform {
         }
     }
 
+    /// How to repeat a call that sets `fields` of `change`'s resource. The platform refuses
+    /// some repeats (a second setCallBackFollowme: "Delete before insert") and a repeat is
+    /// never known to be harmless, so when the outcome is unknown (the connection dropped
+    /// after sending, a gateway error) the resource is read back: the call is done when those
+    /// fields read as desired, and sent again only when they do not.
+    func verified(_ change: Change, _ fields: Set<String>, read: @escaping @Sendable (MTTPlatform) async throws -> Resource?) -> Idempotency {
+        guard let desired = change.desired, let kind = schema.kind(change.address.kind) else { return .idempotent }
+        let platform = self
+        return .create(readBack: {
+            guard let live = try await read(platform) else { return nil }
+            let differing = Diff.fields(desired: desired, live: live, kind: kind).map { String($0.path.split(separator: ".")[0]) }
+            guard fields.isDisjoint(with: differing) else { return nil }
+            return .json(200, .object([("jsonrpc", .string("2.0")), ("result", .object([("success", .int(1))]))]))
+        })
+    }
+
     func applyPremedia(_ change: Change) async throws {
         guard let desired = change.desired else { return }
         let sip = change.address.key[0]
@@ -90,13 +106,16 @@ extension MTTPlatform {
             var params: [(String, JSONNode)] = [("sip_id", .string(sip)),
                                                 ("scenario_id", .int(Int64(scenarios[desired.fields["scenario"]?.string ?? "a"] ?? 1)))]
             if let answer = desired.fields["answer"]?.bool { params.append(("answer", .int(answer ? 1 : 0))) }
-            _ = try await premedia.call("updatePremediaAccountSettings", .object(params))
+            _ = try await premedia.call("updatePremediaAccountSettings", .object(params),
+                                        verified(change, ["scenario", "answer"]) { try await MTTPlatform.readPremedia($0, change.address) })
         }
         for (field, side) in [("prompt_a", "A"), ("prompt_b", "B")] where everything || changed.contains(field) {
             if let name = desired.fields[field]?.string {
-                _ = try await premedia.call("setAccountPrompt", .object([("sip_id", .string(sip)), ("prompt_name", .string(name)), ("side", .string(side))]))
+                _ = try await premedia.call("setAccountPrompt", .object([("sip_id", .string(sip)), ("prompt_name", .string(name)), ("side", .string(side))]),
+                                            verified(change, [field]) { try await MTTPlatform.readPremedia($0, change.address) })
             } else {
-                _ = try await premedia.call("unsetAccountPrompt", .object([("sip_id", .string(sip)), ("side", .string(side))]))
+                _ = try await premedia.call("unsetAccountPrompt", .object([("sip_id", .string(sip)), ("side", .string(side))]),
+                                            verified(change, [field]) { try await MTTPlatform.readPremedia($0, change.address) })
             }
         }
         if let forward = desired.fields["forward"]?.object, everything || changed.contains("forward") {
@@ -108,7 +127,8 @@ extension MTTPlatform {
             var params: [(String, JSONNode)] = [("sip_id", .string(sip)), ("sequence", .string((forward["sequence"]?.string ?? "order").capitalized))]
             if let callerID = forward["caller_id"]?.string { params.append(("caller_id", .string(callerID))) }
             params.append(("followmeStructure", .array(entries)))
-            _ = try await premedia.call("setFollowme", .object(params))
+            _ = try await premedia.call("setFollowme", .object(params),
+                                        verified(change, ["forward"]) { try await MTTPlatform.readPremedia($0, change.address) })
         }
     }
 
@@ -136,10 +156,12 @@ extension MTTPlatform {
         let all = change.action != .update
         if all || changed.contains("url") {
             // "для обнуления передается пустое значение": an empty string clears it.
-            _ = try await classic.call("updateCallControlURL", .object([("sip_id", .string(sip)), ("url", .string(fields["url"]?.string ?? ""))]))
+            _ = try await classic.call("updateCallControlURL", .object([("sip_id", .string(sip)), ("url", .string(fields["url"]?.string ?? ""))]),
+                                       verified(change, ["url"]) { try await MTTPlatform.readCallControl($0, change.address) })
         }
         if all || changed.contains("reserve_number") {
-            _ = try await classic.call("setReserveCallControlNumber", .object([("sip_id", .string(sip)), ("number", .string(fields["reserve_number"]?.string ?? ""))]))
+            _ = try await classic.call("setReserveCallControlNumber", .object([("sip_id", .string(sip)), ("number", .string(fields["reserve_number"]?.string ?? ""))]),
+                                       verified(change, ["reserve_number"]) { try await MTTPlatform.readCallControl($0, change.address) })
         }
     }
 
@@ -175,6 +197,10 @@ extension MTTPlatform {
         var pairs: [(String, JSONNode)] = [("customer_name", .string(customer)), ("callBackFollowmeStruct", .array(entries))]
         if let callerID = desired.fields["caller_id"]?.string { pairs.append(("caller_id", .string(callerID))) }
         if let b = desired.fields["default_b_number"]?.string { pairs.append(("defaultBNumber", .string(b))) }
-        _ = try await classic.call("setCallBackFollowme", .object(pairs))
+        _ = try await classic.call("setCallBackFollowme", .object(pairs), verified(change, ["chain", "messages", "caller_id", "default_b_number"]) { platform in
+            var state = LiveState()
+            try await platform.readCallBack(into: &state)
+            return state.resources.first
+        })
     }
 }
