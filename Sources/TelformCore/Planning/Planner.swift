@@ -77,6 +77,13 @@ public struct Planner: Sendable {
         let liveByAddress = Dictionary(live.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let desiredAddresses = Set(desired.map(\.address))
         var changes: [Change] = []
+        // --rotate re-sends write-only secrets; a kind without any has nothing to rotate (and
+        // may have no edit call at all): its matches are skipped, and the plan says so.
+        let rotatable = kind.updatable && kind.declaredPaths.contains { kind.isWriteOnly(path: $0) }
+        let rotateSkipped = desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
+        if !rotatable && !rotateSkipped.isEmpty {
+            plan.warnings.append("--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send")
+        }
         if !kind.readable {
             return desired.map { resource in
                 var change = Change(address: resource.address, action: .update, desired: resource, live: nil,
@@ -116,7 +123,7 @@ public struct Planner: Sendable {
                     plan.refusals.append("\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))")
                 }
                 changes.append(Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason))
-            } else if options.rotate.contains(where: { $0.matches(address.description) }) {
+            } else if rotatable && options.rotate.contains(where: { $0.matches(address.description) }) {
                 var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
                                     reason: "--rotate re-sends the write-only secrets")
                 change.rotate = true
