@@ -160,7 +160,7 @@ final class PlanApplyTests: XCTestCase {
                 language:                  "ru" -> "en"
                 forward.no_answer.timeout: 30 -> 20
                 forward.busy.to:           (none) -> "102"
-          + endpoints/sales                          create
+          + endpoints/sales                          create, after endpoints/old-fax
                 name:                   "sales"
                 extension:              "102"
                 password:               (write-only)

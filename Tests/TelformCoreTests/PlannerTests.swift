@@ -50,8 +50,8 @@ final class PlannerTests: XCTestCase {
         let plan = T.plan(desired: [T.resource("things", "a", ["color": .string("red"), "size": .int(2)]), T.resource("things", "b")],
                           live: [T.resource("things", "a", ["color": .string("blue"), "size": .int(2)]), T.resource("things", "c"),
                                  T.resource("links", "l")])
-        XCTAssertEqual(summary(plan), ["~ things/a color", "+ things/b", "- things/c"],
-                       "links are not declared, so their scope is not owned")
+        XCTAssertEqual(summary(plan), ["~ things/a color", "+ things/b after things/c", "- things/c"],
+                       "links are not declared, so their scope is not owned; a create waits for the deletes of its kind")
         XCTAssertEqual(plan.changes[0].fields, [FieldChange(path: "color", before: .string("blue"), after: .string("red"))])
         XCTAssertEqual(plan.summaryLine, "Plan: 1 to create, 1 to update, 1 to delete.")
     }
@@ -136,7 +136,7 @@ final class PlannerTests: XCTestCase {
         p (test, sim://p)
           ~ things/a                                 update
                 color: "blue" -> "red"
-          + things/b                                 create
+          + things/b                                 create, after things/old
                 name:   "b"
                 size:   3
                 secret: (write-only)

@@ -47,6 +47,7 @@ public struct Planner: Sendable {
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
             link(&changes, platform: input.platform, input: input)
+            deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
             var providerPlan = Plan.ProviderPlan(
@@ -212,6 +213,35 @@ public struct Planner: Sendable {
                         changes[t].dependsOn.append(change.address)
                     }
                 }
+            }
+        }
+    }
+
+    /// Within a kind, creates wait for its deletes (and delete-first replaces): what a delete
+    /// frees — an extension, a parking-lot range, an MX `accessId`, a name — is what a create
+    /// may take, and the platform refuses the create while the old object holds it. Kinds
+    /// that are create-before-delete by design keep their order, and so does a delete that
+    /// itself waits for the create (a rule moved from the deleted schedule to the new one).
+    func deletesFirst(_ changes: inout [Change], platform: PlatformSchema) {
+        let byAddress = Dictionary(changes.filter { !$0.cleanup }.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        // Everything a change waits for, directly or not.
+        func upstream(_ address: Address) -> Set<Address> {
+            var seen: Set<Address> = []
+            var frontier = [address]
+            while let next = frontier.popLast() {
+                for dependency in byAddress[next]?.dependsOn ?? [] where seen.insert(dependency).inserted { frontier.append(dependency) }
+            }
+            return seen
+        }
+        var freeing: [String: [(Address, Set<Address>)]] = [:]
+        for change in changes where !change.cleanup && !change.reportOnly && (change.action == .delete || change.action == .replace)
+            && platform.kind(change.address.kind)?.createBeforeDelete != true {
+            freeing[change.address.kind, default: []].append((change.address, upstream(change.address)))
+        }
+        for i in changes.indices where changes[i].action == .create {
+            for (address, waitsFor) in freeing[changes[i].address.kind] ?? []
+            where !waitsFor.contains(changes[i].address) && !changes[i].dependsOn.contains(address) {
+                changes[i].dependsOn.append(address)
             }
         }
     }

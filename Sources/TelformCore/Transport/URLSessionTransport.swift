@@ -143,21 +143,27 @@ final class TransportCalls: NSObject, URLSessionDataDelegate, @unchecked Sendabl
                 task.resume()
             }
         } onCancel: { [weak self, weak task] in
+            // The caller gave up (a sibling read failed): it gets its answer at once, and the
+            // request is left to finish on its own. Cancelling a running URLSession task races
+            // with libcurl's delivery of its data inside FoundationNetworking ("Trying to
+            // access a behaviour for a task that is not in the registry", a crash seen once in
+            // 200 runs), so only a hostile server's call (deadline, size) is ever cancelled.
             guard let self, let task else { return }
-            self.end(task, .interrupted("cancelled"))
+            self.end(task, .interrupted("cancelled"), cancelling: false)
         }
     }
 
     /// Ends `task` early with `failure`: the call fails at once (chunks still queued for the
     /// delegate are dropped as they come) and the task is cancelled.
-    private func end(_ task: URLSessionTask, _ failure: TransportError) {
+    private func end(_ task: URLSessionTask, _ failure: TransportError, cancelling: Bool = true) {
         lock.lock()
         let call = calls.removeValue(forKey: ObjectIdentifier(task))
         lock.unlock()
-        call?.continuation.resume(throwing: failure)
+        guard let call else { return }
+        call.continuation.resume(throwing: failure)
         // Cancelling waits for URLSession's work queue, which a fast body keeps busy: never
         // on the caller's (the delegate's) thread.
-        DispatchQueue.global().async { task.cancel() }
+        if cancelling { DispatchQueue.global().async { task.cancel() } }
     }
 
     private func call(_ task: URLSessionTask) -> Call? {
