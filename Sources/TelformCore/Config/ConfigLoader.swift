@@ -20,18 +20,27 @@ public struct ConfigLoader: Sendable {
 
     /// Loads `path` (`-` reads standard input, named `<stdin>` in diagnostics).
     public func load(path: String) -> Result {
-        if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return load(text: String(decoding: data, as: UTF8.self), file: "<stdin>",
-                        baseDirectory: FileManager.default.currentDirectoryPath)
+        func failed(_ file: String, _ line: Int, _ column: Int, _ message: String) -> Result {
+            Result(config: Config(), diagnostics: [Diagnostic(.error, Mark(file: file, line: line, column: column), "", message)])
         }
+        func decoded(_ bytes: [UInt8], file: String, directory: String) -> Result {
+            switch ConfigBytes.text(bytes) {
+            case .success(let text): return load(text: text, file: file, baseDirectory: directory)
+            case .failure(let invalid): return failed(file, invalid.line, invalid.column, invalid.message)
+            }
+        }
+        if path == "-" {
+            guard let bytes = ConfigBytes.standardInput() else {
+                return failed("<stdin>", 1, 1, "standard input holds more than \(ConfigBytes.standardInputLimit >> 20) MiB, the most -c - reads")
+            }
+            return decoded(bytes, file: "<stdin>", directory: FileManager.default.currentDirectoryPath)
+        }
+        if let what = ConfigBytes.irregular(path) { return failed(path, 1, 1, "\(path) is \(what), not a config file") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let diagnostic = Diagnostic(.error, Mark(file: path, line: 1, column: 1), "", "cannot read the config file")
-            return Result(config: Config(), diagnostics: [diagnostic])
+            return failed(path, 1, 1, "cannot read the config file")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return load(text: String(decoding: data, as: UTF8.self), file: path,
-                    baseDirectory: directory.isEmpty ? "." : directory)
+        return decoded(Array(data), file: path, directory: directory.isEmpty ? "." : directory)
     }
 
     public func load(text: String, file: String, baseDirectory: String) -> Result {
@@ -48,6 +57,9 @@ struct LoadSession {
     var diagnostics = DiagnosticList()
     var typer: Typer
     var files: [String] = []
+    /// The root file and the included ones, each in one spelling.
+    var rootCanonical = ""
+    var seenCanonical: Set<String> = []
 
     init(loader: ConfigLoader, baseDirectory: String) {
         self.loader = loader
@@ -60,6 +72,7 @@ struct LoadSession {
 
     mutating func run(rootText: String, rootFile: String) -> Config {
         var config = Config()
+        rootCanonical = rootFile == "<stdin>" ? "" : ConfigBytes.canonical(rootFile, relativeTo: ".")
         guard let root = parse(rootText, file: rootFile) else { return config }
         var fragments: [ProviderFragment] = []
         var sawVersion = false
@@ -163,12 +176,29 @@ struct LoadSession {
             for relative in matches {
                 // Diagnostics name files as the user would open them from here.
                 let display = baseDirectory == "." ? relative : baseDirectory + "/" + relative
-                guard !files.contains(display) else { continue }
+                // One file, whatever the spelling (`./telform.yaml`, `../dir/telform.yaml`, a link).
+                let canonical = ConfigBytes.canonical(display, relativeTo: ".")
+                if canonical == rootCanonical {
+                    diagnostics.error(mark, "include", "\"\(pattern)\" includes the root file itself")
+                    continue
+                }
+                guard !files.contains(display), seenCanonical.insert(canonical).inserted else { continue }
+                if let what = ConfigBytes.irregular(display) {
+                    diagnostics.error(mark, "include", "\(display) is \(what), not a config file")
+                    continue
+                }
                 guard let data = FileManager.default.contents(atPath: display) else {
                     diagnostics.error(mark, "include", "cannot read \(display)")
                     continue
                 }
-                guard let root = parse(String(decoding: data, as: UTF8.self), file: display) else { continue }
+                let text: String
+                switch ConfigBytes.text(Array(data)) {
+                case .success(let decoded): text = decoded
+                case .failure(let invalid):
+                    diagnostics.error(Mark(file: display, line: invalid.line, column: invalid.column), "", invalid.message)
+                    continue
+                }
+                guard let root = parse(text, file: display) else { continue }
                 for pair in root.pairs ?? [] where !Self.includedKeys.contains(pair.key) {
                     let message = Self.rootKeys.contains(pair.key)
                         ? "\(pair.key): is allowed in the root file only"

@@ -77,13 +77,24 @@ public struct Interpolator: Sendable {
             return value
         case "file":
             let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
+            if let what = ConfigBytes.irregular(path) {
+                outcome.errors.append("${\(reference)} names \(what), not a file")
+                return nil
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 outcome.unresolved.append("file:\(argument)")
                 return nil
             }
-            var text = String(decoding: data, as: UTF8.self)
-            if text.hasSuffix("\r\n") { text.removeLast(2) } else if text.hasSuffix("\n") { text.removeLast() }
-            return text
+            // One line ending is dropped, counted in bytes: Swift reads "\r\n" as one Character.
+            var bytes = Array(data)
+            if bytes.last == 0x0A { bytes.removeLast() }
+            if bytes.last == 0x0D { bytes.removeLast() }
+            switch ConfigBytes.text(bytes) {
+            case .success(let text): return text
+            case .failure(let invalid):
+                outcome.errors.append("${\(reference)}: line \(invalid.line), column \(invalid.column): \(invalid.message)")
+                return nil
+            }
         default:
             outcome.errors.append("unknown source \"\(source)\" in \"${\(reference)}\"; write ${env:NAME} or ${file:PATH}")
             return nil

@@ -65,8 +65,13 @@ extension Typer {
             diagnostics.error(node.mark, path, "\"\(text)\" is quoted; write the integer without quotes")
             return nil
         }
-        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit), let number = Int64(text) else {
+        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else {
             diagnostics.error(node.mark, path, "\"\(text)\" is not an integer; write digits only")
+            return nil
+        }
+        guard let number = Int64(text) else {
+            let range = rules.min != nil || rules.max != nil ? "; allowed: \(rules.min.map(String.init) ?? "")..\(rules.max.map(String.init) ?? "")" : ""
+            diagnostics.error(node.mark, path, "\(text) is out of range\(range)")
             return nil
         }
         if (rules.min.map { number < $0 } ?? false) || (rules.max.map { number > $0 } ?? false) {

@@ -21,7 +21,7 @@ public struct YAMLParser {
             }
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var composer = Composer(file: file)
+            var composer = Composer(file: file, bytes: bytes)
             composer.run(&parser)
             return (composer.root, composer.diagnostics.items)
         }
@@ -31,13 +31,16 @@ public struct YAMLParser {
 /// Turns events into nodes. One instance per parse.
 private struct Composer {
     let file: String
+    /// The input, to place a reader error (libyaml gives its byte offset, not a mark).
+    let bytes: [UInt8]
     var diagnostics = DiagnosticList()
     var root: YAMLNode?
     var anchors: [String: YAMLNode] = [:]
     var documents = 0
 
-    init(file: String) {
+    init(file: String, bytes: [UInt8]) {
         self.file = file
+        self.bytes = bytes
     }
 
     /// Containers under construction.
@@ -182,6 +185,12 @@ private struct Composer {
         if let context = parser.context.map({ String(cString: $0) }) {
             let at = mark(parser.context_mark)
             message += " (\(context) at line \(at.line), column \(at.column))"
+        }
+        if parser.error == YAML_READER_ERROR {
+            // "control characters are not allowed", a bad encoding: at the offending byte.
+            let (line, column) = ConfigBytes.position(of: Int(parser.problem_offset), in: bytes)
+            diagnostics.error(Mark(file: file, line: line, column: column), "yaml", message)
+            return
         }
         diagnostics.error(mark(parser.problem_mark), "yaml", message)
     }
