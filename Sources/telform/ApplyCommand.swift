@@ -68,11 +68,15 @@ enum ApplyCommand {
         }
         let parallelism = arguments.value("--parallelism").flatMap(Int.init) ?? workspace.config.policy.parallelism
         let quiet = arguments.has("-q", "--quiet")
-        let results = await Executor(parallelism: parallelism).run(plan.executable, drivers: workspace.drivers, live: live) { event in
+        let interruption = Interruption.shared
+        interruption.arm()
+        let results = await Executor(parallelism: parallelism).run(plan.executable, drivers: workspace.drivers, live: live,
+                                                                    stop: { interruption.received != nil }) { event in
             // -q keeps the summary and the failures, not the line per call.
             if !quiet { Terminal.message(progressLine(event)) }
         }
-        return summarize(results)
+        let status = summarize(results)
+        return interruption.exitStatus ?? status
     }
 
     static func progressLine(_ event: Executor.Event) -> String {

@@ -31,7 +31,11 @@ public struct Executor: Sendable {
     }
 
     /// Runs every change of `plan` through the provider's driver; `progress` hears each outcome.
+    ///
+    /// `stop` is asked before each change starts: once it answers true, no change starts
+    /// (those in flight finish) and every change not started is skipped as interrupted.
     public func run(_ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
+                    stop: @escaping @Sendable () -> Bool = { false },
                     progress: @escaping @Sendable (Event) -> Void) async -> [Result] {
         var pending: [Change] = plan.changes
         // Keyed by change id; a dependency (an address) means that resource's main change.
@@ -43,7 +47,7 @@ public struct Executor: Sendable {
         await withTaskGroup(of: TaskResult<Change, Outcome>.self) { group in
             while !pending.isEmpty || running > 0 {
                 // Skip what depends on a failure; start what is ready, within the limits.
-                var progressed = true
+                var progressed = !stop()
                 while progressed {
                     progressed = false
                     for (index, change) in pending.enumerated() {
@@ -84,6 +88,16 @@ public struct Executor: Sendable {
                     }
                 }
                 guard running > 0 else {
+                    if stop() {
+                        for change in pending {
+                            let outcome = Outcome.skipped(because: "not started: apply was interrupted")
+                            done[change.id] = outcome
+                            order.append(change.id)
+                            progress(Event(change: change, outcome: outcome))
+                        }
+                        pending.removeAll()
+                        break
+                    }
                     // Nothing runs and nothing can start: a dependency cycle or a missing driver.
                     for change in pending {
                         let outcome = Outcome.failed(message: drivers[change.address.provider] == nil ? "no driver for provider \(change.address.provider)" : "dependency cycle")

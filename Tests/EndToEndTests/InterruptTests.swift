@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+
+/// Ctrl-C and SIGTERM in an apply: the call in flight finishes, nothing new starts, the
+/// summary says what was done, and the exit status is 128 + the signal.
+final class InterruptTests: XCTestCase {
+    struct Running {
+        let process: Process
+        let stderr: Pipe
+        var collected = ""
+
+        /// Reads standard error until `text` has appeared.
+        mutating func wait(for text: String) {
+            while !collected.contains(text) {
+                let chunk = stderr.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                collected += String(decoding: chunk, as: UTF8.self)
+            }
+        }
+
+        mutating func finish() -> String {
+            process.waitUntilExit()
+            collected += String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return collected
+        }
+    }
+
+    func start(_ server: SimServer) throws -> Running {
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: \(server.endpointsURL)
+            tenant: acme
+            token: sim-endpoints-token
+            endpoints:
+        \((1...4).map { "      - {name: desk-\($0), extension: \"10\($0)\", password: \"${env:PW}\"}" }.joined(separator: "\n"))
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = TelformProcess.binary
+        process.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
+        process.currentDirectoryURL = dir
+        process.environment = ["PW": "Sip0Password0Twenty1"]
+        process.standardOutput = FileHandle.nullDevice
+        let stderr = Pipe()
+        process.standardError = stderr
+        try process.run()
+        return Running(process: process, stderr: stderr)
+    }
+
+    func testASignalFinishesTheCallInFlightAndSkipsTheRest() throws {
+        for (signal, status, word) in [(SIGINT, Int32(130), "Interrupted"), (SIGTERM, Int32(143), "Terminated")] {
+            let server = try SimServer(latencyMilliseconds: 300)
+            defer { server.stop() }
+            var apply = try start(server)
+            // The first create is done and the second is in flight (one at a time, 300 ms each).
+            apply.wait(for: "office/endpoints/desk-1: create done")
+            kill(apply.process.processIdentifier, signal)
+            let stderr = apply.finish()
+            XCTAssertEqual(apply.process.terminationStatus, status, stderr)
+            let lines = stderr.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.contains("\(word): finishing the calls in flight, starting no new one (signal again to stop at once)."), stderr)
+            // desk-1 is done; desk-2 may or may not have started when the signal came. Either
+            // way: every call started was finished and reported, none after the signal.
+            let made = try server.requests().filter { $0.hasPrefix("POST") }.count
+            XCTAssertTrue((1...2).contains(made), stderr)
+            XCTAssertEqual(lines.filter { $0.contains(": create done") }.count, made, "each call made finished and was reported: \(stderr)")
+            XCTAssertTrue(lines.contains("Apply: \(made) succeeded, 0 failed, \(4 - made) skipped."), stderr)
+            XCTAssertEqual(lines.filter { $0.hasSuffix("not started: apply was interrupted") }.count, 2 * (4 - made), "a progress and a summary line each")
+        }
+    }
+
+    func testASecondSignalStopsAtOnce() throws {
+        let server = try SimServer(latencyMilliseconds: 1500)
+        defer { server.stop() }
+        var apply = try start(server)
+        // The log shows the read once it is answered; the first create is then in flight.
+        while try server.requests().isEmpty { usleep(20_000) }
+        kill(apply.process.processIdentifier, SIGINT)
+        apply.wait(for: "Interrupted:")
+        kill(apply.process.processIdentifier, SIGINT)
+        let stderr = apply.finish()
+        XCTAssertEqual(apply.process.terminationStatus, 130, stderr)
+        XCTAssertTrue(stderr.contains("Stopped at once; calls that were in flight may or may not have been made: the next plan shows what is left."), stderr)
+        XCTAssertFalse(stderr.contains("create done"), "the call in flight was not waited for: \(stderr)")
+    }
+}
