@@ -46,6 +46,8 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(masked(first.stdout), """
         telform plan: 1 provider, 0 live objects read in Xs
 
+        Note: office: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR
+
         office (endpoints, \(server.endpointsURL))
           + endpoints/desk-a                         create
                 name:      "desk-a"
@@ -72,7 +74,7 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(apply.stderrLines.filter { $0.contains(": create done (") }.count, 3)
         let second = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir)
         XCTAssertEqual(second.status, 0)
-        XCTAssertEqual(masked(second.stdout), "telform plan: 1 provider, 3 live objects read in Xs\n\nNo changes. The live state matches the configuration.\n")
+        XCTAssertEqual(masked(second.stdout), "telform plan: 1 provider, 3 live objects read in Xs\n\nNote: office: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR\n\nNo changes. The live state matches the configuration.\n")
 
         // An update and a delete, then convergence again.
         try config(server.endpointsURL, names: ["A", "B"]).replacingOccurrences(of: "name: desk-b, extension: \"110\", password: \"${env:PW_B}\", language: en",
@@ -153,6 +155,8 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(plan.status, 2, plan.stderr)
         XCTAssertEqual(masked(plan.stdout), """
         telform plan: 1 provider, 4 live objects read in Xs
+
+        Note: office: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR
 
         office (endpoints, sim://office)
           ~ endpoints/reception                      update

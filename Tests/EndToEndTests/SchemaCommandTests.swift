@@ -39,7 +39,7 @@ final class SchemaCommandTests: XCTestCase {
         let fields = try XCTUnwrap(item["properties"] as? [String: Any])
         let password = try XCTUnwrap(fields["password"] as? [String: Any])
         XCTAssertEqual(password["description"] as? String,
-                       "SIP password; never read back. `--rotate` sends it again. (wire: password; required; sensitive; write-only)")
+                       "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`. (wire: password; required; sensitive; write-only)")
         XCTAssertEqual((item["required"] as? [String])?.sorted(), ["extension", "name", "password"])
     }
 

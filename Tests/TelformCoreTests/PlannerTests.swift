@@ -133,6 +133,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(PlanText(color: false).render(plan), """
         telform plan: 1 provider, 2 live objects read in 0.0s
 
+        Note: p: things.secret is never read back, so no plan sees a change to it; push a change of things.secret with --rotate ADDR
+
         p (test, sim://p)
           ~ things/a                                 update
                 color: "blue" -> "red"

@@ -28,6 +28,7 @@ public struct PlanJSON: Sendable {
                                  ("delete", .int(Int64(plan.count(.delete)))), ("replace", .int(Int64(plan.count(.replace))))])),
             ("warnings", .array(plan.warnings.map(JSONNode.string))),
             ("errors", .array(plan.errors.map(JSONNode.string))),
+            ("notes", .array(plan.notes.map(JSONNode.string))),
             ("refusals", .array((plan.refusals + plan.thresholdRefusals).map(JSONNode.string))),
         ])
     }

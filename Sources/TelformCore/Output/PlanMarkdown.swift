@@ -11,7 +11,7 @@ public struct PlanMarkdown: Sendable {
             out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) |\n"
         }
         let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
-            + plan.warnings.map { "> **Warning:** \(Self.cell($0))" }
+            + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n>\n") + "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n### \(Self.cell(provider.name)) (\(provider.type))\n"

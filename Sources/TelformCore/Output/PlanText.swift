@@ -29,7 +29,10 @@ public struct PlanText: Sendable {
         for warning in plan.warnings {
             out += "\nWarning: \(warning)"
         }
-        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.warnings).isEmpty { out += "\n" }
+        for note in plan.notes {
+            out += "\nNote: \(note)"
+        }
+        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
             for change in provider.changes {

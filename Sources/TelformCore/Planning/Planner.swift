@@ -46,6 +46,7 @@ public struct Planner: Sendable {
                 guard let kind = input.platform.kind(kindName) else { continue }
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
+            if let note = Self.unseenNote(input) { plan.notes.append(note) }
             link(&changes, platform: input.platform, input: input)
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
@@ -215,6 +216,35 @@ public struct Planner: Sendable {
                 }
             }
         }
+    }
+
+    /// Once per provider: the declared write-only fields the platform never returns, whose
+    /// changes no plan can see, and the flag that pushes each (`--replace` where the field
+    /// cannot change in place, `--rotate` where it can).
+    static func unseenNote(_ input: Input) -> String? {
+        var replace: [String] = [], rotate: [String] = []
+        for kindName in input.provider.declaredKinds {
+            guard let kind = input.platform.kind(kindName) else { continue }
+            let declared = input.desired.filter { $0.address.kind == kindName }
+            for path in kind.declaredPaths {
+                guard let field = kind.field(path: path), field.flags.contains(.writeOnly), !field.flags.contains(.seenIndirectly) else { continue }
+                // A path inside a list (`chain.keep_original_cli`) is declared when any entry has it.
+                func has(_ value: Value?, _ steps: ArraySlice<Substring>) -> Bool {
+                    guard let step = steps.first else { return value != nil && value != .null }
+                    if let items = value?.list { return items.contains { has($0, steps) } }
+                    return has(value?.object?[String(step)], steps.dropFirst())
+                }
+                guard declared.contains(where: { has(.object($0.fields), path.split(separator: ".")[...]) }) else { continue }
+                let name = "\(kindName).\(path)"
+                if field.flags.contains(.createOnly) || !kind.updatable { replace.append(name) } else { rotate.append(name) }
+            }
+        }
+        guard !replace.isEmpty || !rotate.isEmpty else { return nil }
+        let all = replace + rotate
+        var how: [String] = []
+        if !replace.isEmpty { how.append("\(replace.joined(separator: ", ")) with --replace ADDR (a new object)") }
+        if !rotate.isEmpty { how.append("\(rotate.joined(separator: ", ")) with --rotate ADDR") }
+        return "\(input.provider.name): \(all.joined(separator: ", ")) \(all.count == 1 ? "is" : "are") never read back, so no plan sees a change to \(all.count == 1 ? "it" : "them"); push a change of \(how.joined(separator: ", of "))"
     }
 
     /// Within a kind, creates wait for its deletes (and delete-first replaces): what a delete

@@ -14,6 +14,9 @@ public struct FieldSchema: Sendable {
         public static let sensitiveWithCredentials = Flags(rawValue: 8)
         /// A login setting: not required when the url is the embedded simulator (sim://).
         public static let credential = Flags(rawValue: 16)
+        /// Write-only, yet a change is seen another way (MTT prompts: the content-addressed
+        /// live name): plans need not warn that it cannot be compared.
+        public static let seenIndirectly = Flags(rawValue: 32)
     }
 
     public var name: String
@@ -73,6 +76,7 @@ public struct FieldSchema: Sendable {
 
     public var sensitive: FieldSchema { flagged(.sensitive) }
     public var writeOnly: FieldSchema { flagged(.writeOnly) }
+    public var seenIndirectly: FieldSchema { flagged(.seenIndirectly) }
     public var createOnly: FieldSchema { flagged(.createOnly) }
 
     public func references(_ kind: String, declaredOnly: Bool = true) -> FieldSchema {

@@ -7,10 +7,10 @@ public enum EndpointsKinds {
     public static let endpoint = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Endpoint name, unique in the tenant; the resource key.", wire: "name").required(),
         .string("extension", StringRules(check: .regex("^[0-9]{3}$", "must be exactly 3 digits (000-999)"), by: by, digits: true),
-                "Internal number. GET does not return it, so it is write-only, and it cannot be changed after create.",
+                "Internal number. GET does not return it, so plan cannot see a change to it, and it cannot be changed in place: push a change with `--replace ADDR` (a new endpoint).",
                 wire: "extension").required().createOnly.writeOnly,
         .string("password", StringRules(check: .regex("^[A-Za-z0-9]{20}$", "must be exactly 20 characters of A-Z, a-z and 0-9"), by: by),
-                "SIP password; never read back. `--rotate` sends it again.", wire: "password").required().sensitive.writeOnly,
+                "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`.", wire: "password").required().sensitive.writeOnly,
         .string("transport", "PJSIP transport name, e.g. transport-udp.", wire: "transport"),
         .list("allow", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "codecs"), "Allowed codecs in order of preference (sent comma-joined).", wire: "allow"),
         .list("disallow", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "codecs"), "Disallowed codecs (sent comma-joined).", wire: "disallow"),

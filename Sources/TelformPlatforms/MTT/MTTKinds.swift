@@ -43,10 +43,10 @@ public enum MTTKinds {
         FieldSchema.bool("active", "Whether the entry is used (default true).", wire: "active").defaulting(to: .bool(true)),
         period,
         FieldSchema.string("keep_original_cli", StringRules(allowed: ["Y", "N", "I"]),
-                           "Caller id shown: Y the caller's, N the sip_id, I as premedia sets it. Not returned by getFollowme.",
+                           "Caller id shown: Y the caller's, N the sip_id, I as premedia sets it. Not returned by getFollowme, so plan cannot see a change: push one with `--rotate ADDR`.",
                            wire: "keep_original_cli").writeOnly,
         FieldSchema.string("keep_original_cld", StringRules(allowed: ["Y", "N"]),
-                           "Keep the called number. Not returned by getFollowme.", wire: "keep_original_cld").writeOnly,
+                           "Keep the called number. Not returned by getFollowme, so plan cannot see a change: push one with `--rotate ADDR`.", wire: "keep_original_cld").writeOnly,
     ])
 
     public static let followMe = ObjectSchema([
@@ -58,10 +58,10 @@ public enum MTTKinds {
         .string("name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_.-]+$", "must use letters, digits, ., - and _ only"), by: "MTT"),
                 "Prompt name; the live name is content-addressed (<name>-<hash>.mp3).").required(),
         // Neither is returned: the content is compared through the content-addressed live name.
-        FieldSchema.string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64.").writeOnly,
-        FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly,
+        FieldSchema.string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64.").writeOnly.seenIndirectly,
+        FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly.seenIndirectly,
         FieldSchema.string("live", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be a live prompt name ending in .mp3")),
-                           "An existing live prompt kept as it is (what export writes: the platform has no download call).").writeOnly,
+                           "An existing live prompt kept as it is (what export writes: the platform has no download call).").writeOnly.seenIndirectly,
     ], rules: [.exactlyOne(["file", "text", "live"])])
 
     static let forwardEntry = ObjectSchema([
