@@ -87,3 +87,55 @@ final class InterruptTests: XCTestCase {
         XCTAssertFalse(stderr.contains("create done"), "the call in flight was not waited for: \(stderr)")
     }
 }
+
+/// A kill in the middle of an apply, then an apply at once: every object exists exactly once.
+final class KillAndReapplyTests: XCTestCase {
+    func testAKilledApplyFollowedByAnImmediateReapplyLeavesNoDuplicate() throws {
+        let server = try SimServer(states: ["mxproxy": """
+            {"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
+             "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],
+             "contacts": [], "conferences": []}
+            """], latencyMilliseconds: 300)
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          mx:
+            type: mxproxy
+            url: http://127.0.0.1:\(server.port)/mxproxy
+            client_id: sim-client
+            client_secret: ${env:S}
+            username: sim@example.com
+            password: ${env:P}
+            conferences:
+        \((1...4).map { "      - {name: room-\($0), owner: \"43884851428118509\", access_id: \(4000 + $0), type: Once, start: \"2023-11-14T22:13:20Z\", duration: 15}" }.joined(separator: "\n"))
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let env = ["S": "sim-client-secret", "P": "sim-mx-password"]
+        let first = Process()
+        first.executableURL = TelformProcess.binary
+        first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
+        first.currentDirectoryURL = dir
+        first.environment = env
+        first.standardOutput = FileHandle.nullDevice
+        let stderr = Pipe()
+        first.standardError = stderr
+        try first.run()
+        var seen = ""
+        while !seen.contains("mx/conferences/room-1: create done") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        // room-2's create is in flight: kill without warning, and apply again at once.
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let again = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir, timeout: 60)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        let plan = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir)
+        XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
+        let state = try XCTUnwrap(server.state("mxproxy") as? [String: Any])
+        let names = try XCTUnwrap(state["conferences"] as? [[String: Any]]).compactMap { $0["name"] as? String }.sorted()
+        XCTAssertEqual(names, ["room-1", "room-2", "room-3", "room-4"], "each exactly once")
+    }
+}
