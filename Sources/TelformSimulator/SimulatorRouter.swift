@@ -36,10 +36,13 @@ public enum SimulatorCatalog {
 public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let inner: SimulatedPlatform
     private let file: String
+    private let secrets: SealedSecrets
     private let lock = NSLock()
 
     /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
     public init(type: String, file: String, seed: String?) throws {
+        let directory = (file as NSString).deletingLastPathComponent
+        secrets = try SealedSecrets(type: type, directory: directory.isEmpty ? "." : directory)
         var state: JSONNode?
         if let data = FileManager.default.contents(atPath: file) {
             state = try JSONParser.parse(Array(data))
@@ -47,7 +50,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
             guard let data = FileManager.default.contents(atPath: seed) else { throw SimulatorStateError("cannot read the seed \(seed)") }
             state = try JSONParser.parse(Array(data))
         }
-        guard let fake = try SimulatorCatalog.make(type, state: state) else {
+        guard let fake = try SimulatorCatalog.make(type, state: state.map(secrets.open)) else {
             throw SimulatorStateError("the \(type) platform has no simulator yet; simulated: \(SimulatorCatalog.available.joined(separator: ", "))")
         }
         inner = fake
@@ -68,7 +71,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         defer { lock.unlock() }
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data((inner.snapshot().rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        try Data((secrets.seal(inner.snapshot()).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
     }
 }
 

@@ -32,5 +32,10 @@ final class MTTSecretsTests: XCTestCase {
         XCTAssertTrue(everything.contains("key=(sensitive)"))
         XCTAssertFalse(everything.contains(key), "the routing key leaked")
         XCTAssertFalse(everything.contains("sim-mtt-password"), "the password leaked")
+        // The simulator returns the URL as the API does, yet its state file holds it sealed.
+        let state = try server.stateText()
+        XCTAssertTrue(state.contains(#""GN_IP_IPCR": {"#) && state.contains(#""sealed": ""#), state)
+        XCTAssertFalse(state.contains(key), "the routing key is in the state file")
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir).status, 0, "read back through the seal")
     }
 }

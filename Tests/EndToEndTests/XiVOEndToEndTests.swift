@@ -62,6 +62,10 @@ final class XiVOEndToEndTests: XCTestCase {
         XCTAssertTrue(first.stdout.contains("  + incalls/0140000000@from-extern           create, after users/1002@default"), first.stdout)
         XCTAssertEqual(first.stderrLines.last, "Apply: 8 succeeded, 0 failed, 0 skipped.")
         XCTAssertEqual(try plan(dir).status, 0, "converged; the context difference is reported, not a change")
+        // The view returns the voicemail PIN, as XiVO's does; the state file holds it sealed only.
+        let sealedState = try server.stateText()
+        XCTAssertFalse(sealedState.contains(#""password": "4321""#), sealedState)
+        XCTAssertTrue(sealedState.contains(#""sha256": "\#(SHA256Hex.of("4321"))""#), sealedState)
         let drift = try TelformProcess.run(["drift"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
         XCTAssertEqual(drift.status, 2, "the context that cannot be edited is drift")
         XCTAssertTrue(drift.stdout.contains("        display_name: file \"Default\", live \"Interne\""))
@@ -115,5 +119,23 @@ final class XiVOEndToEndTests: XCTestCase {
         let plan = try TelformProcess.run(["plan"], environment: ["XIVO_PASSWORD": "wrong"], directory: dir)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list users: authentication refused: Authentication refused (HTTP 403)"])
+    }
+}
+
+/// SHA-256 in hex, for asserting on digests the simulator writes.
+enum SHA256Hex {
+    static func of(_ text: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try? process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }
