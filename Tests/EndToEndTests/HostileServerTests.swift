@@ -284,3 +284,42 @@ final class ApplyLockTests: XCTestCase {
         XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: ["PW": "Sip0Password0Twenty1"], directory: dir).status, 0)
     }
 }
+
+/// The simulators answer as the real servers do: XiVO's web server challenges a request
+/// without credentials, MX Proxy's token endpoint a wrong client secret (RFC 6749 §5.2).
+final class ChallengeTests: XCTestCase {
+    func testXiVOWithoutCredentialsAndMXProxyWithAWrongClientSecretEndAtOnce() throws {
+        let server = try SimServer(states: [
+            "xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}], "users": []}"#,
+            "mxproxy": #"{"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}], "users": [], "contacts": [], "conferences": []}"#,
+        ])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        policy: {http_timeout: 10}
+        providers:
+          xivo:
+            type: xivo
+            url: http://127.0.0.1:\(server.port)/xivo
+            users: []
+          mx:
+            type: mxproxy
+            url: http://127.0.0.1:\(server.port)/mxproxy
+            client_id: sim-client
+            client_secret: ${env:WRONG}
+            username: sim@example.com
+            password: ${env:WRONG}
+            conferences: []
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan"], environment: ["WRONG": "not-the-secret"], directory: dir, timeout: 30)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") }, [
+            "telform: error: mx/conferences: authorization failed: the application is not registered (HTTP 401)",
+            "telform: error: xivo/users: list users: authentication required: Authentication required (HTTP 401)",
+        ])
+        // The providers are read concurrently: compare in a fixed order.
+        XCTAssertEqual(try server.requests().sorted(), ["GET /xivo/service/ipbx/json.php/restricted/pbx_settings/users/?act=list 401",
+                                                        "POST /mxproxy/auth 401"], "one request each, never retried")
+    }
+}
