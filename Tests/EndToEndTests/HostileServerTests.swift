@@ -323,3 +323,33 @@ final class ChallengeTests: XCTestCase {
                                                         "POST /mxproxy/auth 401"], "one request each, never retried")
     }
 }
+
+/// A 2xx whose body is not the documented shape is an error naming the call, never an empty
+/// scope (which would plan deleting everything the file owns there).
+final class MisshapenAnswerTests: XCTestCase {
+    func testAnUnparsableOrMisshapenListIsAnErrorNotAnEmptyScope() throws {
+        for (body, got) in [("<html>maintenance</html>", "a body that is not JSON"), (#"{"items": []}"#, "an object")] {
+            let hostile = try HostileServer { _, connection in
+                connection.respond(200, headers: ["Content-Type: application/json"], body: body)
+            }
+            defer { hostile.stop() }
+            let dir = try TelformProcess.scratch()
+            try """
+            version: 1
+            providers:
+              office:
+                type: endpoints
+                url: \(hostile.url)
+                tenant: acme
+                token: ${env:TOKEN}
+                endpoints: []
+            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            let apply = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: ["TOKEN": "a-token-of-some-length"], directory: dir)
+            XCTAssertEqual(apply.status, 1)
+            let call = got == "an object" ? "GET /api/organizations/acme/endpoints/" : "the endpoint API"
+            XCTAssertEqual(apply.stderrLines.filter { $0.hasPrefix("telform: error:") },
+                           ["telform: error: office/endpoints: reading failed: the answer to \(call) is not the documented shape (\(got)); nothing is planned from it"])
+            XCTAssertEqual(hostile.requests.map(\.method), ["GET"], "nothing deleted")
+        }
+    }
+}

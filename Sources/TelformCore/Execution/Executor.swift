@@ -44,8 +44,12 @@ public struct Executor: Sendable {
         var inFlight: [String: Int] = [:]
         var running = 0
         let planned = Set(plan.changes.map(\.id))
+        // A finished change is reported once what it unblocked has started: a progress line
+        // "done" means the next calls are already on their way (and an interrupt then finds
+        // them in flight, not yet to start).
+        var finishedUnreported: Event?
         await withTaskGroup(of: TaskResult<Change, Outcome>.self) { group in
-            while !pending.isEmpty || running > 0 {
+            while !pending.isEmpty || running > 0 || finishedUnreported != nil {
                 // Skip what depends on a failure; start what is ready, within the limits.
                 var progressed = !stop()
                 while progressed {
@@ -87,7 +91,12 @@ public struct Executor: Sendable {
                         break
                     }
                 }
+                if let event = finishedUnreported {
+                    progress(event)
+                    finishedUnreported = nil
+                }
                 guard running > 0 else {
+                    if pending.isEmpty { break }
                     if stop() {
                         for change in pending {
                             let outcome = Outcome.skipped(because: "not started: apply was interrupted")
@@ -114,7 +123,7 @@ public struct Executor: Sendable {
                     inFlight[change.address.provider, default: 1] -= 1
                     done[change.id] = outcome
                     order.append(change.id)
-                    progress(Event(change: change, outcome: outcome))
+                    finishedUnreported = Event(change: change, outcome: outcome)
                 }
             }
         }

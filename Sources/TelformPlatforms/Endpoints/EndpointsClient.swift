@@ -22,7 +22,7 @@ struct EndpointsClient: Sendable {
         var skip = 0
         while true {
             let response = try await http.send(authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)")))
-            let page = try checked(response).array ?? []
+            let page = try WireShape.list(checked(response), "GET \(base)/")
             all += page
             if page.count < Self.pageSize { return all }
             skip += Self.pageSize
@@ -58,7 +58,8 @@ struct EndpointsClient: Sendable {
     func checked(_ response: HTTPResponse) throws -> JSONNode {
         guard response.isSuccess else { throw EndpointsAPIError(response: response) }
         if response.body.isEmpty { return .null }
-        return try response.json()
+        guard let json = try? response.json() else { throw WireShape.Unexpected(call: "the endpoint API", got: "a body that is not JSON") }
+        return json
     }
 }
 

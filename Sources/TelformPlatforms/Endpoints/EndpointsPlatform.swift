@@ -37,7 +37,7 @@ public struct EndpointsPlatform: ProviderDriver {
             items = try await client.list()
         } catch let error as EndpointsAPIError {
             throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(Self.message(error)) (HTTP \(error.status))")
-        } catch let error as TransportError {
+        } catch {
             throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(error)")
         }
         for item in items {

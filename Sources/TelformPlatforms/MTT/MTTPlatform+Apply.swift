@@ -140,7 +140,7 @@ extension MTTPlatform {
                 _ = try await premedia.call("deleteGBLRule", params)
             } else {
                 _ = try await premedia.call("addGBLRule", params, .create(readBack: { [premedia] in
-                    let all = try await premedia.call("getGBLRules", .object([])).array ?? []
+                    let all = try MTTPlatform.blacklistRules(try await premedia.call("getGBLRules", .object([])))
                     return all.contains { MTTPlatform.text($0) == .string(number) } ? .json(200, .object([("result", .object([("success", .int(1))]))])) : nil
                 }))
             }

@@ -58,7 +58,7 @@ extension MTTPlatform {
         var claimed = Set<String>()
         // Several versions of one name: the one the file wants (or else the first) keeps the
         // name as its key; the others are keyed by their live names, and so pruned.
-        let items = (result["prompts_list"]?.array ?? []).compactMap { $0["name"]?.string }
+        let items = try WireShape.list(result["prompts_list"], "getCustomerPrompts").compactMap { $0["name"]?.string }
         for live in items.sorted(by: { (wanted.contains($0) ? 0 : 1, $0) < (wanted.contains($1) ? 0 : 1, $1) }) {
             let parsed = Self.parseLiveName(live)
             let key = parsed.addressed && !claimed.contains(parsed.name) ? parsed.name : live
@@ -98,10 +98,17 @@ extension MTTPlatform {
 
     func readBlacklist(into state: inout LiveState) async throws {
         // **Reading:** numbers come as JSON numbers or strings; compared as digit strings.
-        for item in try await premedia.call("getGBLRules", .object([])).array ?? [] {
+        for item in try Self.blacklistRules(try await premedia.call("getGBLRules", .object([]))) {
             guard case .string(let number) = Self.text(item) else { continue }
             state.resources.append(Resource(address: address("blacklist", number), fields: ["number": .string(number)]))
         }
+    }
+
+    /// **Reading:** `getGBLRules` answers a bare list in one example and `{gbl_rules: [...]}`
+    /// in another: both are read; anything else is an error (never an empty blacklist).
+    static func blacklistRules(_ result: JSONNode) throws -> [JSONNode] {
+        if let list = result.array { return list }
+        return try WireShape.list(result["gbl_rules"], "getGBLRules")
     }
 
     static func readCallControl(_ platform: MTTPlatform, _ address: Address) async throws -> Resource? {

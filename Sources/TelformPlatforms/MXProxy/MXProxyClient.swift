@@ -63,13 +63,15 @@ struct MXProxyClient: Sendable {
                 continue
             }
             guard response.isSuccess else { throw MXProxyAPIError(response: response, during: nil) }
-            return response.body.isEmpty ? .null : ((try? response.json()) ?? .null)
+            if response.body.isEmpty { return .null }
+            guard let json = try? response.json() else { throw WireShape.Unexpected(call: "\(method) \(path)", got: "a body that is not JSON") }
+            return json
         }
         throw MXProxyAPIError(status: 401, message: "the access token was refused twice")
     }
 
-    func contacts() async throws -> [JSONNode] { try await call("GET", "/contacts")["contacts"]?.array ?? [] }
-    func conferences() async throws -> [JSONNode] { try await call("GET", "/conferences")["conferences"]?.array ?? [] }
+    func contacts() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/contacts")["contacts"], "GET /contacts") }
+    func conferences() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/conferences")["conferences"], "GET /conferences") }
 }
 
 struct MXProxyAPIError: Error, CustomStringConvertible {

@@ -16,20 +16,25 @@ struct VPBXClient: Sendable {
         let response = try await http.send(request(method, path, body), idempotency)
         guard response.isSuccess else { throw VPBXAPIError(response: response) }
         if response.body.isEmpty { return .null }
-        return (try? response.json()) ?? .null
+        guard let json = try? response.json() else { throw WireShape.Unexpected(call: "\(method) \(path)", got: "a body that is not JSON") }
+        return json
     }
 
-    func abonents() async throws -> [JSONNode] { try await call("GET", "/api/abonents").array ?? [] }
-    func groups() async throws -> [JSONNode] { try await call("GET", "/api/groups").array ?? [] }
+    func abonents() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/api/abonents"), "GET /api/abonents") }
+    func groups() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/api/groups"), "GET /api/groups") }
 
     /// **Reading:** the document answers one object where it says "list": take either.
+    /// Anything else (an empty body, a string) is an error, never "no schedules".
     func schedules(visibleTo userID: String) async throws -> [JSONNode] {
-        let node = try await call("GET", "/api/schedules/abonent/\(userID)")
+        let path = "/api/schedules/abonent/\(userID)"
+        let node = try await call("GET", path)
         if let list = node.array { return list }
-        return node.isNull ? [] : [node]
+        return [try WireShape.object(node, "GET \(path)")]
     }
 
-    func findMe(_ userID: String) async throws -> JSONNode { try await call("GET", "/api/findMe/\(userID)") }
+    func findMe(_ userID: String) async throws -> JSONNode {
+        try WireShape.object(try await call("GET", "/api/findMe/\(userID)"), "GET /api/findMe/\(userID)")
+    }
 }
 
 /// A failed VPBX call: the body's `message` (Spring style), or its text.

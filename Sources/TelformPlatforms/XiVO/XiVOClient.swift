@@ -35,7 +35,8 @@ struct XiVOClient: Sendable {
         let response = try await http.send(request(object, "list"))
         if response.status == 204 { return [] }
         guard response.isSuccess else { throw XiVOAPIError(response: response, act: "list \(object)") }
-        return (try response.json()).array ?? []
+        guard let json = try? response.json() else { throw WireShape.Unexpected(call: "list \(object)", got: "a body that is not JSON") }
+        return try WireShape.list(json, "list \(object)")
     }
 
     func view(_ object: String, _ id: String) async throws -> JSONNode {
