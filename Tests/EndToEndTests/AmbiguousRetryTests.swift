@@ -44,7 +44,7 @@ final class AmbiguousRetryTests: XCTestCase {
         XCTAssertEqual(vpbx.status, 0, vpbx.stderr)
         XCTAssertEqual(vpbx.stderrLines.last, "Apply: 2 succeeded, 0 failed, 0 skipped.")
         XCTAssertEqual(try vpbxServer.requests().filter { $0.hasPrefix("DELETE") },
-                       ["DELETE /vpbx/api/schedules/abonent/1735 dropped-after", "DELETE /vpbx/api/schedules/abonent/1735 404"])
+                       ["DELETE /vpbx/api/schedules/abonent/1735?recordId=1351 dropped-after", "DELETE /vpbx/api/schedules/abonent/1735?recordId=1351 404"])
         let mxServer = try SimServer(faults: "method=DELETE,pdropafter=1,times=1", states: ["mxproxy": """
             {"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
              "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],

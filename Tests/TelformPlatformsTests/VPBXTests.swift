@@ -17,7 +17,7 @@ final class VPBXTests: XCTestCase {
 
     func send(_ fake: VPBXFake, _ method: String, _ path: String, _ body: String? = nil, token: String = "t") -> (Int, JSONNode) {
         var request = HTTPRequest(method: method, path: path, headers: [("X-AUTH-TOKEN", token)], body: body.map { Data($0.utf8) })
-        if body == nil { request.body = nil }
+        if body == nil { request.body = nil } else { request.headers.append(("Content-Type", "application/json")) }
         guard case .respond(let response) = fake.handle(request) else { return (0, .null) }
         return (response.status, (try? response.json()) ?? .null)
     }
@@ -35,10 +35,19 @@ final class VPBXTests: XCTestCase {
         XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/parallel", #"{"ruleName": "p", "ruleNumbers": [\#(eleven)]}"#)),
                        "400 ruleNumbers: at most 10 numbers per rule (11)")
         XCTAssertEqual(message(send(fake, "GET", "/api/findMe/9999")), "404 Abonent 9999 not found")
-        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "scheduleId": 77}"#)),
+        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "schedudyId": 77}"#)),
                        "400 scheduleId: schedule 77 is not available to abonent 201")
         XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "9am", "monday": true}]}"#)),
-                       "400 workDaysRules[0].startTime: expected HH:MM")
+                       "400 workDaysRules[0].startTime: expected HH-MM")
+        // Every write example spells times HH-MM: a server built to the document takes no other.
+        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "09:00", "endTime": "18:00", "monday": true}]}"#)),
+                       "400 workDaysRules[0].startTime: expected HH-MM")
+        XCTAssertEqual(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "09-00", "endTime": "18-00", "monday": true}]}"#).0, 200)
+        // A body that is not declared JSON is refused, as Spring refuses it.
+        var plain = HTTPRequest(method: "POST", path: "/api/schedules/abonent/1735", headers: [("X-AUTH-TOKEN", "t"), ("Content-Type", "text/plain")], body: Data(#"{"name": "x"}"#.utf8))
+        plain.body = Data(#"{"name": "x"}"#.utf8)
+        guard case .respond(let refused) = fake.handle(plain) else { return XCTFail("dropped") }
+        XCTAssertEqual(refused.status, 415)
         XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "holidaysRules": [{"startDate": "2026-01-01"}]}"#)),
                        "400 holidaysRules[0].startDate: expected DD-MM-YYYY")
         XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/abonent/1735", #"{"recordId": 5}"#)),
@@ -61,8 +70,10 @@ final class VPBXTests: XCTestCase {
         let created = send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "alwaysRedirect": "650", "schedudyId": 6}"#)
         XCTAssertEqual(created.0, 200)
         XCTAssertEqual(created.1["scheduleId"], .int(6), "the create example's schedudyId spelling is taken")
-        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/group/10", #"{"recordId": 6}"#)),
-                       "400 Schedule \"team\" is used by find-me rule \"r\" of abonent 1735")
+        let ignored = send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "q", "alwaysRedirect": "650", "scheduleId": 6}"#)
+        XCTAssertEqual(ignored.1["scheduleId"], .null, "on create, a server built to the document reads schedudyId only")
+        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/group/10?recordId=6")),
+                       "400 Schedule \"team\" is used by find-me rule \"r\" of abonent 1735", "the record named in the query")
     }
 
     func testWorkDaysCompareAsASetAcrossTimeFormats() {

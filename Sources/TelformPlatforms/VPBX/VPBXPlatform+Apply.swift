@@ -40,8 +40,9 @@ extension VPBXPlatform {
             _ = try await client.call("PUT", "/api/schedules/\(path)", Self.scheduleBody(desired, recordID: record))
         case .delete, .replace:
             guard let (path, record) = Self.split(live.ids[change.address]) else { return }
-            // **Reading:** delete sends the recordId as its body, as the subscription calls do.
-            _ = try await client.call("DELETE", "/api/schedules/\(path)", .object([("recordId", .int(record))]))
+            // **Reading:** the document shows a delete with neither a query nor a body (4.12.6-7);
+            // the record is named in both, so a server reading either finds it.
+            _ = try await client.call("DELETE", "/api/schedules/\(path)?recordId=\(record)", .object([("recordId", .int(record))]))
             if change.action == .replace, let desired = change.desired {
                 let (path, _, _) = try schedulePath(desired, live: live)
                 _ = try await client.call("POST", "/api/schedules/\(path)", Self.scheduleBody(desired, recordID: nil))
@@ -64,10 +65,10 @@ extension VPBXPlatform {
             let (days, window) = parseLine(line)
             var rule: [(String, JSONNode)]
             if window == "all day" {
-                rule = [("startTime", .string("00:00")), ("endTime", .string("23:59")), ("allDayEvent", .bool(true))]
+                rule = [("startTime", .string("00-00")), ("endTime", .string("23-59")), ("allDayEvent", .bool(true))]
             } else {
                 let ends = window.split(separator: "-").map(String.init)
-                rule = [("startTime", .string(ends.first ?? "")), ("endTime", .string(ends.last ?? "")), ("allDayEvent", .bool(false))]
+                rule = [("startTime", .string(Self.wireTime(ends.first))), ("endTime", .string(Self.wireTime(ends.last))), ("allDayEvent", .bool(false))]
             }
             for (index, day) in VPBXCanonical.wireDays.enumerated() { rule.append((day, .bool(days.contains(index)))) }
             return .object(rule)
@@ -79,10 +80,16 @@ extension VPBXPlatform {
         pairs.append(("excludedDaysRules", .array((desired.fields["extra_workdays"]?.list ?? []).compactMap(\.string).map { line in
             let (date, window) = (String(line.prefix { $0 != " " }), String(line.drop { $0 != " " }.dropFirst()))
             let ends = window.split(separator: "-").map(String.init)
-            return .object([("startDate", .string(VPBXCanonical.wireDate(date))), ("startTime", .string(ends.first ?? "")),
-                            ("endTime", .string(ends.last ?? ""))])
+            return .object([("startDate", .string(VPBXCanonical.wireDate(date))), ("startTime", .string(Self.wireTime(ends.first))),
+                            ("endTime", .string(Self.wireTime(ends.last)))])
         })))
         return .object(pairs)
+    }
+
+    /// **Reading:** every write example in the document spells a time `HH-MM` (4.12.2-5;
+    /// reads may show `HH:MM`, and both are read): `09:00` is sent as `09-00`.
+    static func wireTime(_ time: String?) -> String {
+        (time ?? "").replacingOccurrences(of: ":", with: "-")
     }
 
     /// `mon-fri 09:00-18:00` → ({0..4}, `09:00-18:00`).
@@ -144,8 +151,10 @@ extension VPBXPlatform {
                 }
                 scheduleID = .int(record)
             }
-            // **Reading:** the create example spells `schedudyId`; GET and PUT use `scheduleId`, which telform sends.
+            // **Reading:** the create example spells `schedudyId` (4.11.2), update and GET
+            // `scheduleId` (4.11.3): both are sent, so a server reading either spelling sees it.
             pairs.append(("scheduleId", scheduleID))
+            pairs.append(("schedudyId", scheduleID))
         } else {
             var unused = liveNumbers
             let numbers = (fields["numbers"]?.list ?? []).map { number -> JSONNode in

@@ -16,8 +16,8 @@ extension VPBXFake {
         switch (method, parts.count) {
         case ("POST", 2):
             guard let body else { return Self.error(400, "Required request body is missing", path) }
-            if let problem = ruleProblem(body, type: parts[1], user: user) { return Self.error(400, problem, path) }
-            let rule = stored(body, type: parts[1], id: newID(), previous: nil)
+            if let problem = ruleProblem(body, type: parts[1], user: user, creating: true) { return Self.error(400, problem, path) }
+            let rule = stored(body, type: parts[1], id: newID(), previous: nil, creating: true)
             rules.append(rule)
             findMe[userID, default: [:]][list] = rules
             return .json(200, rule)
@@ -31,8 +31,8 @@ extension VPBXFake {
                 return HTTPResponse(status: 200)
             }
             guard let body else { return Self.error(400, "Required request body is missing", path) }
-            if let problem = ruleProblem(body, type: parts[1], user: user) { return Self.error(400, problem, path) }
-            let rule = stored(body, type: parts[1], id: id, previous: rules[index])
+            if let problem = ruleProblem(body, type: parts[1], user: user, creating: false) { return Self.error(400, problem, path) }
+            let rule = stored(body, type: parts[1], id: id, previous: rules[index], creating: false)
             rules[index] = rule
             findMe[userID]?[list] = rules
             return .json(200, rule)
@@ -41,11 +41,18 @@ extension VPBXFake {
         }
     }
 
-    func ruleProblem(_ body: JSONNode, type: String, user: JSONNode) -> String? {
+    /// The schedule a redirect rule body names. The create example (4.11.2) spells the field
+    /// `schedudyId`, update (4.11.3) and GET `scheduleId`: a server built to the document
+    /// reads each under its own spelling only.
+    static func schedule(_ body: JSONNode, creating: Bool) -> JSONNode? {
+        creating ? body["schedudyId"] : body["scheduleId"]
+    }
+
+    func ruleProblem(_ body: JSONNode, type: String, user: JSONNode, creating: Bool) -> String? {
         guard let name = body["ruleName"]?.string, !name.isEmpty else { return "ruleName: must not be empty" }
         if name.count > 30 { return "ruleName: length must be at most 30 characters (\(name.count))" }
         if type == "redirect" {
-            let schedule = body["scheduleId"] ?? body["schedudyId"]
+            let schedule = Self.schedule(body, creating: creating)
             if let schedule, !schedule.isNull {
                 guard let id = schedule.int, visibleSchedules(toAbonent: user).contains(where: { $0["recordId"]?.int == id }) else {
                     return "scheduleId: schedule \(schedule.compact) is not available to abonent \(user["extension"]?.string ?? "")"
@@ -67,15 +74,14 @@ extension VPBXFake {
     }
 
     /// The rule as kept: server ids, numbers' `ruleId`s kept when sent, new ones assigned.
-    func stored(_ body: JSONNode, type: String, id: Int64, previous: JSONNode?) -> JSONNode {
+    func stored(_ body: JSONNode, type: String, id: Int64, previous: JSONNode?, creating: Bool) -> JSONNode {
         var pairs: [(String, JSONNode)] = [("id", .int(id)), ("ruleName", body["ruleName"] ?? .null), ("calledNumber", body["calledNumber"] ?? .null)]
         switch type {
         case "redirect":
             for key in ["alwaysRedirect", "ifBusyRedirect", "ifNoAnswerRedirect", "ifNoAnswerTimeout", "ifNoAccessRedirect", "conditional"] {
                 pairs.append((key, body[key] ?? .null))
             }
-            // The create example spells it `schedudyId`; GET and PUT say `scheduleId`. Both are taken.
-            pairs.append(("scheduleId", body["scheduleId"] ?? body["schedudyId"] ?? .null))
+            pairs.append(("scheduleId", Self.schedule(body, creating: creating) ?? .null))
         default:
             if type == "sequential" { pairs.append(("continueSearchIfBusy", body["continueSearchIfBusy"] ?? .bool(false))) }
             let known = Set((previous?["ruleNumbers"]?.array ?? []).compactMap { $0["ruleId"]?.int })

@@ -16,7 +16,7 @@ extension VPBXFake {
         .object((schedule.pairs ?? []).filter { $0.0 != "ownerId" })
     }
 
-    func schedulesRoute(method: String, owner: String, id: String, body: JSONNode?, path: String) -> HTTPResponse {
+    func schedulesRoute(method: String, owner: String, id: String, body: JSONNode?, query: [String: String], path: String) -> HTTPResponse {
         guard owner == "abonent" || owner == "group" else { return Self.error(404, "No handler for \(path)", path) }
         let ownerNode = owner == "abonent" ? abonent(id) : group(id)
         guard let ownerNode, let ownerID = owner == "abonent" ? ownerNode["userId"]?.int : ownerNode["id"]?.int else {
@@ -38,7 +38,10 @@ extension VPBXFake {
             schedules.append(schedule)
             return .json(200, Self.published(schedule))
         case "PUT", "DELETE":
-            guard let recordID = body?["recordId"]?.int else { return Self.error(400, "recordId is required", path) }
+            // A delete's record: the document shows no body for DELETE (4.12.6-7); it is read
+            // from the query, or from a body as PUT sends it.
+            let queried = query["recordId"].flatMap { Int64($0) }
+            guard let recordID = (method == "DELETE" ? queried : nil) ?? body?["recordId"]?.int else { return Self.error(400, "recordId is required", path) }
             guard let index = schedules.firstIndex(where: { $0["recordId"]?.int == recordID && $0["type"]?.string == owner && $0["ownerId"]?.int == ownerID }) else {
                 return Self.error(404, "Schedule \(recordID) not found", path)
             }
@@ -85,7 +88,7 @@ extension VPBXFake {
                     if !allDay && key == "startTime" { return "workDaysRules[\(index)].startTime: must not be null" }
                     continue
                 }
-                guard let text = value?.string, time(text) != nil else { return "workDaysRules[\(index)].\(key): expected HH:MM" }
+                guard let text = value?.string, time(text) != nil else { return "workDaysRules[\(index)].\(key): expected HH-MM" }
             }
             for day in days where rule[day] != nil && rule[day]?.bool == nil {
                 return "workDaysRules[\(index)].\(day): expected true or false"
@@ -97,15 +100,17 @@ extension VPBXFake {
         for (index, rule) in (body["excludedDaysRules"]?.array ?? []).enumerated() {
             if date(rule["startDate"]?.string) == nil { return "excludedDaysRules[\(index)].startDate: expected DD-MM-YYYY" }
             for key in ["startTime", "endTime"] where rule[key]?.string.flatMap(time) == nil {
-                return "excludedDaysRules[\(index)].\(key): expected HH:MM"
+                return "excludedDaysRules[\(index)].\(key): expected HH-MM"
             }
         }
         return nil
     }
 
-    /// `HH:MM`, or `HH-MM` as the create examples write it; minutes since midnight.
+    /// `HH-MM`, as every write example in the document spells a time (4.12.2-5); minutes
+    /// since midnight. Reads may show `HH:MM` (a seed keeps what it was given).
     static func time(_ text: String) -> Int? {
-        ClockTime.minutes(text.replacingOccurrences(of: "-", with: ":"))
+        guard text.count == 5, Array(text)[2] == "-" else { return nil }
+        return ClockTime.minutes(text.replacingOccurrences(of: "-", with: ":"))
     }
 
     /// `DD-MM-YYYY`.

@@ -89,6 +89,10 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
         }
         let parts = path.split(separator: "/").map(String.init)
         guard parts.count >= 2, parts[0] == "api" else { return Self.error(404, "No handler for \(path)", path) }
+        // A Spring service answers a body of any other type with 415.
+        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+            return Self.error(415, "Content type '\(request.header("content-type") ?? "")' not supported", path)
+        }
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
         if request.body != nil && body == nil {
             return Self.error(400, "JSON parse error: the request body is not valid JSON", path)
@@ -103,7 +107,7 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
         case ("groups", 2) where method == "GET":
             return .json(200, .array(groups))
         case ("schedules", 4):
-            return schedulesRoute(method: method, owner: parts[2], id: parts[3], body: body, path: path)
+            return schedulesRoute(method: method, owner: parts[2], id: parts[3], body: body, query: query, path: path)
         case ("findMe", 3), ("findMe", 4), ("findMe", 5):
             return findMeRoute(method: method, parts: Array(parts.dropFirst(2)), body: body, path: path)
         default:
