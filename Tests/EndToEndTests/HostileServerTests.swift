@@ -74,7 +74,7 @@ final class HostileServerTests: XCTestCase {
             let endpoints = try run(endpoints(hostile.url + "/ep"))
             XCTAssertEqual(endpoints.status, 1)
             XCTAssertEqual(errors(endpoints), [
-                "telform: error: office/endpoints: reading failed: GET \(hostile.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
+                "telform: error: office/endpoints: reading failed: GET \(hostile.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=1000 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=1000; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
             ])
             XCTAssertEqual(try run(vpbx(hostile.url + "/vpbx")).status, 1)
             let mtt = try run(mtt(hostile.url + "/mtt"))
@@ -213,7 +213,9 @@ final class HostileIDTests: XCTestCase {
     func testIDsThatWouldSteerARequestElsewhereAreRefused() throws {
         let list = #"[{"id": "../../other/endpoints/5", "name": "desk", "language": "ru"}, {"id": "1?force=true#", "name": "old-1"}, {"id": 99999999999999999999999, "name": "old-2"}, {"id": "", "name": "old-3"}]"#
         let hostile = try HostileServer { request, connection in
-            connection.respond(200, headers: ["Content-Type: application/json"], body: request.method == "GET" ? list : "{}")
+            // The list, then an empty page: the end of the listing.
+            connection.respond(200, headers: ["Content-Type: application/json"],
+                               body: request.method == "GET" ? (request.path.contains("skip=0&") ? list : "[]") : "{}")
         }
         defer { hostile.stop() }
         let dir = try TelformProcess.scratch()

@@ -62,15 +62,45 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testReadPagesThroughEveryEndpoint() async throws {
-        let rig = try rig((1...250).map { endpoint($0, "e\($0)") })
+        let rig = try rig((1...2500).map { endpoint($0, "e\($0)") })
         let live = try await rig.driver.read(kinds: ["endpoints"], desired: [])
-        XCTAssertEqual(live.resources.count, 250)
+        XCTAssertEqual(live.resources.count, 2500)
         XCTAssertEqual(rig.log.lines, [
-            "GET /api/organizations/acme/endpoints/?skip=0&limit=100",
-            "GET /api/organizations/acme/endpoints/?skip=100&limit=100",
-            "GET /api/organizations/acme/endpoints/?skip=200&limit=100",
+            "GET /api/organizations/acme/endpoints/?skip=0&limit=1000",
+            "GET /api/organizations/acme/endpoints/?skip=1000&limit=1000",
+            "GET /api/organizations/acme/endpoints/?skip=2000&limit=1000",
+            "GET /api/organizations/acme/endpoints/?skip=2500&limit=1000",
         ])
         XCTAssertEqual(live.ids[Address(provider: "office", kind: "endpoints", key: ["e42"])], "42")
+    }
+
+    /// A server answering fewer than `limit` (a cap of its own) and one ignoring `skip`.
+    struct Paging: SimulatorHandler {
+        let all: [JSONNode]
+        let cap: Int
+        let ignoresSkip: Bool
+        func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+            let query = request.path.split(separator: "?").last.map(String.init) ?? ""
+            let skip = ignoresSkip ? 0 : Int(query.split(separator: "&").first { $0.hasPrefix("skip=") }?.dropFirst(5) ?? "0") ?? 0
+            return .respond(.json(200, .array(Array(all.dropFirst(skip).prefix(cap)))))
+        }
+    }
+
+    func testPagingFollowsWhatTheServerReturnsAndStopsWhenItIgnoresSkip() async throws {
+        let endpoints = (1...25).map { endpoint($0, "e\($0)") }
+        func driver(_ handler: SimulatorHandler) -> EndpointsPlatform {
+            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+                                          declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            return EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: handler), retry: fast)
+        }
+        let capped = try await driver(Paging(all: endpoints, cap: 10, ignoresSkip: false)).read(kinds: ["endpoints"], desired: [])
+        XCTAssertEqual(capped.resources.count, 25, "pages of 10 under a limit of 1000 are all read")
+        do {
+            _ = try await driver(Paging(all: endpoints, cap: 10, ignoresSkip: true)).read(kinds: ["endpoints"], desired: [])
+            XCTFail("a server ignoring skip must not loop")
+        } catch let error as PlatformError {
+            XCTAssertEqual(error.description, "office/endpoints: reading failed: the answer to GET /api/organizations/acme/endpoints/?skip=10&limit=1000 is not the documented shape (it repeats endpoint e1 of an earlier page: the server ignores skip); nothing is planned from it")
+        }
     }
 
     func testLiveEndpointsBecomeCanonicalResources() async throws {
@@ -123,7 +153,7 @@ final class EndpointsPlatformTests: XCTestCase {
         let live = try await driver.read(kinds: ["endpoints"], desired: desired)
         let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: driver.schema, desired: desired.map(driver.canonical), live: live)])
         _ = await Executor(parallelism: 1).run(plan, drivers: ["office": driver], live: ["office": live]) { _ in }
-        XCTAssertEqual(bodies.puts, [#"{"language":"de","cf_noanswer_enabled":true,"cf_noanswer_dest":"500","cf_noanswer_timeout":30}"#])
+        XCTAssertEqual(bodies.puts, [#"{"language":"de","cf_noanswer_enabled":"yes","cf_noanswer_dest":"500","cf_noanswer_timeout":30}"#])
     }
 
     func testValidationErrorsCarryTheFieldAndThePlatformsMessage() async throws {
@@ -143,6 +173,21 @@ final class EndpointsPlatformTests: XCTestCase {
         } catch let error as PlatformError {
             XCTAssertEqual(error.description, "office/endpoints/taken: name: Endpoint with name 'taken' already exists")
         }
+    }
+
+    func testTheFakeTakesFlagsAsPJSIPTextAndRefusesJSONBooleans() throws {
+        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t0k")])), ("tenants", .object([("acme", .object([("endpoints", .array([]))]))]))]))
+        func create(_ flag: String) -> (Int, String) {
+            let body = #"{"name": "d\#(flag.count)", "extension": "100", "password": "abcdefghij0123456789", "direct_media": \#(flag)}"#
+            let request = HTTPRequest(method: "POST", path: "/api/organizations/acme/endpoints/",
+                                      headers: [("Authorization", "Bearer t0k"), ("Content-Type", "application/json")], body: Data(body.utf8))
+            guard case .respond(let response) = fake.handle(request) else { return (0, "") }
+            return (response.status, response.text)
+        }
+        XCTAssertEqual(create(#""yes""#).0, 201)
+        let refused = create("true")
+        XCTAssertEqual(refused.0, 422)
+        XCTAssertTrue(refused.1.contains(#""msg":"Input should be a valid string""#), refused.1)
     }
 
     func testRotateSendsThePasswordAgain() async throws {
@@ -176,7 +221,7 @@ final class EndpointsPlatformTests: XCTestCase {
         let (plan, results) = try await converge(rig, desired, parallelism: 1)
         XCTAssertEqual(plan.changes.count, 11)
         XCTAssertEqual(results.filter { if case .succeeded = $0.outcome { return true } else { return false } }.count, 11)
-        XCTAssertEqual(rig.log.lines.count, 16, "12 calls, plus the retries the seeded faults forced")
+        XCTAssertEqual(rig.log.lines.count, 17, "13 calls (two list pages, the second empty; 11 changes), plus the retries the seeded faults forced")
         let names = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array?.compactMap { $0["name"]?.string } ?? []
         XCTAssertEqual(names.sorted(), desired.map { $0.address.key[0] }.sorted())
     }

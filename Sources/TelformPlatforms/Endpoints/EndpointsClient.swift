@@ -6,7 +6,8 @@ struct EndpointsClient: Sendable {
     let http: ResilientClient
     let tenant: String
     let token: String
-    static let pageSize = 100
+    /// The document gives `limit` a default of 100 and no maximum: telform asks for 1000.
+    static let pageSize = 1000
 
     var base: String { "/api/organizations/\(tenant.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? tenant)/endpoints" }
 
@@ -16,16 +17,21 @@ struct EndpointsClient: Sendable {
         return request
     }
 
-    /// Every endpoint of the tenant: pages of `limit` until a page comes back short.
+    /// Every endpoint of the tenant, page by page: `skip` advances by what each page returned
+    /// (a server may cap `limit` below what was asked) until a page comes back empty. A page
+    /// holding an endpoint already read means the server ignores `skip`: an error, not a loop.
     func list() async throws -> [JSONNode] {
         var all: [JSONNode] = []
-        var skip = 0
+        var seen: Set<String> = []
         while true {
-            let response = try await http.send(authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)")))
+            let call = "GET \(base)/?skip=\(all.count)&limit=\(Self.pageSize)"
+            let response = try await http.send(authorized(.json("GET", "\(base)/?skip=\(all.count)&limit=\(Self.pageSize)")))
             let page = try WireShape.list(checked(response), "GET \(base)/")
+            if page.isEmpty { return all }
+            for item in page where !seen.insert(ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? "")).inserted {
+                throw WireShape.Unexpected(call: call, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
+            }
             all += page
-            if page.count < Self.pageSize { return all }
-            skip += Self.pageSize
         }
     }
 

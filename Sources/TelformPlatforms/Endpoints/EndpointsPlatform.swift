@@ -83,14 +83,18 @@ public struct EndpointsPlatform: ProviderDriver {
     }
 
     /// Canonical → wire, for the given declared top-level fields.
+    static func yesNo(_ value: Bool) -> JSONNode { .string(value ? "yes" : "no") }
+
     static func wire(_ fields: [String: Value], only paths: Set<String>?) -> JSONNode {
         var pairs: [(String, JSONNode)] = []
         func wanted(_ name: String) -> Bool { paths.map { p in p.contains(name) || p.contains { $0.hasPrefix(name + ".") } } ?? true }
         for name in ["name", "extension", "password"] + plainFields where wanted(name) {
             if let s = fields[name]?.string { pairs.append((name, .string(s))) }
         }
+        // **Reading:** the document gives the boolean fields no type, and PJSIP realtime stores
+        // them as "yes"/"no": sent so, a boolean field and a string field both accept them.
         for name in boolFields where wanted(name) {
-            if let b = fields[name]?.bool { pairs.append((name, .bool(b))) }
+            if let b = fields[name]?.bool { pairs.append((name, Self.yesNo(b))) }
         }
         for name in ["allow", "disallow"] where wanted(name) {
             if let list = fields[name]?.list { pairs.append((name, .string(list.compactMap(\.string).joined(separator: ",")))) }
@@ -99,11 +103,11 @@ public struct EndpointsPlatform: ProviderDriver {
         for (name, wire) in forwardCases where wanted("forward.\(name)") {
             guard let value = forward[name] else { continue }
             if let target = value.object {
-                pairs.append(("\(wire)_enabled", .bool(true)))
+                pairs.append(("\(wire)_enabled", Self.yesNo(true)))
                 pairs.append(("\(wire)_dest", .string(target["to"]?.string ?? "")))
                 if name == "no_answer", let timeout = target["timeout"]?.int { pairs.append(("cf_noanswer_timeout", .int(timeout))) }
             } else {
-                pairs.append(("\(wire)_enabled", .bool(false)))
+                pairs.append(("\(wire)_enabled", Self.yesNo(false)))
             }
         }
         return .object(pairs)

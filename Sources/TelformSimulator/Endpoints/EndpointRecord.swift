@@ -4,6 +4,11 @@ import TelformCore
 struct EndpointRecord {
     static let stringFields = ["transport", "disallow", "allow", "language", "outgoing_cli",
                                "cf_unconditional_dest", "cf_unavailable_dest", "cf_noanswer_dest", "cf_busy_dest"]
+    /// PJSIP's spellings of a flag.
+    static func flag(_ text: String) -> Bool? {
+        ["yes": true, "no": false, "true": true, "false": false, "1": true, "0": false, "on": true, "off": false][text.lowercased()]
+    }
+
     static let boolFields = ["direct_media", "rtp_symmetric", "force_rport", "rewrite_contact", "allow_long_distance",
                              "cf_unconditional_enabled", "cf_unavailable_enabled", "cf_noanswer_enabled", "cf_busy_enabled"]
 
@@ -31,10 +36,16 @@ struct EndpointRecord {
             check(body, "password", required: true, pattern: "^[A-Za-z0-9]{20}$", into: &problems)
         }
         for field in stringFields { check(body, field, required: false, pattern: nil, into: &problems) }
+        // The flags are PJSIP realtime text, as the answers show them ("yes"/"no"): a string
+        // field, which pydantic refuses a JSON boolean for.
         for field in boolFields {
             guard let value = body[field], !value.isNull else { continue }
-            if value.bool == nil {
-                problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be a valid boolean", type: "bool_parsing"))
+            guard case .string(let text) = value else {
+                problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be a valid string", type: "string_type"))
+                continue
+            }
+            if Self.flag(text) == nil {
+                problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be 'yes' or 'no'", type: "literal_error"))
             }
         }
         if let value = body["cf_noanswer_timeout"], !value.isNull {
@@ -67,7 +78,7 @@ struct EndpointRecord {
         if let e = body["extension"]?.string { extensionNumber = e }
         if let p = body["password"]?.string { passwordDigest = SHA256.hex(p) }
         for field in Self.stringFields { if let v = body[field]?.string { strings[field] = v } }
-        for field in Self.boolFields { if let v = body[field]?.bool { bools[field] = v } }
+        for field in Self.boolFields { if let v = body[field]?.string.flatMap(Self.flag) { bools[field] = v } }
         if let t = body["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
     }
 

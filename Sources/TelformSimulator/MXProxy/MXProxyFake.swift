@@ -84,6 +84,10 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         }
         tokens[key]?.uses += 1
         let parts = path.split(separator: "/").map(String.init)
+        // The document sends every body as `application/json; charset=utf-8` (and /auth as a form).
+        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+            return Self.error(415, "unsupported_media_type", "the body must be application/json")
+        }
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
         switch (request.method, parts.first ?? "", parts.count) {
         case ("GET", "contacts", 1):
