@@ -138,7 +138,7 @@ public enum MTTKinds {
             KindSchema(name: "callback_follow_me", doc: "The CallBack leg-A structure; one per account.",
                        shape: .single(callbackFollowMe), keyFields: ["customer"], singleKey: .providerSetting("customer")),
         ],
-        checks: [followMeOnce, promptFiles]
+        checks: [followMeOnce, promptFiles, callControlPort]
     )
 
     /// A sip_id has one follow-me: classic `follow_me` or `premedia.forward`, not both.
@@ -154,6 +154,18 @@ public enum MTTKinds {
             }
         }
         return found
+    }
+
+    /// "По умолчанию в запросах в сторону API клиента открыты только 80 и 443 порты": a
+    /// call-control URL on another port may never be reached; a warning, since the platform
+    /// can open others on request.
+    static let callControlPort: ProviderCheck = { context in
+        context.provider.resources(of: "call_control").compactMap { resource in
+            guard let text = resource.fields["url"]?.string, let mark = resource.mark(of: "url"),
+                  let url = URL(string: text), let port = url.port, port != 80, port != 443 else { return nil }
+            return Diagnostic(.warning, mark, resource.path + ".url",
+                              "port \(port): the platform opens only ports 80 and 443 toward a customer's API by default (api-docs/004); ask MTT to open it, or use 80 or 443")
+        }
     }
 
     /// Prompt files live beside the config and are read at plan time; a missing one is an error now.

@@ -73,7 +73,12 @@ extension MTTPlatform {
     static func readPremedia(_ platform: MTTPlatform, _ address: Address) async throws -> Resource? {
         let sip = address.key[0]
         let premedia = platform.premedia
-        let settings = try await premedia.call("getPremediaAccountSettings", .object([("sip_id", .string(sip))]))
+        let settings: JSONNode
+        do {
+            settings = try await premedia.call("getPremediaAccountSettings", .object([("sip_id", .string(sip))]))
+        } catch let error as JSONRPCError where Self.nothingConfigured(error) {
+            return nil    // an account without Premedia: nothing live
+        }
         let scenarios: [Int64: String] = [1: "a", 2: "b", 3: "both"]
         var fields: [String: Value] = [
             "sip_id": .string(sip),
@@ -82,7 +87,12 @@ extension MTTPlatform {
             "prompt_a": Self.text(settings["prompts"]?["a_prompt"]?["name"]),
             "prompt_b": Self.text(settings["prompts"]?["b_prompt"]?["name"]),
         ]
-        let forward = try await premedia.call("getFollowmeAccountSettings", .object([("sip_id", .string(sip))]))
+        let forward: JSONNode
+        do {
+            forward = try await premedia.call("getFollowmeAccountSettings", .object([("sip_id", .string(sip))]))
+        } catch let error as JSONRPCError where Self.nothingConfigured(error) {
+            forward = .object([])    // no forward configured
+        }
         let chain: [Value] = (forward["followmeStructure"]?.array ?? []).sorted {
             (Self.number($0["follow_order"]).int ?? 0) < (Self.number($1["follow_order"]).int ?? 0)
         }.map { e in
@@ -102,6 +112,14 @@ extension MTTPlatform {
             guard case .string(let number) = Self.text(item) else { continue }
             state.resources.append(Resource(address: address("blacklist", number), fields: ["number": .string(number)]))
         }
+    }
+
+    /// **Reading:** "Data not found" (-32001) with a reason that names no parameter ("No
+    /// followMe on this account", "Followme not found", "No Premedia on this account") is the
+    /// platform saying that nothing is configured; one naming a parameter ("sip_id «…» not
+    /// found.") is a real error.
+    static func nothingConfigured(_ error: JSONRPCError) -> Bool {
+        error.code == -32001 && !error.message.contains("«") && error.message != "Data not found"
     }
 
     /// **Reading:** `getGBLRules` answers a bare list in one example and `{gbl_rules: [...]}`

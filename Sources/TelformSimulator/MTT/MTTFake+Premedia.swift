@@ -27,6 +27,7 @@ extension MTTFake {
                 accounts[sip]?.answer = value == "1"
             }
             accounts[sip]?.scenario = id
+            accounts[sip]?.premedia = true
             return ok
         case "setAccountPrompt", "unsetAccountPrompt":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.premediaDenied)
@@ -45,6 +46,7 @@ extension MTTFake {
         case "getPremediaAccountSettings":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.premediaDenied)
             guard let a = accounts[sip] else { throw Self.notFound("sip_id", sip) }
+            guard a.premedia else { throw Self.noPremedia }
             func binding(_ name: String?) -> JSONNode {
                 guard let name, let prompt = customers[customer]?.prompts.first(where: { $0["name"]?.string == name }) else { return .null }
                 return .object([("id", prompt["id"] ?? .null), ("name", .string(name))])
@@ -71,6 +73,7 @@ extension MTTFake {
             return .object([("success", .int(1))])
         case "getFollowmeAccountSettings":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.premediaDenied)
+            guard accounts[sip]?.premedia != false else { throw Self.noPremedia }
             let forward = accounts[sip]?.forward ?? .object([])
             return .object([("sip_id", .string(sip))] + (forward.pairs ?? []))
         case "addGBLRule", "deleteGBLRule":
@@ -86,8 +89,10 @@ extension MTTFake {
             }
             return .object([("success", .int(1))])
         case "getGBLRules":
-            // The document answers the numbers as JSON numbers.
-            return .array((customers[customer]?.gbl ?? []).map { Int64($0).map(JSONNode.int) ?? .string($0) })
+            // The document answers the numbers as JSON numbers, as a bare list in one example
+            // and under `gbl_rules` in its field table.
+            let numbers = JSONNode.array((customers[customer]?.gbl ?? []).map { Int64($0).map(JSONNode.int) ?? .string($0) })
+            return customers[customer]?.gblShape == "object" ? .object([("gbl_rules", numbers)]) : numbers
         default:
             throw Failure(code: -32601, message: "Method not found", data: .string("\(method) is not a method of this endpoint"))
         }

@@ -25,6 +25,9 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         var prompts: [JSONNode] = []     // {id, name, file_id}
         var gbl: [String] = []
         var callback: JSONNode?          // {callBackFollowmeStruct, caller_id, defaultBNumber}
+        /// How getGBLRules answers: "list" (a bare array) or "object" (`{gbl_rules: [...]}`);
+        /// the document shows both, and a seed picks one.
+        var gblShape = "list"
     }
 
     struct AccountState {
@@ -38,6 +41,9 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         var aPrompt: String?
         var bPrompt: String?
         var forward: JSONNode = .object([("sequence", .string("Order")), ("caller_id", .string("")), ("followmeStructure", .array([]))])
+        /// Whether the account has Premedia settings at all; one without answers its reads
+        /// "Data not found" until settings are written.
+        var premedia = true
     }
 
     public init(state: JSONNode?) throws {
@@ -56,6 +62,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
             state.nextPromptID = customer["next_prompt_id"]?.int ?? ((state.prompts.compactMap { $0["id"]?.int }.max() ?? 0) + 1)
             state.gbl = (customer["gbl"]?.array ?? []).compactMap { $0.string ?? $0.int.map(String.init) }
             state.callback = customer["callback"].flatMap { $0.isNull ? nil : $0 }
+            state.gblShape = customer["gbl_shape"]?.string ?? "list"
             customers[name] = state
         }
         for (_, user) in users where customers[user.customer] == nil { customers[user.customer] = CustomerState() }
@@ -70,6 +77,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
             state.aPrompt = account["a_prompt"]?.string
             state.bPrompt = account["b_prompt"]?.string
             if let forward = account["forward"], !forward.isNull { state.forward = forward }
+            state.premedia = account["premedia"]?.bool ?? true
             accounts[sip] = state
             if customers[state.customer] == nil { customers[state.customer] = CustomerState() }
         }
@@ -87,7 +95,8 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
             ("customers", .object(customers.keys.sorted().map { name in
                 let c = customers[name] ?? CustomerState()
                 return (name, .object([("next_prompt_id", .int(c.nextPromptID)), ("prompts", .array(c.prompts)),
-                                       ("gbl", .array(c.gbl.map(JSONNode.string))), ("callback", c.callback ?? .null)]))
+                                       ("gbl", .array(c.gbl.map(JSONNode.string))), ("callback", c.callback ?? .null),
+                                       ("gbl_shape", .string(c.gblShape))]))
             })),
             ("accounts", .object(accounts.keys.sorted().map { sip in
                 let a = accounts[sip] ?? AccountState(customer: "", iAccount: "")
@@ -95,7 +104,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
                                       ("GN_IP_IPCR", .string(a.callControlURL)), ("GN_IPCR_RESERVE", .string(a.reserveNumber)),
                                       ("scenario_id", .int(a.scenario)), ("answer", .bool(a.answer)),
                                       ("a_prompt", a.aPrompt.map(JSONNode.string) ?? .null), ("b_prompt", a.bPrompt.map(JSONNode.string) ?? .null),
-                                      ("forward", a.forward)]))
+                                      ("forward", a.forward), ("premedia", .bool(a.premedia))]))
             })),
         ])
     }
@@ -116,6 +125,10 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     static func notFound(_ attribute: String, _ value: String, code: Int64 = -32001) -> Failure {
         record(code, "Data not found", "V_VALUE_NOT_FOUND", attribute, "\(attribute) «\(value)» not found.")
     }
+
+    /// An account without Premedia settings, answered as the classic API answers an account
+    /// without follow-me ("Data not found", "No followMe on this account").
+    static let noPremedia = Failure(code: -32001, message: "Data not found", data: .string("No Premedia on this account"))
 
     static func invalid(_ vcode: String, _ attribute: String, _ text: String) -> Failure {
         record(-32602, "Invalid params", vcode, attribute, text)
