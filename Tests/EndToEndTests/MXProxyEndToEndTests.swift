@@ -57,7 +57,7 @@ final class MXProxyEndToEndTests: XCTestCase {
         let state = try String(contentsOf: server.stateDirectory.appendingPathComponent("mxproxy.json"), encoding: .utf8)
         XCTAssertTrue(state.contains("\"ownerId\": 43892779647572507"), "an id past 2^53 stays exact")
         XCTAssertTrue(state.contains("\"startDate\": 1796108400"), "2026-12-01T10:00:00+03:00 in epoch seconds")
-        XCTAssertTrue(state.contains("\"deviceName\": \"79031744445\""), "PATCH /calls was sent")
+        XCTAssertTrue(state.contains("\"device\": \"79031744445\""), "PATCH /calls was sent, the device under the name the parameter list gives (deviceName)")
 
         let second = try apply(dir, config(server, """
               - {name: Weekly sync, owner: "3044", access_id: 47281964, type: Once, start: "2026-12-01T10:00:00+03:00", duration: 45}
@@ -95,5 +95,35 @@ final class MXProxyEndToEndTests: XCTestCase {
         let plan = try TelformProcess.run(["plan"], environment: ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "not-the-password"], directory: dir)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines, ["telform: error: mx/conferences: authorization failed: wrong username or password (HTTP 400)"])
+    }
+}
+
+/// MX Proxy as its document reads: the call mode's reply checked, an unknown owner a plan error.
+final class MXProxyFidelityTests: XCTestCase {
+    func testAnOwnerTheDirectoryDoesNotKnowIsAPlanError() throws {
+        let server = try SimServer(states: ["mxproxy": """
+            {"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
+             "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],
+             "contacts": [{"jid": "43884851428118509", "ext": "3044"}], "conferences": []}
+            """])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          mx:
+            type: mxproxy
+            url: http://127.0.0.1:\(server.port)/mxproxy
+            client_id: sim-client
+            client_secret: ${env:S}
+            username: sim@example.com
+            password: ${env:P}
+            conferences:
+              - {name: Standup, owner: "3999", access_id: 1234, type: Once, start: "2026-12-01T10:00:00Z", duration: 15}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan"], environment: ["S": "sim-client-secret", "P": "sim-mx-password"], directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
+                       ["telform: error: mx/conferences/Standup: owner 3999 is neither an extension GET /contacts lists nor a jid"])
     }
 }

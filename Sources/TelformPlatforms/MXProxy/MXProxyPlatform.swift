@@ -47,6 +47,14 @@ public struct MXProxyPlatform: ProviderDriver {
         guard kinds.contains("conferences") else { return state }
         do {
             directory.remember(try await client.contacts())
+            // An owner the directory does not know would be refused at apply (ownerId is a
+            // jid): a plan error now, naming the conference.
+            for resource in desired where resource.address.kind == "conferences" {
+                if let owner = resource.fields["owner"]?.string, !directory.knows(owner) {
+                    throw PlatformError(address: resource.address.description,
+                                        message: "owner \(owner) is neither an extension GET /contacts lists nor a jid")
+                }
+            }
             for item in try await client.conferences() {
                 guard let name = item["name"]?.string else { continue }
                 let id = ServerID.text(item["Id"])
@@ -72,15 +80,34 @@ public struct MXProxyPlatform: ProviderDriver {
     }
 
 
+    /// "В ответ возвращается полный список параметров, использованных при установке режима":
+    /// the reply's `callMode` must say what was sent (the defaults 1 and 30 where nothing was).
+    static func checkCallMode(_ reply: JSONNode, sent fields: [String: Value]) throws {
+        let mode = try WireShape.object(reply["callMode"], "PATCH /calls")
+        var differences: [String] = []
+        if mode["remote"]?.bool != (fields["remote"]?.bool ?? false) { differences.append("remote \(mode["remote"]?.compact ?? "missing")") }
+        if let device = fields["device"]?.string, (mode["device"] ?? mode["deviceName"])?.string != device {
+            differences.append("device \((mode["device"] ?? mode["deviceName"])?.compact ?? "missing")")
+        }
+        if mode["ringDelay"]?.int != (fields["ring_delay"]?.int ?? 1) { differences.append("ringDelay \(mode["ringDelay"]?.compact ?? "missing")") }
+        if mode["vmDelay"]?.int != (fields["vm_delay"]?.int ?? 30) { differences.append("vmDelay \(mode["vmDelay"]?.compact ?? "missing")") }
+        guard differences.isEmpty else {
+            throw PlatformError(address: "call_mode", message: "the platform set another call mode than was sent: \(differences.joined(separator: ", "))")
+        }
+    }
+
     public func apply(_ change: Change, live: LiveState) async throws {
         do {
             if change.address.kind == "call_mode" {
                 let fields = change.desired?.fields ?? [:]
                 var body: [(String, JSONNode)] = [("remote", .bool(fields["remote"]?.bool ?? false))]
-                if let device = fields["device"]?.string { body.append(("device", .string(device))) }
+                // **Reading:** the request example names the device `device`, the parameter
+                // list `deviceName`: both are sent, so a server reading either finds it.
+                if let device = fields["device"]?.string { body += [("device", .string(device)), ("deviceName", .string(device))] }
                 if let ring = fields["ring_delay"]?.int { body.append(("ringDelay", .int(ring))) }
                 if let vm = fields["vm_delay"]?.int { body.append(("vmDelay", .int(vm))) }
-                _ = try await client.call("PATCH", "/calls", .object(body))
+                let reply = try await client.call("PATCH", "/calls", .object(body))
+                try Self.checkCallMode(reply, sent: fields)
                 return
             }
             let id = live.ids[change.address]

@@ -114,11 +114,12 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
             return .json(200, conferences[index])
         case ("PATCH", "calls", 1):
             guard let body, let remote = body["remote"]?.bool else { return Self.error(400, "invalid_request", "remote (true or false) is required") }
-            // The document's answer: every parameter used, the defaults filled in.
-            let mode = JSONNode.object([("remote", .bool(remote)), ("deviceName", body["device"] ?? .string("")),
+            // The parameters as the document lists them (`deviceName`); the answer as its
+            // example shows it: `{"callMode": {...}}`, every parameter used, defaults filled in.
+            let mode = JSONNode.object([("remote", .bool(remote)), ("device", body["deviceName"] ?? .string("")),
                                         ("ringDelay", body["ringDelay"] ?? .int(1)), ("vmDelay", body["vmDelay"] ?? .int(30))])
             callModes[token.jid] = mode
-            return .json(200, mode)
+            return .json(200, .object([("callMode", mode)]))
         default:
             return Self.error(404, "not_found", "no handler for \(request.method) \(path)")
         }
