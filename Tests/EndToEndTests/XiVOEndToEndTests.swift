@@ -139,3 +139,46 @@ enum SHA256Hex {
         return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }
+
+/// XiVO as its formats are defined (the xivo-ws unit tests): schedule fallbacks read where
+/// view answers them and sent in the documented add shape; a replace that cannot be rebuilt
+/// never deletes.
+final class XiVOFidelityTests: XCTestCase {
+    func testAReplaceThatCannotBeBuiltLeavesTheOldObject() throws {
+        let server = try SimServer(states: ["xivo": """
+            {"credentials": [{"username": "ws", "password": "ws-secret"}], "users": [], "groups": [], "queues": [],
+             "schedule": [{"schedule": {"id": "5", "name": "office", "timezone": "Europe/Paris", "fallback_action": "endcall:busy",
+                                        "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0},
+                           "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}},
+                           "opened": [{"id": 1, "schedule_id": 5, "mode": "opened", "hours": "08:00-12:00", "weekdays": "1-5", "monthdays": "1-31", "months": "1-12"}],
+                           "closed": false}]}
+            """])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        func write(_ fallback: String) throws {
+            try """
+            version: 1
+            providers:
+              xivo:
+                type: xivo
+                url: http://127.0.0.1:\(server.port)/xivo
+                username: ws
+                password: ${env:XIVO_PASSWORD}
+                schedules:
+                  - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: \(fallback)}
+            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        }
+        let env = ["XIVO_PASSWORD": "ws-secret"]
+        // The fallback is read from `schedule.fallback_action`: "endcall:busy" matches as it is.
+        try write("{type: endcall, action: busy}")
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir).status, 0)
+        // A fallback to a user that does not exist: the replace fails before its delete.
+        try write(#"{type: user, target: "9999"}"#)
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertTrue(apply.stderr.contains("xivo/schedules/office: replace FAILED: no user 9999 on the XiVO server"), apply.stderr)
+        XCTAssertFalse(try server.requests().contains { $0.contains("act=delete") }, "nothing was deleted")
+        let state = try server.stateText()
+        XCTAssertTrue(state.contains(#""name": "office""#), "the old schedule is still there")
+    }
+}

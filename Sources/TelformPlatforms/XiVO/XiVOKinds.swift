@@ -45,6 +45,7 @@ public enum XiVOKinds {
         .string("type", StringRules(allowed: ["none", "endcall", "user", "group", "queue", "voicemail", "schedule", "extension", "application"]),
                 "What happens: endcall, user, group, queue, voicemail...", wire: "actiontype").required(),
         .string("target", "The target: a user's line number, a group or queue name, a number.", wire: "actionarg1"),
+        .string("action", StringRules(allowed: ["hangup", "busy", "congestion"]), "With endcall: how the call ends (hangup when left out).", wire: "action"),
     ])
 
     public static let schedule = ObjectSchema([

@@ -14,8 +14,12 @@ extension XiVOPlatform {
                 try await add(object, change)
             case .replace:
                 // No edit call: delete, then add again (the key is the name, which must be free).
+                // The new body is built first, every name resolved: a failure leaves the old
+                // object in place rather than deleting what cannot be rebuilt.
+                guard let desired = change.desired else { return }
+                let body = try await body(change.address.kind, desired, id: nil, changed: nil)
                 if let id { try await client.write(object, "delete", id: id) }
-                try await add(object, change)
+                try await add(object, change, body: body)
             case .update:
                 guard let id, let desired = change.desired else { return }
                 try await client.write(object, "edit", id: id, body: try await body(change.address.kind, desired, id: id, changed: Set(change.changedPaths)))
@@ -25,11 +29,12 @@ extension XiVOPlatform {
         }
     }
 
-    func add(_ object: String, _ change: Change) async throws {
+    func add(_ object: String, _ change: Change, body prepared: JSONNode? = nil) async throws {
         guard let desired = change.desired else { return }
         let key = change.address.key[0]
         let kind = change.address.kind
-        let body = try await body(kind, desired, id: nil, changed: nil)
+        let body: JSONNode
+        if let prepared { body = prepared } else { body = try await self.body(kind, desired, id: nil, changed: nil) }
         try await client.write(object, "add", body: body, .create(readBack: { [self] in
             // The add answers nothing to go by: look for the object by its key.
             let found = try await read(kinds: [kind], desired: []).resources.contains { $0.address.key[0] == key }
@@ -88,9 +93,17 @@ extension XiVOPlatform {
             return .object(pairs)
         case "schedules":
             var pairs: [(String, JSONNode)] = [("schedule", .object([("name", text(f["name"])), ("timezone", text(f["timezone"])), ("description", text(f["description"]))]))]
-            if let fallback = f["fallback"]?.object {
-                pairs.append(("dialaction", .object([("schedule_fallback", .object([("actiontype", text(fallback["type"])), ("actionarg1", text(fallback["target"]))]))])))
+            // The documented add shape (api-docs/002 lines 1066-1069): `actiontype` and `action`
+            // ("endcall" + "hangup"); a user, group or queue target goes as its id in `actionarg1`.
+            var fallback: [(String, JSONNode)] = [("actiontype", .string("none"))]
+            if let declared = f["fallback"]?.object, let type = declared["type"]?.string {
+                fallback = [("actiontype", .string(type))]
+                if type == "endcall" { fallback.append(("action", .string(declared["action"]?.string ?? "hangup"))) }
+                if let target = declared["target"]?.string {
+                    fallback.append(("actionarg1", ["user", "group", "queue"].contains(type) ? .string(try await memberID(type, target)) : .string(target)))
+                }
             }
+            pairs.append(("dialaction", .object([("schedule_fallback", .object(fallback))])))
             pairs.append(("opened", .array((f["opened"]?.list ?? []).map { o in
                 .object(["hours", "weekdays", "monthdays", "months"].map { ($0, text(o[$0])) })
             })))

@@ -13,7 +13,7 @@ extension XiVOPlatform {
         var state = LiveState()
         do {
             var directory = Directory()
-            if kinds.contains(where: { ["users", "incalls", "pickups"].contains($0) }) {
+            if kinds.contains(where: { ["users", "incalls", "pickups", "schedules"].contains($0) }) {
                 for user in try await client.list("users") {
                     guard let id = Self.text(user["id"]).string, let number = user["number"]?.string else { continue }
                     directory.users[id] = (number, user["context"]?.string ?? "default")
@@ -21,7 +21,7 @@ extension XiVOPlatform {
                     state.lookups["user:\(number)@\(user["context"]?.string ?? "default")"] = id
                 }
             }
-            if kinds.contains("pickups") {
+            if kinds.contains("pickups") || kinds.contains("schedules") {
                 for group in try await client.list("groups") {
                     if let id = Self.text(group["id"]).string, let name = group["name"]?.string { directory.groups[id] = name; state.lookups["group:\(name)"] = id }
                 }
@@ -39,7 +39,9 @@ extension XiVOPlatform {
                 default:
                     // List answers summaries: each object is viewed (four at a time).
                     let ids = items.compactMap { item -> String? in
-                        kind == "contexts" ? item["name"]?.string : Self.text(item["id"]).string
+                        // **Reading:** the context list nests each item (`{"context": {"name": …}}`,
+                        // xivo-ws test_from_list_obj_dict); a flat item is read too.
+                        kind == "contexts" ? (item["context"]?["name"]?.string ?? item["name"]?.string) : Self.text(item["id"]).string
                     }
                     let client = self.client
                     let views = try await BoundedConcurrency.map(ids) { try await client.view(object, $0) }
@@ -61,6 +63,43 @@ extension XiVOPlatform {
         return state
     }
 
+    /// Included context names, in priority order, from any of the shapes XiVO answers.
+    static func includes(_ node: JSONNode?) -> [String] {
+        let items: [JSONNode] = node?.array ?? (node?.pairs != nil ? [node!] : [])
+        return items.sorted { (Int(Self.text($0["priority"]).string ?? "") ?? 0) < (Int(Self.text($1["priority"]).string ?? "") ?? 0) }
+            .compactMap { $0.string ?? $0["include"]?.string ?? $0["name"]?.string }
+    }
+
+    /// **Reading:** view answers a schedule's fallback inside `schedule`: `fallback_action`
+    /// ("endcall:hangup", "user"), `fallback_actionid` (the target's id) — the dialaction's own
+    /// fields come back null (xivo-ws test_from_obj_dict). The dialaction is read when they are
+    /// absent. User, group and queue ids are named as the file names them.
+    static func scheduleFallback(_ record: JSONNode, directory: Directory) -> Value? {
+        let schedule = record["schedule"]
+        var type: String?, action: String?, target = Self.text(schedule?["fallback_actionid"]).string
+        if let text = schedule?["fallback_action"]?.string, !text.isEmpty {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            type = parts[0]
+            action = parts.count > 1 ? parts[1] : nil
+        } else if let dial = record["dialaction"]?["schedule_fallback"], let t = dial["actiontype"]?.string {
+            type = t
+            action = dial["action"]?.string
+            target = Self.text(dial["actionarg1"]).string
+        }
+        guard let type, type != "none" else { return nil }
+        var fields: [String: Value] = ["type": .string(type)]
+        if let target, !target.isEmpty {
+            switch type {
+            case "user": fields["target"] = .string(directory.users[target]?.number ?? "#\(target)")
+            case "group": fields["target"] = .string(directory.groups[target] ?? "#\(target)")
+            case "queue": fields["target"] = .string(directory.queues[target] ?? "#\(target)")
+            default: fields["target"] = .string(target)
+            }
+        }
+        if let action, !action.isEmpty { fields["action"] = .string(action) }
+        return .object(fields)
+    }
+
     func address(_ kind: String, _ key: String) -> Address {
         Address(provider: provider.name, kind: kind, key: [key])
     }
@@ -76,9 +115,7 @@ extension XiVOPlatform {
                 Self.opened(["hours": Self.text(o["hours"]), "weekdays": Self.text(o["weekdays"]), "monthdays": Self.text(o["monthdays"]),
                              "months": Self.text(o["months"])])
             })
-            if let fallback = record["dialaction"]?["schedule_fallback"], let type = fallback["actiontype"]?.string, type != "none" {
-                fields["fallback"] = .object(["type": .string(type), "target": Self.text(fallback["actionarg1"])])
-            }
+            if let fallback = Self.scheduleFallback(record, directory: directory) { fields["fallback"] = fallback }
             return Resource(address: address(kind, name), fields: fields)
         case "incalls":
             guard let incall = record["incall"], let exten = incall["exten"]?.string, let context = incall["context"]?.string else { return nil }
@@ -103,7 +140,9 @@ extension XiVOPlatform {
             return Resource(address: address(kind, name), fields: [
                 "name": .string(name), "display_name": Self.text(c["displayname"]), "entity": Self.text(c["entity"]),
                 "type": Self.text(c["contexttype"]), "description": Self.text(c["description"]),
-                "includes": .list((record["contextinclude"]?.array ?? []).compactMap { $0.string ?? $0["name"]?.string }.map(Value.string)),
+                // **Reading:** view answers includes as `{context, include, priority}` records
+                // (xivo-ws test_from_obj_dict), add takes names; a single record or names are read too.
+                "includes": .list(Self.includes(record["contextinclude"]).map(Value.string)),
                 "numbers": .object(numbers),
             ])
         case "pickups":

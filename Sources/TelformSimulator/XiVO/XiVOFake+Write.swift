@@ -23,8 +23,30 @@ extension XiVOFake {
         case "schedule":
             guard let name = body["schedule"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "schedule.name is required") }
             if (collections["schedule"] ?? []).contains(where: { $0["schedule"]?["name"]?.string == name }) { return Self.text(400, "schedule \(name) exists") }
-            record = .object([("schedule", (body["schedule"] ?? .null).setting("id", .int(id))), ("dialaction", body["dialaction"] ?? .null),
-                              ("opened", body["opened"] ?? .array([]))])
+            // Add takes `dialaction.schedule_fallback {actiontype, action, actionarg1}`
+            // (api-docs/002, xivo-ws test_to_obj_dict); view answers it inside `schedule` as
+            // `fallback_action` ("endcall:hangup"), `fallback_actionid`, `fallback_actionargs`
+            // (test_from_obj_dict), with the dialaction's own fields null.
+            let fallback = body["dialaction"]?["schedule_fallback"] ?? .null
+            let type = fallback["actiontype"]?.string ?? "none"
+            var actionID: JSONNode = .null
+            if ["user", "group", "queue"].contains(type) {
+                let target = fallback["actionarg1"]?.int ?? fallback["actionarg1"]?.string.flatMap { Int64($0) }
+                guard let target, exists(type, target) else { return Self.text(400, "\(type) \(fallback["actionarg1"]?.compact ?? "null") does not exist (give its id)") }
+                actionID = .string(String(target))
+            } else if let arg = fallback["actionarg1"], !arg.isNull {
+                actionID = arg
+            }
+            let action = type == "none" ? "" : type + (fallback["action"]?.string.map { ":" + $0 } ?? "")
+            var schedule = (body["schedule"] ?? .null).setting("id", .string(String(id)))
+            schedule = schedule.setting("fallback_action", .string(action)).setting("fallback_actionid", actionID)
+                .setting("fallback_actionargs", .string("")).setting("commented", .int(0))
+            let opened = (body["opened"]?.array ?? []).enumerated().map { index, period in
+                period.setting("id", .int(Int64(index + 1))).setting("schedule_id", .int(id)).setting("mode", .string("opened"))
+            }
+            record = .object([("schedule", schedule),
+                              ("dialaction", .object([("schedule_fallback", .object([("actiontype", .null), ("action", .null)]))])),
+                              ("opened", .array(opened)), ("closed", .bool(false))])
         case "incall":
             guard let exten = body["incall"]?["exten"]?.string, let context = body["incall"]?["context"]?.string else {
                 return Self.text(400, "incall.exten and incall.context are required")

@@ -132,14 +132,33 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
                                 ("protocol", line["protocol"] ?? .string(""))])
             case "schedule": return record["schedule"] ?? .null
             case "incall": return .object((record["incall"]?.pairs ?? []) + [("destination", record["dialaction"]?["answer"] ?? .null)])
-            case "context": return record["context"] ?? .null
+            case "context":
+                // The list answers each context nested (xivo-ws test_from_list_obj_dict): one
+                // include as an object, several as a list, none as false; numbers flat or false.
+                let includes = Self.includeRecords(record)
+                let numbers = (record["contextnumbers"]?.pairs ?? []).flatMap { use, ranges in
+                    (ranges.array ?? []).map { $0.setting("type", .string(use)) }
+                }
+                return .object([("context", record["context"] ?? .null),
+                                ("contextinclude", includes.isEmpty ? .bool(false) : includes.count == 1 ? includes[0] : .array(includes)),
+                                ("contextnumbers", numbers.isEmpty ? .bool(false) : .array(numbers)), ("deletable", .bool(false))])
             case "pickup": return record["pickup"] ?? .null
             default: return record
             }
         }
     }
 
+    /// A context's includes as view answers them: `{context, include, priority}` records.
+    static func includeRecords(_ record: JSONNode) -> [JSONNode] {
+        let name = record["context"]?["name"] ?? .null
+        return (record["contextinclude"]?.array ?? []).enumerated().compactMap { index, include in
+            guard let included = include.string ?? include["include"]?.string else { return nil }
+            return .object([("context", name), ("include", .string(included)), ("priority", .string(String(index)))])
+        }
+    }
+
     func view(_ object: String, _ record: JSONNode) -> JSONNode {
+        if object == "context" { return record.setting("contextinclude", .array(Self.includeRecords(record))) }
         guard object == "pickup" else { return record }
         // View splits the members by category; add takes them in one list.
         let all = record["members"]?.array ?? []
