@@ -189,7 +189,7 @@ final class HostileServerTests: XCTestCase {
             XCTAssertFalse((xivo.stdout + xivo.stderr).contains(secret), "printed: \(secret)")
         }
         // Cut to 300 characters after scrubbing, so no part of a secret survives the cut.
-        XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list users: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/users/?act=list Host: ") ?? false, xivo.stderr)
+        XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list lines: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/lines/?act=list Host: ") ?? false, xivo.stderr)
         XCTAssertTrue(errors(xivo).first?.contains(" Authorization: (sensitive) ") ?? false, xivo.stderr)
     }
 
@@ -318,10 +318,10 @@ final class ChallengeTests: XCTestCase {
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") }, [
             "telform: error: mx/conferences: authorization failed: the application is not registered (HTTP 401)",
-            "telform: error: xivo/users: list users: authentication required: Authentication required (HTTP 401)",
+            "telform: error: xivo/users: list lines: authentication required: Authentication required (HTTP 401)",
         ])
         // The providers are read concurrently: compare in a fixed order.
-        XCTAssertEqual(try server.requests().sorted(), ["GET /xivo/service/ipbx/json.php/restricted/pbx_settings/users/?act=list 401",
+        XCTAssertEqual(try server.requests().sorted(), ["GET /xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list 401",
                                                         "POST /mxproxy/auth 401"], "one request each, never retried")
     }
 }

@@ -118,7 +118,7 @@ final class XiVOEndToEndTests: XCTestCase {
         try config(server, "    users: []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["XIVO_PASSWORD": "wrong"], directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list users: authentication refused: Authentication refused (HTTP 403)"])
+        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list lines: authentication refused: Authentication refused (HTTP 403)"])
     }
 }
 
@@ -144,6 +144,34 @@ enum SHA256Hex {
 /// view answers them and sent in the documented add shape; a replace that cannot be rebuilt
 /// never deletes.
 final class XiVOFidelityTests: XCTestCase {
+    func testIncallsToAGroupOrAQueueSendTheirIdsAndReadBackByName() throws {
+        let server = try SimServer(states: ["xivo": """
+            {"credentials": [{"username": "ws", "password": "ws-secret"}], "users": [],
+             "groups": [{"id": 7, "name": "sales"}], "queues": [{"id": 9, "name": "support"}],
+             "context": [{"context": {"name": "from-extern", "displayname": "Incalls", "contexttype": "incall"}, "contextinclude": [], "contextnumbers": {}}]}
+            """])
+        defer { server.stop() }
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          xivo:
+            type: xivo
+            url: http://127.0.0.1:\(server.port)/xivo
+            username: ws
+            password: ${env:XIVO_PASSWORD}
+            incalls:
+              - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
+              - {exten: "0140000002", context: from-extern, destination: {type: queue, target: support}}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let env = ["XIVO_PASSWORD": "ws-secret"]
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        let state = try server.stateText()
+        XCTAssertTrue(state.contains(#""actionarg1": "7""#) && state.contains(#""actionarg1": "9""#), "ids on the wire, not names: \(state)")
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir).status, 0, "read back by name")
+    }
+
     func testAReplaceThatCannotBeBuiltLeavesTheOldObject() throws {
         let server = try SimServer(states: ["xivo": """
             {"credentials": [{"username": "ws", "password": "ws-secret"}], "users": [], "groups": [], "queues": [],

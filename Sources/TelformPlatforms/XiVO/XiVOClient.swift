@@ -9,6 +9,7 @@ struct XiVOClient: Sendable {
     /// Where each object lives.
     static let paths: [String: String] = [
         "users": "/service/ipbx/json.php/restricted/pbx_settings/users/",
+        "lines": "/service/ipbx/json.php/restricted/pbx_settings/lines/",
         "groups": "/service/ipbx/json.php/restricted/pbx_settings/groups/",
         "schedule": "/service/ipbx/json.php/restricted/call_management/schedule/",
         "incall": "/service/ipbx/json.php/restricted/call_management/incall/",

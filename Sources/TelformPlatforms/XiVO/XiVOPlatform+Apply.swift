@@ -44,10 +44,15 @@ extension XiVOPlatform {
 
     /// A user's, a group's or a queue's id, looked up now (it may have been added moments ago).
     func memberID(_ type: String, _ name: String) async throws -> String {
-        let object = type == "user" ? "users" : type == "group" ? "groups" : "queues"
-        for item in try await client.list(object) {
-            let matches = type == "user" ? item["number"]?.string == name : item["name"]?.string == name
-            if matches, let id = Self.text(item["id"]).string { return id }
+        if type == "user" {
+            // A user by its line number, through the lines list (the users list has no line).
+            for line in try await client.list("lines") where Self.text(line["number"]).string == name {
+                if let id = Self.text(line["iduserfeatures"]).string, id != "0" { return id }
+            }
+            throw PlatformError(address: provider.name, message: "no user \(name) on the XiVO server")
+        }
+        for item in try await client.list(type == "group" ? "groups" : "queues") {
+            if item["name"]?.string == name, let id = Self.text(item["id"]).string { return id }
         }
         throw PlatformError(address: provider.name, message: "no \(type) \(name) on the XiVO server")
     }
@@ -112,7 +117,7 @@ extension XiVOPlatform {
             let destination = f["destination"]?.object ?? [:]
             let type = destination["type"]?.string ?? "endcall"
             var target = text(destination["target"])
-            if type == "user", let number = destination["target"]?.string { target = .string(try await memberID("user", number)) }
+            if ["user", "group", "queue"].contains(type), let name = destination["target"]?.string { target = .string(try await memberID(type, name)) }
             return .object([("incall", .object([("exten", text(f["exten"])), ("context", text(f["context"]))])),
                             ("dialaction", .object([("answer", .object([("actiontype", .string(type)), ("actionarg1", target), ("actionarg2", .string(""))]))]))])
         case "contexts":

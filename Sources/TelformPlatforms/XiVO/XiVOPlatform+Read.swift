@@ -14,14 +14,17 @@ extension XiVOPlatform {
         do {
             var directory = Directory()
             if kinds.contains(where: { ["users", "incalls", "pickups", "schedules"].contains($0) }) {
-                for user in try await client.list("users") {
-                    guard let id = Self.text(user["id"]).string, let number = user["number"]?.string else { continue }
-                    directory.users[id] = (number, user["context"]?.string ?? "default")
+                // **Reading:** the users list has no line; a user's number and context come from
+                // the lines list (api-docs/002 lines 98-173: `number`, `context`, `iduserfeatures`).
+                for line in try await client.list("lines") {
+                    guard let id = Self.text(line["iduserfeatures"]).string, id != "0", let number = Self.text(line["number"]).string else { continue }
+                    let context = line["context"]?.string ?? "default"
+                    if directory.users[id] == nil { directory.users[id] = (number, context) }
                     state.lookups["user:\(number)"] = state.lookups["user:\(number)"] ?? id
-                    state.lookups["user:\(number)@\(user["context"]?.string ?? "default")"] = id
+                    state.lookups["user:\(number)@\(context)"] = id
                 }
             }
-            if kinds.contains("pickups") || kinds.contains("schedules") {
+            if kinds.contains("pickups") || kinds.contains("schedules") || kinds.contains("incalls") {
                 for group in try await client.list("groups") {
                     if let id = Self.text(group["id"]).string, let name = group["name"]?.string { directory.groups[id] = name; state.lookups["group:\(name)"] = id }
                 }
@@ -51,7 +54,9 @@ extension XiVOPlatform {
                     guard let resource = resource(kind, record, directory: directory) else { continue }
                     // Contexts are named, not numbered: their name is their id.
                     let added = state.add(resource, id: id, rule: kind == "contexts" ? .text : .digits)
-                    if kind == "users", Self.bool(record["groupmember"]) == .bool(true) || Self.bool(record["queuemember"]) == .bool(true) {
+                    // **Reading:** view answers a membership as false or as the member rows (api-docs/002
+                    // lines 417-420); true is read too.
+                    if kind == "users", Self.isMember(record["groupmember"]) || Self.isMember(record["queuemember"]) {
                         state.cautions[added] = "editing this user drops its group and queue memberships (a XiVO limitation)"
                     }
                     if kind == "contexts" { state.undeletable[added] = "XiVO cannot delete contexts" }
@@ -61,6 +66,11 @@ extension XiVOPlatform {
             throw PlatformError.at("\(provider.name)/\(kinds.joined(separator: ","))", error)
         }
         return state
+    }
+
+    static func isMember(_ node: JSONNode?) -> Bool {
+        if let rows = node?.array { return !rows.isEmpty }
+        return Self.bool(node) == .bool(true)
     }
 
     /// Included context names, in priority order, from any of the shapes XiVO answers.
@@ -122,8 +132,15 @@ extension XiVOPlatform {
             let answer = record["dialaction"]?["answer"]
             let type = answer?["actiontype"]?.string ?? "none"
             var target = Self.text(answer?["actionarg1"])
-            // A user target is named by line number.
-            if type == "user", let id = target.string { target = directory.users[id].map { .string($0.number) } ?? target }
+            // A user target is named by line number, a group or queue by name: the wire has ids.
+            if let id = target.string {
+                switch type {
+                case "user": target = directory.users[id].map { .string($0.number) } ?? target
+                case "group": target = directory.groups[id].map(Value.string) ?? target
+                case "queue": target = directory.queues[id].map(Value.string) ?? target
+                default: break
+                }
+            }
             return Resource(address: address(kind, "\(exten)@\(context)"), fields: [
                 "exten": .string(exten), "context": .string(context),
                 "destination": .object(["type": .string(type), "target": target]),

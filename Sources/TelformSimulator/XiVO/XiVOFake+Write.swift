@@ -135,9 +135,10 @@ extension XiVOFake {
 
     func destinationProblem(_ body: JSONNode) -> String? {
         guard let answer = body["dialaction"]?["answer"], let type = answer["actiontype"]?.string else { return "dialaction.answer.actiontype is required" }
-        if type == "user" {
+        if ["user", "group", "queue"].contains(type) {
+            // A destination is the object's id (xivo-ws test_incall), never its name or number.
             let id = answer["actionarg1"]?.int ?? answer["actionarg1"]?.string.flatMap { Int64($0) }
-            guard let id, exists("user", id) else { return "user \(answer["actionarg1"]?.compact ?? "") does not exist" }
+            guard let id, exists(type, id) else { return "\(type) \(answer["actionarg1"]?.compact ?? "") does not exist (give its id)" }
         }
         return nil
     }

@@ -16,7 +16,7 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     var collections: [String: [JSONNode]] = [:]
     var nextID: Int64 = 100
 
-    static let objects = ["users", "groups", "queues", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
+    static let objects = ["users", "lines", "groups", "queues", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
 
     public init(state: JSONNode?) throws {
         let json = state ?? .object([])
@@ -24,7 +24,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             guard let name = user["username"]?.string else { throw SimulatorStateError("credentials need a username") }
             credentials[name] = user["password_sha256"]?.string ?? SHA256.hex(user["password"]?.string ?? "")
         }
-        for object in Self.objects { collections[object] = json[object]?.array ?? [] }
+        // Lines live inside the users' records (`linefeatures`); `lines` lists them.
+        for object in Self.objects where object != "lines" { collections[object] = json[object]?.array ?? [] }
         let highest = collections.values.joined().compactMap { XiVOFake.id($0) }.max() ?? 99
         nextID = json["next_id"]?.int ?? (highest + 1)
     }
@@ -86,6 +87,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         case "view":
             guard let record = find(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
             return .json(200, view(object, record))
+        case _ where object == "lines" && act != "list":
+            return Self.text(400, "act=\(act) on lines is not simulated (telform only lists them)")
         case "delete" where !["context", "groups", "queues"].contains(object):
             guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
             collections[object]?.remove(at: index)
@@ -123,13 +126,24 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     func summaries(_ object: String) -> [JSONNode] {
-        (collections[object] ?? []).map { record in
+        if object == "lines" {
+            // api-docs/002 lines 98-173: each line with its number, context and user.
+            return (collections["users"] ?? []).flatMap { user in
+                (user["linefeatures"]?.array ?? []).map { line in
+                    .object([("id", line["id"] ?? .null), ("name", line["name"] ?? line["number"] ?? .null), ("number", line["number"] ?? .null),
+                             ("context", line["context"] ?? .null), ("protocol", line["protocol"] ?? .null),
+                             ("iduserfeatures", line["iduserfeatures"] ?? user["userfeatures"]?["id"] ?? .null)])
+                }
+            }
+        }
+        return (collections[object] ?? []).map { record in
             switch object {
             case "users":
-                let uf = record["userfeatures"] ?? .null, line = record["linefeatures"]?.array?.first ?? .null
+                // The users list carries no line (xivo-ws test_from_list_obj_dict): numbers and
+                // contexts are in the lines list.
+                let uf = record["userfeatures"] ?? .null
                 return .object([("id", uf["id"] ?? .null), ("firstname", uf["firstname"] ?? .null), ("lastname", uf["lastname"] ?? .null),
-                                ("number", line["number"] ?? .string("")), ("context", line["context"] ?? .string("")),
-                                ("protocol", line["protocol"] ?? .string(""))])
+                                ("entityid", uf["entityid"] ?? .int(1))])
             case "schedule": return record["schedule"] ?? .null
             case "incall": return .object((record["incall"]?.pairs ?? []) + [("destination", record["dialaction"]?["answer"] ?? .null)])
             case "context":
@@ -159,6 +173,18 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
 
     func view(_ object: String, _ record: JSONNode) -> JSONNode {
         if object == "context" { return record.setting("contextinclude", .array(Self.includeRecords(record))) }
+        if object == "users" {
+            // Memberships as view answers them: false, or the member rows (api-docs/002 lines 417-420).
+            var shown = record
+            for (key, kind) in [("groupmember", "group"), ("queuemember", "queue")] {
+                let member = record[key]
+                let rows: JSONNode = member?.bool == true || (member?.array?.isEmpty == false)
+                    ? (member?.array.map(JSONNode.array) ?? .array([.object([("type", .string(kind)), ("userid", record["userfeatures"]?["id"] ?? .null)])]))
+                    : .bool(false)
+                shown = shown.setting(key, rows)
+            }
+            return shown
+        }
         guard object == "pickup" else { return record }
         // View splits the members by category; add takes them in one list.
         let all = record["members"]?.array ?? []
