@@ -13,7 +13,8 @@ final class XiVOTests: XCTestCase {
     let users = "/service/ipbx/json.php/restricted/pbx_settings/users/"
 
     func send(_ fake: XiVOFake, _ method: String, _ path: String, _ body: String? = nil) -> HTTPResponse {
-        guard case .respond(let response) = fake.handle(HTTPRequest(method: method, path: path, body: body.map { Data($0.utf8) })) else {
+        let headers = body == nil ? [] : [("Content-Type", "application/json")]
+        guard case .respond(let response) = fake.handle(HTTPRequest(method: method, path: path, headers: headers, body: body.map { Data($0.utf8) })) else {
             return HTTPResponse(status: 0)
         }
         return response
@@ -23,6 +24,7 @@ final class XiVOTests: XCTestCase {
         let fake = try XiVOFake(state: seed)
         let view = try send(fake, "GET", users + "?act=view&id=1").json()
         XCTAssertEqual(view["linefeatures"]?.array?.first?["number"], .string("1001"))
+        XCTAssertEqual(view["groupmember"]?.array?.count, 1, "a membership comes as its member rows, not true")
         let refused = send(fake, "POST", users + "?act=edit&id=1", #"{"linefeatures": [{"id": 11, "number": "1002"}]}"#)
         XCTAssertEqual(refused.status, 400)
         XCTAssertEqual(refused.text, "linefeatures must be an object of arrays, not the list view returns")
@@ -43,6 +45,10 @@ final class XiVOTests: XCTestCase {
         let skill = send(fake, "POST", "/callcenter/json.php/restricted/settings/queueskills?act=add", #"{"name": "x", "printscreen": "Abcde", "category_name": "c"}"#)
         XCTAssertEqual(skill.status, 400)
         XCTAssertEqual(skill.text, "printscreen should be less than 5 characters long")
+        var plain = HTTPRequest(method: "POST", path: "/callcenter/json.php/restricted/settings/queueskills?act=add", headers: [("Content-Type", "text/plain")])
+        plain.body = Data(#"{"name": "x"}"#.utf8)
+        guard case .respond(let refused) = fake.handle(plain) else { return XCTFail("dropped") }
+        XCTAssertEqual(refused.status, 415, "a body must be declared JSON")
         let locked = try XiVOFake(state: JSONParser.parse(#"{"credentials": [{"username": "ws", "password": "pw"}]}"#))
         XCTAssertEqual(send(locked, "GET", users + "?act=list").status, 401)
     }

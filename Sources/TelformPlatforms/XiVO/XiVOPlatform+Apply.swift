@@ -139,7 +139,9 @@ extension XiVOPlatform {
             }
             return .object([("name", text(f["name"])), ("description", text(f["description"])), ("members", .array(members))])
         case "parking_lots":
-            return .object([("name", text(f["name"])), ("context", text(f["context"])), ("extension", text(f["extension"])),
+            // **Reading:** the document's edit URL carries no `&id=`: the id goes in the body as
+            // well as in the query, so a server reading either finds the lot.
+            return .object((id.map { [("id", Int64($0).map(JSONNode.int) ?? .string($0))] } ?? []) + [("name", text(f["name"])), ("context", text(f["context"])), ("extension", text(f["extension"])),
                             ("positions", .int(f["positions"]?.int ?? 1)), ("next", .int(f["next"]?.int ?? 0)),
                             ("commented", .int(f["commented"]?.bool == true ? 1 : 0))])
         default:

@@ -37,7 +37,9 @@ extension XiVOPlatform {
                 let items = try await client.list(object)
                 let records: [(String, JSONNode)]
                 switch kind {
-                case "parking_lots", "queue_skills":
+                // **Reading:** parking lots are listed, then viewed one by one like every other
+                // object (the list may answer summaries); queue skills have no view call.
+                case "queue_skills":
                     records = items.compactMap { item in Self.text(item["id"]).string.map { ($0, item) } }
                 default:
                     // List answers summaries: each object is viewed (four at a time).

@@ -140,6 +140,12 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
 
     func route(_ request: HTTPRequest) -> HTTPResponse {
         let (path, _) = SimulatorPath.split(request.path)
+        // The document's requests are JSON ("JSON" above every example): another type is refused.
+        guard request.header("content-type")?.lowercased().hasPrefix("application/json") == true else {
+            var refused = Self.answer(id: .null, failure: Failure(code: -32600, message: "Invalid Request", data: .string("Content-Type must be application/json")))
+            refused.status = 415
+            return refused
+        }
         guard let body = request.body.flatMap({ try? JSONParser.parse(Array($0)) }), let method = body["method"]?.string else {
             return Self.answer(id: .null, failure: Failure(code: -32700, message: "Parse error", data: .string("the request is not JSON-RPC 2.0")))
         }

@@ -75,8 +75,12 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         let parts = path.split(separator: "/").map(String.init)
         guard let object = Self.object(parts) else { return Self.text(404, "no web service at \(path)") }
         let act = query["act"] ?? ""
-        let id = query["id"]
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
+        // The parking-lot edit URL has no `&id=` in the document: its id is in the body.
+        let id = query["id"] ?? (object == "parkinglot" && act == "edit" ? body?["id"].flatMap { $0.int.map(String.init) ?? $0.string } : nil)
+        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+            return Self.text(415, "the body must be application/json")
+        }
         if (act == "add" || act == "edit") && (request.method != "POST" || body == nil) {
             return Self.text(400, "\(act) wants a JSON object sent by POST")
         }
@@ -157,6 +161,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
                                 ("contextinclude", includes.isEmpty ? .bool(false) : includes.count == 1 ? includes[0] : .array(includes)),
                                 ("contextnumbers", numbers.isEmpty ? .bool(false) : .array(numbers)), ("deletable", .bool(false))])
             case "pickup": return record["pickup"] ?? .null
+            // A summary: the lot's number of positions and the rest come with view.
+            case "parkinglot": return .object([("id", record["id"] ?? .null), ("name", record["name"] ?? .null)])
             default: return record
             }
         }
