@@ -43,10 +43,21 @@ private struct Composer {
         self.bytes = bytes
     }
 
-    /// Containers under construction.
-    private enum Frame {
-        case sequence(mark: Mark, tag: String?, anchor: String?, items: [YAMLNode])
-        case mapping(mark: Mark, tag: String?, anchor: String?, entries: [YAMLNode])
+    /// A container under construction. A class, so a child is appended in place: an enum
+    /// frame popped, extended and pushed back copied its whole array per child (quadratic).
+    private final class Frame {
+        let isMapping: Bool
+        let mark: Mark
+        let tag: String?
+        let anchor: String?
+        var children: [YAMLNode] = []
+
+        init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?) {
+            self.isMapping = isMapping
+            self.mark = mark
+            self.tag = tag
+            self.anchor = anchor
+        }
     }
 
     private var stack: [Frame] = []
@@ -93,17 +104,17 @@ private struct Composer {
                 }
             case YAML_SEQUENCE_START_EVENT:
                 let s = event.data.sequence_start
-                stack.append(.sequence(mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor), items: []))
+                stack.append(Frame(isMapping: false, mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor)))
             case YAML_MAPPING_START_EVENT:
                 let s = event.data.mapping_start
-                stack.append(.mapping(mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor), entries: []))
+                stack.append(Frame(isMapping: true, mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor)))
             case YAML_SEQUENCE_END_EVENT:
-                if case .sequence(let m, let t, let anchor, let items) = stack.removeLast() {
-                    add(YAMLNode(.sequence(items), mark: m, tag: t), anchor: anchor)
+                if let frame = stack.popLast(), !frame.isMapping {
+                    add(YAMLNode(.sequence(frame.children), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
             case YAML_MAPPING_END_EVENT:
-                if case .mapping(let m, let t, let anchor, let entries) = stack.removeLast() {
-                    add(YAMLNode(.mapping(buildMapping(entries)), mark: m, tag: t), anchor: anchor)
+                if let frame = stack.popLast(), frame.isMapping {
+                    add(YAMLNode(.mapping(buildMapping(frame.children)), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
             default:
                 break
@@ -113,18 +124,11 @@ private struct Composer {
 
     mutating func add(_ node: YAMLNode, anchor: String?) {
         if let anchor { anchors[anchor] = node }
-        guard let top = stack.popLast() else {
+        guard let top = stack.last else {
             if documents <= 1 { root = node }
             return
         }
-        switch top {
-        case .sequence(let m, let t, let a, var items):
-            items.append(node)
-            stack.append(.sequence(mark: m, tag: t, anchor: a, items: items))
-        case .mapping(let m, let t, let a, var entries):
-            entries.append(node)
-            stack.append(.mapping(mark: m, tag: t, anchor: a, entries: entries))
-        }
+        top.children.append(node)
     }
 
     /// Pairs up keys and values, applies `<<` merges (explicit keys win, earlier merged maps
