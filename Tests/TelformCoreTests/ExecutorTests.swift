@@ -66,6 +66,22 @@ final class ExecutorTests: XCTestCase {
         return Plan(providers: providers.map { Plan.ProviderPlan(name: $0.key, type: "test", url: "", liveCount: 0, fingerprint: "", changes: $0.value, kinds: []) })
     }
 
+    func testALongChainRunsInOrderAndAFanOutRunsEveryBranch() async {
+        // A chain of 1,500 (each after the one before) beside 1,500 independent changes, and
+        // a failure in the middle of the chain: the rest of the chain is skipped, nothing else.
+        let chain = (0..<1500).map { change("p", "c\($0)", after: $0 == 0 ? [] : ["c\($0 - 1)"]) }
+        let free = (0..<1500).map { change("p", "f\($0)") }
+        let driver = RecordingDriver(name: "p", failing: ["things/c1000"], delay: 0)
+        let results = await Executor(parallelism: 8, perProvider: 8).run(plan(chain + free), drivers: ["p": driver], live: [:]) { _ in }
+        XCTAssertEqual(results.count, 3000)
+        let started = driver.started.filter { $0.hasPrefix("things/c") }
+        XCTAssertEqual(started, (0...1000).map { "things/c\($0)" }, "the chain in order, up to the failure")
+        XCTAssertEqual(driver.started.filter { $0.hasPrefix("things/f") }.count, 1500)
+        let skipped = results.filter { if case .skipped = $0.outcome { return true } else { return false } }
+        XCTAssertEqual(skipped.count, 499)
+        XCTAssertEqual(skipped.first.map { "\($0.address): \($0.outcome)" }, "p/things/c1001: skipped(because: \"p/things/c1000 did not succeed\")")
+    }
+
     func testDependentsRunAfterTheirDependencies() async {
         let driver = RecordingDriver(name: "p")
         let results = await Executor(parallelism: 8).run(plan([change("p", "c", after: ["b"]), change("p", "b", after: ["a"]), change("p", "a")]),

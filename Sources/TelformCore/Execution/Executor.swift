@@ -37,100 +37,123 @@ public struct Executor: Sendable {
     public func run(_ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
                     stop: @escaping @Sendable () -> Bool = { false },
                     progress: @escaping @Sendable (Event) -> Void) async -> [Result] {
-        var pending: [Change] = plan.changes
-        // Keyed by change id; a dependency (an address) means that resource's main change.
-        var done: [String: Outcome] = [:]
-        var order: [String] = []
+        // The graph, built once: O(changes + edges). A dependency (an address) means that
+        // resource's main change; one outside the plan (filtered by --target) is in place.
+        let changes = plan.changes
+        var indexByID: [String: Int] = [:]
+        for (index, change) in changes.enumerated() where indexByID[change.id] == nil { indexByID[change.id] = index }
+        var waitingOn = [Int](repeating: 0, count: changes.count)
+        var dependents = [[Int]](repeating: [], count: changes.count)
+        for (index, change) in changes.enumerated() {
+            for dependency in Set(change.dependsOn.compactMap { indexByID[$0.description] }) where dependency != index {
+                waitingOn[index] += 1
+                dependents[dependency].append(index)
+            }
+        }
+        var outcomes = [Outcome?](repeating: nil, count: changes.count)
+        var order: [Int] = []
+        // Ready changes per provider, each queue in plan order (a min-heap would be overkill:
+        // changes become ready in roughly plan order; the queue is kept sorted on insert).
+        var ready: [String: [Int]] = [:]
+        var readyHeads: [String: Int] = [:]
+        func makeReady(_ index: Int) {
+            let provider = changes[index].address.provider
+            var queue = ready[provider, default: []]
+            let head = readyHeads[provider, default: 0]
+            if let last = queue.last, last > index, let position = queue[head...].firstIndex(where: { $0 > index }) {
+                queue.insert(index, at: position)
+            } else {
+                queue.append(index)
+            }
+            ready[provider] = queue
+        }
+        func finish(_ index: Int, _ outcome: Outcome, report: Bool) {
+            outcomes[index] = outcome
+            order.append(index)
+            if report { progress(Event(change: changes[index], outcome: outcome)) }
+        }
+        /// A change that did not succeed: everything depending on it, transitively, is skipped.
+        func skipDependents(of index: Int) {
+            var frontier = [index]
+            while let failed = frontier.popLast() {
+                for dependent in dependents[failed] where outcomes[dependent] == nil {
+                    finish(dependent, .skipped(because: "\(changes[failed].address) did not succeed"), report: true)
+                    frontier.append(dependent)
+                }
+            }
+        }
+        for index in changes.indices where waitingOn[index] == 0 { makeReady(index) }
         var inFlight: [String: Int] = [:]
         var running = 0
-        let planned = Set(plan.changes.map(\.id))
-        // A finished change is reported once what it unblocked has started: a progress line
-        // "done" means the next calls are already on their way (and an interrupt then finds
-        // them in flight, not yet to start).
         var finishedUnreported: Event?
-        await withTaskGroup(of: TaskResult<Change, Outcome>.self) { group in
-            while !pending.isEmpty || running > 0 || finishedUnreported != nil {
-                // Skip what depends on a failure; start what is ready, within the limits.
-                var progressed = !stop()
-                while progressed {
-                    progressed = false
-                    for (index, change) in pending.enumerated() {
-                        if let blocker = change.dependsOn.first(where: { done[$0.description].map(Self.isFailure) ?? false }) {
-                            let outcome = Outcome.skipped(because: "\(blocker) did not succeed")
-                            done[change.id] = outcome
-                            order.append(change.id)
-                            progress(Event(change: change, outcome: outcome))
-                            pending.remove(at: index)
-                            progressed = true
-                            break
+        await withTaskGroup(of: TaskResult<Int, Outcome>.self) { group in
+            while true {
+                // Start what is ready, within the limits, lowest plan position first.
+                while !stop(), running < parallelism {
+                    var best: (provider: String, index: Int)?
+                    for (provider, queue) in ready {
+                        let head = readyHeads[provider, default: 0]
+                        guard head < queue.count, inFlight[provider, default: 0] < perProvider else { continue }
+                        if best.map({ queue[head] < $0.index }) ?? true { best = (provider, queue[head]) }
+                    }
+                    guard let (provider, index) = best else { break }
+                    readyHeads[provider, default: 0] += 1
+                    let change = changes[index]
+                    guard let driver = drivers[provider] else {
+                        finish(index, .failed(message: "no driver for provider \(provider)"), report: true)
+                        skipDependents(of: index)
+                        continue
+                    }
+                    let state = live[provider] ?? LiveState()
+                    running += 1
+                    inFlight[provider, default: 0] += 1
+                    group.addTask {
+                        let started = Date()
+                        do {
+                            try await driver.apply(change, live: state)
+                            return TaskResult(index, .succeeded(seconds: Date().timeIntervalSince(started)))
+                        } catch let error as PlatformError {
+                            return TaskResult(index, .failed(message: error.message))
+                        } catch {
+                            return TaskResult(index, .failed(message: ServerText.excerpt("\(error)", limit: 1000)))
                         }
-                        // A dependency outside the plan (filtered by --target) is already in place.
-                        let ready = change.dependsOn.allSatisfy { dependency in
-                            if case .succeeded? = done[dependency.description] { return true }
-                            return !planned.contains(dependency.description)
-                        }
-                        let provider = change.address.provider
-                        guard ready, running < parallelism, inFlight[provider, default: 0] < perProvider else { continue }
-                        guard let driver = drivers[provider] else { continue }
-                        let state = live[provider] ?? LiveState()
-                        pending.remove(at: index)
-                        running += 1
-                        inFlight[provider, default: 0] += 1
-                        group.addTask {
-                            let started = Date()
-                            do {
-                                try await driver.apply(change, live: state)
-                                return TaskResult(change, .succeeded(seconds: Date().timeIntervalSince(started)))
-                            } catch let error as PlatformError {
-                                return TaskResult(change, .failed(message: error.message))
-                            } catch {
-                                return TaskResult(change, .failed(message: ServerText.excerpt("\(error)", limit: 1000)))
-                            }
-                        }
-                        progressed = true
-                        break
                     }
                 }
+                // A finished change is reported once what it unblocked has started: a progress
+                // line "done" means the next calls are already on their way (and an interrupt
+                // then finds them in flight, not yet to start).
                 if let event = finishedUnreported {
                     progress(event)
                     finishedUnreported = nil
                 }
-                guard running > 0 else {
-                    if pending.isEmpty { break }
-                    if stop() {
-                        for change in pending {
-                            let outcome = Outcome.skipped(because: "not started: apply was interrupted")
-                            done[change.id] = outcome
-                            order.append(change.id)
-                            progress(Event(change: change, outcome: outcome))
-                        }
-                        pending.removeAll()
-                        break
+                guard running > 0 else { break }
+                guard let finished = await group.next() else { break }
+                let index = finished.key, outcome = finished.value
+                running -= 1
+                inFlight[changes[index].address.provider, default: 1] -= 1
+                finish(index, outcome, report: false)
+                finishedUnreported = Event(change: changes[index], outcome: outcome)
+                if case .succeeded = outcome {
+                    for dependent in dependents[index] where outcomes[dependent] == nil {
+                        waitingOn[dependent] -= 1
+                        if waitingOn[dependent] == 0 { makeReady(dependent) }
                     }
-                    // Nothing runs and nothing can start: a dependency cycle or a missing driver.
-                    for change in pending {
-                        let outcome = Outcome.failed(message: drivers[change.address.provider] == nil ? "no driver for provider \(change.address.provider)" : "dependency cycle")
-                        done[change.id] = outcome
-                        order.append(change.id)
-                        progress(Event(change: change, outcome: outcome))
-                    }
-                    pending.removeAll()
-                    break
-                }
-                if let finished = await group.next() {
-                    let change = finished.key, outcome = finished.value
-                    running -= 1
-                    inFlight[change.address.provider, default: 1] -= 1
-                    done[change.id] = outcome
-                    order.append(change.id)
-                    finishedUnreported = Event(change: change, outcome: outcome)
+                } else {
+                    if let event = finishedUnreported { progress(event) }
+                    finishedUnreported = nil
+                    skipDependents(of: index)
                 }
             }
         }
-        let byID = Dictionary(plan.changes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return order.compactMap { id in
-            guard let outcome = done[id], let change = byID[id] else { return nil }
-            return Result(address: change.address, action: change.action, outcome: outcome, cleanup: change.cleanup)
+        // Nothing runs and nothing more can start: what is left was interrupted, or waits in
+        // a dependency cycle.
+        let interrupted = stop()
+        for index in changes.indices where outcomes[index] == nil {
+            finish(index, interrupted ? .skipped(because: "not started: apply was interrupted") : .failed(message: "dependency cycle"), report: true)
+        }
+        return order.map { index in
+            Result(address: changes[index].address, action: changes[index].action, outcome: outcomes[index] ?? .failed(message: "not run"),
+                   cleanup: changes[index].cleanup)
         }
     }
 
