@@ -70,7 +70,14 @@ enum ApplyCommand {
         let quiet = arguments.has("-q", "--quiet")
         let interruption = Interruption.shared
         interruption.arm()
-        let results = await Executor(parallelism: parallelism).run(plan.executable, drivers: workspace.drivers, live: live,
+        let perProvider = workspace.config.policy.providerParallelism
+        let providers = Set(plan.executable.changes.map(\.address.provider)).count
+        if !quiet {
+            // The limits in effect, so a slow apply can be read right: p calls at once, but
+            // never more than q toward one API.
+            Terminal.message("Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)")
+        }
+        let results = await Executor(parallelism: parallelism, perProvider: perProvider).run(plan.executable, drivers: workspace.drivers, live: live,
                                                                     stop: { interruption.received != nil }) { event in
             // -q keeps the summary and the failures, not the line per call.
             if !quiet { Terminal.message(progressLine(event)) }

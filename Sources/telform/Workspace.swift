@@ -62,7 +62,8 @@ struct Workspace {
                 }
             } else {
                 let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
-                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace, maxResponseBytes: limit) }
+                let connections = config.policy.providerParallelism
+                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace, maxResponseBytes: limit, connections: connections) }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")

@@ -24,6 +24,8 @@ public struct Policy: Sendable, Equatable {
     public var maxUpdatePercent: Int = 50
     public var minExisting: Int = 10
     public var parallelism: Int = 8
+    /// Calls in flight at once toward one provider.
+    public var providerParallelism: Int = 4
     /// Seconds an HTTP call may take before it counts as failed (and is retried if it may be).
     public var httpTimeout: Int = 30
     /// The largest response body one call may return, in MiB.

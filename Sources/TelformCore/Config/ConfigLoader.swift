@@ -133,7 +133,8 @@ struct LoadSession {
         .integer("max_delete_percent", 0...100, "Refuse an apply that deletes more than this share of one (provider, kind)."),
         .integer("max_update_percent", 0...100, "Refuse an apply that updates more than this share of one (provider, kind)."),
         .integer("min_existing", 0...1_000_000, "Thresholds apply only to kinds with at least this many live objects."),
-        .integer("parallelism", 1...64, "Calls in flight at once (at most 4 per provider)."),
+        .integer("parallelism", 1...64, "Calls in flight at once in an apply (default 8); --parallelism overrides it."),
+        .integer("provider_parallelism", 1...64, "Calls in flight at once toward one provider (default 4): what one API is asked to bear."),
         .integer("http_timeout", 1...600, "Seconds one HTTP call may take, first byte to last, before it counts as failed (default 30)."),
         .integer("max_response_mb", 1...4096, "The largest response body one call may return, in MiB (default 64); a larger one fails the call."),
     ])
@@ -145,6 +146,7 @@ struct LoadSession {
         if let v = fields["max_update_percent"]?.int { policy.maxUpdatePercent = Int(v) }
         if let v = fields["min_existing"]?.int { policy.minExisting = Int(v) }
         if let v = fields["parallelism"]?.int { policy.parallelism = Int(v) }
+        if let v = fields["provider_parallelism"]?.int { policy.providerParallelism = Int(v) }
         if let v = fields["http_timeout"]?.int { policy.httpTimeout = Int(v) }
         if let v = fields["max_response_mb"]?.int { policy.maxResponseMegabytes = Int(v) }
         return policy

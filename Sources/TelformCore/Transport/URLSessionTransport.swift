@@ -20,26 +20,31 @@ public struct URLSessionTransport: HTTPTransport {
     public let timeout: TimeInterval
     public let trace: HTTPTrace?
     public let maxResponseBytes: Int
+    /// Connections at once toward the host: the provider's parallelism, so no call queues
+    /// inside URLSession behind a lower limit than the one the executor honours.
+    public let connections: Int
     private let session: URLSession
     private let calls: TransportCalls
 
     /// The largest response body telform accepts by default: 64 MiB.
     public static let defaultMaxResponseBytes = 64 << 20
 
-    public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil, maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes) {
+    public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil, maxResponseBytes: Int = URLSessionTransport.defaultMaxResponseBytes,
+                connections: Int = 4) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.trace = trace
         self.maxResponseBytes = maxResponseBytes
         calls = TransportCalls()
-        session = URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil)
+        self.connections = max(1, connections)
+        session = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
     }
 
-    static func configuration(timeout: TimeInterval) -> URLSessionConfiguration {
+    static func configuration(timeout: TimeInterval, connections: Int) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout
-        configuration.httpMaximumConnectionsPerHost = 4
+        configuration.httpMaximumConnectionsPerHost = connections
         configuration.httpShouldSetCookies = false
         configuration.urlCredentialStorage = nil
         return configuration
@@ -64,7 +69,7 @@ public struct URLSessionTransport: HTTPTransport {
         // closes without an answer, and with a body it then spins until the timeout (seen with
         // POST and PUT); a DELETE re-sent that way answers 404 as if it were the first try.
         // Only telform may repeat a write, knowing that it does.
-        let oneShot = !["GET", "HEAD"].contains(request.method) ? URLSession(configuration: Self.configuration(timeout: timeout), delegate: calls, delegateQueue: nil) : nil
+        let oneShot = !["GET", "HEAD"].contains(request.method) ? URLSession(configuration: Self.configuration(timeout: timeout, connections: 1), delegate: calls, delegateQueue: nil) : nil
         defer { oneShot?.finishTasksAndInvalidate() }
         do {
             let (http, data) = try await calls.run((oneShot ?? session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
