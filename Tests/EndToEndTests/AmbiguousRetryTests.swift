@@ -70,19 +70,10 @@ final class AmbiguousRetryTests: XCTestCase {
              "customers": {"88314050000000": {"prompts": [], "gbl": []}}, "accounts": {}}
             """])
         defer { server.stop() }
-        let (apply, dir) = try apply(server, """
-            version: 1
-            providers:
-              mtt:
-                type: mtt
-                url: http://127.0.0.1:\(server.port)/mtt/index.php
-                premedia_url: http://127.0.0.1:\(server.port)/mtt/v1/api
-                customer: "88314050000000"
-                username: sim
-                password: sim-mtt-password
+        let (apply, dir) = try apply(server, SimConfigs.mtt(port: server.port, """
                 callback_follow_me:
                   chain: [{number: "79684881033", name: sales, timeout: 25}]
-            """)
+            """), environment: SimConfigs.environment)
         XCTAssertEqual(apply.status, 0, apply.stderr)
         XCTAssertEqual(apply.stderrLines.last, "Apply: 1 succeeded, 0 failed, 0 skipped.")
         let calls = try server.requests().compactMap { line -> String? in
@@ -91,6 +82,6 @@ final class AmbiguousRetryTests: XCTestCase {
         }
         XCTAssertEqual(calls, ["getCallBackFollowme 200", "setCallBackFollowme dropped-after", "getCallBackFollowme 200"],
                        "read back once after the lost answer, never sent twice (the platform would refuse a second set)")
-        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], directory: dir).status, 0)
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.environment, directory: dir).status, 0)
     }
 }

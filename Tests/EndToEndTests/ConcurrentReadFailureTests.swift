@@ -18,26 +18,12 @@ final class ConcurrentReadFailureTests: XCTestCase {
         let premedia = (Array(accounts.prefix(3)) + ["74951345899"] + Array(accounts.dropFirst(3)))
             .map { "      - {sip_id: \"\($0)\", scenario: a}" }.joined(separator: "\n")
         let followMe = accounts.map { "      - {sip_id: \"\($0)\", chain: [{number: \"79161234567\", timeout: 20}]}" }.joined(separator: "\n")
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          mtt:
-            type: mtt
-            url: http://127.0.0.1:\(server.port)/mtt/index.php
-            premedia_url: http://127.0.0.1:\(server.port)/mtt/v1/api
-            customer: "88314050000000"
-            username: sim
-            password: sim-mtt-password
-            follow_me:
-        \(followMe)
-            premedia:
-        \(premedia)
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try SimConfigs.folder(SimConfigs.mtt(port: server.port, "    follow_me:\n\(followMe)\n    premedia:\n\(premedia)"))
         var outcomes: [String: Int] = [:]
         for _ in 0..<100 {
             for command in ["plan", "apply"] {
-                let run = try TelformProcess.run(command == "plan" ? ["plan"] : ["apply", "--auto-approve"], directory: dir, timeout: 20)
+                let run = try TelformProcess.run(command == "plan" ? ["plan"] : ["apply", "--auto-approve"], environment: SimConfigs.environment,
+                                                directory: dir, timeout: 20)
                 let errors = run.stderrLines.filter { $0.hasPrefix("telform: error:") || $0.contains("Fatal") || $0.contains("crashed") }
                 outcomes["\(command) exit \(run.status): \(errors.joined(separator: " | "))", default: 0] += 1
             }

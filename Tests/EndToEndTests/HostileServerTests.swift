@@ -250,31 +250,19 @@ final class ApplyLockTests: XCTestCase {
     func testASecondApplyFailsAtOnceNamingTheHolder() throws {
         let server = try SimServer(latencyMilliseconds: 400)
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: \(server.endpointsURL)
-            tenant: acme
-            token: sim-endpoints-token
-            endpoints:
-              - {name: desk-a, extension: "100", password: "${env:PW}"}
-              - {name: desk-b, extension: "101", password: "${env:PW}"}
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try SimConfigs.folder(SimConfigs.endpoints(server.endpointsURL, SimConfigs.declaredEndpoints(2, prefix: "desk-")))
         let first = Process()
         first.executableURL = TelformProcess.binary
         first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
         first.currentDirectoryURL = dir
-        first.environment = ["PW": "Sip0Password0Twenty1"]
+        first.environment = SimConfigs.sipPassword
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         try first.run()
         // The holder writes its pid into the lock once it holds it: wait for that, not a time.
         let lock = dir.appendingPathComponent(".telform/apply.lock")
         while first.isRunning, ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").isEmpty { usleep(10_000) }
-        let second = try TelformProcess.run(["apply", "--auto-approve"], environment: ["PW": "Sip0Password0Twenty1"], directory: dir, timeout: 30)
+        let second = try TelformProcess.run(["apply", "--auto-approve"], environment: SimConfigs.sipPassword, directory: dir, timeout: 30)
         first.waitUntilExit()
         XCTAssertEqual(first.terminationStatus, 0)
         XCTAssertEqual(second.status, 1)
@@ -283,7 +271,7 @@ final class ApplyLockTests: XCTestCase {
         XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
         // Exactly one create each: the second apply made no call.
         XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST") }.count, 2)
-        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: ["PW": "Sip0Password0Twenty1"], directory: dir).status, 0)
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.sipPassword, directory: dir).status, 0)
     }
 }
 

@@ -26,23 +26,12 @@ final class InterruptTests: XCTestCase {
     }
 
     func start(_ server: SimServer) throws -> Running {
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: \(server.endpointsURL)
-            tenant: acme
-            token: sim-endpoints-token
-            endpoints:
-        \((1...4).map { "      - {name: desk-\($0), extension: \"10\($0)\", password: \"${env:PW}\"}" }.joined(separator: "\n"))
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try SimConfigs.folder(SimConfigs.endpoints(server.endpointsURL, SimConfigs.declaredEndpoints(4, prefix: "desk-")))
         let process = Process()
         process.executableURL = TelformProcess.binary
         process.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
         process.currentDirectoryURL = dir
-        process.environment = ["PW": "Sip0Password0Twenty1"]
+        process.environment = SimConfigs.sipPassword
         process.standardOutput = FileHandle.nullDevice
         let stderr = Pipe()
         process.standardError = stderr
@@ -91,27 +80,11 @@ final class InterruptTests: XCTestCase {
 /// A kill in the middle of an apply, then an apply at once: every object exists exactly once.
 final class KillAndReapplyTests: XCTestCase {
     func testAKilledApplyFollowedByAnImmediateReapplyLeavesNoDuplicate() throws {
-        let server = try SimServer(states: ["mxproxy": """
-            {"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
-             "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],
-             "contacts": [], "conferences": []}
-            """], latencyMilliseconds: 300)
+        let server = try SimServer(states: ["mxproxy": SimConfigs.mxproxySeed()], latencyMilliseconds: 300)
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          mx:
-            type: mxproxy
-            url: http://127.0.0.1:\(server.port)/mxproxy
-            client_id: sim-client
-            client_secret: ${env:S}
-            username: sim@example.com
-            password: ${env:P}
-            conferences:
-        \((1...4).map { "      - {name: room-\($0), owner: \"43884851428118509\", access_id: \(4000 + $0), type: Once, start: \"2023-11-14T22:13:20Z\", duration: 15}" }.joined(separator: "\n"))
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let env = ["S": "sim-client-secret", "P": "sim-mx-password"]
+        let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: server.port, "    conferences:\n"
+            + (1...4).map { SimConfigs.conference("room-\($0)", accessID: 4000 + $0) }.joined(separator: "\n")))
+        let env = SimConfigs.environment
         let first = Process()
         first.executableURL = TelformProcess.binary
         first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]

@@ -11,22 +11,12 @@ final class MTTFidelityTests: XCTestCase {
              "accounts": {"74951345801": {"customer": "88314050000000", "premedia": false}}}
             """])
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          mtt:
-            type: mtt
-            url: http://127.0.0.1:\(server.port)/mtt/index.php
-            premedia_url: http://127.0.0.1:\(server.port)/mtt/v1/api
-            customer: "88314050000000"
-            username: sim
-            password: ${env:P}
-            premedia:
-              - {sip_id: "74951345801", scenario: both, answer: true}
-            blacklist: ["74950000001", "74950000003"]
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let env = ["P": "sim-mtt-password"]
+        let dir = try SimConfigs.folder(SimConfigs.mtt(port: server.port, """
+                premedia:
+                  - {sip_id: "74951345801", scenario: both, answer: true}
+                blacklist: ["74950000001", "74950000003"]
+            """))
+        let env = SimConfigs.environment
         let plan = try TelformProcess.run(["plan"], environment: env, directory: dir)
         XCTAssertEqual(plan.status, 0, plan.stderr)
         let lines = plan.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && !$0.hasPrefix("    ") }

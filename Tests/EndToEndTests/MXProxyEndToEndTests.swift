@@ -101,27 +101,13 @@ final class MXProxyEndToEndTests: XCTestCase {
 /// MX Proxy as its document reads: the call mode's reply checked, an unknown owner a plan error.
 final class MXProxyFidelityTests: XCTestCase {
     func testAnOwnerTheDirectoryDoesNotKnowIsAPlanError() throws {
-        let server = try SimServer(states: ["mxproxy": """
-            {"apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
-             "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],
-             "contacts": [{"jid": "43884851428118509", "ext": "3044"}], "conferences": []}
-            """])
+        let server = try SimServer(states: ["mxproxy": SimConfigs.mxproxySeed(contacts: #"[{"jid": "43884851428118509", "ext": "3044"}]"#)])
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          mx:
-            type: mxproxy
-            url: http://127.0.0.1:\(server.port)/mxproxy
-            client_id: sim-client
-            client_secret: ${env:S}
-            username: sim@example.com
-            password: ${env:P}
-            conferences:
-              - {name: Standup, owner: "3999", access_id: 1234, type: Once, start: "2026-12-01T10:00:00Z", duration: 15}
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let plan = try TelformProcess.run(["plan"], environment: ["S": "sim-client-secret", "P": "sim-mx-password"], directory: dir)
+        let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: server.port, """
+                conferences:
+                  - {name: Standup, owner: "3999", access_id: 1234, type: Once, start: "2026-12-01T10:00:00Z", duration: 15}
+            """))
+        let plan = try TelformProcess.run(["plan"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
                        ["telform: error: mx/conferences/Standup: owner 3999 is neither an extension GET /contacts lists nor a jid"])

@@ -8,19 +8,9 @@ final class ParallelismTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         func run(_ policy: String, _ arguments: [String]) throws -> TelformProcess.Outcome {
-            try """
-            version: 1
-            policy: \(policy)
-            providers:
-              office:
-                type: endpoints
-                url: \(server.endpointsURL)
-                tenant: acme
-                token: sim-endpoints-token
-                endpoints:
-            \((1...3).map { "      - {name: d\($0), extension: \"10\($0)\", password: \"${env:PW}\"}" }.joined(separator: "\n"))
-            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-            return try TelformProcess.run(["apply", "--auto-approve"] + arguments, environment: ["PW": "Sip0Password0Twenty1"], directory: dir)
+            try SimConfigs.endpoints(server.endpointsURL, policy: policy, SimConfigs.declaredEndpoints(3, prefix: "d"))
+                .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            return try TelformProcess.run(["apply", "--auto-approve"] + arguments, environment: SimConfigs.sipPassword, directory: dir)
         }
         let first = try run("{provider_parallelism: 16}", ["--parallelism", "32"])
         XCTAssertEqual(first.status, 0, first.stderr)

@@ -8,21 +8,13 @@ final class RotateTests: XCTestCase {
             {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [], "users": [], "context": []}
             """])
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          xivo:
-            type: xivo
-            url: http://127.0.0.1:\(server.port)/xivo
-            username: ws
-            password: ${env:XIVO_PASSWORD}
-            queue_skills:
-              - {name: english, printscreen: Eng, category: languages}
-            parking_lots:
-              - {name: lot1, context: default, extension: "700", positions: 10}
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let env = ["XIVO_PASSWORD": "ws-secret"]
+        let dir = try SimConfigs.folder(SimConfigs.xivo(port: server.port, """
+                queue_skills:
+                  - {name: english, printscreen: Eng, category: languages}
+                parking_lots:
+                  - {name: lot1, context: default, extension: "700", positions: 10}
+            """))
+        let env = SimConfigs.environment
         XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir).status, 0)
         let before = try server.requests().count
         let rotate = try TelformProcess.run(["apply", "--auto-approve", "--rotate", "*"], environment: env, directory: dir)

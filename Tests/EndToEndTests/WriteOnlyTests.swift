@@ -9,19 +9,10 @@ final class WriteOnlyTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         func write(_ extensionNumber: String) throws {
-            try """
-            version: 1
-            providers:
-              office:
-                type: endpoints
-                url: \(server.endpointsURL)
-                tenant: acme
-                token: sim-endpoints-token
-                endpoints:
-                  - {name: desk, extension: "\(extensionNumber)", password: "${env:PW}"}
-            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            try SimConfigs.endpoints(server.endpointsURL, "    endpoints:\n      - {name: desk, extension: \"\(extensionNumber)\", password: \"${env:PW}\"}")
+                .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         }
-        let env = ["PW": "Sip0Password0Twenty1"]
+        let env = SimConfigs.sipPassword
         try write("100")
         XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir).status, 0)
         try write("200")

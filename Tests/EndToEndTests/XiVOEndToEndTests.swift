@@ -151,19 +151,11 @@ final class XiVOFidelityTests: XCTestCase {
              "context": [{"context": {"name": "from-extern", "displayname": "Incalls", "contexttype": "incall"}, "contextinclude": [], "contextnumbers": {}}]}
             """])
         defer { server.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          xivo:
-            type: xivo
-            url: http://127.0.0.1:\(server.port)/xivo
-            username: ws
-            password: ${env:XIVO_PASSWORD}
-            incalls:
-              - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
-              - {exten: "0140000002", context: from-extern, destination: {type: queue, target: support}}
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try SimConfigs.folder(SimConfigs.xivo(port: server.port, """
+                incalls:
+                  - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
+                  - {exten: "0140000002", context: from-extern, destination: {type: queue, target: support}}
+            """))
         let env = ["XIVO_PASSWORD": "ws-secret"]
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)
         XCTAssertEqual(apply.status, 0, apply.stderr)
