@@ -91,6 +91,27 @@ extension LoadSession {
         }
     }
 
+    /// An ignore pattern in its one meaning, `KIND/KEY...` within the provider: the provider's
+    /// own prefix (`office/endpoints/test-*`, as plans and --target spell addresses) is taken
+    /// off. A pattern whose kind is no kind of the platform would match nothing, and the plan
+    /// would then delete what it was meant to protect: an error, with a suggestion.
+    static func ignorePattern(_ text: String, provider: String, kinds: [String], report: (String) -> Void) -> String? {
+        var local = text
+        if local.hasPrefix(provider + "/") { local.removeFirst(provider.count + 1) }
+        let parts = local.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            report("\"\(text)\" is not an address pattern; write KIND/KEY, e.g. \(kinds.first ?? "kind")/test-* (kinds: \(kinds.joined(separator: ", ")))")
+            return nil
+        }
+        guard kinds.contains(where: { AddressPattern(parts[0]).matches($0) }) else {
+            let hint = Suggestion.closest(to: parts[0], in: kinds).map { "; did you mean \"\($0)\"?" } ?? ""
+            let other = parts[0] != provider && !kinds.contains(parts[0]) && parts[1].contains("/") ? " (an ignore pattern applies to this provider's own objects)" : ""
+            report("unknown kind \"\(parts[0])\" in \"\(text)\"\(other) (kinds: \(kinds.joined(separator: ", ")))\(hint)")
+            return nil
+        }
+        return local
+    }
+
     mutating func readCommonSettings(_ fragment: ProviderFragment, platform: PlatformSchema, path: String, into provider: inout ProviderConfig) {
         let kinds = platform.kinds.map(\.name)
         if let node = fragment.node["prune"] {
@@ -103,7 +124,14 @@ extension LoadSession {
         }
         if let node = fragment.node["ignore"],
            case .list(let patterns)? = typer.value(node, .list(.string(StringRules(minLength: 1)), ListRules()), path: path + ".ignore") {
-            provider.ignore += patterns.compactMap(\.string).map(AddressPattern.init)
+            for (index, pattern) in patterns.compactMap(\.string).enumerated() {
+                let mark = node.items?[index].mark ?? node.mark
+                if let local = Self.ignorePattern(pattern, provider: provider.name, kinds: kinds, report: { message in
+                    diagnostics.error(mark, "\(path).ignore[\(index)]", message)
+                }) {
+                    provider.ignore.append(AddressPattern(local))
+                }
+            }
         }
         if let node = fragment.node["sim_seed"], case .string(let seed)? = typer.value(node, .string(StringRules(minLength: 1)), path: path + ".sim_seed") {
             let full = seed.hasPrefix("/") ? seed : (node.mark.directory ?? baseDirectory) + "/" + seed

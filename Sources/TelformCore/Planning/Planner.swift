@@ -47,6 +47,16 @@ public struct Planner: Sendable {
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
             if let note = Self.unseenNote(input) { plan.notes.append(note) }
+            // An ignore pattern that protects nothing live is likely misspelled: say so, for the
+            // kinds this plan read.
+            let read = Set(input.provider.declaredKinds)
+            for pattern in input.provider.ignore {
+                let kindPart = AddressPattern(String(pattern.text.split(separator: "/").first ?? ""))
+                guard read.contains(where: kindPart.matches) else { continue }
+                if !input.live.resources.contains(where: { pattern.matches($0.address.local) }) {
+                    plan.warnings.append("\(input.provider.name): ignore pattern \"\(pattern)\" matches no live object")
+                }
+            }
             link(&changes, platform: input.platform, input: input)
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
