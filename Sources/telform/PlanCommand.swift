@@ -1,5 +1,6 @@
 import Foundation
 import TelformCore
+import TelformPlatforms
 
 /// `telform plan`: reads live state, prints the ordered changes. Exit 0, 2 (changes, with
 /// --detailed-exitcode) or 1 (errors).
@@ -38,6 +39,24 @@ enum PlanCommand {
         return plan.hasChanges && arguments.has("--detailed-exitcode") ? 2 : 0
     }
 
+    /// Why an address pattern (`PROVIDER/KIND/KEY...`, globs allowed) can match nothing.
+    static func patternProblem(_ text: String, config: Config) -> String? {
+        let parts = text.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        let names = config.providers.map(\.name)
+        let providers = config.providers.filter { AddressPattern(parts[0]).matches($0.name) }
+        guard !providers.isEmpty else {
+            let hint = Suggestion.closest(to: parts[0], in: names).map { "; did you mean \"\($0)\"?" } ?? ""
+            return "no provider matches \"\(parts[0])\" (providers: \(names.joined(separator: ", ")))\(hint)"
+        }
+        guard parts.count > 1 else { return nil }
+        let kinds = providers.flatMap { provider in PlatformCatalog.all.first { $0.type == provider.type }?.kinds.map(\.name) ?? [] }
+        guard kinds.contains(where: AddressPattern(parts[1]).matches) else {
+            let hint = Suggestion.closest(to: parts[1], in: kinds).map { "; did you mean \"\($0)\"?" } ?? ""
+            return "no kind matches \"\(parts[1])\" (kinds: \(Array(Set(kinds)).sorted().joined(separator: ", ")))\(hint)"
+        }
+        return nil
+    }
+
     /// Loads, connects, reads and plans; prints what went wrong and returns nil on failure.
     static func prepare(_ arguments: Arguments, command: String, known: Set<String>) async -> (Workspace, Plan, [String: LiveState])? {
         let unknown = arguments.unknown(known: known)
@@ -50,6 +69,16 @@ enum PlanCommand {
             return nil
         }
         guard var workspace = Workspace.load(arguments) else { return nil }
+        // An address pattern that names no provider or kind would select nothing, silently:
+        // an error, with a suggestion.
+        for flag in ["--target", "--replace", "--rotate"] {
+            for text in arguments.options[flag] ?? [] {
+                if let problem = Self.patternProblem(text, config: workspace.config) {
+                    Terminal.error("\(flag) \(text): \(problem)")
+                    return nil
+                }
+            }
+        }
         if command == "apply", case .failure(let failure) = ApplyLock.acquire(directory: workspace.configDirectory) {
             Terminal.error("\(failure)")
             return nil

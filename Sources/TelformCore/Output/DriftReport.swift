@@ -56,7 +56,8 @@ public struct DriftReport: Sendable {
     }
 
     public func text() -> String {
-        var out = "telform drift: \(plan.providers.count) provider\(plan.providers.count == 1 ? "" : "s"), \(plan.liveCount) live object\(plan.liveCount == 1 ? "" : "s") read\n"
+        var out = "telform drift: \(plan.providers.count) provider\(plan.providers.count == 1 ? "" : "s"), \(plan.liveCount) live object\(plan.liveCount == 1 ? "" : "s") read"
+            + (plan.targets.isEmpty ? "" : "; targeted: \(plan.targets.joined(separator: ", ")) (drift outside them is not reported)") + "\n"
         for provider in plan.providers {
             let mine = entries.filter { $0.provider.name == provider.name }
             guard !mine.isEmpty else { continue }
@@ -75,6 +76,7 @@ public struct DriftReport: Sendable {
     public func json() -> JSONNode {
         .object([
             ("format_version", .int(1)),
+            ("targets", .array(plan.targets.map(JSONNode.string))),
             ("providers", .array(plan.providers.map { .object([("name", .string($0.name)), ("type", .string($0.type)), ("url", .string($0.url)),
                                                                ("live_objects", .int(Int64($0.liveCount)))]) })),
             ("drift", .array(entries.map { entry in

@@ -27,6 +27,7 @@ public struct PlanJSON: Sendable {
             ("summary", .object([("create", .int(Int64(plan.count(.create)))), ("update", .int(Int64(plan.count(.update)))),
                                  ("delete", .int(Int64(plan.count(.delete)))), ("replace", .int(Int64(plan.count(.replace))))])),
             ("warnings", .array(plan.warnings.map(JSONNode.string))),
+            ("targets", .array(plan.targets.map(JSONNode.string))),
             ("errors", .array(plan.errors.map(JSONNode.string))),
             ("notes", .array(plan.notes.map(JSONNode.string))),
             ("refusals", .array((plan.refusals + plan.thresholdRefusals).map(JSONNode.string))),

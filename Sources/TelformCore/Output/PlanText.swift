@@ -19,7 +19,8 @@ public struct PlanText: Sendable {
     }
 
     public func render(_ plan: Plan) -> String {
-        var out = "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s\n"
+        var out = "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s"
+            + (plan.targets.isEmpty ? "" : "; targeted: \(plan.targets.joined(separator: ", ")) (only what they match, and what that needs)") + "\n"
         for error in plan.errors {
             out += "\nError: \(error)"
         }

@@ -37,6 +37,8 @@ public struct Plan: Sendable {
     /// What makes the plan itself wrong to act on (a declared key held by several live objects,
     /// a server id telform will not use): plan exits 1 and apply refuses.
     public var errors: [String] = []
+    /// `--target` patterns in effect: the plan covers only what they match (and what that needs).
+    public var targets: [String] = []
     /// What the reader should know about this plan (write-only fields no plan can compare).
     public var notes: [String] = []
     public var readSeconds: Double

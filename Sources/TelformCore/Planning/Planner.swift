@@ -40,6 +40,8 @@ public struct Planner: Sendable {
 
     public func plan(_ inputs: [Input], readSeconds: Double = 0) -> Plan {
         var plan = Plan(readSeconds: readSeconds)
+        plan.targets = options.targets.map(\.text)
+        var allTargeted: [Change] = []
         for input in inputs {
             var changes: [Change] = []
             for kindName in input.provider.declaredKinds {
@@ -61,6 +63,7 @@ public struct Planner: Sendable {
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
+            allTargeted += changes
             var providerPlan = Plan.ProviderPlan(
                 name: input.provider.name, type: input.provider.type,
                 url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
@@ -73,6 +76,10 @@ public struct Planner: Sendable {
             providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
                 .map { ($0, input.live.ids(sharingKeyWith: $0)) }
             plan.providers.append(providerPlan)
+        }
+        // A target that selects nothing is likely misspelled (or already in place): say so.
+        for target in options.targets where !allTargeted.contains(where: { target.matches($0.address.description) }) {
+            plan.warnings.append("--target \(target) matches no change in this plan")
         }
         return plan
     }
