@@ -18,7 +18,17 @@ struct Workspace {
     static func load(_ arguments: Arguments) -> Workspace? {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
         let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .strict)
-        let result = loader.load(path: path)
+        var result = loader.load(path: path)
+        // `--provider NAME`: only the named providers are read, so only their variables are
+        // needed; another provider's unset variable or missing file is not a finding here.
+        let selected = arguments.options["--provider"] ?? []
+        if !selected.isEmpty {
+            result.diagnostics.removeAll { diagnostic in
+                guard diagnostic.path.hasPrefix("providers.") else { return false }
+                let name = String(diagnostic.path.dropFirst("providers.".count).prefix { $0 != "." && $0 != "[" })
+                return !selected.contains(name) && (diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file "))
+            }
+        }
         for diagnostic in result.diagnostics { Terminal.message(diagnostic.description) }
         guard !result.hasErrors else {
             Terminal.error("the configuration has errors; nothing was read or changed")

@@ -38,3 +38,37 @@ final class IgnorePatternTests: XCTestCase {
         XCTAssertTrue(miss.stdout.contains("\nWarning: office: ignore pattern \"endpoints/nothing-*\" matches no live object\n"), miss.stdout)
     }
 }
+
+/// `--provider NAME` needs only the named providers' variables.
+final class ProviderSelectionTests: XCTestCase {
+    func testAnotherProvidersUnsetVariablesAreNotNeeded() throws {
+        let dir = try TelformProcess.scratch()
+        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples/seeds"), to: dir.appendingPathComponent("seeds"))
+        try """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: sim://office
+            sim_seed: seeds/office.json
+            tenant: acme
+            ignore: [endpoints/test-*]
+            endpoints: []
+          mx:
+            type: mxproxy
+            url: https://mx.example/api
+            client_id: app
+            client_secret: ${env:MX_SECRET}
+            username: me@example.com
+            password: ${env:MX_PASSWORD}
+            conferences: []
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let all = try TelformProcess.run(["plan"], directory: dir)
+        XCTAssertEqual(all.status, 1)
+        XCTAssertEqual(all.stderrLines.filter { $0.contains("unset variable") }.count, 2)
+        let office = try TelformProcess.run(["plan", "--provider", "office"], directory: dir)
+        XCTAssertEqual(office.status, 0, office.stderr)
+        XCTAssertFalse(office.stderr.contains("MX_"), office.stderr)
+        XCTAssertTrue(office.stdout.hasSuffix("Plan: 0 to create, 0 to update, 3 to delete.\n"), office.stdout)
+    }
+}
