@@ -125,7 +125,8 @@ final class ValidateCommandTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         let outcome = try TelformProcess.run(["validate"], directory: dir)
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.stderrLines, ["telform.yaml:1:1: error: (document): cannot read the config file", "telform.yaml: 1 error, 0 warnings"])
+        XCTAssertEqual(outcome.stderrLines, ["telform.yaml:1:1: error: (document): no telform.yaml in \(dir.standardizedFileURL.path); pass -c FILE to name the config",
+                                             "telform.yaml: 1 error, 0 warnings"])
     }
 
     func testSecretsNeverPrint() throws {

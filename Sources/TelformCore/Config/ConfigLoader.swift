@@ -36,6 +36,10 @@ public struct ConfigLoader: Sendable {
             return decoded(bytes, file: "<stdin>", directory: FileManager.default.currentDirectoryPath)
         }
         if let what = ConfigBytes.irregular(path) { return failed(path, 1, 1, "\(path) is \(what), not a config file") }
+        if !FileManager.default.fileExists(atPath: path) {
+            let folder = URL(fileURLWithPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent).standardizedFileURL.path
+            return failed(path, 1, 1, "no \((path as NSString).lastPathComponent) in \(folder); pass -c FILE to name the config")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             return failed(path, 1, 1, "cannot read the config file")
         }
