@@ -109,4 +109,18 @@ final class DuplicateTests: XCTestCase {
         let vpbxDrift = try run(server, vpbx, ["drift", "--format", "json"])
         XCTAssertTrue(vpbxDrift.stdout.contains(#""category": "duplicate""#), vpbxDrift.stdout)
     }
+
+    func testDuplicateSchedulesAreShownOnXiVO() throws {
+        let schedule = { (id: Int) in
+            #"{"schedule": {"id": "\#(id)", "name": "office", "timezone": "Europe/Paris", "fallback_action": "", "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0}, "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}}, "opened": [], "closed": false}"#
+        }
+        let server = try SimServer(states: ["xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}], "schedule": [\#(schedule(5)), \#(schedule(6))]}"#])
+        defer { server.stop() }
+        let dir = try SimConfigs.folder(SimConfigs.xivo(port: server.port, "    schedules:\n      - {name: office, timezone: Europe/Paris}"))
+        let plan = try TelformProcess.run(["plan"], environment: SimConfigs.environment, directory: dir)
+        XCTAssertTrue(plan.stdout.contains("  - schedules/office [id 6]                  delete (a second live object with the key of schedules/office)\n"), plan.stdout + plan.stderr)
+        let drift = try TelformProcess.run(["drift"], environment: SimConfigs.environment, directory: dir)
+        XCTAssertEqual(drift.status, 2)
+        XCTAssertTrue(drift.stdout.contains("  duplicate schedules/office\n        ids: file one object, live 5, 6\n"), drift.stdout)
+    }
 }

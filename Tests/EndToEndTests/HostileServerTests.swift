@@ -247,31 +247,54 @@ final class HostileIDTests: XCTestCase {
 
 /// One apply at a time in a working directory.
 final class ApplyLockTests: XCTestCase {
-    func testASecondApplyFailsAtOnceNamingTheHolder() throws {
-        let server = try SimServer(latencyMilliseconds: 400)
+    func testASecondApplyFailsAtOnceNamingTheHolderOnEveryPlatform() throws {
+        let vpbxSeed = """
+            {"platform": "vpbx", "tokens": ["sim-vpbx-token"], "groups": [],
+             "abonents": [{"userId": 1735, "extension": "201", "firstName": "Anna", "lastname": "Orlova", "groupId": null}], "schedules": [], "findMe": {}}
+            """
+        let mttSeed = #"{"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}], "customers": {"88314050000000": {"prompts": [], "gbl": []}}, "accounts": {}}"#
+        let server = try SimServer(states: ["vpbx": vpbxSeed, "mtt": mttSeed, "mxproxy": SimConfigs.mxproxySeed(),
+                                            "xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}]}"#],
+                                   latencyMilliseconds: 400)
         defer { server.stop() }
-        let dir = try SimConfigs.folder(SimConfigs.endpoints(server.endpointsURL, SimConfigs.declaredEndpoints(2, prefix: "desk-")))
-        let first = Process()
-        first.executableURL = TelformProcess.binary
-        first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
-        first.currentDirectoryURL = dir
-        first.environment = SimConfigs.sipPassword
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
-        // The holder writes its pid into the lock once it holds it: wait for that, not a time.
-        let lock = dir.appendingPathComponent(".telform/apply.lock")
-        while first.isRunning, ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").isEmpty { usleep(10_000) }
-        let second = try TelformProcess.run(["apply", "--auto-approve"], environment: SimConfigs.sipPassword, directory: dir, timeout: 30)
-        first.waitUntilExit()
-        XCTAssertEqual(first.terminationStatus, 0)
-        XCTAssertEqual(second.status, 1)
-        let line = second.stderrLines.first { $0.hasPrefix("telform: error:") } ?? ""
-        XCTAssertTrue(line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "), line)
-        XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
-        // Exactly one create each: the second apply made no call.
-        XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST") }.count, 2)
-        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.sipPassword, directory: dir).status, 0)
+        let configs: [(String, String)] = [
+            ("endpoints", SimConfigs.endpoints(server.endpointsURL, SimConfigs.declaredEndpoints(2, prefix: "desk-"))),
+            ("vpbx", """
+                version: 1
+                providers:
+                  mts: {type: vpbx, url: "\(server.vpbxURL)", token: sim-vpbx-token,
+                        schedules: [{abonent: "201", name: day}, {abonent: "201", name: night}]}
+                """),
+            ("mtt", SimConfigs.mtt(port: server.port, #"    blacklist: ["74950000001", "74950000002"]"#)),
+            ("xivo", SimConfigs.xivo(port: server.port, "    queue_skills:\n      - {name: english, printscreen: Eng, category: languages}\n      - {name: french, printscreen: Fra, category: languages}")),
+            ("mxproxy", SimConfigs.mxproxy(port: server.port, "    conferences:\n" + SimConfigs.conference("a", accessID: 1) + "\n" + SimConfigs.conference("b", accessID: 2))),
+        ]
+        let environment = SimConfigs.environment.merging(SimConfigs.sipPassword) { a, _ in a }
+        for (platform, config) in configs {
+            let dir = try SimConfigs.folder(config)
+            let first = Process()
+            first.executableURL = TelformProcess.binary
+            first.arguments = ["apply", "--auto-approve", "--parallelism", "1"]
+            first.currentDirectoryURL = dir
+            first.environment = environment
+            first.standardOutput = FileHandle.nullDevice
+            first.standardError = FileHandle.nullDevice
+            try first.run()
+            // The holder writes its pid into the lock once it holds it: wait for that, not a time.
+            let lock = dir.appendingPathComponent(".telform/apply.lock")
+            while first.isRunning, ((try? String(contentsOf: lock, encoding: .utf8)) ?? "").isEmpty { usleep(10_000) }
+            let second = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir, timeout: 30)
+            first.waitUntilExit()
+            XCTAssertEqual(first.terminationStatus, 0, platform)
+            XCTAssertEqual(second.status, 1, platform)
+            let line = second.stderrLines.first { $0.hasPrefix("telform: error:") } ?? ""
+            XCTAssertTrue(line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "), "\(platform): \(line)")
+            XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
+            XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0,
+                           "\(platform): converged, each object made once")
+        }
+        // Exactly one create each on the endpoints API: the second apply made no call.
+        XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST /endpoints") }.count, 2)
     }
 }
 
