@@ -11,7 +11,8 @@ enum PlanCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (workspace, plan, _) = await prepare(arguments, command: "plan", known: known) else { return 1 }
         if let file = arguments.value("-o") {
-            let saved = PlanJSON(configDigest: workspace.configDigest, configPath: arguments.value("-c", "--config") ?? "telform.yaml",
+            let saved = PlanJSON(configDigest: workspace.configDigest,
+                                 configPath: SavedPlan.configPath(arguments.value("-c", "--config") ?? "telform.yaml", planFile: file),
                                  options: SavedPlan.options(arguments)).render(plan)
             do {
                 try Terminal.save(saved.rendered() + "\n", to: file)

@@ -5,6 +5,8 @@ import TelformCore
 /// applied, or nothing is.
 struct SavedPlan {
     let json: JSONNode
+    /// The folder of the plan file: a relative `config_path` is relative to it.
+    var directory = "."
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -18,7 +20,17 @@ struct SavedPlan {
         guard json["format_version"]?.int == PlanJSON.formatVersion else {
             throw Failure(description: "\(path) has plan format_version \(json["format_version"]?.compact ?? "?"); this telform reads \(PlanJSON.formatVersion)")
         }
-        return SavedPlan(json: json)
+        let folder = (path as NSString).deletingLastPathComponent
+        return SavedPlan(json: json, directory: folder.isEmpty ? "." : folder)
+    }
+
+    /// The config's path as a plan file keeps it: relative to the plan file's folder when the
+    /// config lies under it (the pair can move together), absolute otherwise.
+    static func configPath(_ config: String, planFile: String) -> String {
+        let absolute = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        let configAbsolute = absolute(config)
+        let planFolder = absolute((planFile as NSString).deletingLastPathComponent.isEmpty ? "." : (planFile as NSString).deletingLastPathComponent)
+        return configAbsolute.hasPrefix(planFolder + "/") ? String(configAbsolute.dropFirst(planFolder.count + 1)) : configAbsolute
     }
 
     /// The options a plan was made with, saved so apply plans the same way.
@@ -33,7 +45,7 @@ struct SavedPlan {
         var arguments = given
         arguments.positionals = []
         if arguments.value("-c", "--config") == nil, let path = json["config_path"]?.string {
-            arguments.options["-c"] = [path]
+            arguments.options["-c"] = [path.hasPrefix("/") || directory == "." ? path : directory + "/" + path]
         }
         for (key, option) in [("target", "--target"), ("replace", "--replace"), ("rotate", "--rotate"), ("provider", "--provider")] {
             let saved = json["options"]?[key]?.array?.compactMap(\.string) ?? []

@@ -38,8 +38,10 @@ struct Workspace {
         // The files, and what they resolve to (interpolated secrets included): a saved plan
         // keeps only this digest, never a value.
         var digestInput = ""
+        // The files' contents in their order, not the spelling of their paths: a plan made
+        // from `-c endpoints.yaml` here applies from another folder as `-c dir/endpoints.yaml`.
         for file in result.config.files {
-            digestInput += file + "\n" + (FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n"
+            digestInput += (FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n\u{0}\n"
         }
         for provider in result.config.providers {
             digestInput += "\(provider.name)\t\(Value.object(provider.settings))\n"
