@@ -32,12 +32,16 @@ public enum SimulatorCatalog {
     ]
 }
 
-/// Keeps a fake's state in a JSON file: loaded at start, written after every change.
+/// Keeps a fake's state in a JSON file: loaded at start, written after every change — and only
+/// after a change: a call that changed nothing (a read, which JSON-RPC sends as POST, or a
+/// refused write) rewrites no file.
 public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let inner: SimulatedPlatform
     private let file: String
     private let secrets: SealedSecrets
     private let lock = NSLock()
+    /// The state as last written, unsealed (sealing draws a fresh nonce each time).
+    private var written = ""
 
     /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
     public init(type: String, file: String, seed: String?) throws {
@@ -62,16 +66,20 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         let outcome = inner.handle(request)
-        if request.method != "GET" { try? save() }
+        if request.method != "GET" { try? save(onlyIfChanged: true) }
         return outcome
     }
 
-    private func save() throws {
+    private func save(onlyIfChanged: Bool = false) throws {
         lock.lock()
         defer { lock.unlock() }
+        let snapshot = inner.snapshot()
+        let text = snapshot.rendered()
+        if onlyIfChanged && text == written { return }
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data((secrets.seal(inner.snapshot()).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        try Data((secrets.seal(snapshot).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        written = text
     }
 }
 

@@ -8,7 +8,7 @@ final class MTTFidelityTests: XCTestCase {
         let server = try SimServer(states: ["mtt": """
             {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
              "customers": {"88314050000000": {"prompts": [], "gbl": ["74950000001", "74950000002"], "gbl_shape": "object"}},
-             "accounts": {"74951345801": {"customer": "88314050000000", "premedia": false}}}
+             "accounts": {"74951345801": {"customer": "88314050000000", "premedia": false, "GN_IP_IPCR": "https://route.example/x?key=k3y"}}}
             """])
         defer { server.stop() }
         let dir = try SimConfigs.folder(SimConfigs.mtt(port: server.port, """
@@ -26,7 +26,11 @@ final class MTTFidelityTests: XCTestCase {
             "  - blacklist/74950000002                    delete",
         ], plan.stdout)
         XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir).status, 0)
+        // JSON-RPC reads are POSTs: the state file is rewritten only when something changed.
+        let stateFile = server.stateDirectory.appendingPathComponent("mtt.json")
+        let before = try Data(contentsOf: stateFile)
         XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir).status, 0, "converged")
+        XCTAssertEqual(try Data(contentsOf: stateFile), before, "a plan wrote nothing (a rewrite would seal the secrets with a fresh nonce)")
     }
 
     func testACallControlURLOnAnotherPortIsAWarning() throws {
