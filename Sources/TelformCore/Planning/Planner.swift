@@ -156,10 +156,11 @@ public struct Planner: Sendable {
         // Two live objects with one declared key: telform cannot tell which one the file
         // means. Pruned, the extras are deleted (the first read is kept); otherwise the plan
         // is refused, naming every id.
+        let protectedAddresses = Set(desired.filter { $0.fields["protect"] == .bool(true) }.map(\.address))
         let declaredDuplicates = Set(live.compactMap { input.live.duplicates[$0.address] }.filter(desiredAddresses.contains)).sorted()
         for original in declaredDuplicates {
             let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
-            let protected = desired.first { $0.address == original }?.fields["protect"] == .bool(true)
+            let protected = protectedAddresses.contains(original)
             if !prunes || protected {
                 plan.errors.append("\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")")
             }
@@ -171,7 +172,7 @@ public struct Planner: Sendable {
                     continue
                 }
                 let original = input.live.duplicates[resource.address]
-                if let original, desired.first(where: { $0.address == original })?.fields["protect"] == .bool(true) { continue }
+                if let original, protectedAddresses.contains(original) { continue }
                 var change = Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: [],
                                     reason: original.map { "a second live object with the key of \($0.local)" })
                 change.duplicateOf = original

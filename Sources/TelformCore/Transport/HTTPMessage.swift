@@ -18,6 +18,11 @@ public struct HTTPRequest: Sendable {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
+    /// Whether the request declares a JSON body (`Content-Type: application/json…`).
+    public var declaresJSON: Bool {
+        header("content-type")?.lowercased().hasPrefix("application/json") == true
+    }
+
     /// A JSON request.
     public static func json(_ method: String, _ path: String, _ body: JSONNode? = nil) -> HTTPRequest {
         HTTPRequest(method: method, path: path,

@@ -47,6 +47,8 @@ public final class SecretScrubber: @unchecked Sendable {
     /// Remembers a credential header's value: the whole value, its token, and for Basic the
     /// decoded `user:password` and the password alone.
     public func registerAuthorization(_ value: String) {
+        // Sent with every request: once its forms are known there is nothing to add.
+        guard !lock.withLock({ known.contains(value) }) else { return }
         register(value)
         let parts = value.split(separator: " ", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }

@@ -24,12 +24,12 @@ struct EndpointsClient: Sendable {
         var all: [JSONNode] = []
         var seen: Set<String> = []
         while true {
-            let call = "GET \(base)/?skip=\(all.count)&limit=\(Self.pageSize)"
-            let response = try await http.send(authorized(.json("GET", "\(base)/?skip=\(all.count)&limit=\(Self.pageSize)")))
+            let path = "\(base)/?skip=\(all.count)&limit=\(Self.pageSize)"
+            let response = try await http.send(authorized(.json("GET", path)))
             let page = try WireShape.list(checked(response), "GET \(base)/")
             if page.isEmpty { return all }
             for item in page where !seen.insert(ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? "")).inserted {
-                throw WireShape.Unexpected(call: call, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
+                throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
             }
             all += page
         }

@@ -113,6 +113,6 @@ final class MXProxyDirectory: @unchecked Sendable {
     /// Whether `owner` can be sent: an extension /contacts knows, or a jid itself (jids are
     /// 64-bit numbers of 15 digits and more; extensions are short).
     func knows(_ owner: String) -> Bool {
-        lock.withLock { jids[owner] != nil || (owner.count >= 15 && owner.utf8.allSatisfy { (0x30...0x39).contains($0) }) }
+        lock.withLock { jids[owner] != nil || (owner.count >= 15 && ServerID.digits.problem(owner) == nil) }
     }
 }

@@ -47,7 +47,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         let tenant = parts[2], rest = Array(parts.dropFirst(4))
         let method = request.method
         // FastAPI parses a body as JSON only when it is declared so; otherwise the model is missing.
-        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+        if request.body != nil, !request.declaresJSON {
             return .json(422, .object([("detail", .array([.object([("type", .string("model_attributes_type")), ("loc", .array([.string("body")])),
                                                                    ("msg", .string("Input should be a valid dictionary or object to extract fields from"))])]))]))
         }

@@ -141,7 +141,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     func route(_ request: HTTPRequest) -> HTTPResponse {
         let (path, _) = SimulatorPath.split(request.path)
         // The document's requests are JSON ("JSON" above every example): another type is refused.
-        guard request.header("content-type")?.lowercased().hasPrefix("application/json") == true else {
+        guard request.declaresJSON else {
             var refused = Self.answer(id: .null, failure: Failure(code: -32600, message: "Invalid Request", data: .string("Content-Type must be application/json")))
             refused.status = 415
             return refused

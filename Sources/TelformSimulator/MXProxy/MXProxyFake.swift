@@ -85,7 +85,7 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         tokens[key]?.uses += 1
         let parts = path.split(separator: "/").map(String.init)
         // The document sends every body as `application/json; charset=utf-8` (and /auth as a form).
-        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+        if request.body != nil, !request.declaresJSON {
             return Self.error(415, "unsupported_media_type", "the body must be application/json")
         }
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }

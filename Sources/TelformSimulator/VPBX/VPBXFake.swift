@@ -90,7 +90,7 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
         let parts = path.split(separator: "/").map(String.init)
         guard parts.count >= 2, parts[0] == "api" else { return Self.error(404, "No handler for \(path)", path) }
         // A Spring service answers a body of any other type with 415.
-        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+        if request.body != nil, !request.declaresJSON {
             return Self.error(415, "Content type '\(request.header("content-type") ?? "")' not supported", path)
         }
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }

@@ -78,7 +78,7 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
         // The parking-lot edit URL has no `&id=` in the document: its id is in the body.
         let id = query["id"] ?? (object == "parkinglot" && act == "edit" ? body?["id"].flatMap { $0.int.map(String.init) ?? $0.string } : nil)
-        if request.body != nil, request.header("content-type")?.lowercased().hasPrefix("application/json") != true {
+        if request.body != nil, !request.declaresJSON {
             return Self.text(415, "the body must be application/json")
         }
         if (act == "add" || act == "edit") && (request.method != "POST" || body == nil) {
