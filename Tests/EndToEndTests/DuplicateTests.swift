@@ -19,18 +19,11 @@ final class DuplicateTests: XCTestCase {
             """])
         defer { server.stop() }
         func config(prune: Bool) -> String {
-            """
-            version: 1
-            providers:
-              office:
-                type: endpoints
-                url: \(server.endpointsURL)
-                tenant: acme
-                token: sim-endpoints-token
-                prune: \(prune)
-                endpoints:
-                  - {name: desk, extension: "101", password: "${env:PW}", language: en}
-            """
+            SimConfigs.endpoints(server.endpointsURL, """
+                    prune: \(prune)
+                    endpoints:
+                      - {name: desk, extension: "101", password: "${env:PW}", language: en}
+                """)
         }
         let env = ["PW": "Reception0000000000A"]
         let kept = try run(server, config(prune: false), ["plan"], environment: env)

@@ -218,18 +218,8 @@ final class HostileIDTests: XCTestCase {
                                body: request.method == "GET" ? (request.path.contains("skip=0&") ? list : "[]") : "{}")
         }
         defer { hostile.stop() }
-        let dir = try TelformProcess.scratch()
-        try """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: \(hostile.url)
-            tenant: acme
-            token: ${env:TOKEN}
-            endpoints:
-              - {name: desk, extension: "100", password: "${env:SIP}", language: en}
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try SimConfigs.folder(SimConfigs.endpoints(hostile.url, token: "${env:TOKEN}",
+                                                             "    endpoints:\n      - {name: desk, extension: \"100\", password: \"${env:SIP}\", language: en}"))
         let environment = ["TOKEN": "a-token-of-some-length", "SIP": "Sip0Password0Twenty1"]
         let plan = try TelformProcess.run(["plan"], environment: environment, directory: dir)
         XCTAssertEqual(plan.status, 1)
@@ -346,17 +336,7 @@ final class MisshapenAnswerTests: XCTestCase {
                 connection.respond(200, headers: ["Content-Type: application/json"], body: body)
             }
             defer { hostile.stop() }
-            let dir = try TelformProcess.scratch()
-            try """
-            version: 1
-            providers:
-              office:
-                type: endpoints
-                url: \(hostile.url)
-                tenant: acme
-                token: ${env:TOKEN}
-                endpoints: []
-            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            let dir = try SimConfigs.folder(SimConfigs.endpoints(hostile.url, token: "${env:TOKEN}", "    endpoints: []"))
             let apply = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: ["TOKEN": "a-token-of-some-length"], directory: dir)
             XCTAssertEqual(apply.status, 1)
             let call = got == "an object" ? "GET /api/organizations/acme/endpoints/" : "the endpoint API"

@@ -4,7 +4,9 @@ import XCTest
 /// An ignore pattern cannot silently miss: the provider's own prefix is accepted, an unknown
 /// kind is an error with a suggestion, and a pattern that matches nothing live is a warning.
 final class IgnorePatternTests: XCTestCase {
-    func config(_ pattern: String) throws -> URL {
+    /// The office provider on the embedded simulator seeded from examples/seeds/office.json,
+    /// ignoring `pattern`, then `more` (other providers).
+    static func config(_ pattern: String, more: String = "") throws -> URL {
         let dir = try TelformProcess.scratch()
         try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples/seeds"), to: dir.appendingPathComponent("seeds"))
         try """
@@ -17,9 +19,12 @@ final class IgnorePatternTests: XCTestCase {
             tenant: acme
             ignore: ["\(pattern)"]
             endpoints: []
+        \(more)
         """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         return dir
     }
+
+    func config(_ pattern: String) throws -> URL { try Self.config(pattern) }
 
     func testThePatternWithItsProviderPrefixProtectsTheObject() throws {
         let plan = try TelformProcess.run(["plan"], directory: try config("office/endpoints/test-*"))
@@ -42,27 +47,16 @@ final class IgnorePatternTests: XCTestCase {
 /// `--provider NAME` needs only the named providers' variables.
 final class ProviderSelectionTests: XCTestCase {
     func testAnotherProvidersUnsetVariablesAreNotNeeded() throws {
-        let dir = try TelformProcess.scratch()
-        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples/seeds"), to: dir.appendingPathComponent("seeds"))
-        try """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: sim://office
-            sim_seed: seeds/office.json
-            tenant: acme
-            ignore: [endpoints/test-*]
-            endpoints: []
-          mx:
-            type: mxproxy
-            url: https://mx.example/api
-            client_id: app
-            client_secret: ${env:MX_SECRET}
-            username: me@example.com
-            password: ${env:MX_PASSWORD}
-            conferences: []
-        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let dir = try IgnorePatternTests.config("endpoints/test-*", more: """
+              mx:
+                type: mxproxy
+                url: https://mx.example/api
+                client_id: app
+                client_secret: ${env:MX_SECRET}
+                username: me@example.com
+                password: ${env:MX_PASSWORD}
+                conferences: []
+            """)
         let all = try TelformProcess.run(["plan"], directory: dir)
         XCTAssertEqual(all.status, 1)
         XCTAssertEqual(all.stderrLines.filter { $0.contains("unset variable") }.count, 2)
