@@ -35,13 +35,13 @@ final class ValidateCommandTests: XCTestCase {
             url: https://xivo.example
             username: ${env:XIVO_USER}
             password: ${env:XIVO_PASSWORD}
-            users: [{firstname: A, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", password: "${env:PIN}"}}]
+            users: [{firstname: A, language: en_US, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", password: "${env:PIN}"}}]
         """)
         XCTAssertEqual(outcome.status, 0)
         XCTAssertEqual(outcome.stderrLines, [
             "<stdin>:6:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
             "<stdin>:7:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
-            "<stdin>:8:106: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:PIN}; plan and apply will need it",
+            "<stdin>:8:123: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:PIN}; plan and apply will need it",
             "<stdin>: valid: 1 provider, 1 resource, 3 warnings",
         ])
     }

@@ -9,7 +9,7 @@ final class XiVOEndToEndTests: XCTestCase {
      "users": [{"userfeatures": {"id": 1, "firstname": "Alice", "ringseconds": "20"},
                 "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}],
                 "voicemail": null, "groupmember": true, "queuemember": false}],
-     "context": [{"context": {"name": "default", "displayname": "Interne", "contexttype": "internal"}, "contextinclude": [], "contextnumbers": {}}]}
+     "context": [{"context": {"name": "default", "displayname": "Interne", "entity": "acme", "contexttype": "internal"}, "contextinclude": [], "contextnumbers": {}}]}
     """
 
     func config(_ server: SimServer, _ body: String) -> String {
@@ -40,13 +40,13 @@ final class XiVOEndToEndTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         let first = try apply(dir, config(server, """
             contexts:
-              - {name: default, display_name: Default, type: internal}
-              - {name: from-extern, type: incall, numbers: {incall: [{from: "0140000000"}]}}
+              - {name: default, display_name: Default, entity: acme, type: internal}
+              - {name: from-extern, entity: acme, type: incall, numbers: {incall: [{from: "0140000000"}]}}
             users:
               - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Bob, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}, forward: {busy: {to: "1001"}}}
+              - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}, forward: {busy: {to: "1001"}}}
             schedules:
-              - {name: office, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
+              - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
             incalls:
               - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
             pickups:
@@ -75,9 +75,9 @@ final class XiVOEndToEndTests: XCTestCase {
         let second = try apply(dir, config(server, """
             users:
               - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Bob, line: {protocol: sip, number: "1003"}, voicemail: {mailbox: "1002", password: "4321"}}
+              - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1003"}, voicemail: {mailbox: "1002", password: "4321"}}
             schedules:
-              - {name: office, opened: [{hours: "09:00-12:00", weekdays: "1-5"}]}
+              - {name: office, timezone: Europe/Paris, opened: [{hours: "09:00-12:00", weekdays: "1-5"}]}
             incalls:
               - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1001"}}
             pickups:

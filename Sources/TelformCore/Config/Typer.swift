@@ -33,6 +33,7 @@ public struct Typer {
             }
             if pair.value.isNull {
                 if field.required { diagnostics.error(pair.value.mark, fieldPath, "is required and may not be empty") }
+                if field.flags.contains(.removable) { result[field.name] = .null }
                 continue
             }
             if let value = self.value(pair.value, field.type, path: fieldPath, field: field) {

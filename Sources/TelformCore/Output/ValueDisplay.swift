@@ -8,19 +8,32 @@ public enum ValueDisplay {
     /// The display of a field's value, masking sensitive and write-only ones.
     public static func field(_ path: String, _ value: Value?, kind: KindSchema?) -> String {
         guard let value, value != .null else { return "(none)" }
-        if kind?.isSensitive(path: path, value: value) == true {
-            return kind?.isWriteOnly(path: path) == true ? "(write-only)" : "(sensitive)"
-        }
-        return text(value)
+        let shown = masked(path, value, kind: kind)
+        if shown != value, case .string(let mask) = shown { return mask }
+        return text(shown)
     }
 
     /// The JSON form of a field's value, masked the same way.
     public static func json(_ path: String, _ value: Value?, kind: KindSchema?) -> JSONNode {
         guard let value else { return .null }
-        if kind?.isSensitive(path: path, value: value) == true {
-            return .string(kind?.isWriteOnly(path: path) == true ? "(write-only)" : "(sensitive)")
+        return json(masked(path, value, kind: kind))
+    }
+
+    /// The value with every sensitive part replaced by its mask, at any depth: a whole
+    /// object shown at once (a voicemail box removed) never shows the PIN inside it.
+    public static func masked(_ path: String, _ value: Value, kind: KindSchema?) -> Value {
+        guard let kind else { return value }
+        if value != .null, kind.isSensitive(path: path, value: value) {
+            return .string(kind.isWriteOnly(path: path) ? "(write-only)" : "(sensitive)")
         }
-        return json(value)
+        switch value {
+        case .object(let fields):
+            return .object(fields.reduce(into: [:]) { out, pair in out[pair.key] = masked(path + "." + pair.key, pair.value, kind: kind) })
+        case .list(let items):
+            return .list(items.map { masked(path, $0, kind: kind) })
+        default:
+            return value
+        }
     }
 
     public static func json(_ value: Value) -> JSONNode {

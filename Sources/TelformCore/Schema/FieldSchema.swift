@@ -17,6 +17,9 @@ public struct FieldSchema: Sendable {
         /// Write-only, yet a change is seen another way (MTT prompts: the content-addressed
         /// live name): plans need not warn that it cannot be compared.
         public static let seenIndirectly = Flags(rawValue: 32)
+        /// `null` in the file is an explicit absence: the live value is removed (elsewhere a
+        /// null is the same as leaving the field out: not managed).
+        public static let removable = Flags(rawValue: 64)
     }
 
     public var name: String
@@ -77,6 +80,7 @@ public struct FieldSchema: Sendable {
     public var sensitive: FieldSchema { flagged(.sensitive) }
     public var writeOnly: FieldSchema { flagged(.writeOnly) }
     public var seenIndirectly: FieldSchema { flagged(.seenIndirectly) }
+    public var removable: FieldSchema { flagged(.removable) }
     public var createOnly: FieldSchema { flagged(.createOnly) }
 
     public func references(_ kind: String, declaredOnly: Bool = true) -> FieldSchema {

@@ -8,6 +8,7 @@ public enum XiVOKinds {
     public static let user = ObjectSchema([
         .string("firstname", StringRules(minLength: 1), "First name.", wire: "firstname").required(),
         .string("lastname", "Last name.", wire: "lastname"),
+        .integer("entity_id", 1...1_000_000, "Entity the user belongs to (sent as 1 when left out, as xivo-ws does).", wire: "entityid"),
         .string("language", StringRules(check: .regex("^[a-z]{2}_[A-Z]{2}$", "must be a locale such as fr_FR or en_US")), "Prompt language, e.g. fr_FR.", wire: "language"),
         .integer("ring_seconds", 0...3600, "Seconds to ring before no-answer.", wire: "ringseconds"),
         .integer("simult_calls", 1...100, "Simultaneous calls.", wire: "simultcalls"),
@@ -31,8 +32,13 @@ public enum XiVOKinds {
             .string("mailbox", PlatformFields.extensionRules, "Mailbox number.", wire: "mailbox").required(),
             FieldSchema.string("password", StringRules(check: .regex("^[0-9]{1,16}$", "must be digits")), "Voicemail PIN.", wire: "password").sensitive,
             .string("email", StringRules(check: .regex("^[^@\\s]+@[^@\\s]+$", "must be an e-mail address")), "Where messages are mailed.", wire: "email"),
-        ]), "The user's voicemail box."),
-    ])
+        ]), "The user's voicemail box; `voicemail: null` removes it.").removable,
+    ], rules: [.custom { fields in
+        // xivo-ws refuses a voicemail without a language ("language must be set when adding
+        // voicemail"); the server sets the box's locale from it.
+        guard fields["voicemail"]?.object != nil, fields["language"] == nil else { return [] }
+        return [("language", "is required with a voicemail (XiVO sets the box's locale from the user's language)")]
+    }])
 
     static let opened = ObjectSchema([
         .string("hours", StringRules(check: .regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", "must be HH:MM-HH:MM")), "Opening hours, e.g. 08:00-12:00.", wire: "hours").required(),
@@ -50,7 +56,7 @@ public enum XiVOKinds {
 
     public static let schedule = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Schedule name.", wire: "name").required(),
-        .string("timezone", "Time zone, e.g. Europe/Paris.", wire: "timezone"),
+        .string("timezone", StringRules(minLength: 1), "Time zone, e.g. Europe/Paris (required by XiVO).", wire: "timezone").required(),
         .string("description", "Free text.", wire: "description"),
         .list("opened", of: .object(opened), ListRules(itemNoun: "opening periods"), "When the schedule is open.", wire: "opened"),
         .object("fallback", action, "Where calls go while closed (schedule_fallback)."),
@@ -73,8 +79,8 @@ public enum XiVOKinds {
     public static let context = ObjectSchema([
         .string("name", StringRules(minLength: 1, maxLength: 39, check: .regex("^[A-Za-z0-9_-]+$", "must use letters, digits, - and _"), by: by), "Context name.", wire: "name").required(),
         .string("display_name", "Display name.", wire: "displayname"),
-        .string("entity", "Entity the context belongs to.", wire: "entity"),
-        .string("type", StringRules(allowed: ["internal", "incall", "outcall", "services", "others"]), "Context type.", wire: "contexttype"),
+        .string("entity", StringRules(minLength: 1), "Entity the context belongs to (required by XiVO).", wire: "entity").required(),
+        .string("type", StringRules(allowed: ["internal", "incall", "outcall", "services", "others"]), "Context type (required by XiVO).", wire: "contexttype").required(),
         .string("description", "Free text.", wire: "description"),
         .list("includes", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "includes"), "Contexts included.", wire: "contextinclude"),
         .object("numbers", ObjectSchema(["user", "group", "queue", "meetme", "incall"].map {

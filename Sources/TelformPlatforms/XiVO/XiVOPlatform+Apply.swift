@@ -63,39 +63,7 @@ extension XiVOPlatform {
         func touched(_ prefix: String) -> Bool { changed.map { $0.contains { $0 == prefix || $0.hasPrefix(prefix + ".") } } ?? true }
         switch kind {
         case "users":
-            var uf: [(String, JSONNode)] = [("firstname", text(f["firstname"]))]
-            let map: [(String, String)] = [("lastname", "lastname"), ("language", "language"), ("mobile_phone_number", "mobilephonenumber"),
-                                           ("caller_id", "callerid"), ("music_on_hold", "musiconhold")]
-            for (yaml, wire) in map where f[yaml] != nil { uf.append((wire, text(f[yaml]))) }
-            for (yaml, wire) in [("ring_seconds", "ringseconds"), ("simult_calls", "simultcalls")] {
-                if let n = f[yaml]?.int { uf.append((wire, .string(String(n)))) }
-            }
-            for (yaml, wire) in [("dnd", "enablednd"), ("enable_transfer", "enablexfer"), ("call_record", "callrecord")] {
-                if let b = f[yaml]?.bool { uf.append((wire, .bool(b))) }
-            }
-            let forward = f["forward"]?.object ?? [:]
-            for (name, enable, dest) in [("unconditional", "enableunc", "destunc"), ("busy", "enablebusy", "destbusy"), ("no_answer", "enablerna", "destrna")] {
-                let to = forward[name]?["to"]?.string
-                uf.append((enable, .bool(to != nil)))
-                uf.append((dest, .string(to ?? "")))
-            }
-            var pairs: [(String, JSONNode)] = [("userfeatures", .object(uf))]
-            // **Quirk:** view returns linefeatures as a list of objects, add/edit want an object
-            // of arrays; and edit gets it only when the line changes.
-            if touched("line"), let line = f["line"]?.object {
-                var lf: [(String, JSONNode)] = []
-                if let id {
-                    let view = try await client.view("users", id)
-                    if let lineID = view["linefeatures"]?.array?.first?["id"] { lf.append(("id", .array([lineID]))) }
-                }
-                for key in ["protocol", "context", "number"] { lf.append((key, .array([text(line[key])]))) }
-                pairs.append(("linefeatures", .object(lf)))
-            }
-            if touched("voicemail"), let vm = f["voicemail"]?.object {
-                pairs.append(("voicemail", .object([("mailbox", text(vm["mailbox"])), ("password", text(vm["password"])), ("email", text(vm["email"])),
-                                                    ("context", text(f["line"]?["context"]))])))
-            }
-            return .object(pairs)
+            return try await userBody(f, id: id, changed: changed)
         case "schedules":
             var pairs: [(String, JSONNode)] = [("schedule", .object([("name", text(f["name"])), ("timezone", text(f["timezone"])), ("description", text(f["description"]))]))]
             // The documented add shape (api-docs/002 lines 1066-1069): `actiontype` and `action`
@@ -123,10 +91,13 @@ extension XiVOPlatform {
         case "contexts":
             var numbers: [(String, JSONNode)] = []
             for (use, ranges) in (f["numbers"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
-                numbers.append((use, .array((ranges.list ?? []).map { r in .object([("numberbeg", text(r["from"])), ("numberend", text(r["to"] ?? r["from"]))]) })))
+                // xivo-ws sends an incall range with its `didlength` (0: the whole number).
+                numbers.append((use, .array((ranges.list ?? []).map { r in
+                    .object([("numberbeg", text(r["from"])), ("numberend", text(r["to"] ?? r["from"]))] + (use == "incall" ? [("didlength", .int(0))] : []))
+                })))
             }
             return .object([("context", .object([("name", text(f["name"])), ("displayname", text(f["display_name"] ?? f["name"])), ("entity", text(f["entity"])),
-                                                 ("contexttype", .string(f["type"]?.string ?? "internal")), ("description", text(f["description"]))])),
+                                                 ("contexttype", text(f["type"])), ("description", text(f["description"]))])),
                             ("contextinclude", .array((f["includes"]?.list ?? []).map { text($0) })), ("contextnumbers", .object(numbers))])
         case "pickups":
             var members: [JSONNode] = []

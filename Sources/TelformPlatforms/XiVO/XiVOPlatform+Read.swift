@@ -215,7 +215,10 @@ extension XiVOPlatform {
             "call_record": Self.bool(uf["callrecord"]), "forward": .object(forward),
             "line": .object(["protocol": Self.text(line["protocol"]), "context": .string(context), "number": .string(number)]),
         ]
-        if let vm = record["voicemail"], !vm.isNull {
+        if let entity = uf["entityid"], !entity.isNull { fields["entity_id"] = Self.int(entity) }
+        // **Reading:** view answers `voicemail: false` for a user without a box (the web
+        // interface's `_get_voicemail`); only an object is a voicemail.
+        if let vm = record["voicemail"], vm.pairs != nil {
             fields["voicemail"] = .object(["mailbox": Self.text(vm["mailbox"]), "password": Self.text(vm["password"]), "email": Self.text(vm["email"])])
         }
         return Resource(address: address("users", "\(number)@\(context)"), fields: fields)

@@ -4,12 +4,14 @@ import TelformCore
 extension XiVOFake {
     func add(_ object: String, _ body: JSONNode) -> HTTPResponse {
         let id = newID()
-        var record: JSONNode
+        let record: JSONNode
         switch object {
         case "users":
             guard let uf = body["userfeatures"], let first = uf["firstname"]?.string, !first.isEmpty else {
                 return Self.text(400, "userfeatures.firstname is required")
             }
+            // xivo-ws: `entity_id` is required (it sends 1 by default).
+            guard Self.number(uf["entityid"]) != nil else { return Self.text(400, "userfeatures.entityid is required") }
             guard let line = linefeatures(body["linefeatures"]) else {
                 return Self.text(400, "linefeatures must be an object of arrays (protocol, context, number)")
             }
@@ -17,11 +19,17 @@ extension XiVOFake {
                (collections["users"] ?? []).contains(where: { $0["linefeatures"]?.array?.first?["number"]?.string == number && $0["linefeatures"]?.array?.first?["context"]?.string == context }) {
                 return Self.text(400, "line \(number)@\(context) is already used")
             }
-            record = .object([("userfeatures", uf.setting("id", .int(id))),
-                              ("linefeatures", .array([line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))])),
-                              ("voicemail", body["voicemail"] ?? .null), ("groupmember", .bool(false)), ("queuemember", .bool(false))])
+            var record = JSONNode.object([("userfeatures", uf.setting("id", .int(id))),
+                                          ("linefeatures", .array([line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))])),
+                                          ("voicemail", .bool(false)), ("groupmember", .bool(false)), ("queuemember", .bool(false))])
+            // On add, a voicemail with no option is added ("add" is what xivo-ws sends).
+            if let refusal = voicemail(body, into: &record, option: body["voicemail-option"]?.string ?? "add") { return Self.text(400, refusal) }
+            collections[object, default: []].append(record)
+            return HTTPResponse(status: 200)
         case "schedule":
+            // xivo-ws `Schedule`: name and timezone are required.
             guard let name = body["schedule"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "schedule.name is required") }
+            guard body["schedule"]?["timezone"]?.string?.isEmpty == false else { return Self.text(400, "schedule.timezone is required") }
             if (collections["schedule"] ?? []).contains(where: { $0["schedule"]?["name"]?.string == name }) { return Self.text(400, "schedule \(name) exists") }
             // Add takes `dialaction.schedule_fallback {actiontype, action, actionarg1}`
             // (api-docs/002, xivo-ws test_to_obj_dict); view answers it inside `schedule` as
@@ -58,6 +66,10 @@ extension XiVOFake {
             record = .object([("incall", (body["incall"] ?? .null).setting("id", .int(id))), ("dialaction", body["dialaction"] ?? .null)])
         case "context":
             guard let name = body["context"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "context.name is required") }
+            // xivo-ws `Context`: name, display name, entity and type are required.
+            for key in ["displayname", "entity", "contexttype"] where body["context"]?[key]?.string?.isEmpty != false {
+                return Self.text(400, "context.\(key) is required")
+            }
             if index("context", name) != nil { return Self.text(400, "context \(name) exists") }
             record = .object([("context", body["context"] ?? .null), ("contextinclude", body["contextinclude"] ?? .array([])),
                               ("contextnumbers", body["contextnumbers"] ?? .object([]))])
@@ -87,6 +99,12 @@ extension XiVOFake {
         guard var record = collections[object]?[index] else { return Self.text(404, "not found") }
         switch object {
         case "users":
+            // Edit replaces what it is given: `userfeatures` comes whole (the web interface
+            // checks it like an add), or the edit is refused.
+            guard let uf = body["userfeatures"], uf["firstname"]?.string?.isEmpty == false, Self.number(uf["entityid"]) != nil else {
+                return Self.text(400, "userfeatures must be given whole (firstname and entityid are missing)")
+            }
+            record = record.setting("userfeatures", uf.setting("id", record["userfeatures"]?["id"] ?? .null))
             if let given = body["linefeatures"] {
                 // The documented quirk: view's list-of-objects form is refused here.
                 guard var line = linefeatures(given) else {
@@ -95,13 +113,13 @@ extension XiVOFake {
                 let current = record["linefeatures"]?.array?.first ?? .object([])
                 for (key, value) in current.pairs ?? [] where line[key] == nil { line = line.setting(key, value) }
                 record = record.setting("linefeatures", .array([line]))
+                // With linefeatures and no voicemail, the server drops the user's box; the
+                // option says what to do with the one given ("search" or none: edit it).
+                if let refusal = voicemail(body, into: &record, option: body["voicemail-option"]?.string ?? "edit") { return Self.text(400, refusal) }
+            } else if body["voicemail"] != nil || body["voicemail-option"] != nil {
+                // api-docs/002 lines 580-586: editing the voicemail *must* carry linefeatures.
+                return Self.text(400, "a voicemail edit must carry linefeatures in the edit form")
             }
-            if let uf = body["userfeatures"] {
-                var merged = record["userfeatures"] ?? .object([])
-                for (key, value) in uf.pairs ?? [] where key != "id" { merged = merged.setting(key, value) }
-                record = record.setting("userfeatures", merged)
-            }
-            if let voicemail = body["voicemail"] { record = record.setting("voicemail", voicemail) }
             // "Editing a user who is a member of a group and/or a queue will remove the user
             // from its group/queue."
             record = record.setting("groupmember", .bool(false)).setting("queuemember", .bool(false))
@@ -115,6 +133,41 @@ extension XiVOFake {
         }
         collections[object]?[index] = record
         return HTTPResponse(status: 200)
+    }
+
+    /// The user's voicemail after an add or an edit that carried `linefeatures`, as the web
+    /// interface's `_set` decides it: option `add` makes a new box, `none` removes it, `search`
+    /// or none edits the user's own; no `voicemail` key removes it; a `voicemailtype` other
+    /// than "asterisk" keeps none. Returns the refusal, if any.
+    func voicemail(_ body: JSONNode, into record: inout JSONNode, option: String) -> String? {
+        var uf = record["userfeatures"] ?? .object([])
+        let current = record["voicemail"].flatMap { $0.pairs == nil ? nil : $0 }
+        var box: JSONNode? = nil
+        if let given = body["voicemail"], option != "none" {
+            guard given.pairs != nil else { return "voicemail must be an object" }
+            if option == "add" {
+                guard given["fullname"]?.string?.isEmpty == false, given["mailbox"]?.string?.isEmpty == false else {
+                    return "voicemail.fullname and voicemail.mailbox are required"
+                }
+                guard uf["language"]?.string?.isEmpty == false else { return "a voicemail needs the user's language (userfeatures.language)" }
+                box = given.setting("context", record["linefeatures"]?.array?.first?["context"] ?? .string("default"))
+                uf = uf.setting("voicemailid", .string(String(newID())))
+                if uf["voicemailtype"] == nil || uf["voicemailtype"]?.isNull == true { uf = uf.setting("voicemailtype", .string("asterisk")) }
+            } else {
+                guard var edited = current, Self.number(uf["voicemailid"]) != nil else { return "the user has no voicemail to edit (voicemail-option add makes one)" }
+                for (key, value) in given.pairs ?? [] { edited = edited.setting(key, value) }
+                box = edited
+            }
+            if uf["voicemailtype"]?.string != "asterisk" { box = nil }
+        }
+        if box == nil { uf = uf.setting("voicemailid", .null).setting("voicemailtype", .null) }
+        uf = uf.setting("enablevoicemail", .bool(box != nil))
+        record = record.setting("userfeatures", uf).setting("voicemail", box ?? .bool(false))
+        return nil
+    }
+
+    static func number(_ node: JSONNode?) -> Int64? {
+        node?.int ?? node?.string.flatMap { Int64($0) }
     }
 
     /// `{"protocol": ["sip"], "context": ["default"], "number": ["1001"]}` → one line object.

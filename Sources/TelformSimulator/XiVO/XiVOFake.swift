@@ -182,6 +182,18 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         if object == "users" {
             // Memberships as view answers them: false, or the member rows (api-docs/002 lines 417-420).
             var shown = record
+            // A user without a box: `voicemail: false`, and userfeatures says so.
+            var uf = record["userfeatures"] ?? .object([])
+            if uf["entityid"] == nil { uf = uf.setting("entityid", .int(1)) }
+            if let box = record["voicemail"], box.pairs != nil {
+                if uf["voicemailid"] == nil { uf = uf.setting("voicemailid", .string(String(Self.id(record) ?? 0))) }
+                if uf["voicemailtype"] == nil { uf = uf.setting("voicemailtype", .string("asterisk")) }
+                uf = uf.setting("enablevoicemail", .bool(true))
+            } else {
+                shown = shown.setting("voicemail", .bool(false))
+                uf = uf.setting("voicemailid", .null).setting("enablevoicemail", .bool(false))
+            }
+            shown = shown.setting("userfeatures", uf)
             for (key, kind) in [("groupmember", "group"), ("queuemember", "queue")] {
                 let member = record[key]
                 let rows: JSONNode = member?.bool == true || (member?.array?.isEmpty == false)
