@@ -126,6 +126,10 @@ public struct LiveState: Sendable {
 public struct PlatformError: Error, Sendable, CustomStringConvertible {
     public var address: String
     public var message: String
+    /// The HTTP call that failed (`GET https://host/path`) and its status, when one did.
+    public var call: String?
+    public var status: Int?
+    public var refusesCredentials = false
 
     /// `message` is made fit to print (`ServerText.excerpt`): it may quote a server.
     public init(address: String, message: String) {
@@ -138,6 +142,29 @@ public struct PlatformError: Error, Sendable, CustomStringConvertible {
     /// A call's failure at `address`: a PlatformError as it is; any other error by its
     /// description, which for the platforms' API errors is the platform's own message.
     public static func at(_ address: String, _ error: Error) -> PlatformError {
-        (error as? PlatformError) ?? PlatformError(address: address, message: "\(error)")
+        (error as? PlatformError) ?? PlatformError(address: address, message: "\(error)").caused(by: error)
     }
+
+    /// The same error, carrying the failed call of `error` when it has one.
+    public func caused(by error: Error) -> PlatformError {
+        guard let failure = error as? CallFailure else { return self }
+        var copy = self
+        copy.call = failure.call
+        copy.status = failure.status
+        copy.refusesCredentials = failure.refusesCredentials
+        return copy
+    }
+}
+
+/// An API error that knows the call it answered (from `HTTPResponse.call`).
+public protocol CallFailure: Error {
+    var call: String? { get }
+    var status: Int { get }
+    /// The server refused the provider's credentials (a 401 or 403; an OAuth token
+    /// endpoint answers a wrong password with 400, RFC 6749 §5.2).
+    var refusesCredentials: Bool { get }
+}
+
+extension CallFailure {
+    public var refusesCredentials: Bool { status == 401 || status == 403 }
 }

@@ -105,12 +105,38 @@ struct Workspace {
                 let name = finished.key
                 switch finished.value {
                 case .success(let state): live[name] = state
-                case .failure(let error as PlatformError): errors.append(error.description)
+                case .failure(let error as PlatformError): errors.append(error.description + Self.leads(error, reading: true, drivers[name]))
                 case .failure(let error): errors.append("\(name): reading live state failed: \(ServerText.excerpt("\(error)", limit: 1000))")
                 }
             }
         }
         return (live, errors.sorted(), Date().timeIntervalSince(started))
+    }
+
+    /// Lines under a failed call that lead to the fix: the call made (method, URL without
+    /// credentials, status), and the setting to look at, by its position in the file — the
+    /// credentials on a 401 or 403, the url on a 404 while reading.
+    static func leads(_ error: PlatformError, reading: Bool, _ driver: (any ProviderDriver)?) -> String {
+        var lines: [String] = []
+        if let call = error.call { lines.append("  call: \(call)" + (error.status.map { " -> HTTP \($0)" } ?? "")) }
+        guard let status = error.status, let driver else { return lines.map { "\n" + $0 }.joined() }
+        let provider = driver.provider
+        func source(_ name: String) -> String? {
+            guard let (mark, text) = provider.settingSources[name] else { return nil }
+            let sensitive = driver.schema.settings.first { $0.name == name }?.isSensitive ?? false
+            // A secret written in the file itself is never shown; a ${env:...} is.
+            let shown = sensitive && !text.contains("${") ? "written in the file" : text
+            return "\(mark): providers.\(provider.name).\(name) (\(shown))"
+        }
+        if error.refusesCredentials {
+            let names = driver.schema.settings.filter { $0.flags.contains(.credential) || $0.isSensitive }.map(\.name)
+            let found = names.compactMap(source)
+            lines.append(found.isEmpty ? "  the server refused the credentials, and this provider sets none"
+                                       : "  the server refused the credentials; check " + found.joined(separator: ", "))
+        } else if status == 404, reading, let url = source("url") {
+            lines.append("  a 404 on a read: the url may carry a wrong path; check \(url)")
+        }
+        return lines.map { "\n" + $0 }.joined()
     }
 
     /// The plan of every connected provider, in config order.

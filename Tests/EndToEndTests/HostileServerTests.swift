@@ -166,7 +166,8 @@ final class HostileServerTests: XCTestCase {
         // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
         let failure = apply.stderrLines.first { $0.hasPrefix("office/endpoints/desk: create FAILED: ") } ?? ""
         XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
-        XCTAssertEqual(apply.stderrLines.suffix(3), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count)])
+        XCTAssertEqual(apply.stderrLines.suffix(4), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
+                                                     "  call: POST http://127.0.0.1:\(hostile.port)/api/organizations/acme/endpoints/ -> HTTP 422"])
         // Basic credentials, and their base64, are scrubbed alike.
         let basic = try HostileServer { request, connection in
             connection.respond(401, headers: ["Content-Type: text/plain"], body: "refused: " + request.text)

@@ -94,7 +94,9 @@ final class MXProxyEndToEndTests: XCTestCase {
         try config(server, "      []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "not-the-password"], directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, ["telform: error: mx/conferences: authorization failed: wrong username or password (HTTP 400)"])
+        XCTAssertEqual(plan.stderrLines, ["telform: error: mx/conferences: authorization failed: wrong username or password (HTTP 400)",
+                                          "  call: POST http://127.0.0.1:\(server.port)/mxproxy/auth -> HTTP 400",
+                                          "  the server refused the credentials; check telform.yaml:6:16: providers.mx.client_id (sim-client), telform.yaml:7:20: providers.mx.client_secret (${env:MX_SECRET}), telform.yaml:8:15: providers.mx.username (sim@example.com), telform.yaml:9:15: providers.mx.password (${env:MX_PASSWORD})"])
     }
 }
 

@@ -97,11 +97,12 @@ final class PlanApplyTests: XCTestCase {
         let dir = try write(config(server.endpointsURL))
         let apply = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: environment, directory: dir)
         XCTAssertEqual(apply.status, 1)
-        XCTAssertEqual(Array(apply.stderrLines.suffix(4)), [
+        let call = "  call: POST \(server.endpointsURL)/api/organizations/acme/endpoints/ -> HTTP 500"
+        XCTAssertEqual(Array(apply.stderrLines.suffix(6)), [
             "Apply: 1 succeeded, 2 failed, 0 skipped.",
             "Failed:",
-            "  office/endpoints/desk-b: simulated fault: Internal Server Error (HTTP 500)",
-            "  office/endpoints/desk-c: simulated fault: Internal Server Error (HTTP 500)",
+            "  office/endpoints/desk-b: simulated fault: Internal Server Error (HTTP 500)", call,
+            "  office/endpoints/desk-c: simulated fault: Internal Server Error (HTTP 500)", call,
         ])
         let next = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir)
         XCTAssertEqual(next.status, 2)

@@ -156,7 +156,7 @@ final class VPBXEndToEndTests: XCTestCase {
         try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: r, type: redirect, always: \"650\", schedule: ghost}"), to: dir)
         XCTAssertEqual(try run(dir, ["plan"]).stderrLines, [
             "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" is not declared for abonent 201 or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere",
-            "telform: error: mts/find_me/201/redirect/r: schedule \"ghost\" exists nowhere: not declared for abonent 201 or a group, and not live",
+            "telform: error: mts/find_me/201/redirect/r: telform.yaml:12:64: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" exists nowhere: not declared for abonent 201 or a group, and not live",
         ])
         // A preset schedule that exists live only may be named.
         try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: r, type: redirect, always: \"650\", schedule: preset}"), to: dir)

@@ -118,7 +118,9 @@ final class XiVOEndToEndTests: XCTestCase {
         try config(server, "    users: []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["XIVO_PASSWORD": "wrong"], directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list lines: authentication refused: Authentication refused (HTTP 403)"])
+        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list lines: authentication refused: Authentication refused (HTTP 403)",
+                                          "  call: GET http://127.0.0.1:\(server.port)/xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list -> HTTP 403",
+                                          "  the server refused the credentials; check telform.yaml:6:15: providers.xivo.username (ws), telform.yaml:7:15: providers.xivo.password (${env:XIVO_PASSWORD})"])
     }
 }
 
@@ -165,8 +167,11 @@ final class XiVOFidelityTests: XCTestCase {
     }
 
     func testAReplaceThatCannotBeBuiltLeavesTheOldObject() throws {
-        let server = try SimServer(states: ["xivo": """
-            {"credentials": [{"username": "ws", "password": "ws-secret"}], "users": [], "groups": [], "queues": [],
+        // The lines list answers the plan's read, then fails: the replace cannot resolve user 1001.
+        let server = try SimServer(faults: "p500=1,path=pbx_settings/lines,after=3", states: ["xivo": """
+            {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [],
+             "users": [{"userfeatures": {"id": 1, "entityid": 1, "firstname": "Alice"},
+                        "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}], "voicemail": false}],
              "schedule": [{"schedule": {"id": "5", "name": "office", "timezone": "Europe/Paris", "fallback_action": "endcall:busy",
                                         "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0},
                            "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}},
@@ -192,11 +197,16 @@ final class XiVOFidelityTests: XCTestCase {
         // The fallback is read from `schedule.fallback_action`: "endcall:busy" matches as it is.
         try write("{type: endcall, action: busy}")
         XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir).status, 0)
-        // A fallback to a user that does not exist: the replace fails before its delete.
-        try write(#"{type: user, target: "9999"}"#)
+        // A fallback to a user that exists nowhere: a plan error at its position, before any call.
+        try write(#"{type: user, target: "1011"}"#)
+        let plan = try TelformProcess.run(["plan"], environment: env, directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines, [#"telform: error: xivo: telform.yaml:9:130: providers.xivo.schedules[0].fallback.target: no user "1011" in the file or on the XiVO server; did you mean "1001"?"#])
+        // A fallback to user 1001, who cannot be resolved at apply time: the replace fails before its delete.
+        try write(#"{type: user, target: "1001"}"#)
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)
         XCTAssertEqual(apply.status, 1)
-        XCTAssertTrue(apply.stderr.contains("xivo/schedules/office: replace FAILED: no user 9999 on the XiVO server"), apply.stderr)
+        XCTAssertTrue(apply.stderr.contains("xivo/schedules/office: replace FAILED: list lines: internal error"), apply.stderr)
         XCTAssertFalse(try server.requests().contains { $0.contains("act=delete") }, "nothing was deleted")
         let state = try server.stateText()
         XCTAssertTrue(state.contains(#""name": "office""#), "the old schedule is still there")

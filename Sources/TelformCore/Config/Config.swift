@@ -52,6 +52,9 @@ public struct ProviderConfig: Sendable {
     public var declaredGroups: [String: [String]] = [:]
     public var resources: [Resource]
     public var mark: Mark
+    /// Where each connection setting is written, and its text as written (`${env:TOKEN}`),
+    /// for errors that point at the setting to fix.
+    public var settingSources: [String: (mark: Mark, text: String)] = [:]
 
     public init(name: String, type: String, settings: [String: Value] = [:], prune: [String: Bool] = [:],
                 ignore: [AddressPattern] = [], simSeed: String? = nil, declaredKinds: [String] = [],

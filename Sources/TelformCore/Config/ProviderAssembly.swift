@@ -35,6 +35,7 @@ extension LoadSession {
                 let keyPath = "\(path).\(pair.key)"
                 if let setting = platform.settings.first(where: { $0.name == pair.key }) {
                     settingNodes[pair.key] = pair.value
+                    if let text = pair.value.scalar { provider.settingSources[pair.key] = (pair.value.mark, text) }
                     if pair.value.isNull {
                         diagnostics.error(pair.value.mark, keyPath, "may not be empty")
                     } else if let value = typer.value(pair.value, setting.type, path: keyPath, field: setting) {

@@ -113,7 +113,9 @@ public struct Executor: Sendable {
                             try await driver.apply(change, live: state)
                             return TaskResult(index, .succeeded(seconds: Date().timeIntervalSince(started)))
                         } catch let error as PlatformError {
-                            return TaskResult(index, .failed(message: error.message))
+                            // The failed call goes on a line of its own under the change.
+                            let call = error.call.map { "\n  call: \($0)" + (error.status.map { " -> HTTP \($0)" } ?? "") } ?? ""
+                            return TaskResult(index, .failed(message: error.message + call))
                         } catch {
                             return TaskResult(index, .failed(message: ServerText.excerpt("\(error)", limit: 1000)))
                         }

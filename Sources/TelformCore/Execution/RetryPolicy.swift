@@ -50,7 +50,8 @@ public struct ResilientClient: Sendable {
         var attempt = 1
         while true {
             do {
-                let response = try await transport.send(request)
+                var response = try await transport.send(request)
+                if response.call == nil { response.call = "\(request.method) \(request.path)" }
                 // A DELETE repeated after an attempt whose outcome was unknown (a dropped
                 // connection, a gateway error) finds nothing when that attempt did delete: done.
                 if request.method == "DELETE", attempt > 1, response.status == 404 { return HTTPResponse(status: 204) }

@@ -36,6 +36,9 @@ public struct HTTPResponse: Sendable {
     /// Header names in lower case.
     public var headers: [String: String]
     public var body: Data
+    /// The call that got this answer, `METHOD URL` with any user:password taken out: error
+    /// messages show it.
+    public var call: String?
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status

@@ -37,22 +37,22 @@ public struct JSONRPCClient: Sendable {
     public static func result(of response: HTTPResponse, method: String) throws -> JSONNode {
         guard let body = try? response.json() else {
             throw JSONRPCError(method: method, code: nil, message: response.isSuccess ? "not a JSON-RPC answer" : "HTTP \(response.status)",
-                               status: response.status)
+                               status: response.status, call: response.call)
         }
         if let error = body["error"], !error.isNull {
-            throw JSONRPCError(method: method, code: error["code"]?.int, message: mostSpecific(error), status: response.status)
+            throw JSONRPCError(method: method, code: error["code"]?.int, message: mostSpecific(error), status: response.status, call: response.call)
         }
         guard response.isSuccess else {
-            throw JSONRPCError(method: method, code: nil, message: "HTTP \(response.status)", status: response.status)
+            throw JSONRPCError(method: method, code: nil, message: "HTTP \(response.status)", status: response.status, call: response.call)
         }
         let result = body["result"] ?? .null
         if result["error"]?.int == 1 || result["error"]?.bool == true {
             let text = result["error_description"]?.string ?? result["message"]?.string ?? "the platform reported an error"
-            throw JSONRPCError(method: method, code: nil, message: text, status: response.status)
+            throw JSONRPCError(method: method, code: nil, message: text, status: response.status, call: response.call)
         }
         if let success = result["success"], success.int == 0 || success.bool == false {
             let text = result["error"]?.string ?? result["message"]?.string ?? "the platform answered success: 0"
-            throw JSONRPCError(method: method, code: nil, message: text, status: response.status)
+            throw JSONRPCError(method: method, code: nil, message: text, status: response.status, call: response.call)
         }
         return result
     }
@@ -70,11 +70,12 @@ public struct JSONRPCClient: Sendable {
 }
 
 /// A JSON-RPC failure: the method, the code when there is one, the most specific message.
-public struct JSONRPCError: Error, Sendable, CustomStringConvertible {
+public struct JSONRPCError: CallFailure, Sendable, CustomStringConvertible {
     public var method: String
     public var code: Int64?
     public var message: String
     public var status: Int
+    public var call: String?
 
     public var description: String {
         code.map { "\(message) (\(method): \($0))" } ?? "\(message) (\(method))"

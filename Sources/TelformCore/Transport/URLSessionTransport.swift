@@ -77,7 +77,8 @@ public struct URLSessionTransport: HTTPTransport {
             for (key, value) in http.allHeaderFields {
                 if let k = key as? String, let v = value as? String { headers[k] = v }
             }
-            let result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            var result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            result.call = "\(request.method) \(URLText.redacted(text))"
             trace?.response(result, after: Date().timeIntervalSince(started))
             if [301, 302, 303, 307, 308].contains(result.status) {
                 let location = result.headers["location"].map(URLText.redacted) ?? "(no Location)"

@@ -70,13 +70,15 @@ struct EndpointsClient: Sendable {
 }
 
 /// A failed call, with FastAPI's detail: a message, or a list of `{loc, msg, type}`.
-struct EndpointsAPIError: Error {
+struct EndpointsAPIError: CallFailure {
     let status: Int
+    let call: String?
     /// (wire field or nil, message) pairs.
     let problems: [(String?, String)]
 
     init(response: HTTPResponse) {
         status = response.status
+        call = response.call
         let detail = (try? response.json())?["detail"]
         if let items = detail?.array {
             problems = items.map { item in

@@ -36,7 +36,7 @@ public struct EndpointsPlatform: ProviderDriver {
         do {
             items = try await client.list()
         } catch let error as EndpointsAPIError {
-            throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(Self.message(error)) (HTTP \(error.status))")
+            throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(Self.message(error)) (HTTP \(error.status))").caused(by: error)
         } catch {
             throw PlatformError(address: "\(provider.name)/endpoints", message: "reading failed: \(error)")
         }
@@ -135,7 +135,7 @@ public struct EndpointsPlatform: ProviderDriver {
                 try await create(change)
             }
         } catch let error as EndpointsAPIError {
-            throw PlatformError(address: address.description, message: Self.message(error) + (error.status == 422 ? "" : " (HTTP \(error.status))"))
+            throw PlatformError(address: address.description, message: Self.message(error) + (error.status == 422 ? "" : " (HTTP \(error.status))")).caused(by: error)
         } catch let error as TransportError {
             throw PlatformError(address: address.description, message: error.description)
         }

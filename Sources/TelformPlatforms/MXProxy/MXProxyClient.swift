@@ -74,9 +74,13 @@ struct MXProxyClient: Sendable {
     func conferences() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/conferences")["conferences"], "GET /conferences") }
 }
 
-struct MXProxyAPIError: Error, CustomStringConvertible {
+struct MXProxyAPIError: CallFailure, CustomStringConvertible {
     let status: Int
     let message: String
+    var call: String?
+    var authorizing = false
+
+    var refusesCredentials: Bool { status == 401 || status == 403 || (authorizing && status == 400) }
 
     init(status: Int, message: String) {
         self.status = status
@@ -85,6 +89,8 @@ struct MXProxyAPIError: Error, CustomStringConvertible {
 
     init(response: HTTPResponse, during: String?) {
         status = response.status
+        call = response.call
+        authorizing = during != nil
         let json = try? response.json()
         let text = json?["error_description"]?.string ?? json?["error"]?.string ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
         message = during.map { "\($0) failed: \(text)" } ?? text

@@ -38,12 +38,14 @@ struct VPBXClient: Sendable {
 }
 
 /// A failed VPBX call: the body's `message` (Spring style), or its text.
-struct VPBXAPIError: Error, CustomStringConvertible {
+struct VPBXAPIError: CallFailure, CustomStringConvertible {
     let status: Int
     let message: String
+    let call: String?
 
     init(response: HTTPResponse) {
         status = response.status
+        call = response.call
         let json = try? response.json()
         message = json?["message"]?.string ?? json?["error"]?.string
             ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))

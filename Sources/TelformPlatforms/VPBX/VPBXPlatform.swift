@@ -221,8 +221,13 @@ public struct VPBXPlatform: ProviderDriver {
             let userID = state.lookups["abonent:\(ext)"] ?? ""
             let isLive = (visible[userID] ?? []).contains { $0["name"]?.string == name }
             if !isDeclared && !isLive {
+                // Where the file names it, and the nearest name the file or the platform has.
+                let candidates = declared.filter { $0.address.key.first == ext || $0.address.key.first?.hasPrefix("group:") == true }.compactMap(\.address.key.last)
+                    + (visible[userID] ?? []).compactMap { $0["name"]?.string }
+                let where_ = rule.node?["schedule"].map { "\($0.mark): \(rule.path).schedule: " } ?? ""
+                let hint = Suggestion.closest(to: name, in: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
                 throw PlatformError(address: rule.address.description,
-                                    message: "schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live")
+                                    message: "\(where_)schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live\(hint)")
             }
         }
     }

@@ -55,12 +55,14 @@ struct XiVOClient: Sendable {
 }
 
 /// A failed XiVO call: the status (the document's meaning) and the body's text.
-struct XiVOAPIError: Error, CustomStringConvertible {
+struct XiVOAPIError: CallFailure, CustomStringConvertible {
     let status: Int
     let message: String
+    let call: String?
 
     init(response: HTTPResponse, act: String) {
         status = response.status
+        call = response.call
         let meaning = [400: "refused", 401: "authentication required", 403: "authentication refused", 404: "not found", 500: "internal error"][status] ?? "HTTP \(status)"
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         message = "\(act): \(meaning)" + (text.isEmpty ? "" : ": \(ServerText.excerpt(text))")

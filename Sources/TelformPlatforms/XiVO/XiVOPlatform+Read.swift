@@ -32,6 +32,9 @@ extension XiVOPlatform {
                     if let id = Self.text(queue["id"]).string, let name = queue["name"]?.string { directory.queues[id] = name; state.lookups["queue:\(name)"] = id }
                 }
             }
+            if kinds.contains(where: { ["incalls", "pickups", "schedules"].contains($0) }) {
+                try checkReferences(desired, directory: directory)
+            }
             for kind in kinds {
                 guard let object = Self.objects[kind] else { continue }
                 let items = try await client.list(object)
@@ -68,6 +71,44 @@ extension XiVOPlatform {
             throw PlatformError.at("\(provider.name)/\(kinds.joined(separator: ","))", error)
         }
         return state
+    }
+
+    /// A user, group or queue that an incall, a schedule fallback or a pickup names must be
+    /// declared (users) or live: otherwise a plan error at its position in the file, with the
+    /// nearest name the file or the server has (the apply would fail on it, after other calls).
+    func checkReferences(_ desired: [Resource], directory: Directory) throws {
+        let declaredUsers = desired.filter { $0.address.kind == "users" }.compactMap { $0.fields["line"]?["number"]?.string }
+        let known: [String: [String]] = ["user": declaredUsers + directory.users.values.map(\.number),
+                                         "group": Array(directory.groups.values), "queue": Array(directory.queues.values)]
+        var problems: [String] = []
+        func check(_ type: String?, _ name: String?, _ node: YAMLNode?, _ path: String) {
+            guard let type, let name, let names = known[type], !names.contains(name) else { return }
+            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
+            let where_ = node.map { "\($0.mark): \(path): " } ?? ""
+            problems.append("\(where_)no \(type) \"\(name)\" in the file or on the XiVO server\(hint)")
+        }
+        for resource in desired {
+            switch resource.address.kind {
+            case "incalls":
+                let destination = resource.fields["destination"]
+                check(destination?["type"]?.string, destination?["target"]?.string, resource.node?["destination"]?["target"], resource.path + ".destination.target")
+            case "schedules":
+                let fallback = resource.fields["fallback"]
+                check(fallback?["type"]?.string, fallback?["target"]?.string, resource.node?["fallback"]?["target"], resource.path + ".fallback.target")
+            case "pickups":
+                for side in ["members", "pickers"] {
+                    for (index, member) in (resource.fields[side]?.list ?? []).enumerated() {
+                        for type in ["user", "group", "queue"] where member[type] != nil {
+                            check(type, member[type]?.string, resource.node?[side]?.items?[index][type], "\(resource.path).\(side)[\(index)].\(type)")
+                        }
+                    }
+                }
+            default: break
+            }
+        }
+        if !problems.isEmpty {
+            throw PlatformError(address: "\(provider.name)", message: problems.joined(separator: "\n  "))
+        }
     }
 
     static func isMember(_ node: JSONNode?) -> Bool {
