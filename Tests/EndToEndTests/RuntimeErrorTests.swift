@@ -74,4 +74,36 @@ final class RuntimeErrorTests: XCTestCase {
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines.last, #"telform: error: mts/find_me/201/redirect/After hours: telform.yaml:43:23: providers.mts.find_me[0].rules[2].schedule: schedule "ofice-hours" exists nowhere: not declared for abonent 201 or a group, and not live; did you mean "office-hours"?"#)
     }
+
+    /// VPBX refuses to delete a schedule a rule still uses; when that rule belongs to a user the
+    /// file does not declare, telform cannot order it, and says what lifts the refusal.
+    func testAScheduleStillUsedByAnUndeclaredUsersRuleSaysHowToFixIt() throws {
+        let dir = try TelformProcess.scratch()
+        let seedURL = TelformProcess.packageRoot.appendingPathComponent("examples/seeds/mts.json")
+        var seed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: seedURL)) as? [String: Any])
+        var schedules = seed["schedules"] as? [[String: Any]] ?? []
+        schedules.append(["recordId": 1400, "name": "weekend", "notBeRemoved": false, "type": "group", "ownerId": 10,
+                          "workDaysRules": [["startTime": NSNull(), "endTime": NSNull(), "allDayEvent": true, "monday": false, "tuesday": false,
+                                             "wednesday": false, "thursday": false, "friday": false, "saturday": true, "sunday": true]],
+                          "holidaysRules": [], "excludedDaysRules": []])
+        seed["schedules"] = schedules
+        var findMe = seed["findMe"] as? [String: [String: [[String: Any]]]] ?? [:]
+        findMe["1737"]?["redirectRules"]?[0]["scheduleId"] = 1400       // abonent 203, not in the file
+        seed["findMe"] = findMe
+        try JSONSerialization.data(withJSONObject: seed).write(to: dir.appendingPathComponent("seed.json"))
+        try """
+        version: 1
+        providers:
+          mts:
+            type: vpbx
+            url: sim://mts
+            sim_seed: seed.json
+            schedules:
+              - {name: support-shift, group: Support, work_days: [{days: all, from: "08:00", to: "20:00"}]}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertTrue(apply.stderrLines.contains(#"mts/schedules/group:Support/weekend: delete FAILED: Schedule "weekend" is used by find-me rule "Vera's own" of abonent 1737 (HTTP 400); if a find-me rule of a user this file does not declare still uses the schedule, declare that user's find_me (its rules are then planned before the delete) or set prune: {schedules: false} on provider mts"#), apply.stderr)
+        XCTAssertEqual(apply.stderrLines.last(where: { $0.hasPrefix("Apply:") }), "Apply: 0 succeeded, 1 failed, 1 skipped.")
+    }
 }

@@ -42,7 +42,14 @@ extension VPBXPlatform {
             guard let (path, record) = Self.split(live.ids[change.address]) else { return }
             // **Reading:** the document shows a delete with neither a query nor a body (4.12.6-7);
             // the record is named in both, so a server reading either finds it.
-            _ = try await client.call("DELETE", "/api/schedules/\(path)?recordId=\(record)", .object([("recordId", .int(record))]))
+            do {
+                _ = try await client.call("DELETE", "/api/schedules/\(path)?recordId=\(record)", .object([("recordId", .int(record))]))
+            } catch let error as VPBXAPIError where error.status == 400 || error.status == 409 {
+                // A known fix: a schedule still used by a rule the file does not plan (a user it
+                // does not declare) cannot go; telform only orders the rules it reads.
+                throw PlatformError(address: change.address.description, message: error.description
+                    + "; if a find-me rule of a user this file does not declare still uses the schedule, declare that user's find_me (its rules are then planned before the delete) or set prune: {schedules: false} on provider \(provider.name)").caused(by: error)
+            }
             if change.action == .replace, let desired = change.desired {
                 let (path, _, _) = try schedulePath(desired, live: live)
                 _ = try await client.call("POST", "/api/schedules/\(path)", Self.scheduleBody(desired, recordID: nil))
