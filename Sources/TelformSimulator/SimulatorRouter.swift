@@ -4,6 +4,9 @@ import TelformCore
 /// A simulated platform: answers requests and can dump its state.
 public protocol SimulatedPlatform: SimulatorHandler {
     func snapshot() -> JSONNode
+    /// The embedded simulator (`sim://`) opens with its own credentials whatever its seed
+    /// lists, so a file's declared credentials (ignored there) never lock it.
+    func admitDefaultCredentials()
 }
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
@@ -44,7 +47,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private var written = ""
 
     /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
-    public init(type: String, file: String, seed: String?) throws {
+    public init(type: String, file: String, seed: String?, embedded: Bool = false) throws {
         let directory = (file as NSString).deletingLastPathComponent
         secrets = try SealedSecrets(type: type, directory: directory.isEmpty ? "." : directory)
         var state: JSONNode?
@@ -57,12 +60,15 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         guard let fake = try SimulatorCatalog.make(type, state: state.map(secrets.open)) else {
             throw SimulatorStateError("the \(type) platform has no simulator yet; simulated: \(SimulatorCatalog.available.joined(separator: ", "))")
         }
+        if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
         try save()
     }
 
     public func snapshot() -> JSONNode { inner.snapshot() }
+
+    public func admitDefaultCredentials() { inner.admitDefaultCredentials() }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         let outcome = inner.handle(request)

@@ -21,13 +21,16 @@ struct Workspace {
         var result = loader.load(path: path)
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
+        // A sim:// provider ignores its declared credentials: their variables are not needed.
         let selected = arguments.options["--provider"] ?? []
-        if !selected.isEmpty {
-            result.diagnostics.removeAll { diagnostic in
-                guard diagnostic.path.hasPrefix("providers.") else { return false }
-                let name = String(diagnostic.path.dropFirst("providers.".count).prefix { $0 != "." && $0 != "[" })
-                return !selected.contains(name) && (diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file "))
-            }
+        result.diagnostics.removeAll { diagnostic in
+            guard diagnostic.path.hasPrefix("providers."), diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file ") else { return false }
+            let rest = diagnostic.path.dropFirst("providers.".count)
+            let name = String(rest.prefix { $0 != "." && $0 != "[" })
+            if !selected.isEmpty && !selected.contains(name) { return true }
+            guard let provider = result.config.provider(name), provider.settings["url"]?.string?.hasPrefix("sim://") == true else { return false }
+            let setting = String(rest.dropFirst(name.count + 1))
+            return PlatformCatalog.all.first { $0.type == provider.type }?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
         for diagnostic in result.diagnostics { Terminal.message(diagnostic.description) }
         guard !result.hasErrors else {
@@ -63,14 +66,14 @@ struct Workspace {
                 let file = configDirectory + "/.telform/sim/\(name).json"
                 do {
                     // Every endpoint of a sim:// provider is the one simulator (MTT has two).
-                    let simulator = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed))
+                    let simulator = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed, embedded: true))
                     transport = { _ in simulator }
                 } catch {
                     throw Failure(description: "\(provider.name): \(error)")
                 }
-                // The embedded simulator opens with its own credentials when the file gives none.
-                for (key, value) in SimulatorCatalog.defaultCredentials[provider.type] ?? [:] where provider.settings[key] == nil {
-                    provider.settings[key] = .string(value)
+                // The embedded simulator opens with its own credentials: the file's are ignored.
+                for setting in PlatformCatalog.all.first(where: { $0.type == provider.type })?.settings ?? [] where setting.flags.contains(.credential) {
+                    provider.settings[setting.name] = SimulatorCatalog.defaultCredentials[provider.type]?[setting.name].map(Value.string)
                 }
             } else {
                 let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20

@@ -14,6 +14,11 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
     private let lock = NSLock()
     private var state: EndpointsState
 
+    public func admitDefaultCredentials() {
+        let digest = SHA256.hex(Self.defaultToken)
+        if !state.tokenDigests.contains(digest) { state.tokenDigests.append(digest) }
+    }
+
     public init(state: JSONNode? = nil) throws {
         self.state = try state.map(EndpointsState.init(json:)) ?? EndpointsState(tokens: [Self.defaultToken], tenants: [:])
     }

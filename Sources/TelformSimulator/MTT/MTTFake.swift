@@ -18,6 +18,12 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     /// username → (password digest, customer).
     var users: [String: (digest: String, customer: String)] = [:]
     var customers: [String: CustomerState] = [:]
+
+    public func admitDefaultCredentials() {
+        // The default login speaks for the first customer the seed has.
+        let customer = users.values.map(\.customer).sorted().first ?? Self.defaultCustomer
+        if users[Self.defaultUser] == nil { users[Self.defaultUser] = (SHA256.hex(Self.defaultPassword), customer) }
+    }
     var accounts: [String: AccountState] = [:]
 
     struct CustomerState {

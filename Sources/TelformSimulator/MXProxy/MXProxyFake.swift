@@ -16,6 +16,13 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
     let lock = NSLock()
     var apps: [String: String] = [:]                       // client_id → secret digest
     var users: [String: (digest: String, jid: String)] = [:]
+
+    public func admitDefaultCredentials() {
+        if apps[Self.defaultClient.0] == nil { apps[Self.defaultClient.0] = SHA256.hex(Self.defaultClient.1) }
+        // The default user is the first user the seed has.
+        let jid = users.sorted { $0.key < $1.key }.first?.value.jid ?? "43884851428118509"
+        if users[Self.defaultUser.0] == nil { users[Self.defaultUser.0] = (SHA256.hex(Self.defaultUser.1), jid) }
+    }
     var contacts: [JSONNode] = []
     var conferences: [JSONNode] = []
     var callModes: [String: JSONNode] = [:]                // jid → last PATCH /calls

@@ -14,6 +14,11 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
 
     let lock = NSLock()
     var tokenDigests: [String]
+
+    public func admitDefaultCredentials() {
+        let digest = SHA256.hex(Self.defaultToken)
+        if !tokenDigests.contains(digest) { tokenDigests.append(digest) }
+    }
     var nextID: Int64
     var groups: [JSONNode]
     var abonents: [JSONNode]

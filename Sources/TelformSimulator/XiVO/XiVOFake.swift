@@ -16,6 +16,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     var collections: [String: [JSONNode]] = [:]
     var nextID: Int64 = 100
 
+    /// XiVO's default is a trusted host: no credentials asked.
+    public func admitDefaultCredentials() {
+        credentials = [:]
+    }
+
     static let objects = ["users", "lines", "groups", "queues", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
 
     public init(state: JSONNode?) throws {
