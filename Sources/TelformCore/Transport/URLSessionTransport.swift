@@ -90,7 +90,14 @@ public struct URLSessionTransport: HTTPTransport {
             throw error
         } catch let error as URLError {
             let failure: TransportError
+            let certificateCodes: [URLError.Code] = [.serverCertificateUntrusted, .serverCertificateHasUnknownRoot, .serverCertificateHasBadDate,
+                                                     .serverCertificateNotYetValid, .secureConnectionFailed]
             switch error.code {
+            case _ where certificateCodes.contains(error.code) || error.localizedDescription.contains("SSL certificate"):
+                // Not retried: the same certificate would be refused again. Verification is never
+                // turned off; Foundation on Linux (libcurl) reads only the system trust store.
+                failure = .refused("\(request.method) \(URLText.redacted(text)): the server's TLS certificate is not trusted (\(error.localizedDescription)); "
+                                   + "if a private CA signed it, add that CA to this machine's trust store (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/NAME.crt, run update-ca-certificates)")
             case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
                 failure = .unreachable(error.localizedDescription)
             default:
