@@ -56,7 +56,11 @@ struct Workspace {
     /// Builds a driver for each selected provider: the embedded simulator for sim://, HTTP otherwise.
     mutating func connect(providers names: [String], verbose: Bool) throws {
         let unknown = names.filter { config.provider($0) == nil }
-        guard unknown.isEmpty else { throw Failure(description: "no provider named \(unknown.joined(separator: ", ")) in the configuration") }
+        guard unknown.isEmpty else {
+            let providers = config.providers.map(\.name)
+            let hint = unknown.count == 1 ? Suggestion.closest(to: unknown[0], in: providers).map { "; did you mean \"\($0)\"?" } ?? "" : ""
+            throw Failure(description: "no provider named \(unknown.joined(separator: ", ")) in the configuration (providers: \(providers.joined(separator: ", ")))\(hint)")
+        }
         let trace = verbose ? HTTPTrace(sensitiveFields: PlatformDrivers.sensitiveWireFields) { Terminal.message($0) } : nil
         for var provider in config.providers where names.isEmpty || names.contains(provider.name) {
             guard let url = provider.settings["url"]?.string else { continue }

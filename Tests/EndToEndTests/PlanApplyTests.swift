@@ -253,7 +253,9 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertTrue(nothing.stdout.contains("Warning: --target office/endpoints/desk-b matches no change in this plan"), nothing.stdout)
         let unknown = try TelformProcess.run(["plan", "--provider", "nope"], environment: environment, directory: dir)
         XCTAssertEqual(unknown.status, 1)
-        XCTAssertEqual(unknown.stderrLines, ["telform: error: no provider named nope in the configuration"])
+        XCTAssertEqual(unknown.stderrLines, ["telform: error: no provider named nope in the configuration (providers: office)"])
+        let near = try TelformProcess.run(["plan", "--provider", "ofice"], environment: environment, directory: dir)
+        XCTAssertEqual(near.stderrLines, [#"telform: error: no provider named ofice in the configuration (providers: office); did you mean "office"?"#])
         XCTAssertEqual(try TelformProcess.run(["version"]).stdout, "telform 0.1.0\n")
     }
 
