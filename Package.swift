@@ -6,6 +6,7 @@ let package = Package(
     name: "telform",
     products: [
         .executable(name: "telform", targets: ["telform"]),
+        .executable(name: "telform-bench", targets: ["telform-bench"]),
     ],
     targets: [
         .systemLibrary(
@@ -20,6 +21,8 @@ let package = Package(
             name: "telform",
             dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]
         ),
+        // The benchmark (docs/performance.md): runs the built telform against its floors.
+        .executableTarget(name: "telform-bench", dependencies: ["CYaml"], path: "Benchmarks"),
         .testTarget(name: "TelformCoreTests", dependencies: ["TelformCore"]),
         .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]),
         .testTarget(name: "TelformSimulatorTests", dependencies: ["TelformCore", "TelformSimulator"]),

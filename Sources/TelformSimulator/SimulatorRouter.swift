@@ -35,16 +35,28 @@ public enum SimulatorCatalog {
     ]
 }
 
-/// Keeps a fake's state in a JSON file: loaded at start, written after every change — and only
+/// Keeps a fake's state in a JSON file: loaded at start, written after a change — and only
 /// after a change: a call that changed nothing (a read, which JSON-RPC sends as POST, or a
 /// refused write) rewrites no file.
+///
+/// Written behind the calls: a change marks the state dirty and a writer thread writes the
+/// latest state once it is free, so a burst of calls costs one write per burst, not one per call
+/// (a whole-file rewrite per create made 10,000 creates quadratic). `flush()` waits until what
+/// has been answered is on disk; the command line flushes every simulator before it exits and
+/// `sim serve` on `GET /_sim/flush` and on SIGINT or SIGTERM.
 public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let inner: SimulatedPlatform
     private let file: String
     private let secrets: SealedSecrets
     private let lock = NSLock()
+    private let writer = DispatchQueue(label: "telform.sim.state-writer")
+    private var dirty = false
+    private var scheduled = false
     /// The state as last written, unsealed (sealing draws a fresh nonce each time).
     private var written = ""
+
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [PersistentPlatform] = []
 
     /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
     public init(type: String, file: String, seed: String?, embedded: Bool = false) throws {
@@ -63,7 +75,8 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
-        try save()
+        try write(onlyIfChanged: false)
+        Self.registryLock.withLock { Self.registry.append(self) }
     }
 
     public func snapshot() -> JSONNode { inner.snapshot() }
@@ -72,13 +85,37 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         let outcome = inner.handle(request)
-        if request.method != "GET" { try? save(onlyIfChanged: true) }
+        if request.method != "GET" {
+            let schedule: Bool = lock.withLock {
+                dirty = true
+                defer { scheduled = true }
+                return !scheduled
+            }
+            if schedule { writer.async { [self] in try? writeIfDirty() } }
+        }
         return outcome
     }
 
-    private func save(onlyIfChanged: Bool = false) throws {
-        lock.lock()
-        defer { lock.unlock() }
+    /// Waits until every answered change is on disk.
+    public func flush() throws {
+        try writer.sync { try writeIfDirty() }
+    }
+
+    /// Flushes every simulator this process opened.
+    public static func flushAll() {
+        for platform in registryLock.withLock({ registry }) { try? platform.flush() }
+    }
+
+    /// On the writer queue: the latest state, if a change came since the last write.
+    private func writeIfDirty() throws {
+        let pending: Bool = lock.withLock {
+            defer { dirty = false; scheduled = false }
+            return dirty
+        }
+        if pending { try write(onlyIfChanged: true) }
+    }
+
+    private func write(onlyIfChanged: Bool) throws {
         let snapshot = inner.snapshot()
         let text = snapshot.rendered()
         if onlyIfChanged && text == written { return }

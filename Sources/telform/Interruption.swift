@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TelformSimulator
 
 /// Ctrl-C and SIGTERM during an apply: the calls in flight finish, no new one starts, the
 /// summary says what was done, and telform exits 130 (SIGINT) or 143 (SIGTERM), as shells
@@ -34,6 +35,7 @@ final class Interruption: @unchecked Sendable {
                 lock.unlock()
                 guard first else {
                     Terminal.message("\nStopped at once; calls that were in flight may or may not have been made: the next plan shows what is left.")
+                    PersistentPlatform.flushAll()
                     exit(128 + number)
                 }
                 let name = number == SIGINT ? "Interrupted" : "Terminated"

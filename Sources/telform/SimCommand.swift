@@ -5,6 +5,7 @@ import TelformSimulator
 /// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
 enum SimCommand {
     static let known: Set<String> = Telform.global.union(["--port", "--state", "--latency", "--faults", "--log"])
+    nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
     static func run(_ arguments: Arguments) async -> Int32 {
         guard arguments.positionals == ["serve"] else {
@@ -50,6 +51,19 @@ enum SimCommand {
                 return 1
             }
         }
+        // `GET /_sim/flush` answers once every answered change is on disk (the state is written
+        // behind the calls); SIGINT and SIGTERM flush, then end the server.
+        handler = FlushRoute(handler)
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                PersistentPlatform.flushAll()
+                exit(0)
+            }
+            source.resume()
+            SimCommand.signalSources.append(source)
+        }
         let server: HTTPServer
         do {
             server = try HTTPServer(port: port, handler: handler)
@@ -66,5 +80,18 @@ enum SimCommand {
         while true {
             try? await Task.sleep(nanoseconds: 3_600_000_000_000)
         }
+    }
+}
+
+/// `GET /_sim/flush`: every simulator's state on disk, then 200 (no fault, latency or log).
+struct FlushRoute: SimulatorHandler {
+    let inner: SimulatorHandler
+
+    init(_ inner: SimulatorHandler) { self.inner = inner }
+
+    func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        guard request.path == "/_sim/flush" else { return inner.handle(request) }
+        PersistentPlatform.flushAll()
+        return .respond(HTTPResponse(status: 200))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TelformCore
 import TelformPlatforms
+import TelformSimulator
 
 @main
 struct Telform {
@@ -9,6 +10,8 @@ struct Telform {
 
     static func main() async {
         let code = await run(Array(CommandLine.arguments.dropFirst()))
+        // The embedded simulators write their state behind the calls: on disk before exit.
+        PersistentPlatform.flushAll()
         exit(code)
     }
 

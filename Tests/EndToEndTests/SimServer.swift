@@ -1,18 +1,30 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import XCTest
 
 /// `telform sim serve` as a child process on a free port; the port is read from its first line.
 final class SimServer {
     let process = Process()
     let port: Int
-    let stateDirectory: URL
+    /// Where the server keeps its state files.
+    let stateRoot: URL
+
+    /// The state folder, once the server has written every change it answered (it writes
+    /// behind the calls): read state files through this.
+    var stateDirectory: URL {
+        flush()
+        return stateRoot
+    }
 
     let logFile: URL
 
     /// `states` are written as `<type>.json` into the state folder first: the server starts from them.
     init(faults: String? = nil, states: [String: String] = [:], latencyMilliseconds: Int = 0) throws {
         let scratch = try TelformProcess.scratch()
-        stateDirectory = scratch.appendingPathComponent("state")
+        stateRoot = scratch.appendingPathComponent("state")
+        let stateDirectory = stateRoot
         logFile = scratch.appendingPathComponent("requests.log")
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
         for (type, text) in states {
@@ -49,6 +61,16 @@ final class SimServer {
         try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
+
+    /// `GET /_sim/flush`: answered once the server's state is on disk.
+    func flush() {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/_sim/flush")!)
+        request.timeoutInterval = 10
+        let done = DispatchSemaphore(value: 0)
+        let task = URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }
+        task.resume()
+        done.wait()
+    }
 
     func stop() {
         process.terminate()

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One run of a command: its wall time, the child's peak memory, its status and output.
+struct Run {
+    var seconds: Double
+    var peakMegabytes: Double
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum Measure {
+    /// Runs `arguments` (the first is the executable's path) in `directory` with `environment`
+    /// added, and measures it. The peak memory is the child's own (wait4's rusage).
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+        let out = directory.appendingPathComponent(".bench-stdout"), err = directory.appendingPathComponent(".bench-stderr")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        defer { try? outHandle.close(); try? errHandle.close() }
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_adddup2(&fileActions, outHandle.fileDescriptor, 1)
+        posix_spawn_file_actions_adddup2(&fileActions, errHandle.fileDescriptor, 2)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        // The shell changes directory, then becomes the command (exec: same process, so wait4's
+        // rusage is the command's own).
+        let argv = (["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let started = Date()
+        let spawned = posix_spawn(&pid, "/bin/sh", &fileActions, nil, argv, envp)
+        guard spawned == 0 else { throw BenchError("cannot start \(arguments[0]): error \(spawned)") }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let seconds = Date().timeIntervalSince(started)
+        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Run(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, status: exit,
+                   stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    /// The median of `times` runs of `body`.
+    static func median(_ times: Int, _ body: () throws -> Run) throws -> Run {
+        var runs: [Run] = []
+        for _ in 0..<times { runs.append(try body()) }
+        return runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

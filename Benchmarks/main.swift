@@ -1,0 +1,245 @@
+import Foundation
+
+// telform-bench: the workloads of docs/performance.md, each against its floor measured in the
+// same run. `swift run -c release telform-bench [--small] [--size N] [--creates M]
+// [--latency MS] [--telform PATH] [--format text|json]`.
+
+struct Row {
+    var work: String
+    var figure: String
+    var floor: String
+    var ratio: Double?
+    var target: String
+    var holds: Bool?
+}
+
+struct Bench {
+    var size = 10_000
+    var creates = 1_000
+    var latency = 20.0
+    var telform: String
+    var format = "text"
+    var rows: [Row] = []
+    let root: URL
+
+    init(arguments: [String]) throws {
+        var telform = FileManager.default.currentDirectoryPath + "/.build/release/telform"
+        var index = 0
+        func value() throws -> String {
+            index += 1
+            guard index < arguments.count else { throw BenchError("\(arguments[index - 1]) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--small": size = 1_000; creates = 100; latency = 5
+            case "--size": size = Int(try value()) ?? size
+            case "--creates": creates = Int(try value()) ?? creates
+            case "--latency": latency = Double(try value()) ?? latency
+            case "--telform": telform = try value()
+            case "--format": format = try value()
+            case "-h", "--help":
+                print("usage: telform-bench [--small] [--size N] [--creates M] [--latency MS] [--telform PATH] [--format text|json]")
+                exit(0)
+            default: throw BenchError("unknown argument \(arguments[index])")
+            }
+            index += 1
+        }
+        guard FileManager.default.isExecutableFile(atPath: telform) else {
+            throw BenchError("no telform binary at \(telform): build it first (swift build -c release) or pass --telform PATH")
+        }
+        self.telform = telform
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("telform-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    func folder(_ name: String) throws -> URL {
+        let dir = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func telform(_ arguments: [String], in dir: URL) throws -> Run {
+        try Measure.run([telform] + arguments, in: dir, environment: ["PW": Workloads.password])
+    }
+
+    static func seconds(_ s: Double) -> String { s < 1 ? String(format: "%.0f ms", s * 1000) : String(format: "%.2f s", s) }
+
+    mutating func add(_ work: String, _ figure: String, _ floor: String, ratio: Double?, target: String, holds: Bool?) {
+        rows.append(Row(work: work, figure: figure, floor: floor, ratio: ratio, target: target, holds: holds))
+        FileHandle.standardError.write(Data("done: \(work)\n".utf8))
+    }
+
+    // MARK: validate
+
+    mutating func validate() throws {
+        var times: [Int: Double] = [:]
+        for count in [size, size * 5] {
+            let dir = try folder("validate-\(count)")
+            let file = dir.appendingPathComponent("telform.yaml")
+            try Workloads.endpointsConfig(url: "sim://office", count: count).write(to: file, atomically: true, encoding: .utf8)
+            try Workloads.endpointsState(count: 0).write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
+            let run = try Measure.median(3) { try telform(["validate", "-c", "telform.yaml"], in: dir) }
+            guard run.status == 0 else { throw BenchError("validate failed: \(run.stderr)") }
+            times[count] = run.seconds
+            if count == size {
+                let data = try Data(contentsOf: file)
+                let floor = try (0..<3).map { _ in try YAMLFloor.parse(data) }.sorted()[1]
+                let ratio = run.seconds / floor
+                add("validate, \(count) endpoints (\(String(format: "%.2f", Double(data.count) / 1_048_576)) MB)", Self.seconds(run.seconds),
+                    "libyaml event parse \(Self.seconds(floor))", ratio: ratio, target: "≤ 3×", holds: ratio <= 3)
+            }
+        }
+        let ratio = times[size * 5]! / times[size]!
+        add("validate, \(size * 5) vs \(size) endpoints (linear: 5×)", Self.seconds(times[size * 5]!), "\(size): \(Self.seconds(times[size]!))",
+            ratio: ratio, target: "≤ 5.5×", holds: ratio <= 5.5)
+    }
+
+    // MARK: plan on sim://
+
+    mutating func planSim() throws {
+        let dir = try folder("plan-sim")
+        try Workloads.endpointsConfig(url: "sim://office", count: size).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        try Workloads.endpointsState(count: size).write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
+        _ = try telform(["plan"], in: dir)     // the simulator state is written once, from the seed
+        let run = try Measure.median(3) { try telform(["plan", "--detailed-exitcode"], in: dir) }
+        guard run.status == 0 else { throw BenchError("the no-change plan on sim:// planned changes or failed (\(run.status)): \(run.stderr.prefix(500))") }
+        if let octodns = Self.which("octodns-sync") {
+            let peer = try folder("octodns")
+            try Workloads.octodns(in: peer, count: size)
+            let other = try Measure.median(3) { try Measure.run([octodns, "--config-file", "octodns.yaml"], in: peer) }
+            guard other.status == 0 else { throw BenchError("octodns-sync failed: \(other.stderr.prefix(500))") }
+            let ratio = run.seconds / other.seconds
+            add("plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
+                "octoDNS dry run, \(size) A records: \(Self.seconds(other.seconds)), \(Int(other.peakMegabytes)) MB",
+                ratio: ratio, target: "≤ 0.25× time, less memory", holds: ratio <= 0.25 && run.peakMegabytes < other.peakMegabytes)
+        } else {
+            add("plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
+                "octoDNS not installed (pip install octodns)", ratio: nil, target: "≤ 0.25× octoDNS", holds: nil)
+        }
+        add("peak memory, plan of \(size) resources", "\(Int(run.peakMegabytes)) MB", "100 MB", ratio: run.peakMegabytes / 100,
+            target: "< 100 MB", holds: run.peakMegabytes < 100)
+    }
+
+    // MARK: over HTTP, against `telform sim serve --latency`
+
+    /// A simulator over HTTP with `state` as its endpoints state; returns its URL and log.
+    func serve(_ dir: URL, state: String) throws -> (process: Process, url: String, log: URL) {
+        let stateDir = dir.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
+        try state.write(to: stateDir.appendingPathComponent("endpoints.json"), atomically: true, encoding: .utf8)
+        let log = dir.appendingPathComponent("requests.log")
+        try? FileManager.default.removeItem(at: log)
+        let out = dir.appendingPathComponent("serve.out")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: telform)
+        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDir.path, "--latency", String(latency), "--log", log.path]
+        process.currentDirectoryURL = dir
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<200 {
+            if let text = try? String(contentsOf: out, encoding: .utf8), let line = text.split(separator: "\n").first, line.hasPrefix("listening on ") {
+                return (process, String(line.dropFirst("listening on ".count)) + "/endpoints", log)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw BenchError("sim serve did not start")
+    }
+
+    static func requests(_ log: URL) -> [String] {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    mutating func applyHTTP() throws {
+        for parallelism in [1, 8, 32] {
+            let dir = try folder("apply-http-\(parallelism)")
+            let server = try serve(dir, state: Workloads.emptyState)
+            defer { server.process.terminate(); server.process.waitUntilExit() }
+            try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)")
+                .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
+            guard run.status == 0 else { throw BenchError("apply over HTTP failed: \(run.stderr.suffix(500))") }
+            let calls = Self.requests(server.log)
+            let writes = calls.filter { !$0.hasPrefix("GET ") }.count, reads = calls.count - writes
+            // The bound: the reads one after another, then the writes `parallelism` at a time.
+            let bound = (Double(reads) + (Double(writes) / Double(parallelism)).rounded(.up)) * latency / 1000
+            let ratio = run.seconds / bound
+            add("apply, \(creates) creates over HTTP at \(Int(latency)) ms, parallelism \(parallelism)", Self.seconds(run.seconds),
+                "\(reads) reads + \(writes) writes ÷ \(parallelism) × \(Int(latency)) ms = \(Self.seconds(bound))",
+                ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && writes == creates)
+        }
+        let dir = try folder("plan-http")
+        let server = try serve(dir, state: Workloads.endpointsState(count: size))
+        defer { server.process.terminate(); server.process.waitUntilExit() }
+        try Workloads.endpointsConfig(url: server.url, count: size).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let run = try telform(["plan", "--detailed-exitcode"], in: dir)
+        guard run.status == 0 else { throw BenchError("the no-change plan over HTTP planned changes or failed (\(run.status)): \(run.stderr.prefix(500))") }
+        let pages = Self.requests(server.log).count
+        let bound = Double(pages) * latency / 1000
+        let ratio = run.seconds / bound
+        add("no-change plan, \(size) endpoints over HTTP at \(Int(latency)) ms", Self.seconds(run.seconds), "\(pages) pages × \(Int(latency)) ms = \(Self.seconds(bound))",
+            ratio: ratio, target: "≤ 1.2×", holds: ratio <= 1.2)
+    }
+
+    // MARK: apply on sim://
+
+    mutating func applySim() throws {
+        var times: [Int: Double] = [:]
+        for count in [creates, creates * 10] {
+            let dir = try folder("apply-sim-\(count)")
+            try Workloads.endpointsConfig(url: "sim://office", count: count).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            try Workloads.emptyState.write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
+            let run = try telform(["apply", "--auto-approve"], in: dir)
+            guard run.status == 0 else { throw BenchError("apply on sim:// failed: \(run.stderr.suffix(500))") }
+            times[count] = run.seconds
+        }
+        let ratio = times[creates * 10]! / times[creates]!
+        add("apply, \(creates * 10) vs \(creates) creates on sim:// (linear: 10×)", Self.seconds(times[creates * 10]!), "\(creates): \(Self.seconds(times[creates]!))",
+            ratio: ratio, target: "≤ 12×", holds: ratio <= 12)
+    }
+
+    static func which(_ tool: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    func report() -> String {
+        if format == "json" {
+            let items = rows.map { row -> [String: Any] in
+                var item: [String: Any] = ["work": row.work, "figure": row.figure, "floor": row.floor, "target": row.target]
+                item["ratio"] = row.ratio.map { ($0 * 100).rounded() / 100 } ?? NSNull()
+                item["holds"] = row.holds ?? NSNull()
+                return item
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: ["size": size, "creates": creates, "latency_ms": latency, "rows": items],
+                                                    options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+        var text = "| work | telform | floor or peer, same run | ratio | target | holds |\n|---|---|---|---|---|---|\n"
+        for row in rows {
+            let ratio = row.ratio.map { String(format: "%.2f×", $0) } ?? "–"
+            let holds = row.holds.map { $0 ? "yes" : "**no**" } ?? "–"
+            text += "| \(row.work) | \(row.figure) | \(row.floor) | \(ratio) | \(row.target) | \(holds) |\n"
+        }
+        return text
+    }
+}
+
+do {
+    var bench = try Bench(arguments: Array(CommandLine.arguments.dropFirst()))
+    defer { try? FileManager.default.removeItem(at: bench.root) }
+    try bench.validate()
+    try bench.planSim()
+    try bench.applyHTTP()
+    try bench.applySim()
+    print(bench.report(), terminator: "")
+} catch {
+    FileHandle.standardError.write(Data("telform-bench: \(error)\n".utf8))
+    exit(1)
+}
