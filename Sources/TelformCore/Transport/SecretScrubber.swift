@@ -20,15 +20,20 @@ public final class SecretScrubber: @unchecked Sendable {
     /// Forms by their first four bytes, each list longest first: a scan is one pass over the text.
     private var forms: [UInt32: [[UInt8]]] = [:]
     private var known: Set<String> = []
+    /// The values given to `register`, whose forms are already known.
+    private var registered: Set<String> = []
+    private static let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
     public init() {}
 
     /// Remembers `secret` and the forms a server may echo it in.
     public func register(_ secret: String) {
-        guard secret.count >= Self.minimumLength else { return }
+        guard secret.utf8.count >= Self.minimumLength else { return }
+        // One value is often registered many times (a ${env:} shared by 10,000 resources):
+        // its forms are known after the first.
+        guard lock.withLock({ registered.insert(secret).inserted }) else { return }
         var variants: Set<String> = [secret, Data(secret.utf8).base64EncodedString()]
-        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        if let encoded = secret.addingPercentEncoding(withAllowedCharacters: unreserved) {
+        if let encoded = secret.addingPercentEncoding(withAllowedCharacters: Self.unreserved) {
             variants.insert(encoded)
             variants.insert(encoded.replacingOccurrences(of: "%20", with: "+"))
         }
