@@ -52,8 +52,10 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let writer = DispatchQueue(label: "telform.sim.state-writer")
     private var dirty = false
     private var scheduled = false
-    /// The state as last written, unsealed (sealing draws a fresh nonce each time).
+    /// The state as last written, unsealed (sealing draws a fresh nonce each time), or as
+    /// opened while nothing was written yet.
     private var written = ""
+    private var opened: JSONNode?
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [PersistentPlatform] = []
@@ -75,7 +77,10 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
-        try write(onlyIfChanged: false)
+        // A state file that exists is not written again on open: what it holds is compared
+        // as a tree (cheaper than rendering) when a call may have changed it.
+        opened = fake.snapshot()
+        try write(onlyIfChanged: true)
         Self.registryLock.withLock { Self.registry.append(self) }
     }
 
@@ -117,8 +122,10 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
 
     private func write(onlyIfChanged: Bool) throws {
         let snapshot = inner.snapshot()
+        if onlyIfChanged, let opened, snapshot == opened, FileManager.default.fileExists(atPath: file) { return }
         let text = snapshot.rendered()
         if onlyIfChanged && text == written { return }
+        opened = nil
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data((secrets.seal(snapshot).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)

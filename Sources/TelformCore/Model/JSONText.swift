@@ -1,7 +1,20 @@
 /// Minimal JSON text helpers used by renderers that must be byte-for-byte deterministic.
 public enum JSONText {
     public static func quote(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    /// Appends `s` quoted to `out`; a string with nothing to escape is appended whole.
+    public static func quote(_ s: String, into out: inout String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -18,6 +31,6 @@ public enum JSONText {
                 }
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

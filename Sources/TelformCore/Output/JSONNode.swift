@@ -13,31 +13,85 @@ public indirect enum JSONNode: Sendable, Equatable {
     }
 
     public func rendered(indent: Int = 0) -> String {
-        let pad = String(repeating: "  ", count: indent + 1), closing = String(repeating: "  ", count: indent)
+        var out = ""
+        render(indent: indent, into: &out)
+        return out
+    }
+
+    /// Appends the indented form to `out` (one buffer for the whole document).
+    public func render(indent: Int, into out: inout String) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return d.isFinite ? String(d) : "null"
-        case .string(let s): return JSONText.quote(s)
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += d.isFinite ? String(d) : "null"
+        case .string(let s): JSONText.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { return "[]" }
+            if items.isEmpty { out += "[]"; return }
             if items.allSatisfy({ $0.isScalar }) {
-                return "[" + items.map { $0.rendered() }.joined(separator: ", ") + "]"
+                out += "["
+                for (index, item) in items.enumerated() {
+                    if index > 0 { out += ", " }
+                    item.render(indent: 0, into: &out)
+                }
+                out += "]"
+                return
             }
-            return "[\n" + items.map { pad + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + closing + "]"
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ",\n" }
+                Self.pad(indent + 1, &out)
+                item.render(indent: indent + 1, into: &out)
+            }
+            out += "\n"
+            Self.pad(indent, &out)
+            out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { pad + JSONText.quote($0.0) + ": " + $0.1.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n" + closing + "}"
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out += ",\n" }
+                Self.pad(indent + 1, &out)
+                JSONText.quote(pair.0, into: &out)
+                out += ": "
+                pair.1.render(indent: indent + 1, into: &out)
+            }
+            out += "\n"
+            Self.pad(indent, &out)
+            out += "}"
         }
+    }
+
+    private static func pad(_ level: Int, _ out: inout String) {
+        for _ in 0..<level { out += "  " }
     }
 
     /// One line, no spaces: the wire form.
     public var compact: String {
+        var out = ""
+        compact(into: &out)
+        return out
+    }
+
+    public func compact(into out: inout String) {
         switch self {
-        case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
-        case .object(let pairs): return "{" + pairs.map { JSONText.quote($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
-        default: return rendered()
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.compact(into: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out += "," }
+                JSONText.quote(pair.0, into: &out)
+                out += ":"
+                pair.1.compact(into: &out)
+            }
+            out += "}"
+        default: render(indent: 0, into: &out)
         }
     }
 

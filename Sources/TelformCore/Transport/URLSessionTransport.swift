@@ -24,6 +24,8 @@ public struct URLSessionTransport: HTTPTransport {
     /// inside URLSession behind a lower limit than the one the executor honours.
     public let connections: Int
     private let session: URLSession
+    /// Writes only, each on a connection closed after its answer.
+    private let writeSession: URLSession
     private let calls: TransportCalls
 
     /// The largest response body telform accepts by default: 64 MiB.
@@ -38,6 +40,7 @@ public struct URLSessionTransport: HTTPTransport {
         calls = TransportCalls()
         self.connections = max(1, connections)
         session = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
+        writeSession = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
     }
 
     static func configuration(timeout: TimeInterval, connections: Int) -> URLSessionConfiguration {
@@ -68,11 +71,14 @@ public struct URLSessionTransport: HTTPTransport {
         // URLSession (libcurl) silently re-sends a request whose reused keep-alive connection
         // closes without an answer, and with a body it then spins until the timeout (seen with
         // POST and PUT); a DELETE re-sent that way answers 404 as if it were the first try.
-        // Only telform may repeat a write, knowing that it does.
-        let oneShot = !["GET", "HEAD"].contains(request.method) ? URLSession(configuration: Self.configuration(timeout: timeout, connections: 1), delegate: calls, delegateQueue: nil) : nil
-        defer { oneShot?.finishTasksAndInvalidate() }
+        // Only telform may repeat a write, knowing that it does. Writes share one session that
+        // carries nothing else, each with `Connection: close`: libcurl closes the connection
+        // after the answer, so the pool never holds one a write could reuse (a session per
+        // write cost a core of CPU for a whole apply).
+        let isWrite = !["GET", "HEAD"].contains(request.method)
+        if isWrite { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         do {
-            let (http, data) = try await calls.run((oneShot ?? session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
+            let (http, data) = try await calls.run((isWrite ? writeSession : session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
             var headers: [String: String] = [:]
             for (key, value) in http.allHeaderFields {
                 if let k = key as? String, let v = value as? String { headers[k] = v }
