@@ -116,7 +116,33 @@ struct EndpointRecord {
 
 struct TenantState {
     var nextID: Int64
-    var endpoints: [EndpointRecord]
+    private(set) var endpoints: [EndpointRecord]
+    /// The endpoints' names, for the name check of a create (a scan made creates quadratic).
+    private(set) var names: Set<String>
+
+    mutating func append(_ record: EndpointRecord) {
+        endpoints.append(record)
+        names.insert(record.name)
+    }
+
+    mutating func remove(at index: Int) {
+        names.remove(endpoints.remove(at: index).name)
+    }
+
+    /// A record changed in place (an update may rename it).
+    mutating func replace(at index: Int, with record: EndpointRecord) {
+        if endpoints[index].name != record.name {
+            names.remove(endpoints[index].name)
+            names.insert(record.name)
+        }
+        endpoints[index] = record
+    }
+
+    init(nextID: Int64, endpoints: [EndpointRecord]) {
+        self.nextID = nextID
+        self.endpoints = endpoints
+        names = Set(endpoints.map(\.name))
+    }
 }
 
 /// The whole fake's state, as kept in `.telform/sim/NAME.json` or a seed file.

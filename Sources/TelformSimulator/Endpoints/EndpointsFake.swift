@@ -94,16 +94,15 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
         var problems = EndpointRecord.validate(object, creating: true)
         let name = object["name"]?.string ?? ""
-        if problems.isEmpty, state.tenants[tenant]?.endpoints.contains(where: { $0.name == name }) == true {
+        if problems.isEmpty, state.tenants[tenant]?.names.contains(name) == true {
             problems.append(ValidationProblem(loc: ["body", "name"], msg: "Endpoint with name '\(name)' already exists", type: "value_error"))
         }
         guard problems.isEmpty else { return ValidationProblem.response(problems) }
-        var tenantState = state.tenants[tenant] ?? TenantState(nextID: 1, endpoints: [])
-        var record = EndpointRecord(id: tenantState.nextID, name: name)
+        // Changed in place: a copy of the tenant per create made creates quadratic.
+        var record = EndpointRecord(id: state.tenants[tenant]?.nextID ?? 1, name: name)
         record.apply(object)
-        tenantState.nextID += 1
-        tenantState.endpoints.append(record)
-        state.tenants[tenant] = tenantState
+        state.tenants[tenant, default: TenantState(nextID: 1, endpoints: [])].nextID += 1
+        state.tenants[tenant, default: TenantState(nextID: 1, endpoints: [])].append(record)
         return .json(201, record.response(tenant: tenant))
     }
 
@@ -132,7 +131,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         guard let number = Int64(id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }) else {
             return Self.detail(404, "Endpoint not found")
         }
-        state.tenants[tenant]?.endpoints.remove(at: index)
+        state.tenants[tenant]?.remove(at: index)
         return HTTPResponse(status: 204)
     }
 
@@ -149,7 +148,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
             return Self.detail(404, "Endpoint not found")
         }
         let response = change(&record)
-        state.tenants[tenant]?.endpoints[index] = record
+        state.tenants[tenant]?.replace(at: index, with: record)
         return response
     }
 

@@ -1,0 +1,142 @@
+/// Every command and flag, in one table: it drives the parser (which flags take a value, which
+/// may repeat, which a command knows), each command's help, `docs/commands.md` and the shell
+/// completion scripts.
+struct FlagSpec {
+    /// The spellings, the long one last (`-c`, `--config`).
+    let names: [String]
+    /// The value's placeholder (`FILE`), or nil for a switch.
+    let value: String?
+    /// Given more than once adds a value; otherwise twice is an error.
+    var repeats = false
+    /// The values it takes, when there is a fixed set (for completion).
+    var choices: [String] = []
+    let help: String
+
+    var long: String { names.last ?? "" }
+}
+
+struct CommandSpec {
+    let name: String
+    let summary: String
+    /// What follows the command word besides flags (`[PLAN.json]`), if anything.
+    var operand: String? = nil
+    let flags: [FlagSpec]
+    let exitCodes: [(Int, String)]
+    var details: String = ""
+
+    var usage: String {
+        "telform \(name)" + (operand.map { " \($0)" } ?? "") + (flags.isEmpty ? "" : " [flags]")
+    }
+}
+
+enum CommandTable {
+    static let config = FlagSpec(names: ["-c", "--config"], value: "FILE", help: "The config file (default ./telform.yaml; - reads standard input for validate).")
+    static let target = FlagSpec(names: ["--target"], value: "ADDR", repeats: true,
+                                 help: "Only what the address pattern matches, and what that depends on (`*` and `?` wildcards: mts/find_me/201/*). Repeatable.")
+    static let provider = FlagSpec(names: ["--provider"], value: "NAME", repeats: true, help: "Only this provider (its variables alone need to be set). Repeatable.")
+    static let format = FlagSpec(names: ["--format"], value: "FORMAT", choices: ["text", "json", "markdown"], help: "text (default), json or markdown.")
+    static let replace = FlagSpec(names: ["--replace"], value: "ADDR", repeats: true,
+                                  help: "Delete and create again what the pattern matches, changed or not (for fields that cannot be read back). Repeatable.")
+    static let rotate = FlagSpec(names: ["--rotate"], value: "ADDR", repeats: true,
+                                 help: "Send the write-only fields (passwords) of what the pattern matches again. Repeatable.")
+
+    static let global: [FlagSpec] = [
+        FlagSpec(names: ["-h", "--help"], value: nil, help: "This help; nothing else is done."),
+        FlagSpec(names: ["-q", "--quiet"], value: nil, help: "Less on stderr: no plan before an apply, no progress lines."),
+        FlagSpec(names: ["-v", "--verbose"], value: nil, help: "Trace every HTTP call on stderr (secrets masked)."),
+        FlagSpec(names: ["--no-color"], value: nil, help: "No color."),
+    ]
+
+    static let commands: [CommandSpec] = [
+        CommandSpec(name: "validate", summary: "Check the config: types, limits, references. No network.",
+                    flags: [config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")]),
+        CommandSpec(name: "plan", summary: "Read live state and show the ordered changes.",
+                    flags: [config, FlagSpec(names: ["-o"], value: "PLAN.json", help: "Save the plan, for `telform apply PLAN.json` (no secret in it)."), format,
+                            FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes."),
+                            FlagSpec(names: ["--allow-deletes"], value: nil, help: "Plan as an apply with --allow-deletes would (no threshold refusal shown)."),
+                            target, provider, replace, rotate],
+                    exitCodes: [(0, "planned (with changes, unless --detailed-exitcode)"), (1, "errors"), (2, "changes, with --detailed-exitcode")]),
+        CommandSpec(name: "apply", summary: "Make the planned changes (asks for yes on a terminal).", operand: "[PLAN.json]",
+                    flags: [config, FlagSpec(names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given)."),
+                            FlagSpec(names: ["--allow-deletes"], value: nil, help: "Lift the safety thresholds (policy.max_delete_percent, max_update_percent)."),
+                            FlagSpec(names: ["--parallelism"], value: "N", help: "Calls in flight at most (default policy.parallelism, 8); per provider policy.provider_parallelism."),
+                            target, provider, replace, rotate],
+                    exitCodes: [(0, "every change made"), (1, "errors, refusals or failed calls"), (130, "interrupted (SIGINT)"), (143, "terminated (SIGTERM)")],
+                    details: "With PLAN.json the saved plan is applied as reviewed, or refused when the live state changed since."),
+        CommandSpec(name: "drift", summary: "What changed outside telform (a plan read as a report).",
+                    flags: [config, format, target, provider],
+                    exitCodes: [(0, "no drift"), (1, "errors"), (2, "drift")]),
+        CommandSpec(name: "export", summary: "A provider's live state in the config language.",
+                    flags: [config, FlagSpec(names: ["--provider"], value: "NAME", help: "The provider to export (required)."),
+                            FlagSpec(names: ["--kind"], value: "KIND", repeats: true, help: "Only this kind. Repeatable."),
+                            FlagSpec(names: ["-o"], value: "FILE", help: "Write to FILE instead of stdout.")],
+                    exitCodes: [(0, "exported"), (1, "errors")]),
+        CommandSpec(name: "schema", summary: "The JSON Schema of the config language, or its Markdown reference.",
+                    flags: [FlagSpec(names: ["--format"], value: "FORMAT", choices: ["json", "markdown"], help: "json (default) or markdown.")],
+                    exitCodes: [(0, "printed"), (1, "errors")]),
+        CommandSpec(name: "sim serve", summary: "Serve the platform simulators over HTTP on 127.0.0.1 until stopped.",
+                    flags: [FlagSpec(names: ["--port"], value: "N", help: "The port (default 8080; 0 picks a free one, printed on the first line)."),
+                            FlagSpec(names: ["--state"], value: "DIR", help: "Where the simulators keep their state (default .telform/sim-serve)."),
+                            FlagSpec(names: ["--latency"], value: "MS", help: "Milliseconds added to every answer."),
+                            FlagSpec(names: ["--faults"], value: "SPEC", help: "Deterministic faults: seed=N,p503=0.2,p429=0.1,pdrop=0.05,... (docs/simulator.md)."),
+                            FlagSpec(names: ["--log"], value: "FILE", help: "Append METHOD PATH STATUS for every request.")],
+                    exitCodes: [(0, "stopped by SIGINT or SIGTERM (state written)"), (1, "errors")]),
+        CommandSpec(name: "completion", summary: "A shell completion script: telform completion bash|zsh|fish.", operand: "SHELL",
+                    flags: [], exitCodes: [(0, "printed"), (1, "unknown shell")]),
+        CommandSpec(name: "version", summary: "Print the version (also --version).", flags: [], exitCodes: [(0, "printed")]),
+        CommandSpec(name: "help", summary: "Help on a command: telform help COMMAND.", operand: "[COMMAND]", flags: [], exitCodes: [(0, "printed"), (1, "unknown command")]),
+    ]
+
+    static func command(_ name: String) -> CommandSpec? { commands.first { $0.name == name } }
+
+    /// Every flag that takes a value, in any command.
+    static let valued: Set<String> = Set((global + commands.flatMap(\.flags)).filter { $0.value != nil }.flatMap(\.names))
+
+    /// The flags `command` knows, global ones included.
+    static func flags(of command: CommandSpec) -> [FlagSpec] { command.flags + global }
+
+    // MARK: help
+
+    static func help(_ command: CommandSpec) -> String {
+        var text = "Usage: \(command.usage)\n\n\(command.summary)\n"
+        if !command.details.isEmpty { text += "\(command.details)\n" }
+        let flags = self.flags(of: command)
+        let heads = flags.map { flag in flag.names.joined(separator: ", ") + (flag.value.map { " \($0)" } ?? "") }
+        let width = (heads.map(\.count).max() ?? 0) + 2
+        text += "\nFlags:\n"
+        for (head, flag) in zip(heads, flags) {
+            text += "  " + head + String(repeating: " ", count: width - head.count) + flag.help + "\n"
+        }
+        text += "\nExit codes:\n"
+        for (code, meaning) in command.exitCodes { text += "  \(code)  \(meaning)\n" }
+        return text
+    }
+
+    static var overview: String {
+        let width = (commands.map(\.name.count).max() ?? 0) + 2
+        var text = "telform: telephony configuration as code\n\nUsage: telform COMMAND [flags]\n\nCommands:\n"
+        for command in commands { text += "  " + command.name + String(repeating: " ", count: width - command.name.count) + command.summary + "\n" }
+        text += "\n`telform help COMMAND` or `telform COMMAND --help` explains a command's flags and exit codes.\n"
+        text += "The default config is ./telform.yaml; --version prints the version.\n"
+        return text
+    }
+
+    /// docs/commands.md: every command, generated from this table (a test keeps it current).
+    static var markdown: String {
+        var text = "# Commands\n\nGenerated from the command table (`telform help --format markdown`); a test fails when this file is stale.\n\n"
+        text += "Global flags, on every command:\n\n" + flagTable(global) + "\n"
+        for command in commands {
+            text += "## `telform \(command.name)`\n\n\(command.summary)" + (command.details.isEmpty ? "" : " \(command.details)") + "\n\n"
+            text += "Usage: `\(command.usage)`\n\n"
+            if !command.flags.isEmpty { text += flagTable(command.flags) + "\n" }
+            text += "| exit code | meaning |\n|---|---|\n" + command.exitCodes.map { "| \($0.0) | \($0.1) |\n" }.joined() + "\n"
+        }
+        return text
+    }
+
+    static func flagTable(_ flags: [FlagSpec]) -> String {
+        "| flag | meaning |\n|---|---|\n" + flags.map { flag in
+            "| `" + flag.names.joined(separator: "`, `") + (flag.value.map { " \($0)" } ?? "") + "` | " + flag.help + " |\n"
+        }.joined()
+    }
+}
