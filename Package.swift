@@ -26,7 +26,7 @@ let package = Package(
         .testTarget(name: "TelformCoreTests", dependencies: ["TelformCore"]),
         .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]),
         .testTarget(name: "TelformSimulatorTests", dependencies: ["TelformCore", "TelformSimulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["telform"], exclude: ["schema_check.py"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["telform"], exclude: ["schema_check.py", "golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

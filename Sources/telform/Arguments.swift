@@ -4,10 +4,11 @@ struct Arguments {
     var flags: Set<String> = []
     var options: [String: [String]] = [:]
     var positionals: [String] = []
+    /// Every flag and option as given, in order (to find one given twice).
+    var given: [String] = []
 
-    /// Options that take a value; everything else starting with - is a flag.
-    static let valued: Set<String> = ["-c", "--config", "-o", "--format", "--target", "--provider", "--parallelism",
-                                      "--replace", "--rotate", "--kind", "--port", "--state", "--latency", "--faults", "--log"]
+    /// Options that take a value (the command table's); everything else starting with - is a flag.
+    static let valued: Set<String> = CommandTable.valued
 
     enum ParseError: Error, CustomStringConvertible {
         case missingValue(String)
@@ -29,6 +30,7 @@ struct Arguments {
                     name = String(word[..<eq])
                     inline = String(word[word.index(after: eq)...])
                 }
+                given.append(name)
                 if Self.valued.contains(name) {
                     if let inline {
                         options[name, default: []].append(inline)

@@ -24,12 +24,21 @@ struct Telform {
             return 1
         }
         guard arguments.command != nil else {
-            if arguments.has("-h", "--help") {
-                Terminal.out(usage)
+            if arguments.has("--version") && arguments.given.count == 1 {
+                Terminal.out("telform \(version)")
                 return 0
             }
-            Terminal.message(usage)
+            if arguments.has("-h", "--help") {
+                Terminal.out(CommandTable.overview, terminator: "")
+                return 0
+            }
+            Terminal.message(CommandTable.overview)
             return 1
+        }
+        if arguments.command == "help" { return help(arguments) }
+        switch CommandLineCheck.check(arguments) {
+        case .exit(let code) where code >= 0: return code
+        default: break
         }
         switch arguments.command {
         case "validate":
@@ -39,9 +48,8 @@ struct Telform {
         case "version":
             Terminal.out("telform \(version)")
             return 0
-        case "help":
-            Terminal.out(usage)
-            return 0
+        case "completion":
+            return Completion.run(arguments)
         case "plan":
             return await PlanCommand.run(arguments)
         case "apply":
@@ -53,37 +61,36 @@ struct Telform {
         case "export":
             return await ExportCommand.run(arguments)
         default:
-            let commands = ["validate", "plan", "apply", "drift", "export", "schema", "sim", "version"]
+            let commands = CommandTable.commands.map { $0.name.split(separator: " ").first.map(String.init) ?? $0.name }
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""
             Terminal.error("unknown command \"\(arguments.command ?? "")\"\(hint)")
             return 1
         }
     }
 
-    static let usage = """
-    telform: telephony configuration as code
-
-    Usage:
-      telform validate [-c FILE]     check the config (no network); -c - reads standard input
-      telform plan [-c FILE] [-o PLAN.json] [--format text|json|markdown] [--detailed-exitcode]
-                   [--target ADDR]... [--provider NAME]...
-                                     read live state and show the ordered changes
-      telform apply [-c FILE | PLAN.json] [--auto-approve] [--allow-deletes] [--parallelism N]
-                    [--replace ADDR]... [--rotate ADDR]... [--target ADDR]... [--provider NAME]...
-                                     make the changes
-      telform drift [-c FILE] [--format text|json|markdown]
-                                     what changed outside telform; exit 2 on drift
-      telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]
-                                     live state in the config language
-      telform schema [--format json|markdown]
-                                     the JSON Schema of the config language, or its reference
-      telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]
-                                     serve the platform simulators over HTTP on 127.0.0.1
-      telform version                print the version
-
-    Global options: --no-color, -q, -v
-    The default config is ./telform.yaml.
-    """
+    /// `telform help [COMMAND]`, and `telform help --format markdown` (docs/commands.md).
+    static func help(_ arguments: Arguments) -> Int32 {
+        if let format = arguments.value("--format") {
+            guard format == "markdown" else {
+                Terminal.error("help: --format takes markdown")
+                return 1
+            }
+            Terminal.out(CommandTable.markdown, terminator: "")
+            return 0
+        }
+        let name = arguments.positionals.joined(separator: " ")
+        if name.isEmpty {
+            Terminal.out(CommandTable.overview, terminator: "")
+            return 0
+        }
+        guard let command = CommandTable.command(name) ?? CommandTable.command(name + " serve") else {
+            let hint = Suggestion.closest(to: name, in: CommandTable.commands.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
+            Terminal.error("help: no command \"\(name)\"\(hint)")
+            return 1
+        }
+        Terminal.out(CommandTable.help(command), terminator: "")
+        return 0
+    }
 }
 
 /// Where output goes: documents to stdout, messages to stderr (SPEC §1).
@@ -91,8 +98,8 @@ struct Telform {
 /// Every byte goes through the secret scrubber first: no secret the run knows (the config's,
 /// or a credential header sent) is printed, whoever supplied the text around it.
 enum Terminal {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((SecretScrubber.shared.scrub(text) + "\n").utf8))
+    static func out(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((SecretScrubber.shared.scrub(text) + terminator).utf8))
     }
 
     static func message(_ text: String) {

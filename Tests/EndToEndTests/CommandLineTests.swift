@@ -1,0 +1,85 @@
+import Foundation
+import XCTest
+
+/// The command line a user lives in: help that does nothing else, flags checked against the
+/// command table, completion scripts and docs/commands.md generated from it.
+final class CommandLineTests: XCTestCase {
+    func golden(_ name: String) throws -> String {
+        try String(contentsOf: TelformProcess.packageRoot.appendingPathComponent("Tests/EndToEndTests/golden/\(name)"), encoding: .utf8)
+    }
+
+    /// Help is printed, exit 0, and nothing else happens: no config read, no server started,
+    /// no state written, whatever the folder holds.
+    func testHelpPrintsAndDoesNothingElse() throws {
+        let dir = try TelformProcess.scratch()     // no telform.yaml here
+        for (arguments, file) in [(["plan", "--help"], "plan-help.txt"), (["plan", "-h"], "plan-help.txt"), (["help", "plan"], "plan-help.txt"),
+                                  (["sim", "serve", "--help"], "sim-serve-help.txt"), (["help", "sim"], "sim-serve-help.txt"),
+                                  (["apply", "--help"], "apply-help.txt")] {
+            let outcome = try TelformProcess.run(arguments, directory: dir, timeout: 20)
+            XCTAssertEqual(outcome.status, 0, arguments.joined(separator: " "))
+            XCTAssertEqual(outcome.stdout, try golden(file), arguments.joined(separator: " "))
+            XCTAssertEqual(outcome.stderr, "")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), [], "nothing written: no .telform/sim-serve, no lock")
+        let schema = try TelformProcess.run(["schema", "--help"], directory: dir)
+        XCTAssertTrue(schema.stdout.hasPrefix("Usage: telform schema [flags]\n"), "the help, not the schema")
+        XCTAssertEqual(try TelformProcess.run(["--version"]).stdout, "telform 0.1.0\n")
+    }
+
+    func testFlagsAreCheckedAgainstTheCommandTable() throws {
+        let dir = try TelformProcess.scratch()
+        let cases: [([String], String)] = [
+            (["plan", "--detailed-exit-code"], "telform: error: plan: unknown flag --detailed-exit-code; did you mean --detailed-exitcode? (telform plan --help lists them)"),
+            (["apply", "--auto-aprove"], "telform: error: apply: unknown flag --auto-aprove; did you mean --auto-approve? (telform apply --help lists them)"),
+            (["plan", "examples/endpoints.yaml"], "telform: error: plan: unexpected argument examples/endpoints.yaml; a config file is given with -c: telform plan -c examples/endpoints.yaml"),
+            (["plan", "-c", "a.yaml", "--config", "b.yaml"], "telform: error: plan: --config given 2 times; give it once"),
+            (["validate", "--target", "x"], "telform: error: validate: unknown flag --target (telform validate --help lists them)"),
+            (["help", "plna"], #"telform: error: help: no command "plna"; did you mean "plan"?"#),
+        ]
+        for (arguments, message) in cases {
+            let outcome = try TelformProcess.run(arguments, directory: dir)
+            XCTAssertEqual(outcome.status, 1, arguments.joined(separator: " "))
+            XCTAssertEqual(outcome.stderrLines, [message])
+        }
+        // A repeatable flag may repeat.
+        let targets = try TelformProcess.run(["plan", "--target", "a/b", "--target", "c/d"], directory: dir)
+        XCTAssertFalse(targets.stderr.contains("given 2 times"), targets.stderr)
+    }
+
+    func testDocsCommandsIsCurrent() throws {
+        let generated = try TelformProcess.run(["help", "--format", "markdown"])
+        XCTAssertEqual(generated.status, 0)
+        let doc = try String(contentsOf: TelformProcess.packageRoot.appendingPathComponent("docs/commands.md"), encoding: .utf8)
+        XCTAssertEqual(doc, generated.stdout, "docs/commands.md is stale: telform help --format markdown > docs/commands.md")
+    }
+
+    /// The bash script loads, registers itself, and completes commands, flags and their values.
+    func testBashCompletionLoadsAndCompletes() throws {
+        let script = try TelformProcess.run(["completion", "bash"])
+        XCTAssertEqual(script.status, 0)
+        let file = try TelformProcess.scratch().appendingPathComponent("telform.bash")
+        try script.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", "-c", """
+            source \(file.path)
+            complete -p telform
+            COMP_WORDS=(telform pl); COMP_CWORD=1; _telform; echo "${COMPREPLY[@]}"
+            COMP_WORDS=(telform apply --auto); COMP_CWORD=2; _telform; echo "${COMPREPLY[@]}"
+            COMP_WORDS=(telform plan --format ''); COMP_CWORD=3; _telform; echo "${COMPREPLY[@]}"
+            COMP_WORDS=(telform schema --format ''); COMP_CWORD=3; _telform; echo "${COMPREPLY[@]}"
+            """]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(text, "complete -F _telform telform\nplan\n--auto-approve\ntext json markdown\njson markdown\n")
+        for shell in ["zsh", "fish"] {
+            let other = try TelformProcess.run(["completion", shell])
+            XCTAssertEqual(other.status, 0)
+            XCTAssertTrue(other.stdout.contains(shell == "zsh" ? "complete -F _telform telform" : "complete -c telform -n '__fish_seen_subcommand_from plan' -l detailed-exitcode"), other.stdout)
+        }
+        XCTAssertEqual(try TelformProcess.run(["completion", "tcsh"]).stderrLines, ["telform: error: completion: name a shell: telform completion bash|zsh|fish"])
+    }
+}
