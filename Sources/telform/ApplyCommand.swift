@@ -3,8 +3,7 @@ import TelformCore
 
 /// `telform apply`: plans, confirms, carries out the changes; progress and summary on stderr.
 enum ApplyCommand {
-    static let known: Set<String> = Telform.global.union(["-c", "--config", "--auto-approve", "--allow-deletes", "--parallelism",
-                                                          "--replace", "--rotate", "--target", "--provider"])
+    static let known = CommandTable.known("apply")
 
     static func run(_ arguments: Arguments) async -> Int32 {
         if let value = arguments.value("--parallelism"), Int(value).map({ $0 < 1 }) ?? true {
@@ -43,10 +42,12 @@ enum ApplyCommand {
             Terminal.write(text)
             return 0
         }
-        if !plan.refusals.isEmpty || (!plan.thresholdRefusals.isEmpty && !arguments.has("--allow-deletes")) {
+        // Each threshold is lifted by its own flag, and only by it.
+        let refusals = plan.refusals + (arguments.has("--allow-deletes") ? [] : plan.thresholdRefusals) + (arguments.has("--allow-updates") ? [] : plan.updateRefusals)
+        if !refusals.isEmpty {
             Terminal.write(text)
             Terminal.error("apply refused; nothing was changed:")
-            for refusal in plan.refusals + (arguments.has("--allow-deletes") ? [] : plan.thresholdRefusals) {
+            for refusal in refusals {
                 Terminal.message("  \(refusal)")
             }
             return 1

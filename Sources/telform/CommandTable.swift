@@ -53,12 +53,12 @@ enum CommandTable {
         CommandSpec(name: "plan", summary: "Read live state and show the ordered changes.",
                     flags: [config, FlagSpec(names: ["-o"], value: "PLAN.json", help: "Save the plan, for `telform apply PLAN.json` (no secret in it)."), format,
                             FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes."),
-                            FlagSpec(names: ["--allow-deletes"], value: nil, help: "Plan as an apply with --allow-deletes would (no threshold refusal shown)."),
                             target, provider, replace, rotate],
                     exitCodes: [(0, "planned (with changes, unless --detailed-exitcode)"), (1, "errors"), (2, "changes, with --detailed-exitcode")]),
         CommandSpec(name: "apply", summary: "Make the planned changes (asks for yes on a terminal).", operand: "[PLAN.json]",
                     flags: [config, FlagSpec(names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given)."),
-                            FlagSpec(names: ["--allow-deletes"], value: nil, help: "Lift the safety thresholds (policy.max_delete_percent, max_update_percent)."),
+                            FlagSpec(names: ["--allow-deletes"], value: nil, help: "Lift the delete threshold (policy.max_delete_percent); replaces count as deletes."),
+                            FlagSpec(names: ["--allow-updates"], value: nil, help: "Lift the update threshold (policy.max_update_percent)."),
                             FlagSpec(names: ["--parallelism"], value: "N", help: "Calls in flight at most (default policy.parallelism, 8); per provider policy.provider_parallelism."),
                             target, provider, replace, rotate],
                     exitCodes: [(0, "every change made"), (1, "errors, refusals or failed calls"), (130, "interrupted (SIGINT)"), (143, "terminated (SIGTERM)")],
@@ -91,6 +91,11 @@ enum CommandTable {
 
     /// Every flag that takes a value, in any command.
     static let valued: Set<String> = Set((global + commands.flatMap(\.flags)).filter { $0.value != nil }.flatMap(\.names))
+
+    /// The spellings `name` knows, global ones included.
+    static func known(_ name: String) -> Set<String> {
+        Set(command(name).map { flags(of: $0).flatMap(\.names) } ?? [])
+    }
 
     /// The flags `command` knows, global ones included.
     static func flags(of command: CommandSpec) -> [FlagSpec] { command.flags + global }

@@ -3,7 +3,7 @@ import TelformCore
 /// `telform drift`: what changed outside telform, what is missing live, what is unmanaged.
 /// Exit 2 when anything drifted, 0 in sync, 1 on errors.
 enum DriftCommand {
-    static let known: Set<String> = Telform.global.union(["-c", "--config", "--format", "--provider", "--target"])
+    static let known = CommandTable.known("drift")
 
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (_, plan, _) = await PlanCommand.prepare(arguments, command: "drift", known: known) else { return 1 }

@@ -5,7 +5,7 @@ import TelformPlatforms
 /// `telform export --provider NAME [--kind K]... [-o FILE]`: one provider's live state in the
 /// config language. Planning the export against the platform it came from plans no changes.
 enum ExportCommand {
-    static let known: Set<String> = Telform.global.union(["-c", "--config", "--provider", "--kind", "-o"])
+    static let known = CommandTable.known("export")
 
     static func run(_ arguments: Arguments) async -> Int32 {
         let unknown = arguments.unknown(known: known)

@@ -5,8 +5,7 @@ import TelformPlatforms
 /// `telform plan`: reads live state, prints the ordered changes. Exit 0, 2 (changes, with
 /// --detailed-exitcode) or 1 (errors).
 enum PlanCommand {
-    static let known: Set<String> = Telform.global.union(["-c", "--config", "-o", "--format", "--detailed-exitcode", "--target", "--provider",
-                                                          "--replace", "--rotate"])
+    static let known = CommandTable.known("plan")
 
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (workspace, plan, _) = await prepare(arguments, command: "plan", known: known) else { return 1 }

@@ -4,7 +4,7 @@ import TelformSimulator
 
 /// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
 enum SimCommand {
-    static let known: Set<String> = Telform.global.union(["--port", "--state", "--latency", "--faults", "--log"])
+    static let known = CommandTable.known("sim serve")
     nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
     static func run(_ arguments: Arguments) async -> Int32 {

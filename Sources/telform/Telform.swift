@@ -6,7 +6,6 @@ import TelformSimulator
 @main
 struct Telform {
     static let version = "0.1.0"
-    static let global: Set<String> = ["--no-color", "-q", "--quiet", "-v", "--verbose", "-h", "--help"]
 
     static func main() async {
         let code = await run(Array(CommandLine.arguments.dropFirst()))

@@ -4,7 +4,7 @@ import TelformPlatforms
 
 /// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
 enum ValidateCommand {
-    static let known: Set<String> = Telform.global.union(["-c", "--config"])
+    static let known = CommandTable.known("validate")
 
     static func run(_ arguments: Arguments) -> Int32 {
         let unknown = arguments.unknown(known: known)

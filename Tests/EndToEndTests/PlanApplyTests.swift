@@ -228,6 +228,10 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(refused.status, 1)
         XCTAssertEqual(refused.stderrLines, ["telform: error: apply refused; nothing was changed:",
                                              "  office/endpoints: 2 of 3 live objects would be deleted (66%; max_delete_percent is 50); apply needs --allow-deletes"])
+        // Each threshold has its own flag: --allow-updates does not lift a delete refusal.
+        let other = try TelformProcess.run(["apply", "--auto-approve", "--allow-updates"], environment: environment, directory: dir)
+        XCTAssertEqual(other.status, 1)
+        XCTAssertEqual(other.stderrLines, refused.stderrLines)
         let allowed = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: environment, directory: dir)
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
         XCTAssertEqual(allowed.stderrLines.last, "Apply: 2 succeeded, 0 failed, 0 skipped.")

@@ -105,8 +105,8 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(T.plan(desired: Array(live.prefix(6)), live: live).thresholdRefusals,
                        ["p/things: 4 of 10 live objects would be deleted (40%; max_delete_percent is 30); apply needs --allow-deletes"])
         let recolored = live.map { T.resource("things", $0.address.key[0], ["color": .string("red")]) }
-        XCTAssertEqual(T.plan(desired: recolored, live: live).thresholdRefusals,
-                       ["p/things: 10 of 10 live objects would be updated (100%; max_update_percent is 50); apply needs --allow-deletes"])
+        XCTAssertEqual(T.plan(desired: recolored, live: live).updateRefusals,
+                       ["p/things: 10 of 10 live objects would be updated (100%; max_update_percent is 50); apply needs --allow-updates"])
         XCTAssertEqual(T.plan(desired: [], live: Array(live.prefix(9))).thresholdRefusals, [], "below min_existing the thresholds do not apply")
     }
 

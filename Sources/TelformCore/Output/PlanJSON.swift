@@ -30,7 +30,7 @@ public struct PlanJSON: Sendable {
             ("targets", .array(plan.targets.map(JSONNode.string))),
             ("errors", .array(plan.errors.map(JSONNode.string))),
             ("notes", .array(plan.notes.map(JSONNode.string))),
-            ("refusals", .array((plan.refusals + plan.thresholdRefusals).map(JSONNode.string))),
+            ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
         ])
     }
 

@@ -10,7 +10,7 @@ public struct PlanMarkdown: Sendable {
             func count(_ action: ChangeAction) -> Int { provider.changes.filter { $0.action == action && !$0.cleanup }.count }
             out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) |\n"
         }
-        let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
+        let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
             + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n>\n") + "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {

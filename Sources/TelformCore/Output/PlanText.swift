@@ -24,7 +24,7 @@ public struct PlanText: Sendable {
         for error in plan.errors {
             out += "\nError: \(error)"
         }
-        for refusal in plan.refusals + plan.thresholdRefusals {
+        for refusal in plan.refusals + plan.thresholdRefusals + plan.updateRefusals {
             out += "\nRefused: \(refusal)"
         }
         for warning in plan.warnings {
@@ -33,7 +33,7 @@ public struct PlanText: Sendable {
         for note in plan.notes {
             out += "\nNote: \(note)"
         }
-        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
+        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.updateRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
             for change in provider.changes {

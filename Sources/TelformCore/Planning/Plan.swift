@@ -32,6 +32,8 @@ public struct Plan: Sendable {
     /// Reasons apply will refuse (safety thresholds, protected resources), shown up front.
     public var refusals: [String]
     /// Refusals that `--allow-deletes` lifts (the safety thresholds).
+    /// Over `max_update_percent`: lifted by `--allow-updates` alone.
+    public var updateRefusals: [String] = []
     public var thresholdRefusals: [String]
     public var warnings: [String]
     /// What makes the plan itself wrong to act on (a declared key held by several live objects,

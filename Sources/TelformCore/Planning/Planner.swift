@@ -197,7 +197,7 @@ public struct Planner: Sendable {
             plan.thresholdRefusals.append("\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes")
         }
         if updates * 100 > policy.maxUpdatePercent * liveCount {
-            plan.thresholdRefusals.append("\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-deletes")
+            plan.updateRefusals.append("\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-updates")
         }
     }
 
