@@ -131,7 +131,7 @@ struct Bench {
         let log = dir.appendingPathComponent("requests.log")
         try? FileManager.default.removeItem(at: log)
         let out = dir.appendingPathComponent("serve.out")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: telform)
         process.arguments = ["sim", "serve", "--port", "0", "--state", stateDir.path, "--latency", String(latency), "--log", log.path]
