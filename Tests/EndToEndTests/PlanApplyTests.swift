@@ -161,7 +161,8 @@ final class PlanApplyTests: XCTestCase {
 
         office (endpoints, sim://office)
           ~ endpoints/reception                      update
-                allow:                     ["ulaw"] -> ["ulaw", "alaw"]
+                allow: 1 added
+                  + "alaw"
                 language:                  "ru" -> "en"
                 forward.no_answer.timeout: 30 -> 20
                 forward.busy.to:           (none) -> "102"
@@ -173,6 +174,17 @@ final class PlanApplyTests: XCTestCase {
                 forward.always.to:      "79161234568"
                 forward.unavailable.to: "103"
           - endpoints/old-fax                        delete
+                name:                "old-fax"
+                transport:           "transport-udp"
+                allow:               ["alaw"]
+                disallow:            ["all"]
+                direct_media:        false
+                rtp_symmetric:       true
+                force_rport:         true
+                rewrite_contact:     true
+                allow_long_distance: false
+                language:            "en"
+                outgoing_cli:        ""
 
         Plan: 1 to create, 1 to update, 1 to delete.
 

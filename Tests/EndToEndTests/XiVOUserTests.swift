@@ -77,6 +77,10 @@ final class XiVOUserTests: XCTestCase {
         XCTAssertEqual((try user(server, 1)["voicemail"] as? [String: Any])?["email"] as? String, "alice@corp.example")
         XCTAssertEqual(try run(server, dir, added, ["plan", "--detailed-exitcode"]).status, 0, "converged")
 
+        // A PIN's change says so and shows neither PIN.
+        let repinned = try run(server, dir, users(#"{mailbox: "1001", email: alice@corp.example}"#, #"{mailbox: "1002", password: "9876"}"#), ["plan"])
+        XCTAssertTrue(repinned.stdout.contains("        voicemail.password: changed (sensitive)\n"), repinned.stdout)
+        XCTAssertFalse(repinned.stdout.contains("4321") || repinned.stdout.contains("9876"))
         // `voicemail: null` removes a box; a user with none plans nothing for it.
         let removed = users("null", "null")
         let plan = try run(server, dir, removed, ["plan", "--detailed-exitcode"])

@@ -9,6 +9,7 @@ enum TestPlatform {
         FieldSchema.integer("size", nil, "an integer"),
         FieldSchema.string("serial", "create-only").createOnly,
         FieldSchema.string("secret", "write-only secret").sensitive.writeOnly,
+        FieldSchema.list("tags", of: .string(StringRules()), ListRules(itemNoun: "tags"), "an ordered list"),
     ])
     static let link = ObjectSchema([
         FieldSchema.string("name", "key").required(),
@@ -143,10 +144,19 @@ final class PlannerTests: XCTestCase {
                 size:   3
                 secret: (write-only)
           - things/old                               delete
+                name: "old"
 
         Plan: 1 to create, 1 to update, 1 to delete.
 
         """)
+        // Lists entry by entry: what was removed and added, or how it was reordered.
+        let lists = T.plan(desired: [T.resource("things", "a", ["tags": .list([.string("x"), .string("z")])]),
+                                     T.resource("things", "b", ["tags": .list([.string("y"), .string("x")])])],
+                           live: [T.resource("things", "a", ["tags": .list([.string("x"), .string("y")])]),
+                                  T.resource("things", "b", ["tags": .list([.string("x"), .string("y")])])])
+        let text = PlanText(color: false).render(lists)
+        XCTAssertTrue(text.contains("  ~ things/a                                 update\n        tags: 1 added, 1 removed\n          - \"y\"\n          + \"z\"\n"), text)
+        XCTAssertTrue(text.contains("        tags: reordered\n          was: \"x\", \"y\"\n          now: \"y\", \"x\"\n"), text)
         let json = PlanJSON(configDigest: "sha256:x").render(plan).compact
         XCTAssertFalse(json.contains("hush"))
         XCTAssertTrue(json.contains(#""after":{"name":"b","secret":"(write-only)","size":3}"#), json)

@@ -62,16 +62,53 @@ public struct PlanText: Sendable {
                 }
             }
         }
+        // A delete shows what it deletes (masked like everything else).
+        let deleting = change.action == .delete && !change.cleanup && fields.isEmpty
+        if deleting, let live = change.live {
+            let shown = Value.flatten(live.fields).filter { $0.1 != Value.null && $0.1 != Value.object([:]) }.map { FieldChange(path: $0.0, before: $0.1, after: nil) }
+            fields = kind.map { Diff.ordered(shown, kind: $0) } ?? shown.sorted { $0.path < $1.path }
+        }
         let width = (fields.map(\.path.count).max() ?? 0) + 2
         for field in fields {
             let name = (field.path + ":").padding(toLength: width, withPad: " ", startingAt: 0)
             let afterText = ValueDisplay.field(field.path, field.after, kind: kind)
-            if change.action == .create || field.before == nil {
+            if deleting {
+                out += "        \(name)\(ValueDisplay.field(field.path, field.before, kind: kind))\n"
+            } else if change.action == .create || field.before == nil {
                 out += "        \(name)\(afterText)\n"
+            } else if kind?.isSensitive(path: field.path, value: field.after) == true || kind?.isSensitive(path: field.path, value: field.before) == true {
+                // Neither side of a secret is shown, not even masked twice.
+                out += "        \(name)changed (sensitive)\n"
+            } else if case .list(let before)? = field.before, case .list(let after)? = field.after {
+                out += "        \(field.path):" + Self.listChange(before, after, path: field.path, kind: kind)
             } else {
                 out += "        \(name)\(ValueDisplay.field(field.path, field.before, kind: kind)) -> \(afterText)\n"
             }
         }
+        return out
+    }
+
+    /// A list compared entry by entry: what was removed and added, or how it was reordered.
+    static func listChange(_ before: [Value], _ after: [Value], path: String, kind: KindSchema?) -> String {
+        func show(_ value: Value) -> String { ValueDisplay.field(path, .list([value]), kind: kind).dropFirst().dropLast().description }
+        var remaining = after
+        var removed: [Value] = []
+        for item in before {
+            if let index = remaining.firstIndex(of: item) { remaining.remove(at: index) } else { removed.append(item) }
+        }
+        let added = remaining
+        if removed.isEmpty && added.isEmpty {
+            return " reordered\n          was: " + before.map(show).joined(separator: ", ") + "\n          now: " + after.map(show).joined(separator: ", ") + "\n"
+        }
+        var parts: [String] = []
+        if !added.isEmpty { parts.append("\(added.count) added") }
+        if !removed.isEmpty { parts.append("\(removed.count) removed") }
+        var out = " " + parts.joined(separator: ", ") + "\n"
+        for item in removed { out += "          - \(show(item))\n" }
+        for item in added { out += "          + \(show(item))\n" }
+        // Same entries left in another order: the order changed too.
+        let keptBefore = before.filter { !removed.contains($0) }, keptAfter = after.filter { !added.contains($0) }
+        if keptBefore != keptAfter { out += "          (the remaining entries are reordered)\n" }
         return out
     }
 
