@@ -94,3 +94,14 @@ extension Value {
         return out
     }
 }
+
+extension Change {
+    /// The change's symbol and label as every rendering shows them (text, Markdown, JSON).
+    public var symbol: String { reportOnly ? "!" : action.symbol }
+    public var label: String {
+        if blind { return "set on apply" }
+        if reportOnly { return "differs" }
+        if cleanup { return "delete of the previous version" }
+        return action.rawValue
+    }
+}

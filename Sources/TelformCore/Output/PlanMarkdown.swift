@@ -5,10 +5,11 @@ public struct PlanMarkdown: Sendable {
 
     public func render(_ plan: Plan) -> String {
         var out = "## telform plan\n\n**\(plan.summaryLine)**\n\n"
-        out += "| provider | type | create | update | delete | replace |\n|---|---|---:|---:|---:|---:|\n"
+        out += "| provider | type | create | update | delete | replace | reported only | sent again |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for provider in plan.providers {
-            func count(_ action: ChangeAction) -> Int { provider.changes.filter { $0.action == action && !$0.cleanup }.count }
-            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) |\n"
+            func count(_ action: ChangeAction) -> Int { Plan.count(action, in: provider.changes) }
+            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) | "
+                + "\(provider.changes.filter(\.reportOnly).count) | \(provider.changes.filter(\.blind).count) |\n"
         }
         let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
             + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }
@@ -23,7 +24,7 @@ public struct PlanMarkdown: Sendable {
     }
 
     func details(_ change: Change, provider: Plan.ProviderPlan) -> String {
-        var summary = "<code>\(change.action.symbol) \(Self.html(change.address.description))</code> \(change.cleanup ? "delete of the previous version" : change.action.rawValue)"
+        var summary = "<code>\(change.symbol) \(Self.html(change.address.description))</code> \(change.label)"
         let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
         if !after.isEmpty { summary += ", after " + after.map { "<code>\(Self.html($0))</code>" }.joined(separator: ", ") }
         var body = ""

@@ -45,8 +45,8 @@ public struct PlanText: Sendable {
     }
 
     func line(_ change: Change, provider: Plan.ProviderPlan) -> String {
-        let head = "  " + (change.reportOnly ? "!" : change.action.symbol) + " " + change.address.local
-        var note = change.blind ? "set on apply" : change.reportOnly ? "differs" : change.action.rawValue
+        let head = "  " + change.symbol + " " + change.address.local
+        var note = change.cleanup ? change.action.rawValue : change.label
         if change.cleanup, let old = change.live?.fields["live_name"]?.string { note += " \(old)" }
         if let reason = change.reason { note += " (\(reason))" }
         let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)

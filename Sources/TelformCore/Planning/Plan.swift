@@ -73,6 +73,12 @@ public struct Plan: Sendable {
 
     /// Changes by action; the cleanup half of a replace is part of the replace.
     public func count(_ action: ChangeAction) -> Int {
+        Self.count(action, in: changes)
+    }
+
+    /// The one way every rendering counts: a report-only difference and a setting sent again
+    /// blind are not creates, updates or deletes.
+    public static func count(_ action: ChangeAction, in changes: [Change]) -> Int {
         changes.filter { $0.action == action && !$0.cleanup && !$0.blind && !$0.reportOnly }.count
     }
 
