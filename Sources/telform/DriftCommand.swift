@@ -1,7 +1,8 @@
 import TelformCore
 
 /// `telform drift`: what changed outside telform, what is missing live, what is unmanaged.
-/// Exit 2 when anything drifted, 0 in sync, 1 on errors.
+/// Exit 2 when something drifted that a change could fix, 0 in sync (or when the only
+/// differences are ones the platform can only report, unless --strict), 1 on errors.
 enum DriftCommand {
     static let known = CommandTable.known("drift")
 
@@ -13,6 +14,6 @@ enum DriftCommand {
         case "markdown": Terminal.write(report.markdown())
         default: Terminal.write(report.text())
         }
-        return report.hasDrift ? 2 : 0
+        return report.hasActionableDrift || (report.hasDrift && arguments.has("--strict")) ? 2 : 0
     }
 }

@@ -14,6 +14,8 @@ public struct DriftReport: Sendable {
         /// (field, file value, live value), displayed with secrets masked.
         public var fields: [(path: String, file: String, live: String)]
         public var fileJSON: [(String, JSONNode, JSONNode)]
+        /// A difference the platform can only report (no call could change it: XiVO contexts).
+        public var reportOnly = false
     }
 
     public let plan: Plan
@@ -39,7 +41,8 @@ public struct DriftReport: Sendable {
                 let shown = category == .changed ? change.fields : []
                 entries.append(Entry(provider: provider, address: change.address, category: category,
                                      fields: shown.map { ($0.path, ValueDisplay.field($0.path, $0.after, kind: kind), ValueDisplay.field($0.path, $0.before, kind: kind)) },
-                                     fileJSON: shown.map { ($0.path, ValueDisplay.json($0.path, $0.after, kind: kind), ValueDisplay.json($0.path, $0.before, kind: kind)) }))
+                                     fileJSON: shown.map { ($0.path, ValueDisplay.json($0.path, $0.after, kind: kind), ValueDisplay.json($0.path, $0.before, kind: kind)) },
+                                     reportOnly: change.reportOnly))
             }
         }
         self.entries = entries
@@ -47,11 +50,16 @@ public struct DriftReport: Sendable {
 
     public var hasDrift: Bool { !entries.isEmpty }
 
+    /// Drift something can be done about: anything but differences the platform can only
+    /// report (a nightly job would otherwise fail forever on those).
+    public var hasActionableDrift: Bool { entries.contains { !$0.reportOnly } }
+
     public func count(_ category: Category) -> Int { entries.filter { $0.category == category }.count }
 
     public var summaryLine: String {
         hasDrift ? "Drift: \(count(.changed)) changed, \(count(.missing)) missing, \(count(.unmanaged)) unmanaged"
             + (count(.duplicate) > 0 ? ", \(count(.duplicate)) duplicated." : ".")
+            + (entries.contains(where: \.reportOnly) ? " \(entries.filter(\.reportOnly).count) can only be reported (the platform cannot change it)." : "")
             : "No drift: the live state matches the configuration."
     }
 
