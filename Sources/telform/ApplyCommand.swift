@@ -78,10 +78,13 @@ enum ApplyCommand {
             // never more than q toward one API.
             Terminal.message("Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)")
         }
+        let total = plan.executable.changes.count
+        let counter = ProgressCounter()
         let results = await Executor(parallelism: parallelism, perProvider: perProvider).run(plan.executable, drivers: workspace.drivers, live: live,
                                                                     stop: { interruption.received != nil }) { event in
             // -q keeps the summary and the failures, not the line per call.
-            if !quiet { Terminal.message(progressLine(event)) }
+            let n = counter.next()
+            if !quiet { Terminal.message("[\(n)/\(total)] " + progressLine(event)) }
         }
         let status = summarize(results)
         return interruption.exitStatus ?? status
@@ -110,5 +113,18 @@ enum ApplyCommand {
             for line in skipped { Terminal.message("  \(line)") }
         }
         return failed.isEmpty && skipped.isEmpty ? 0 : 1
+    }
+}
+
+/// The `[n/N]` of apply's progress lines.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func next() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
     }
 }

@@ -44,7 +44,9 @@ enum CommandTable {
         FlagSpec(names: ["-h", "--help"], value: nil, help: "This help; nothing else is done."),
         FlagSpec(names: ["-q", "--quiet"], value: nil, help: "Less on stderr: no plan before an apply, no progress lines."),
         FlagSpec(names: ["-v", "--verbose"], value: nil, help: "Trace every HTTP call on stderr (secrets masked)."),
-        FlagSpec(names: ["--no-color"], value: nil, help: "No color."),
+        FlagSpec(names: ["--color"], value: "WHEN", choices: ["auto", "always", "never"],
+                 help: "auto (default: on a terminal, unless NO_COLOR is set or TERM=dumb), always or never."),
+        FlagSpec(names: ["--no-color"], value: nil, help: "The same as --color never."),
     ]
 
     static let commands: [CommandSpec] = [

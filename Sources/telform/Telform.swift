@@ -34,6 +34,11 @@ struct Telform {
             Terminal.message(CommandTable.overview)
             return 1
         }
+        if let when = arguments.value("--color"), !["auto", "always", "never"].contains(when) {
+            Terminal.error("--color takes auto, always or never")
+            return 1
+        }
+        Terminal.colorMessages = Terminal.colorEnabled(arguments, stream: STDERR_FILENO)
         if arguments.command == "help" { return help(arguments) }
         switch CommandLineCheck.check(arguments) {
         case .exit(let code) where code >= 0: return code
@@ -105,8 +110,22 @@ enum Terminal {
         FileHandle.standardError.write(Data((SecretScrubber.shared.scrub(text) + "\n").utf8))
     }
 
+    /// A `FILE:LINE:COL: error: ...` line, its severity coloured on a terminal.
+    static func diagnostic(_ text: String) {
+        guard colorMessages else { return message(text) }
+        // The first severity marker only: the message after it is the file's or a server's text.
+        var shown = text
+        for (marker, code) in [(": error: ", "31"), (": warning: ", "33")] {
+            if let range = shown.range(of: marker) {
+                shown.replaceSubrange(range, with: ": \u{1B}[\(code)m\(marker.dropFirst(2).dropLast(1))\u{1B}[0m ")
+                break
+            }
+        }
+        message(shown)
+    }
+
     static func error(_ text: String) {
-        message("telform: error: " + text)
+        message((colorMessages ? "\u{1B}[31mtelform: error:\u{1B}[0m " : "telform: error: ") + text)
     }
 
     /// A document without adding a newline.
@@ -123,8 +142,18 @@ enum Terminal {
         try Data(SecretScrubber.shared.scrub(text).utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    /// Colour only on a terminal, and never with --no-color or NO_COLOR.
-    static func colorEnabled(_ arguments: Arguments) -> Bool {
-        !arguments.has("--no-color") && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+    /// `--color auto` (the default): colour on a terminal only, never with --no-color,
+    /// NO_COLOR or TERM=dumb; `always` and `never` say so.
+    static func colorEnabled(_ arguments: Arguments, stream: Int32 = STDOUT_FILENO) -> Bool {
+        switch arguments.value("--color") {
+        case "always": return true
+        case "never": return false
+        default:
+            let environment = ProcessInfo.processInfo.environment
+            return !arguments.has("--no-color") && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" && isatty(stream) == 1
+        }
     }
+
+    /// Whether messages on stderr (errors, warnings) are coloured: set once the arguments are read.
+    nonisolated(unsafe) static var colorMessages = false
 }

@@ -16,7 +16,7 @@ enum ValidateCommand {
         let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate)
         let result = loader.load(path: path)
         for diagnostic in result.diagnostics {
-            Terminal.message(diagnostic.description)
+            Terminal.diagnostic(diagnostic.description)
         }
         let errors = result.diagnostics.filter { $0.severity == .error }.count
         let warnings = result.diagnostics.count - errors

@@ -32,7 +32,7 @@ struct Workspace {
             let setting = String(rest.dropFirst(name.count + 1))
             return PlatformCatalog.all.first { $0.type == provider.type }?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
-        for diagnostic in result.diagnostics { Terminal.message(diagnostic.description) }
+        for diagnostic in result.diagnostics { Terminal.diagnostic(diagnostic.description) }
         guard !result.hasErrors else {
             Terminal.error("the configuration has errors; nothing was read or changed")
             return nil

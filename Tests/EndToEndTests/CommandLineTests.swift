@@ -83,3 +83,33 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try TelformProcess.run(["completion", "tcsh"]).stderrLines, ["telform: error: completion: name a shell: telform completion bash|zsh|fish"])
     }
 }
+
+/// Colour: on a terminal by default, never when piped, NO_COLOR or TERM=dumb; --color says.
+final class ColorTests: XCTestCase {
+    func testColorFollowsTheFlagAndTheEnvironment() throws {
+        let dir = try TelformProcess.scratch()
+        try "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    endpoints: [{name: a, extension: \"7\"}]\n"
+            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let always = try TelformProcess.run(["validate", "--color", "always"], directory: dir)
+        XCTAssertEqual(always.status, 1)
+        XCTAssertTrue(always.stderr.contains("\u{1B}[31merror:\u{1B}[0m "), always.stderr)
+        let plan = try TelformProcess.run(["plan", "--color", "always"], directory: dir)
+        XCTAssertEqual(plan.stderrLines.last, "\u{1B}[31mtelform: error:\u{1B}[0m the configuration has errors; nothing was read or changed")
+        for arguments in [["validate"], ["validate", "--color", "never"], ["validate", "--no-color"], ["validate", "--color", "auto"]] {
+            let plain = try TelformProcess.run(arguments, environment: ["TERM": "dumb"], directory: dir)
+            XCTAssertFalse(plain.stderr.contains("\u{1B}["), "\(arguments): piped or TERM=dumb: no colour")
+        }
+        let wrong = try TelformProcess.run(["validate", "--color", "sometimes"], directory: dir)
+        XCTAssertEqual(wrong.stderrLines, ["telform: error: --color takes auto, always or never"])
+    }
+
+    func testApplyLinesCarryACounter() throws {
+        let dir = try TelformProcess.scratch()
+        try "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints:\n      - {name: a, extension: \"101\", password: \"${env:PW}\"}\n      - {name: b, extension: \"102\", password: \"${env:PW}\"}\n"
+            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let apply = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: SimConfigs.sipPassword, directory: dir)
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        let lines = apply.stderrLines.filter { $0.hasPrefix("[") }.map { $0.components(separatedBy: " done (")[0] }
+        XCTAssertEqual(lines, ["[1/2] office/endpoints/a: create", "[2/2] office/endpoints/b: create"])
+    }
+}

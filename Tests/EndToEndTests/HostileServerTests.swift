@@ -164,7 +164,7 @@ final class HostileServerTests: XCTestCase {
             XCTAssertFalse(printed.contains(secret), "printed: \(secret)")
         }
         // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
-        let failure = apply.stderrLines.first { $0.hasPrefix("office/endpoints/desk: create FAILED: ") } ?? ""
+        let failure = apply.stderrLines.first { $0.hasPrefix("[1/1] office/endpoints/desk: create FAILED: ") }.map { String($0.dropFirst("[1/1] ".count)) } ?? ""
         XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
         XCTAssertEqual(apply.stderrLines.suffix(4), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
                                                      "  call: POST http://127.0.0.1:\(hostile.port)/api/organizations/acme/endpoints/ -> HTTP 422"])

@@ -256,7 +256,7 @@ final class PlanApplyTests: XCTestCase {
         let targeted = try TelformProcess.run(["apply", "--auto-approve", "--target", "office/endpoints/desk-b"], environment: environment, directory: dir)
         XCTAssertEqual(targeted.status, 0)
         XCTAssertEqual(targeted.stderrLines.filter { $0.contains(" done (") }.map { $0.components(separatedBy: " done")[0] },
-                       ["office/endpoints/desk-b: create"])
+                       ["[1/1] office/endpoints/desk-b: create"])
         let rest = try TelformProcess.run(["plan", "--provider", "office"], environment: environment, directory: dir)
         XCTAssertTrue(rest.stdout.hasSuffix("Plan: 2 to create, 0 to update, 0 to delete.\n"))
         // A target names a provider and a kind that exist; a target selecting nothing is said.

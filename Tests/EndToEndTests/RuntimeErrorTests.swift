@@ -103,7 +103,7 @@ final class RuntimeErrorTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let apply = try TelformProcess.run(["apply", "--auto-approve"], directory: dir)
         XCTAssertEqual(apply.status, 1)
-        XCTAssertTrue(apply.stderrLines.contains(#"mts/schedules/group:Support/weekend: delete FAILED: Schedule "weekend" is used by find-me rule "Vera's own" of abonent 1737 (HTTP 400); if a find-me rule of a user this file does not declare still uses the schedule, declare that user's find_me (its rules are then planned before the delete) or set prune: {schedules: false} on provider mts"#), apply.stderr)
+        XCTAssertTrue(apply.stderrLines.contains(#"[1/2] mts/schedules/group:Support/weekend: delete FAILED: Schedule "weekend" is used by find-me rule "Vera's own" of abonent 1737 (HTTP 400); if a find-me rule of a user this file does not declare still uses the schedule, declare that user's find_me (its rules are then planned before the delete) or set prune: {schedules: false} on provider mts"#), apply.stderr)
         XCTAssertEqual(apply.stderrLines.last(where: { $0.hasPrefix("Apply:") }), "Apply: 0 succeeded, 1 failed, 1 skipped.")
     }
 }

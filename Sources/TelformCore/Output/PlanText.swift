@@ -22,13 +22,13 @@ public struct PlanText: Sendable {
         var out = "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s"
             + (plan.targets.isEmpty ? "" : "; targeted: \(plan.targets.joined(separator: ", ")) (only what they match, and what that needs)") + "\n"
         for error in plan.errors {
-            out += "\nError: \(error)"
+            out += "\n" + label("Error:", "31") + " \(error)"
         }
         for refusal in plan.refusals + plan.thresholdRefusals + plan.updateRefusals {
-            out += "\nRefused: \(refusal)"
+            out += "\n" + label("Refused:", "31") + " \(refusal)"
         }
         for warning in plan.warnings {
-            out += "\nWarning: \(warning)"
+            out += "\n" + label("Warning:", "33") + " \(warning)"
         }
         for note in plan.notes {
             out += "\nNote: \(note)"
@@ -110,6 +110,11 @@ public struct PlanText: Sendable {
         let keptBefore = before.filter { !removed.contains($0) }, keptAfter = after.filter { !added.contains($0) }
         if keptBefore != keptAfter { out += "          (the remaining entries are reordered)\n" }
         return out
+    }
+
+    /// A label coloured on a terminal (red errors and refusals, yellow warnings).
+    func label(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
     }
 
     func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
