@@ -80,7 +80,10 @@ enum ApplyCommand {
         }
         let total = plan.executable.changes.count
         let counter = ProgressCounter()
-        let results = await Executor(parallelism: parallelism, perProvider: perProvider).run(plan.executable, drivers: workspace.drivers, live: live,
+        let executor = Executor(parallelism: parallelism, perProvider: perProvider, slowAfter: 10) { change, waited in
+            if !quiet { Terminal.message("      still waiting on \(change.address): \(change.label) (\(Int(waited)) s)") }
+        }
+        let results = await executor.run(plan.executable, drivers: workspace.drivers, live: live,
                                                                     stop: { interruption.received != nil }) { event in
             // -q keeps the summary and the failures, not the line per call.
             let n = counter.next()

@@ -122,6 +122,40 @@ final class ExecutorTests: XCTestCase {
     }
 }
 
+extension ExecutorTests {
+    /// A call still running after `slowAfter` is reported (and again each period); a quick one never.
+    func testASlowCallIsReportedWhileItRuns() async {
+        let heard = Heard()
+        // The long call ends once it has been reported twice (no race on the clock).
+        let slow = WaitingDriver(heard: heard, until: 2)
+        let quick = RecordingDriver(name: "q", delay: 1_000_000)
+        let executor = Executor(parallelism: 2, slowAfter: 0.2) { change, waited in heard.add("\(change.address.local) \(Int(waited * 10))") }
+        _ = await executor.run(plan([change("p", "long"), change("q", "short")]), drivers: ["p": slow, "q": quick], live: [:]) { _ in }
+        XCTAssertEqual(heard.items, ["things/long 2", "things/long 4"])
+    }
+
+    final class WaitingDriver: ProviderDriver, @unchecked Sendable {
+        let provider = ProviderConfig(name: "p", type: "test", mark: Mark(file: "t", line: 1, column: 1))
+        let schema = TestPlatform.schema
+        let heard: Heard
+        let until: Int
+        init(heard: Heard, until: Int) { self.heard = heard; self.until = until }
+        func canonical(_ desired: Resource) -> Resource { desired }
+        func read(kinds: [String], desired: [Resource]) async throws -> LiveState { LiveState() }
+        func export(kinds: [String]) async throws -> Export { Export() }
+        func apply(_ change: Change, live: LiveState) async throws {
+            for _ in 0..<1000 where heard.items.count < until { try? await Task.sleep(nanoseconds: 5_000_000) }
+        }
+    }
+
+    final class Heard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [String] = []
+        func add(_ value: String) { lock.withLock { values.append(value) } }
+        var items: [String] { lock.withLock { values } }
+    }
+}
+
 final class BoundedConcurrencyTests: XCTestCase {
     func testKeepsOrderAndTheLimit() async throws {
         let counter = RecordingDriver.Concurrency()

@@ -24,10 +24,16 @@ public struct Executor: Sendable {
 
     public let parallelism: Int
     public let perProvider: Int
+    /// A change still running after `slowAfter` seconds is reported to `slow` (and again
+    /// every `slowAfter` seconds), so a long call is not mistaken for a hang.
+    public var slowAfter: TimeInterval?
+    public var slow: (@Sendable (Change, TimeInterval) -> Void)?
 
-    public init(parallelism: Int, perProvider: Int = 4) {
+    public init(parallelism: Int, perProvider: Int = 4, slowAfter: TimeInterval? = nil, slow: (@Sendable (Change, TimeInterval) -> Void)? = nil) {
         self.parallelism = max(1, parallelism)
         self.perProvider = max(1, perProvider)
+        self.slowAfter = slowAfter
+        self.slow = slow
     }
 
     /// Runs every change of `plan` through the provider's driver; `progress` hears each outcome.
@@ -107,8 +113,20 @@ public struct Executor: Sendable {
                     let state = live[provider] ?? LiveState()
                     running += 1
                     inFlight[provider, default: 0] += 1
+                    let slowAfter = self.slowAfter, slow = self.slow
                     group.addTask {
                         let started = Date()
+                        let watcher = slowAfter.flatMap { after in slow.map { report in
+                            Task {
+                                var waited = 0.0
+                                while true {
+                                    try await Task.sleep(nanoseconds: UInt64(after * 1_000_000_000))
+                                    waited += after
+                                    report(change, waited)
+                                }
+                            }
+                        } }
+                        defer { watcher?.cancel() }
                         do {
                             try await driver.apply(change, live: state)
                             return TaskResult(index, .succeeded(seconds: Date().timeIntervalSince(started)))
