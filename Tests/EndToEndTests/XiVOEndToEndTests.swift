@@ -76,6 +76,11 @@ final class XiVOEndToEndTests: XCTestCase {
         XCTAssertTrue(drift.stdout.contains("1 can only be reported (the platform cannot change it)."), drift.stdout)
         let strict = try TelformProcess.run(["drift", "--strict"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
         XCTAssertEqual(strict.status, 2, "--strict counts it")
+        let json = try TelformProcess.run(["drift", "--format", "json"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let entries = report["drift"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.map { $0["address"] as? String }, ["xivo/contexts/default"])
+        XCTAssertEqual(entries.first?["report_only"] as? Bool, true)
 
         // Updates: a user's line (sent as an object of arrays), an incall target, the parking
         // lot; replaces: the schedule, the pickup and the skill have no edit call.

@@ -89,7 +89,8 @@ public struct DriftReport: Sendable {
                                                                ("live_objects", .int(Int64($0.liveCount)))]) })),
             ("drift", .array(entries.map { entry in
                 .object([("address", .string(entry.address.description)), ("category", .string(entry.category.rawValue)),
-                         ("fields", .array(entry.fileJSON.map { .object([("field", .string($0.0)), ("file", $0.1), ("live", $0.2)]) }))])
+                         ("fields", .array(entry.fileJSON.map { .object([("field", .string($0.0)), ("file", $0.1), ("live", $0.2)]) }))]
+                        + (entry.reportOnly ? [("report_only", .bool(true))] : []))
             })),
             ("summary", .object([("changed", .int(Int64(count(.changed)))), ("missing", .int(Int64(count(.missing)))),
                                  ("unmanaged", .int(Int64(count(.unmanaged)))), ("duplicate", .int(Int64(count(.duplicate))))])),
