@@ -79,7 +79,7 @@ enum ApplyCommand {
             Terminal.message("Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)")
         }
         let total = plan.executable.changes.count
-        let counter = ProgressCounter()
+        let counter = Counter()
         let executor = Executor(parallelism: parallelism, perProvider: perProvider, slowAfter: 10) { change, waited in
             if !quiet { Terminal.message("      still waiting on \(change.address): \(change.label) (\(Int(waited)) s)") }
         }
@@ -116,18 +116,5 @@ enum ApplyCommand {
             for line in skipped { Terminal.message("  \(line)") }
         }
         return failed.isEmpty && skipped.isEmpty ? 0 : 1
-    }
-}
-
-/// The `[n/N]` of apply's progress lines.
-final class ProgressCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
     }
 }

@@ -82,7 +82,8 @@ struct Workspace {
             } else {
                 let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
                 let connections = config.policy.providerParallelism
-                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: trace, maxResponseBytes: limit, connections: connections) }
+                let labelled = trace?.labelled(provider.name)
+                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections) }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")

@@ -139,7 +139,7 @@ final class PlanApplyTests: XCTestCase {
         }
         let everything = outputs.joined(separator: "\n") + (try server.stateText())
         XCTAssertTrue(everything.contains("Authorization: (sensitive)"), "the -v trace ran")
-        XCTAssertNotNil(everything.range(of: #"-> PUT http://127\.0\.0\.1:[0-9]+/endpoints/api/organizations/acme/endpoints/[0-9]+/password\n"#, options: .regularExpression),
+        XCTAssertNotNil(everything.range(of: #"-> \[office #[0-9]+\] PUT http://127\.0\.0\.1:[0-9]+/endpoints/api/organizations/acme/endpoints/[0-9]+/password\n"#, options: .regularExpression),
                         "--rotate sent the password again")
         for secret in Self.passwords.values + [Self.token] {
             XCTAssertFalse(everything.contains(secret), "a secret leaked")

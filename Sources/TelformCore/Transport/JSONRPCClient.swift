@@ -8,7 +8,7 @@ public struct JSONRPCClient: Sendable {
     public let http: ResilientClient
     public let path: String
     let authorization: String?
-    private let counter = RequestCounter()
+    private let counter = Counter()
 
     public init(http: ResilientClient, path: String, username: String?, password: String?) {
         self.http = http
@@ -79,18 +79,5 @@ public struct JSONRPCError: CallFailure, Sendable, CustomStringConvertible {
 
     public var description: String {
         code.map { "\(message) (\(method): \($0))" } ?? "\(message) (\(method))"
-    }
-}
-
-/// Request ids, unique within a run.
-final class RequestCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
     }
 }

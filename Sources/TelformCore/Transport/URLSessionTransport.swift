@@ -66,7 +66,7 @@ public struct URLSessionTransport: HTTPTransport {
         }
         urlRequest.httpBody = request.body
         let started = Date()
-        trace?.request(request, url: URLText.redacted(text))
+        let number = trace?.request(request, url: URLText.redacted(text))
         // A write (any method but GET and HEAD) goes on a connection of its own. On Linux,
         // URLSession (libcurl) silently re-sends a request whose reused keep-alive connection
         // closes without an answer, and with a body it then spins until the timeout (seen with
@@ -85,14 +85,14 @@ public struct URLSessionTransport: HTTPTransport {
             }
             var result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
             result.call = "\(request.method) \(URLText.redacted(text))"
-            trace?.response(result, after: Date().timeIntervalSince(started))
+            trace?.response(result, after: Date().timeIntervalSince(started), number: number)
             if [301, 302, 303, 307, 308].contains(result.status) {
                 let location = result.headers["location"].map(URLText.redacted) ?? "(no Location)"
                 throw TransportError.refused("\(request.method) \(URLText.redacted(text)) answered \(result.status) redirecting to \(location); telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it")
             }
             return result
         } catch let error as TransportError {
-            trace?.failure(error)
+            trace?.failure(error, number: number)
             throw error
         } catch let error as URLError {
             let failure: TransportError
@@ -109,7 +109,7 @@ public struct URLSessionTransport: HTTPTransport {
             default:
                 failure = .interrupted(error.code == .timedOut ? "timed out after \(Int(timeout))s (the whole call)" : error.localizedDescription)
             }
-            trace?.failure(failure)
+            trace?.failure(failure, number: number)
             throw failure
         }
     }
@@ -261,6 +261,10 @@ final class TransportCalls: NSObject, URLSessionDataDelegate, @unchecked Sendabl
 public struct HTTPTrace: Sendable {
     public let sink: @Sendable (String) -> Void
     public let sensitiveFields: Set<String>
+    /// The provider the calls are made for: `[office #3]` on each line, so calls in flight
+    /// at once can be told apart (the number is unique in the run).
+    public var label: String?
+    private static let numbers = Counter()
 
     public static let sensitiveHeaders: Set<String> = ["authorization", "x-auth-token", "cookie", "set-cookie"]
 
@@ -269,23 +273,39 @@ public struct HTTPTrace: Sendable {
         self.sink = sink
     }
 
-    public func request(_ request: HTTPRequest, url: String) {
-        var line = "-> \(request.method) \(url)"
+    /// The trace for one provider's calls.
+    public func labelled(_ label: String) -> HTTPTrace {
+        var copy = self
+        copy.label = label
+        return copy
+    }
+
+    /// Traces the request; returns its number, for its answer's line.
+    @discardableResult
+    public func request(_ request: HTTPRequest, url: String) -> Int {
+        let number = Self.numbers.next()
+        var line = "-> \(tag(number))\(request.method) \(url)"
         for (name, value) in request.headers {
             line += "\n   \(name): \(Self.sensitiveHeaders.contains(name.lowercased()) ? "(sensitive)" : value)"
         }
         if let body = request.body, !body.isEmpty { line += "\n   " + redactedBody(body) }
         sink(line)
+        return number
     }
 
-    public func response(_ response: HTTPResponse, after seconds: TimeInterval) {
-        var line = "<- \(response.status) (\(Int(seconds * 1000)) ms)"
+    func tag(_ number: Int?) -> String {
+        guard let label else { return "" }
+        return "[\(label)" + (number.map { " #\($0)" } ?? "") + "] "
+    }
+
+    public func response(_ response: HTTPResponse, after seconds: TimeInterval, number: Int? = nil) {
+        var line = "<- \(tag(number))\(response.status) (\(Int(seconds * 1000)) ms)"
         if !response.body.isEmpty { line += "\n   " + redactedBody(response.body) }
         sink(line)
     }
 
-    public func failure(_ error: TransportError) {
-        sink("<- \(error)")
+    public func failure(_ error: TransportError, number: Int? = nil) {
+        sink("<- \(tag(number))\(error)")
     }
 
     /// JSON bodies with sensitive fields masked; form bodies likewise; anything else by size only.
