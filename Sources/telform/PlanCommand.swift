@@ -89,7 +89,10 @@ enum PlanCommand {
             Terminal.error("\(error)")
             return nil
         }
-        let (live, errors, seconds) = await workspace.readAll()
+        // On a terminal, what is being read and what has been (quiet when piped or with -q).
+        let showProgress = isatty(STDERR_FILENO) == 1 && !arguments.has("-q", "--quiet")
+        if showProgress { Terminal.message("Reading \(workspace.drivers.count) provider\(workspace.drivers.count == 1 ? "" : "s"): \(workspace.drivers.keys.sorted().joined(separator: ", "))") }
+        let (live, errors, seconds) = showProgress ? await workspace.readAll(progress: { @Sendable line in Terminal.message(line) }) : await workspace.readAll()
         guard errors.isEmpty else {
             for error in errors { Terminal.error(error) }
             return nil

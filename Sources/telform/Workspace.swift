@@ -93,7 +93,7 @@ struct Workspace {
     }
 
     /// Reads every provider's live state concurrently.
-    func readAll() async -> (live: [String: LiveState], errors: [String], seconds: Double) {
+    func readAll(progress: (@Sendable (String) -> Void)? = nil) async -> (live: [String: LiveState], errors: [String], seconds: Double) {
         let started = Date()
         var live: [String: LiveState] = [:]
         var errors: [String] = []
@@ -103,7 +103,10 @@ struct Workspace {
                 let kinds = driver.provider.declaredKinds
                 group.addTask {
                     do {
-                        return TaskResult(name, .success(try await driver.read(kinds: kinds, desired: desired)))
+                        let started = Date()
+                        let state = try await driver.read(kinds: kinds, desired: desired)
+                        progress?("  read \(name) (\(kinds.joined(separator: ", "))): \(state.resources.count) live object\(state.resources.count == 1 ? "" : "s") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                        return TaskResult(name, .success(state))
                     } catch {
                         return TaskResult(name, .failure(error))
                     }

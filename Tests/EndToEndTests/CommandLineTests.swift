@@ -112,4 +112,19 @@ final class ColorTests: XCTestCase {
         let lines = apply.stderrLines.filter { $0.hasPrefix("[") }.map { $0.components(separatedBy: " done (")[0] }
         XCTAssertEqual(lines, ["[1/2] office/endpoints/a: create", "[2/2] office/endpoints/b: create"])
     }
+
+    /// On a terminal, plan says what it reads and what it has read; piped, nothing.
+    func testPlanShowsReadProgressOnATerminalOnly() throws {
+        let dir = try TelformProcess.scratch()
+        try "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints: []\n"
+            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let terminal = try TelformProcess.run(["-qec", "\(TelformProcess.binary.path) plan --no-color", "/dev/null"], directory: dir,
+                                              executable: URL(fileURLWithPath: "/usr/bin/script"))
+        XCTAssertEqual(terminal.status, 0)
+        let lines = terminal.stdout.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "Reading 1 provider: office")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("  read office (endpoints): 0 live objects in ") }, terminal.stdout)
+        let piped = try TelformProcess.run(["plan"], directory: dir)
+        XCTAssertFalse(piped.stderr.contains("Reading"), piped.stderr)
+    }
 }
