@@ -54,6 +54,8 @@ struct Telform {
             return 0
         case "completion":
             return Completion.run(arguments)
+        case "report":
+            return ReportCommand.run(arguments)
         case "plan":
             return await PlanCommand.run(arguments)
         case "apply":

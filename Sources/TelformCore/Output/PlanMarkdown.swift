@@ -46,7 +46,7 @@ public struct PlanMarkdown: Sendable {
         "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
     }
 
-    static func cell(_ text: String) -> String {
+    public static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
