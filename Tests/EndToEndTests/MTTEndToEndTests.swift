@@ -154,6 +154,10 @@ final class MTTEndToEndTests: XCTestCase {
         XCTAssertTrue(plan.stdout.hasSuffix("Plan: 1 to replace, 3 to create, 3 to update, 2 to delete.\n"), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("        url:            (sensitive)\n"))
         XCTAssertFalse(plan.stdout.contains("k3y-for-routing"))
+        // A period shows its windows beside the platform's notation, in text; JSON keeps the notation.
+        XCTAssertTrue(plan.stdout.contains(#"period: "hr{9-17}wd{mo-fr} (mon-fri 09:00-18:00)""#), plan.stdout)
+        let json = try TelformProcess.run(["plan", "-c", "mtt.yaml", "--format", "json"], directory: dir)
+        XCTAssertTrue(json.stdout.contains(#""hr{9-17}wd{mo-fr}""#) && !json.stdout.contains("mon-fri 09:00"), json.stdout)
         XCTAssertEqual(try TelformProcess.run(["apply", "-c", "mtt.yaml", "--auto-approve"], directory: dir).status, 0)
         XCTAssertEqual(try TelformProcess.run(["plan", "-c", "mtt.yaml", "--detailed-exitcode"], directory: dir).status, 0)
     }

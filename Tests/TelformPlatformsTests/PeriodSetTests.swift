@@ -21,6 +21,13 @@ final class PeriodSetTests: XCTestCase {
         XCTAssertEqual(PeriodSet.canonical(nil), "always")
     }
 
+    func testNotationIsDescribedAsWindows() {
+        XCTAssertEqual(PeriodSet.parse("hr{9-17}wd{mo-fr},hr{10-13}wd{sa-su}")?.windows, "mon-fri 09:00-18:00, sat-sun 10:00-14:00")
+        XCTAssertEqual(PeriodSet.parse("hr{9}min{30-59}wd{mo}")?.windows, "mon 09:30-10:00")
+        XCTAssertEqual(PeriodSet.parse("always")?.windows, "always")
+        XCTAssertEqual(PeriodSet.parse("hr{8-11}")?.windows, "every day 08:00-12:00")
+    }
+
     func testAWindowAcrossMidnightIsSplitOntoTheNextDay() {
         XCTAssertEqual(PeriodSet.canonical(window("fri", "22:00", "02:00")), "hr{22-23}wd{fr},hr{0-1}wd{sa}")
         XCTAssertEqual(PeriodSet.canonical(window("sun", "23:30", "00:30")), "hr{0}min{0-29}wd{mo},hr{23}min{30-59}wd{su}")

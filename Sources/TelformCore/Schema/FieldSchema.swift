@@ -33,6 +33,15 @@ public struct FieldSchema: Sendable {
     /// Whether the named resource must be declared in the file (else it may exist live only).
     public var referenceMustBeDeclared = true
     public var defaultValue: Value?
+    /// How a plan shows the value beside its canonical form, when that form is not what a
+    /// person wrote (an MTT period's notation, shown with its windows).
+    public var annotation: (@Sendable (Value) -> String?)?
+
+    public func annotated(_ describe: @escaping @Sendable (Value) -> String?) -> FieldSchema {
+        var copy = self
+        copy.annotation = describe
+        return copy
+    }
 
     public init(_ name: String, _ type: FieldType, _ doc: String, wire: String? = nil) {
         self.name = name

@@ -34,7 +34,7 @@ public enum MTTKinds {
         .object(window),
         .list(.object(window), ListRules(minItems: 1, itemNoun: "windows")),
     ]), "When this entry is active: always, a window {days, from, to}, a list of windows, or the platform notation. Compared by meaning.",
-        wire: "period").defaulting(to: .string("always"))
+        wire: "period").defaulting(to: .string("always")).annotated { value in value.string.flatMap(PeriodSet.parse)?.windows }
 
     static let chainEntry = ObjectSchema([
         .string("number", PlatformFields.e164, "Number to ring, E.164 without +.", wire: "redirect_number").required(),

@@ -181,6 +181,27 @@ public struct PeriodSet: Sendable, Equatable {
 
     static func span(_ a: Int, _ b: Int) -> String { a == b ? "\(a)" : "\(a)-\(b)" }
 
+    /// The windows as a person writes them: `mon-fri 09:00-18:00, sat-sun 10:00-14:00`.
+    public var windows: String {
+        if bits.allSatisfy({ $0 }) { return "always" }
+        if isEmpty { return "never" }
+        var byIntervals: [[ClosedRange<Int>]: Set<Int>] = [:]
+        for day in 0..<7 {
+            let intervals = intervalsOf(day)
+            if !intervals.isEmpty { byIntervals[intervals, default: []].insert(day) }
+        }
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
+        return byIntervals.sorted { ($0.value.min() ?? 0) < ($1.value.min() ?? 0) }.map { intervals, days in
+            var runs: [[Int]] = []
+            for day in days.sorted() {
+                if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
+            }
+            let dayText = days.count == 7 ? "every day" : runs.map { $0.count == 1 ? names[$0[0]] : "\(names[$0[0]])-\(names[$0[$0.count - 1]])" }.joined(separator: " ")
+            return dayText + " " + intervals.map { clock($0.lowerBound) + "-" + clock($0.upperBound + 1) }.joined(separator: " ")
+        }.joined(separator: ", ")
+    }
+
     /// Days as runs: `mo-fr`, `sa su`, `mo we-fr`.
     static func dayText(_ days: Set<Int>) -> String {
         var runs: [[Int]] = []
