@@ -56,6 +56,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     /// opened while nothing was written yet.
     private var written = ""
     private var opened: JSONNode?
+    private var baselineTaken = false
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [PersistentPlatform] = []
@@ -77,10 +78,9 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
-        // A state file that exists is not written again on open: what it holds is compared
-        // as a tree (cheaper than rendering) when a call may have changed it.
-        opened = fake.snapshot()
-        try write(onlyIfChanged: true)
+        // A state file that exists is not written again on open. What it holds is kept as a
+        // tree only once a call that may change it comes (a read-only run keeps no copy).
+        if !FileManager.default.fileExists(atPath: file) { try write(onlyIfChanged: false) }
         Self.registryLock.withLock { Self.registry.append(self) }
     }
 
@@ -89,6 +89,11 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     public func admitDefaultCredentials() { inner.admitDefaultCredentials() }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
+        if request.method != "GET" {
+            lock.withLock {
+                if !baselineTaken { opened = inner.snapshot(); baselineTaken = true }
+            }
+        }
         let outcome = inner.handle(request)
         if request.method != "GET" {
             let schedule: Bool = lock.withLock {
