@@ -6,6 +6,8 @@ import Foundation
 public struct Interpolator: Sendable {
     public let baseDirectory: String
     public let environment: [String: String]
+    /// Expansions already made: one `${env:PW}` shared by 10,000 resources is resolved once.
+    private let cache = ExpansionCache()
 
     public init(baseDirectory: String, environment: [String: String]) {
         self.baseDirectory = baseDirectory
@@ -26,10 +28,14 @@ public struct Interpolator: Sendable {
     /// Expands `input`; `directory` is the folder of the file it was written in.
     public func expand(_ input: String, directory: String? = nil) -> Outcome {
         var outcome = Outcome()
-        guard input.contains("${") else {
+        // A byte scan: most strings hold no reference, and Foundation's contains is slow.
+        guard Self.holdsReference(input) else {
             outcome.text = input
             return outcome
         }
+        let key = (directory ?? baseDirectory) + "\u{0}" + input
+        if let known = cache.get(key) { return known }
+        defer { cache.set(key, outcome) }
         var out = ""
         var rest = Substring(input)
         while let start = rest.range(of: "${") {
@@ -100,4 +106,24 @@ public struct Interpolator: Sendable {
             return nil
         }
     }
+}
+
+extension Interpolator {
+    static func holdsReference(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == 0x24, byte == 0x7B { return true }   // "${"
+            previous = byte
+        }
+        return false
+    }
+}
+
+/// Expansion outcomes by (directory, text), shared by the copies of one interpolator.
+final class ExpansionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [String: Interpolator.Outcome] = [:]
+
+    func get(_ key: String) -> Interpolator.Outcome? { lock.withLock { outcomes[key] } }
+    func set(_ key: String, _ outcome: Interpolator.Outcome) { lock.withLock { outcomes[key] = outcome } }
 }

@@ -15,8 +15,8 @@ public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The folder of the file, against which paths written in it are resolved; nil for standard input.
     public var directory: String? {
         guard file != "<stdin>" else { return nil }
-        guard let slash = file.lastIndex(of: "/") else { return "." }
-        return slash == file.startIndex ? "/" : String(file[..<slash])
+        guard let slash = file.utf8.lastIndex(of: 0x2F) else { return "." }
+        return slash == file.utf8.startIndex ? "/" : String(file.utf8[..<slash]) ?? "."
     }
 
     public static func < (a: Mark, b: Mark) -> Bool {

@@ -8,7 +8,8 @@ extension Typer {
             return nil
         }
         let sensitive = field?.isSensitive ?? false
-        let outcome = interpolator.expand(raw, directory: node.mark.directory)
+        // The file's folder only matters to a string that holds a reference.
+        let outcome = interpolator.expand(raw, directory: Interpolator.holdsReference(raw) ? node.mark.directory : nil)
         for problem in outcome.errors { diagnostics.error(node.mark, path, problem) }
         for reference in outcome.unresolved {
             let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"
