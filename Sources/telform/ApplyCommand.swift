@@ -3,8 +3,6 @@ import TelformCore
 
 /// `telform apply`: plans, confirms, carries out the changes; progress and summary on stderr.
 enum ApplyCommand {
-    static let known = CommandTable.known("apply")
-
     static func run(_ arguments: Arguments) async -> Int32 {
         if let value = arguments.value("--parallelism"), Int(value).map({ $0 < 1 }) ?? true {
             Terminal.error("apply: --parallelism takes a positive number")
@@ -22,7 +20,7 @@ enum ApplyCommand {
             }
             arguments = saved?.arguments(over: arguments) ?? arguments
         }
-        guard let (workspace, plan, live) = await PlanCommand.prepare(arguments, command: "apply", known: known) else { return 1 }
+        guard let (workspace, plan, live) = await PlanCommand.prepare(arguments, command: "apply") else { return 1 }
         if let saved {
             let reasons = saved.staleness(configDigest: workspace.configDigest, plan: plan)
             guard reasons.isEmpty else {

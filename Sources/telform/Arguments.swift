@@ -58,8 +58,4 @@ struct Arguments {
         names.contains { flags.contains($0) }
     }
 
-    /// Flags and options not in `known`, to refuse rather than ignore a typo.
-    func unknown(known: Set<String>) -> [String] {
-        (Array(flags) + Array(options.keys)).filter { !known.contains($0) }.sorted()
-    }
 }

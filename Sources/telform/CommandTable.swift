@@ -13,6 +13,8 @@ struct FlagSpec {
     let help: String
 
     var long: String { names.last ?? "" }
+    /// Its value is a path (completed with file names).
+    var takesPath: Bool { ["FILE", "PLAN.json", "DIR"].contains(value ?? "") }
 }
 
 struct CommandSpec {
@@ -23,6 +25,9 @@ struct CommandSpec {
     let flags: [FlagSpec]
     let exitCodes: [(Int, String)]
     var details: String = ""
+
+    /// The word typed first (`sim` for `sim serve`).
+    var word: String { name.split(separator: " ").first.map(String.init) ?? name }
 
     var usage: String {
         "telform \(name)" + (operand.map { " \($0)" } ?? "") + (flags.isEmpty ? "" : " [flags]")
@@ -97,11 +102,6 @@ enum CommandTable {
 
     /// Every flag that takes a value, in any command.
     static let valued: Set<String> = Set((global + commands.flatMap(\.flags)).filter { $0.value != nil }.flatMap(\.names))
-
-    /// The spellings `name` knows, global ones included.
-    static func known(_ name: String) -> Set<String> {
-        Set(command(name).map { flags(of: $0).flatMap(\.names) } ?? [])
-    }
 
     /// The flags `command` knows, global ones included.
     static func flags(of command: CommandSpec) -> [FlagSpec] { command.flags + global }

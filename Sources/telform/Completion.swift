@@ -12,7 +12,7 @@ enum Completion {
         return 0
     }
 
-    static var words: [String] { CommandTable.commands.map { $0.name.split(separator: " ").first.map(String.init) ?? $0.name } }
+    static var words: [String] { CommandTable.commands.map(\.word) }
 
     static func flagWords(_ command: CommandSpec) -> String {
         CommandTable.flags(of: command).flatMap(\.names).joined(separator: " ")
@@ -32,19 +32,19 @@ enum Completion {
         """
         // A flag's values, per command (plan's --format and schema's differ).
         for command in CommandTable.commands {
-            let word = command.name.split(separator: " ").first.map(String.init) ?? command.name
+            let word = command.word
             for flag in command.flags where flag.value != nil {
                 let patterns = flag.names.map { "\(word)/\($0)" }.joined(separator: "|")
                 if !flag.choices.isEmpty {
                     text += "        \(patterns)) COMPREPLY=( $(compgen -W \"\(flag.choices.joined(separator: " "))\" -- \"$cur\") ); return ;;\n"
-                } else if ["FILE", "PLAN.json", "DIR"].contains(flag.value ?? "") {
+                } else if flag.takesPath {
                     text += "        \(patterns)) COMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n"
                 }
             }
         }
         text += "    esac\n    case \"${COMP_WORDS[1]}\" in\n"
         for command in CommandTable.commands {
-            let word = command.name.split(separator: " ").first.map(String.init) ?? command.name
+            let word = command.word
             let extra = command.name == "sim serve" ? "serve " : command.name == "completion" ? "bash zsh fish " : command.name == "help" ? words.joined(separator: " ") + " " : ""
             text += "        \(word)) opts=\"\(extra)\(flagWords(command))\" ;;\n"
         }
@@ -69,7 +69,7 @@ enum Completion {
     static var fish: String {
         var text = "# telform completion for fish: telform completion fish | source\ncomplete -c telform -f\n"
         for command in CommandTable.commands {
-            let word = command.name.split(separator: " ").first.map(String.init) ?? command.name
+            let word = command.word
             text += "complete -c telform -n '__fish_use_subcommand' -a '\(word)' -d '\(escape(command.summary))'\n"
             for flag in CommandTable.flags(of: command) {
                 var line = "complete -c telform -n '__fish_seen_subcommand_from \(word)'"
@@ -78,7 +78,7 @@ enum Completion {
                 }
                 if flag.value != nil { line += " -r" }
                 if !flag.choices.isEmpty { line += " -a '\(flag.choices.joined(separator: " "))'" }
-                else if ["FILE", "PLAN.json", "DIR"].contains(flag.value ?? "") { line += " -F" }
+                else if flag.takesPath { line += " -F" }
                 text += line + " -d '\(escape(flag.help))'\n"
             }
         }

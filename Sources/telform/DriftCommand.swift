@@ -4,10 +4,8 @@ import TelformCore
 /// Exit 2 when something drifted that a change could fix, 0 in sync (or when the only
 /// differences are ones the platform can only report, unless --strict), 1 on errors.
 enum DriftCommand {
-    static let known = CommandTable.known("drift")
-
     static func run(_ arguments: Arguments) async -> Int32 {
-        guard let (_, plan, _) = await PlanCommand.prepare(arguments, command: "drift", known: known) else { return 1 }
+        guard let (_, plan, _) = await PlanCommand.prepare(arguments, command: "drift") else { return 1 }
         let report = DriftReport(plan: plan)
         switch arguments.value("--format") ?? "text" {
         case "json": Terminal.out(report.json().rendered())

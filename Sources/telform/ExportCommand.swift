@@ -5,11 +5,8 @@ import TelformPlatforms
 /// `telform export --provider NAME [--kind K]... [-o FILE]`: one provider's live state in the
 /// config language. Planning the export against the platform it came from plans no changes.
 enum ExportCommand {
-    static let known = CommandTable.known("export")
-
     static func run(_ arguments: Arguments) async -> Int32 {
-        let unknown = arguments.unknown(known: known)
-        guard unknown.isEmpty, arguments.positionals.isEmpty, let name = arguments.value("--provider"), arguments.options["--provider"]?.count == 1 else {
+        guard let name = arguments.value("--provider") else {
             Terminal.error("usage: telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]")
             return 1
         }

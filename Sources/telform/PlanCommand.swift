@@ -5,10 +5,8 @@ import TelformPlatforms
 /// `telform plan`: reads live state, prints the ordered changes. Exit 0, 2 (changes, with
 /// --detailed-exitcode) or 1 (errors).
 enum PlanCommand {
-    static let known = CommandTable.known("plan")
-
     static func run(_ arguments: Arguments) async -> Int32 {
-        guard let (workspace, plan, _) = await prepare(arguments, command: "plan", known: known) else { return 1 }
+        guard let (workspace, plan, _) = await prepare(arguments, command: "plan") else { return 1 }
         if let file = arguments.value("-o") {
             let saved = PlanJSON(configDigest: workspace.configDigest,
                                  configPath: SavedPlan.configPath(arguments.value("-c", "--config") ?? "telform.yaml", planFile: file),
@@ -58,12 +56,8 @@ enum PlanCommand {
     }
 
     /// Loads, connects, reads and plans; prints what went wrong and returns nil on failure.
-    static func prepare(_ arguments: Arguments, command: String, known: Set<String>) async -> (Workspace, Plan, [String: LiveState])? {
-        let unknown = arguments.unknown(known: known)
-        guard unknown.isEmpty, arguments.positionals.isEmpty || (command == "apply" && arguments.positionals.count == 1) else {
-            Terminal.error("\(command): unexpected \((unknown + arguments.positionals).joined(separator: " ")); see telform --help")
-            return nil
-        }
+    /// (Flags and operands were checked against the command table before the command ran.)
+    static func prepare(_ arguments: Arguments, command: String) async -> (Workspace, Plan, [String: LiveState])? {
         if let format = arguments.value("--format"), !["text", "json", "markdown"].contains(format) {
             Terminal.error("\(command): unknown format \"\(format)\"; use text, json or markdown")
             return nil

@@ -5,11 +5,6 @@ import TelformPlatforms
 /// the reference in docs/reference.md), on stdout.
 enum SchemaCommand {
     static func run(_ arguments: Arguments) -> Int32 {
-        let unknown = arguments.unknown(known: CommandTable.known("schema"))
-        guard unknown.isEmpty, arguments.positionals.isEmpty else {
-            Terminal.error("schema: unexpected \((unknown + arguments.positionals).joined(separator: " ")); usage: telform schema [--format json|markdown]")
-            return 1
-        }
         switch arguments.value("--format") ?? "json" {
         case "json":
             Terminal.out(JSONSchemaEmitter(platforms: PlatformCatalog.all).document().rendered())

@@ -4,19 +4,9 @@ import TelformSimulator
 
 /// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
 enum SimCommand {
-    static let known = CommandTable.known("sim serve")
     nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
     static func run(_ arguments: Arguments) async -> Int32 {
-        guard arguments.positionals == ["serve"] else {
-            Terminal.error("usage: telform sim serve [--port N] [--state DIR] [--latency MS] [--faults SPEC] [--log FILE]")
-            return 1
-        }
-        let unknown = arguments.unknown(known: known)
-        guard unknown.isEmpty else {
-            Terminal.error("sim serve: unexpected \(unknown.joined(separator: " "))")
-            return 1
-        }
         guard let port = UInt16(arguments.value("--port") ?? "8080") else {
             Terminal.error("sim serve: --port takes a number 0..65535 (0 picks a free port)")
             return 1

@@ -67,7 +67,7 @@ struct Telform {
         case "export":
             return await ExportCommand.run(arguments)
         default:
-            let commands = CommandTable.commands.map { $0.name.split(separator: " ").first.map(String.init) ?? $0.name }
+            let commands = CommandTable.commands.map(\.word)
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""
             Terminal.error("unknown command \"\(arguments.command ?? "")\"\(hint)")
             return 1

@@ -4,14 +4,7 @@ import TelformPlatforms
 
 /// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
 enum ValidateCommand {
-    static let known = CommandTable.known("validate")
-
     static func run(_ arguments: Arguments) -> Int32 {
-        let unknown = arguments.unknown(known: known)
-        guard unknown.isEmpty, arguments.positionals.isEmpty else {
-            Terminal.error("validate: unexpected \((unknown + arguments.positionals).joined(separator: " ")); usage: telform validate [-c FILE]")
-            return 1
-        }
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
         let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate)
         let result = loader.load(path: path)

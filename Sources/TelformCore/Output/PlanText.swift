@@ -90,7 +90,8 @@ public struct PlanText: Sendable {
 
     /// A list compared entry by entry: what was removed and added, or how it was reordered.
     static func listChange(_ before: [Value], _ after: [Value], path: String, kind: KindSchema?) -> String {
-        func show(_ value: Value) -> String { ValueDisplay.field(path, .list([value]), kind: kind).dropFirst().dropLast().description }
+        // An entry masked and described as the whole list would be (items share its path).
+        func show(_ value: Value) -> String { ValueDisplay.text(ValueDisplay.masked(path, value, kind: kind, annotate: true)) }
         var remaining = after
         var removed: [Value] = []
         for item in before {

@@ -59,8 +59,7 @@ extension XiVOPlatform {
 
     func body(_ kind: String, _ desired: Resource, id: String?, changed: Set<String>?) async throws -> JSONNode {
         let f = desired.fields
-        func text(_ v: Value?) -> JSONNode { v?.string.map(JSONNode.string) ?? .string("") }
-        func touched(_ prefix: String) -> Bool { changed.map { $0.contains { $0 == prefix || $0.hasPrefix(prefix + ".") } } ?? true }
+        let text = Self.wireText
         switch kind {
         case "users":
             return try await userBody(f, id: id, changed: changed)

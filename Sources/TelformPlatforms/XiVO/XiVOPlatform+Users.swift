@@ -19,10 +19,13 @@ import TelformCore
 ///   `voicemailid` in `userfeatures`); a new one is `"add"` with `voicemailtype: "asterisk"`.
 extension XiVOPlatform {
     /// The line fields the edit form carries, as the document's example lists them.
+    /// A text field as XiVO takes it: the string, or "" when the file leaves it out.
+    static func wireText(_ value: Value?) -> JSONNode { value?.string.map(JSONNode.string) ?? .string("") }
+
     static let lineEditKeys = ["id", "protocol", "name", "rules_group", "rules_order", "line_num", "context", "number", "configregistrar", "device", "num"]
 
     func userBody(_ f: [String: Value], id: String?, changed: Set<String>?) async throws -> JSONNode {
-        func text(_ v: Value?) -> JSONNode { v?.string.map(JSONNode.string) ?? .string("") }
+        let text = Self.wireText
         func touched(_ prefix: String) -> Bool { changed.map { $0.contains { $0 == prefix || $0.hasPrefix(prefix + ".") } } ?? true }
         var view: JSONNode?
         if let id { view = try await client.view("users", id) }
