@@ -4,43 +4,56 @@ import XCTest
 /// A server whose certificate this machine does not trust (self-signed, as on-premises PBXs
 /// often are): refused at once with the fix, never retried, never accepted.
 final class TLSTests: XCTestCase {
-    func testASelfSignedCertificateIsRefusedWithTheFix() throws {
-        let dir = try TelformProcess.scratch()
-        func run(_ tool: String, _ arguments: [String], wait: Bool = true) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [tool] + arguments
-            process.currentDirectoryURL = dir
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            if wait { process.waitUntilExit() }
-            return process
-        }
-        let made = try run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2",
-                                       "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
-        XCTAssertEqual(made.terminationStatus, 0, "openssl made a certificate")
-        // A TLS server that counts the requests that reach it.
+    /// Starts a Python HTTP server from `handler` (the lines defining class `H`) in `dir`, with
+    /// `wrap` run on the server first (TLS); returns it and the free port it bound, once bound.
+    func python(_ handler: String, wrap: String = "", in dir: URL) throws -> (Process, String) {
         try """
-        import http.server, ssl, sys
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                open("requests.log", "a").write(self.path + "\\n")
-                self.send_response(200); self.send_header("Content-Type", "application/json"); self.end_headers(); self.wfile.write(b"[]")
+        import http.server, os, ssl
+        \(handler)
         s = http.server.HTTPServer(("127.0.0.1", 0), H)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain("cert.pem", "key.pem")
-        s.socket = ctx.wrap_socket(s.socket, server_side=True)
+        \(wrap)
         with open("port.tmp", "w") as f: f.write(str(s.server_address[1]))
-        import os; os.rename("port.tmp", "port")
+        os.rename("port.tmp", "port")
         s.serve_forever()
         """.write(to: dir.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
-        let server = try run("python3", ["server.py"], wait: false)
-        defer { server.terminate(); server.waitUntilExit() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "server.py"]
+        process.currentDirectoryURL = dir
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
         var port = ""
         for _ in 0..<100 where port.isEmpty {
             port = (try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8)) ?? ""
             if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }
+        return (process, port)
+    }
+
+    func testASelfSignedCertificateIsRefusedWithTheFix() throws {
+        let dir = try TelformProcess.scratch()
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        made.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2",
+                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        made.currentDirectoryURL = dir
+        made.standardOutput = FileHandle.nullDevice
+        made.standardError = FileHandle.nullDevice
+        try made.run()
+        made.waitUntilExit()
+        XCTAssertEqual(made.terminationStatus, 0, "openssl made a certificate")
+        // A TLS server that counts the requests that reach it.
+        let (server, port) = try python("""
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    open("requests.log", "a").write(self.path + "\\n")
+                    self.send_response(200); self.send_header("Content-Type", "application/json"); self.end_headers(); self.wfile.write(b"[]")
+            """, wrap: """
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain("cert.pem", "key.pem")
+            s.socket = ctx.wrap_socket(s.socket, server_side=True)
+            """, in: dir)
+        defer { server.terminate(); server.waitUntilExit() }
         let url = "https://127.0.0.1:\(port)"
         try SimConfigs.endpoints(url, token: "${env:OFFICE_TOKEN}", "    endpoints: []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheTLSTest"], directory: dir)
@@ -55,28 +68,13 @@ final class TLSTests: XCTestCase {
     /// through the proxy as a CONNECT, and a host in NO_PROXY does not.
     func testHTTPSProxyAndNoProxyAreHonoured() throws {
         let dir = try TelformProcess.scratch()
-        try """
-        import http.server
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_CONNECT(self):
-                open("proxy.log", "a").write("CONNECT " + self.path + "\\n")
-                self.send_response(502); self.end_headers()
-        s = http.server.HTTPServer(("127.0.0.1", 0), H)
-        with open("port.tmp", "w") as f: f.write(str(s.server_address[1]))
-        import os; os.rename("port.tmp", "port")
-        s.serve_forever()
-        """.write(to: dir.appendingPathComponent("proxy.py"), atomically: true, encoding: .utf8)
-        let proxy = Process()
-        proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        proxy.arguments = ["python3", "proxy.py"]
-        proxy.currentDirectoryURL = dir
-        try proxy.run()
+        let (proxy, port) = try python("""
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_CONNECT(self):
+                    open("proxy.log", "a").write("CONNECT " + self.path + "\\n")
+                    self.send_response(502); self.end_headers()
+            """, in: dir)
         defer { proxy.terminate(); proxy.waitUntilExit() }
-        var port = ""
-        for _ in 0..<100 where port.isEmpty {
-            port = (try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8)) ?? ""
-            if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-        }
         try SimConfigs.endpoints("https://pbx.example.invalid", token: "${env:OFFICE_TOKEN}", "    endpoints: []")
             .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let proxied = try TelformProcess.run(["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)"], directory: dir)

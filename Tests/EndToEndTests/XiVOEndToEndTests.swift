@@ -193,17 +193,10 @@ final class XiVOFidelityTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         func write(_ fallback: String) throws {
-            try """
-            version: 1
-            providers:
-              xivo:
-                type: xivo
-                url: http://127.0.0.1:\(server.port)/xivo
-                username: ws
-                password: ${env:XIVO_PASSWORD}
+            try SimConfigs.xivo(port: server.port, """
                 schedules:
                   - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: \(fallback)}
-            """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            """).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         }
         let env = ["XIVO_PASSWORD": "ws-secret"]
         // The fallback is read from `schedule.fallback_action`: "endcall:busy" matches as it is.
