@@ -9,4 +9,9 @@ public enum PlatformCatalog {
         XiVOKinds.platform,
         MXProxyKinds.platform,
     ]
+
+    /// The platform of a provider type.
+    public static func schema(_ type: String) -> PlatformSchema? {
+        all.first { $0.type == type }
+    }
 }

@@ -47,7 +47,7 @@ enum PlanCommand {
             return "no provider matches \"\(parts[0])\" (providers: \(names.joined(separator: ", ")))\(hint)"
         }
         guard parts.count > 1 else { return nil }
-        let kinds = providers.flatMap { provider in PlatformCatalog.all.first { $0.type == provider.type }?.kinds.map(\.name) ?? [] }
+        let kinds = providers.flatMap { provider in PlatformCatalog.schema(provider.type)?.kinds.map(\.name) ?? [] }
         guard kinds.contains(where: AddressPattern(parts[1]).matches) else {
             let hint = Suggestion.closest(to: parts[1], in: kinds).map { "; did you mean \"\($0)\"?" } ?? ""
             return "no kind matches \"\(parts[1])\" (kinds: \(Array(Set(kinds)).sorted().joined(separator: ", ")))\(hint)"

@@ -30,7 +30,7 @@ struct Workspace {
             if !selected.isEmpty && !selected.contains(name) { return true }
             guard let provider = result.config.provider(name), provider.settings["url"]?.string?.hasPrefix("sim://") == true else { return false }
             let setting = String(rest.dropFirst(name.count + 1))
-            return PlatformCatalog.all.first { $0.type == provider.type }?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
+            return PlatformCatalog.schema(provider.type)?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
         for diagnostic in result.diagnostics { Terminal.diagnostic(diagnostic.description) }
         guard !result.hasErrors else {
@@ -76,7 +76,7 @@ struct Workspace {
                     throw Failure(description: "\(provider.name): \(error)")
                 }
                 // The embedded simulator opens with its own credentials: the file's are ignored.
-                for setting in PlatformCatalog.all.first(where: { $0.type == provider.type })?.settings ?? [] where setting.flags.contains(.credential) {
+                for setting in PlatformCatalog.schema(provider.type)?.settings ?? [] where setting.flags.contains(.credential) {
                     provider.settings[setting.name] = SimulatorCatalog.defaultCredentials[provider.type]?[setting.name].map(Value.string)
                 }
             } else {
