@@ -21,18 +21,26 @@ public protocol ProviderDriver: Sendable {
 
 /// Live state written back in the config language.
 public struct Export: Sendable {
+    /// A `${env:NAME}` written for a value the API does not return or that is secret.
+    public struct Placeholder: Sendable {
+        public var variable: String
+        /// What it stands for, for the file's comment.
+        public var what: String
+        /// The resource and the field path it stands in (nil for a provider setting).
+        public var address: Address?
+        public var path: String
+    }
+
     /// Kind name → its YAML value (a list, or a mapping for one-per-provider kinds).
     public var kinds: [(String, Value)] = []
-    /// `${env:NAME}` placeholders written for values the API does not return or that are
-    /// secret: (variable, what it stands for).
-    public var placeholders: [(String, String)] = []
+    public var placeholders: [Placeholder] = []
 
     public init() {}
 
-    /// A placeholder for a value export cannot or must not write, remembered for the comment.
-    public mutating func placeholder(_ parts: [String], _ what: String) -> Value {
+    /// A placeholder for `path` of `address` (or a provider setting), remembered for the comment.
+    public mutating func placeholder(_ parts: [String], _ what: String, at address: Address? = nil, path: String) -> Value {
         let name = parts.joined(separator: "_").uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
-        placeholders.append((name, what))
+        placeholders.append(Placeholder(variable: name, what: what, address: address, path: path))
         return .string("${env:\(name)}")
     }
 

@@ -88,7 +88,8 @@ final class VPBXTests: XCTestCase {
             .object([("startTime", .string("09:00")), ("endTime", .string("18:00")), ("allDayEvent", .bool(false)),
                      ("tuesday", .bool(true)), ("thursday", .bool(true))]),
         ]
-        XCTAssertEqual(declared, .list([.string("mon-fri 09:00-18:00"), .string("sat all day")]))
+        XCTAssertEqual(declared, .list([.object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
+                                        .object(["days": .string("sat"), "all_day": .bool(true)])]))
         XCTAssertEqual(VPBXCanonical.workDays(wire: wire), declared)
         XCTAssertEqual(VPBXCanonical.dayText([0, 2, 3, 4]), "mon,wed-fri")
     }

@@ -60,6 +60,7 @@ public struct Planner: Sendable {
                 }
             }
             link(&changes, platform: input.platform, input: input)
+            plan.errors += Self.deletesStillNamed(changes, input: input)
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
@@ -234,6 +235,33 @@ public struct Planner: Sendable {
                 }
             }
         }
+    }
+
+    /// Deletes of what a declared resource still names (a rule's schedule, a premedia's
+    /// prompt, an incall's user): apply would leave the reference pointing at nothing, or the
+    /// platform would refuse the delete halfway through. A plan error, at plan time. A name
+    /// that a declared resource of the same scope answers to is not the deleted one.
+    static func deletesStillNamed(_ changes: [Change], input: Input) -> [String] {
+        let deletes = Dictionary(grouping: changes.filter { $0.action == .delete && !$0.cleanup && $0.duplicateOf == nil }, by: \.address.kind)
+        guard !deletes.isEmpty else { return [] }
+        func answers(_ address: Address, _ fields: [String: Value]?, to name: String) -> Bool {
+            address.key.last == name || address.key.last?.hasPrefix(name + "@") == true || fields?["live_name"]?.string == name
+        }
+        let declaredByKind = Dictionary(grouping: input.desired, by: \.address.kind)
+        var errors: [String] = []
+        for resource in input.desired {
+            guard let kind = input.platform.kind(resource.address.kind), let schema = kind.resourceSchema else { continue }
+            for (target, name) in references(in: .object(resource.fields), schema: schema) {
+                guard let candidates = deletes[target] else { continue }
+                let kept = (declaredByKind[target] ?? []).filter { answers($0.address, $0.fields, to: name) }
+                if kept.contains(where: { $0.address.key.count == 1 || $0.address.key.first == resource.address.key.first }) { continue }
+                for deleted in candidates where answers(deleted.address, deleted.live?.fields, to: name) {
+                    if deleted.address.key.count > 1, deleted.address.key.first != resource.address.key.first, !kept.isEmpty { continue }
+                    errors.append("\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(name)\"): declare it again, or change or remove that reference")
+                }
+            }
+        }
+        return errors
     }
 
     /// Once per provider: the declared write-only fields the platform never returns, whose

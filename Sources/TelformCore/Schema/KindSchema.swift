@@ -39,6 +39,10 @@ public struct KindSchema: Sendable {
     /// True when the platform can add but neither edit nor delete (XiVO contexts): differences
     /// are reported (plan and drift), never applied, and live extras are never deleted.
     public var addOnly = false
+    /// True when the kind's scope is each declared key itself (an account's settings, MTT
+    /// `follow_me` of a sip_id): only declared keys are read, so one left out of the file is
+    /// not touched, never deleted. Clearing it is an update (an empty chain).
+    public var scopedByKey = false
 
     public init(name: String, doc: String, shape: Shape, keyFields: [String],
                 singleKey: SingleKey? = nil,
@@ -75,6 +79,13 @@ public struct KindSchema: Sendable {
     public func onlyAdded() -> KindSchema {
         var copy = self
         copy.addOnly = true
+        return copy
+    }
+
+    /// The same kind, its scope each declared key (see `scopedByKey`).
+    public func perDeclaredKey() -> KindSchema {
+        var copy = self
+        copy.scopedByKey = true
         return copy
     }
 

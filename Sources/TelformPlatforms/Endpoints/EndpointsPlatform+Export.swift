@@ -11,8 +11,8 @@ extension EndpointsPlatform {
         for resource in live.resources.sorted(by: { $0.address < $1.address }) {
             let name = resource.address.key[0]
             var fields = Export.trimmed(resource.fields)
-            fields["extension"] = export.placeholder([provider.name, name, "extension"], "the extension of \(resource.address) (the API does not return it)")
-            fields["password"] = export.placeholder([provider.name, name, "password"], "the SIP password of \(resource.address) (never returned)")
+            fields["extension"] = export.placeholder([provider.name, name, "extension"], "the extension of \(resource.address) (the API does not return it)", at: resource.address, path: "extension")
+            fields["password"] = export.placeholder([provider.name, name, "password"], "the SIP password of \(resource.address) (never returned)", at: resource.address, path: "password")
             list.append(.object(fields))
         }
         export.kinds.append(("endpoints", .list(list)))

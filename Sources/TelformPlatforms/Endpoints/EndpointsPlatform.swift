@@ -59,7 +59,12 @@ public struct EndpointsPlatform: ProviderDriver {
             }
         }
         var forward: [String: Value] = [:]
-        for (name, wire) in forwardCases where wireBool(item["\(wire)_enabled"]) == true {
+        for (name, wire) in forwardCases {
+            // A case that is off reads as null, the canonical form of one the file leaves out.
+            guard wireBool(item["\(wire)_enabled"]) == true else {
+                forward[name] = .null
+                continue
+            }
             var target: [String: Value] = ["to": .string(item["\(wire)_dest"]?.string ?? "")]
             if name == "no_answer", let timeout = item["cf_noanswer_timeout"]?.int { target["timeout"] = .int(timeout) }
             forward[name] = .object(target)

@@ -32,7 +32,7 @@ extension MTTPlatform {
                 export.kinds.append((kind, .list(of(kind).map { resource in
                     var fields = Export.trimmed(resource.fields)
                     if let url = fields["url"]?.string, URLText.hasCredentials(url) {
-                        fields["url"] = export.placeholder([provider.name, resource.address.key[0], "url"], "the call-control URL of \(resource.address) (it carries credentials)")
+                        fields["url"] = export.placeholder([provider.name, resource.address.key[0], "url"], "the call-control URL of \(resource.address) (it carries credentials)", at: resource.address, path: "url")
                     }
                     return .object(fields)
                 })))

@@ -45,7 +45,9 @@ public struct MTTPlatform: ProviderDriver {
             }
         case "premedia":
             for side in ["prompt_a", "prompt_b"] {
-                fields[side] = fields[side]?.string.flatMap { liveName(ofPrompt: $0) }.map(Value.string) ?? .null
+                // A declared prompt's name becomes its live name; a live name (what read
+                // returns, or canonical gave already) stays: canonical is idempotent.
+                fields[side] = fields[side]?.string.map { Value.string(liveName(ofPrompt: $0) ?? $0) } ?? .null
             }
             if var forward = fields["forward"]?.object {
                 forward["caller_id"] = forward["caller_id"] ?? .null

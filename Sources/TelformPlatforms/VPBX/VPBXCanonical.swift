@@ -45,41 +45,62 @@ enum VPBXCanonical {
         }.joined(separator: ",")
     }
 
-    /// Work-day rules compared as a set: each (day, window) pair, regrouped by window, so
-    /// `mon-fri 09:00-18:00` equals five one-day rules with the same hours.
-    static func workDays(_ pairs: [(day: Int, window: String)]) -> Value {
-        var byWindow: [String: Set<Int>] = [:]
-        for pair in pairs { byWindow[pair.window, default: []].insert(pair.day) }
-        let lines = byWindow.map { window, days in (days.min() ?? 0, window, "\(dayText(days)) \(window)") }
-            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-            .map { Value.string($0.2) }
-        return .list(lines)
+    /// A work-day window: hours, or the whole day.
+    struct Window: Hashable {
+        var from: String?
+        var to: String?
+        var allDay: Bool
+
+        /// The order rules are listed in: by window, whole days last.
+        var order: String { allDay ? "~" : "\(from ?? "")-\(to ?? "")" }
     }
 
-    static func window(from: String?, to: String?, allDay: Bool) -> String {
-        allDay ? "all day" : "\(from ?? "?")-\(to ?? "?")"
+    /// Work-day rules compared as a set, in the file's own shape: each (day, window) pair,
+    /// regrouped by window, so `{days: mon-fri, from: "09:00", to: "18:00"}` equals five
+    /// one-day rules with the same hours. Days are written compactly (`mon-fri`, `sat`).
+    static func workDays(_ pairs: [(day: Int, window: Window)]) -> Value {
+        var byWindow: [Window: Set<Int>] = [:]
+        for pair in pairs { byWindow[pair.window, default: []].insert(pair.day) }
+        let rules = byWindow.map { window, days in (window, days.min() ?? 0, days) }
+            .sorted { ($0.0.order, $0.1) < ($1.0.order, $1.1) }
+            .map { window, _, days -> Value in
+                if window.allDay { return .object(["days": .string(dayText(days)), "all_day": .bool(true)]) }
+                return .object(["days": .string(dayText(days)), "from": window.from.map(Value.string) ?? .null, "to": window.to.map(Value.string) ?? .null])
+            }
+        return .list(rules)
     }
 
     /// The declared work days in canonical form.
     static func workDays(declared: Value?) -> Value {
-        var pairs: [(Int, String)] = []
+        var pairs: [(day: Int, window: Window)] = []
         for rule in declared?.list ?? [] {
             let allDay = rule["all_day"]?.bool ?? false
-            let window = window(from: rule["from"]?.string, to: rule["to"]?.string, allDay: allDay)
+            let window = Window(from: allDay ? nil : time(rule["from"]?.string), to: allDay ? nil : time(rule["to"]?.string), allDay: allDay)
             for day in days(rule["days"]) { pairs.append((day, window)) }
         }
-        return workDays(pairs.map { (day: $0.0, window: $0.1) })
+        return workDays(pairs)
     }
 
     /// The live `workDaysRules` in canonical form.
     static func workDays(wire: [JSONNode]) -> Value {
-        var pairs: [(Int, String)] = []
+        var pairs: [(day: Int, window: Window)] = []
         for rule in wire {
             let allDay = rule["allDayEvent"]?.bool ?? false
-            let window = window(from: time(rule["startTime"]?.string), to: time(rule["endTime"]?.string), allDay: allDay)
+            let window = Window(from: allDay ? nil : time(rule["startTime"]?.string), to: allDay ? nil : time(rule["endTime"]?.string), allDay: allDay)
             for (index, day) in wireDays.enumerated() where rule[day]?.bool == true { pairs.append((index, window)) }
         }
-        return workDays(pairs.map { (day: $0.0, window: $0.1) })
+        return workDays(pairs)
+    }
+
+    /// Extra work days in the file's shape (`{date, from, to}`), sorted and without repeats:
+    /// compared as a set.
+    static func extraWorkdays(_ days: [(date: String, from: String?, to: String?)]) -> Value {
+        var seen: Set<String> = []
+        let sorted = days.sorted { ($0.date, $0.from ?? "", $0.to ?? "") < ($1.date, $1.from ?? "", $1.to ?? "") }
+        return .list(sorted.compactMap { day -> Value? in
+            guard seen.insert("\(day.date) \(day.from ?? "")-\(day.to ?? "")").inserted else { return nil }
+            return .object(["date": .string(day.date), "from": day.from.map(Value.string) ?? .null, "to": day.to.map(Value.string) ?? .null])
+        })
     }
 
     static func sortedStrings(_ items: [String]) -> Value {

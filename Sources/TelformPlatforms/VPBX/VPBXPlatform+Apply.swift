@@ -68,27 +68,24 @@ extension VPBXPlatform {
         var pairs: [(String, JSONNode)] = []
         if let recordID { pairs.append(("recordId", .int(recordID))) }
         pairs.append(("name", .string(desired.fields["name"]?.string ?? "")))
-        let workDays = (desired.fields["work_days"]?.list ?? []).compactMap(\.string).map { line -> JSONNode in
-            let (days, window) = parseLine(line)
+        let workDays = (desired.fields["work_days"]?.list ?? []).map { day -> JSONNode in
+            let days = VPBXCanonical.days(day["days"])
             var rule: [(String, JSONNode)]
-            if window == "all day" {
+            if day["all_day"]?.bool == true {
                 rule = [("startTime", .string("00-00")), ("endTime", .string("23-59")), ("allDayEvent", .bool(true))]
             } else {
-                let ends = window.split(separator: "-").map(String.init)
-                rule = [("startTime", .string(Self.wireTime(ends.first))), ("endTime", .string(Self.wireTime(ends.last))), ("allDayEvent", .bool(false))]
+                rule = [("startTime", .string(Self.wireTime(day["from"]?.string))), ("endTime", .string(Self.wireTime(day["to"]?.string))), ("allDayEvent", .bool(false))]
             }
-            for (index, day) in VPBXCanonical.wireDays.enumerated() { rule.append((day, .bool(days.contains(index)))) }
+            for (index, name) in VPBXCanonical.wireDays.enumerated() { rule.append((name, .bool(days.contains(index)))) }
             return .object(rule)
         }
         pairs.append(("workDaysRules", .array(workDays)))
         pairs.append(("holidaysRules", .array((desired.fields["holidays"]?.list ?? []).compactMap(\.string).map {
             .object([("startDate", .string(VPBXCanonical.wireDate($0)))])
         })))
-        pairs.append(("excludedDaysRules", .array((desired.fields["extra_workdays"]?.list ?? []).compactMap(\.string).map { line in
-            let (date, window) = (String(line.prefix { $0 != " " }), String(line.drop { $0 != " " }.dropFirst()))
-            let ends = window.split(separator: "-").map(String.init)
-            return .object([("startDate", .string(VPBXCanonical.wireDate(date))), ("startTime", .string(Self.wireTime(ends.first))),
-                            ("endTime", .string(Self.wireTime(ends.last)))])
+        pairs.append(("excludedDaysRules", .array((desired.fields["extra_workdays"]?.list ?? []).map { day in
+            .object([("startDate", .string(VPBXCanonical.wireDate(day["date"]?.string ?? ""))), ("startTime", .string(Self.wireTime(day["from"]?.string))),
+                     ("endTime", .string(Self.wireTime(day["to"]?.string)))])
         })))
         return .object(pairs)
     }
@@ -97,12 +94,6 @@ extension VPBXPlatform {
     /// reads may show `HH:MM`, and both are read): `09:00` is sent as `09-00`.
     static func wireTime(_ time: String?) -> String {
         (time ?? "").replacingOccurrences(of: ":", with: "-")
-    }
-
-    /// `mon-fri 09:00-18:00` → ({0..4}, `09:00-18:00`).
-    static func parseLine(_ line: String) -> (Set<Int>, String) {
-        let days = String(line.prefix { $0 != " " })
-        return (WeekDays.parse(days) ?? [], String(line.drop { $0 != " " }.dropFirst()))
     }
 
     func applyRule(_ change: Change, live: LiveState) async throws {

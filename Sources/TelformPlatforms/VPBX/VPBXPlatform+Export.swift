@@ -37,20 +37,10 @@ extension VPBXPlatform {
         return export
     }
 
-    /// Canonical schedule fields back in the config language.
+    /// Canonical schedule fields back in the config language: canonical values are in its
+    /// shape already, so only what the file leaves out goes.
     static func exportedSchedule(_ fields: [String: Value]) -> Value {
-        var out = Export.trimmed(fields)
-        out["work_days"] = .list((fields["work_days"]?.list ?? []).compactMap(\.string).map { line in
-            let (days, window) = (String(line.prefix { $0 != " " }), String(line.drop { $0 != " " }.dropFirst()))
-            if window == "all day" { return .object(["days": .string(days), "all_day": .bool(true)]) }
-            let ends = window.split(separator: "-").map(String.init)
-            return .object(["days": .string(days), "from": .string(ends.first ?? ""), "to": .string(ends.last ?? "")])
-        })
-        out["extra_workdays"] = .list((fields["extra_workdays"]?.list ?? []).compactMap(\.string).map { line in
-            let date = String(line.prefix { $0 != " " })
-            let ends = line.drop { $0 != " " }.dropFirst().split(separator: "-").map(String.init)
-            return .object(["date": .string(date), "from": .string(ends.first ?? ""), "to": .string(ends.last ?? "")])
-        })
+        let out = Export.trimmed(fields)
         return .object(out)
     }
 }

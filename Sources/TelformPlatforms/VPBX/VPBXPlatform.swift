@@ -25,8 +25,8 @@ public struct VPBXPlatform: ProviderDriver {
         case "schedules":
             fields["work_days"] = VPBXCanonical.workDays(declared: fields["work_days"])
             fields["holidays"] = VPBXCanonical.sortedStrings(fields["holidays"]?.list?.compactMap(\.string) ?? [])
-            fields["extra_workdays"] = VPBXCanonical.sortedStrings((fields["extra_workdays"]?.list ?? []).map { day in
-                "\(day["date"]?.string ?? "") \(day["from"]?.string ?? "")-\(day["to"]?.string ?? "")"
+            fields["extra_workdays"] = VPBXCanonical.extraWorkdays((fields["extra_workdays"]?.list ?? []).map { day in
+                (date: day["date"]?.string ?? "", from: VPBXCanonical.time(day["from"]?.string), to: VPBXCanonical.time(day["to"]?.string))
             })
         case "find_me":
             // A rule is sent whole, so it is managed whole: what the file leaves out is absent.
@@ -163,9 +163,9 @@ public struct VPBXPlatform: ProviderDriver {
             owner.0: .string(owner.1),
             "work_days": VPBXCanonical.workDays(wire: item["workDaysRules"]?.array ?? []),
             "holidays": VPBXCanonical.sortedStrings((item["holidaysRules"]?.array ?? []).compactMap { VPBXCanonical.yamlDate($0["startDate"]?.string) }),
-            "extra_workdays": VPBXCanonical.sortedStrings((item["excludedDaysRules"]?.array ?? []).compactMap { day in
+            "extra_workdays": VPBXCanonical.extraWorkdays((item["excludedDaysRules"]?.array ?? []).compactMap { day in
                 VPBXCanonical.yamlDate(day["startDate"]?.string).map {
-                    "\($0) \(VPBXCanonical.time(day["startTime"]?.string) ?? "?")-\(VPBXCanonical.time(day["endTime"]?.string) ?? "?")"
+                    (date: $0, from: VPBXCanonical.time(day["startTime"]?.string), to: VPBXCanonical.time(day["endTime"]?.string))
                 }
             }),
         ]

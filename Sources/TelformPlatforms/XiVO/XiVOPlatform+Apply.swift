@@ -128,7 +128,7 @@ extension XiVOPlatform {
             export.kinds.append((kind, .list(resources.map { resource in
                 var fields = Export.trimmed(resource.fields)
                 if kind == "users", fields["voicemail"]?["password"] != nil, var vm = fields["voicemail"]?.object {
-                    vm["password"] = export.placeholder([provider.name, resource.address.key[0], "voicemail"], "the voicemail PIN of \(resource.address)")
+                    vm["password"] = export.placeholder([provider.name, resource.address.key[0], "voicemail"], "the voicemail PIN of \(resource.address)", at: resource.address, path: "voicemail.password")
                     fields["voicemail"] = .object(vm)
                 }
                 return .object(fields)

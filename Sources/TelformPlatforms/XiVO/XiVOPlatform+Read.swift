@@ -244,9 +244,9 @@ extension XiVOPlatform {
               let number = line["number"]?.string else { return nil }
         let context = line["context"]?.string ?? "default"
         var forward: [String: Value] = [:]
-        for (name, enable, dest) in [("unconditional", "enableunc", "destunc"), ("busy", "enablebusy", "destbusy"), ("no_answer", "enablerna", "destrna")]
-        where Self.bool(uf[enable]) == .bool(true) {
-            forward[name] = .object(["to": Self.text(uf[dest])])
+        // A case that is off reads as null, the canonical form of one the file leaves out.
+        for (name, enable, dest) in [("unconditional", "enableunc", "destunc"), ("busy", "enablebusy", "destbusy"), ("no_answer", "enablerna", "destrna")] {
+            forward[name] = Self.bool(uf[enable]) == .bool(true) ? .object(["to": Self.text(uf[dest])]) : .null
         }
         var fields: [String: Value] = [
             "firstname": Self.text(uf["firstname"]), "lastname": Self.text(uf["lastname"]), "language": Self.text(uf["language"]),
