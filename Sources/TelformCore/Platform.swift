@@ -4,19 +4,48 @@ public protocol ProviderDriver: Sendable {
     var provider: ProviderConfig { get }
     var schema: PlatformSchema { get }
 
-    /// The declared resource as the platform means it: defaults the API applies made explicit,
-    /// values normalised the way `read` normalises live ones, so no change shows twice.
+    /// The declared resources as the platform means them: defaults the API applies made
+    /// explicit, values normalised the way `read` normalises live ones, so no change shows
+    /// twice. One step over the whole declared set, after the read: it may use what the other
+    /// declared resources say and what the read found (`live`), and nothing else — no state
+    /// kept in the driver, no file read.
+    ///
+    /// Contracts (the conformance suite checks them for every kind):
+    /// - idempotent: `canonical(canonical(d)) == canonical(d)`;
+    /// - a fixed point of read: `canonical(read().resources) == read().resources`.
+    func canonical(_ desired: [Resource], live: LiveState) -> [Resource]
+
+    /// One declared resource in canonical form, alone (nothing else declared, nothing read).
     func canonical(_ desired: Resource) -> Resource
 
     /// Reads the live objects of the declared kinds, in the scopes the file owns.
+    ///
+    /// Contracts: sends reads only, and never changes the platform; a declared scope with no
+    /// live objects reads as no resources, not an error; two reads with nothing changed in
+    /// between return the same state.
     func read(kinds: [String], desired: [Resource]) async throws -> LiveState
 
     /// Carries out one change against the platform (several calls for a replace or rotate).
+    ///
+    /// Contract: applying a change a second time (after a retry whose outcome was unknown)
+    /// converges: the next plan is empty either way.
     func apply(_ change: Change, live: LiveState) async throws
 
     /// The live state of `kinds` in the config language, for `telform export`: as much of
     /// the account as the platform can enumerate, plus the scopes the file declares.
     func export(kinds: [String]) async throws -> Export
+}
+
+extension ProviderDriver {
+    /// Each resource on its own, for platforms whose canonical form needs nothing else.
+    public func canonical(_ desired: [Resource], live: LiveState) -> [Resource] {
+        desired.map(canonical)
+    }
+
+    /// The resource canonical among no others.
+    public func canonical(_ desired: Resource) -> Resource {
+        canonical([desired], live: LiveState()).first ?? desired
+    }
 }
 
 /// Live state written back in the config language.
@@ -79,6 +108,9 @@ public struct LiveState: Sendable {
     /// Live objects whose server id telform will not put in a URL, with why: a plan that
     /// would update or delete one is refused.
     public var unusable: [Address: String] = [:]
+    /// What the platform's read resolved for its own later steps (canonical, apply), typed by
+    /// the platform: MX Proxy's extension → jid directory.
+    public var context: (any Sendable)?
 
     public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:], lookups: [String: String] = [:]) {
         self.resources = resources

@@ -155,7 +155,7 @@ struct Workspace {
         let inputs = config.providers.compactMap { provider -> Planner.Input? in
             guard let driver = drivers[provider.name], let state = live[provider.name] else { return nil }
             return Planner.Input(provider: provider, platform: driver.schema,
-                                 desired: provider.resources.map(driver.canonical), live: state)
+                                 desired: driver.canonical(provider.resources, live: state), live: state)
         }
         return Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
     }

@@ -90,7 +90,7 @@ struct ConformanceRig {
         var provider = self.provider
         provider.resources = desired ?? self.desired
         let live = try await driver.read(kinds: provider.declaredKinds, desired: provider.resources)
-        let input = Planner.Input(provider: provider, platform: schema, desired: provider.resources.map(driver.canonical), live: live)
+        let input = Planner.Input(provider: provider, platform: schema, desired: driver.canonical(provider.resources, live: live), live: live)
         let plan = Planner(policy: Self.policy, options: Planner.Options(allowDeletes: true)).plan([input])
         return (plan, live)
     }

@@ -24,6 +24,26 @@ public struct MTTPlatform: ProviderDriver {
 
     // MARK: canonical forms
 
+    /// Prompts first (their live names from their content), then everything else, a
+    /// premedia's prompt names resolved against the declared prompts of this same set.
+    public func canonical(_ desired: [Resource], live: LiveState) -> [Resource] {
+        var promptNames: [String: String] = [:]
+        for prompt in desired where prompt.address.kind == "prompts" {
+            if let name = prompt.address.key.last, let liveName = canonical(prompt).fields["live_name"]?.string { promptNames[name] = liveName }
+        }
+        return desired.map { resource in
+            var canonical = self.canonical(resource)
+            guard resource.address.kind == "premedia" else { return canonical }
+            // A declared prompt's name becomes its live name; a live name (what read returns,
+            // or canonical gave already) stays: canonical is idempotent.
+            for side in ["prompt_a", "prompt_b"] {
+                canonical.fields[side] = resource.fields[side]?.string.map { Value.string(promptNames[$0] ?? $0) } ?? .null
+            }
+            return canonical
+        }
+    }
+
+    /// One resource alone: a premedia's prompts stay as written (no prompt is declared beside it).
     public func canonical(_ desired: Resource) -> Resource {
         var resource = desired
         var fields = desired.fields
@@ -44,11 +64,7 @@ public struct MTTPlatform: ProviderDriver {
                 fields["live_name"] = .string(content.liveName)
             }
         case "premedia":
-            for side in ["prompt_a", "prompt_b"] {
-                // A declared prompt's name becomes its live name; a live name (what read
-                // returns, or canonical gave already) stays: canonical is idempotent.
-                fields[side] = fields[side]?.string.map { Value.string(liveName(ofPrompt: $0) ?? $0) } ?? .null
-            }
+            for side in ["prompt_a", "prompt_b"] where fields[side] == nil { fields[side] = .null }
             if var forward = fields["forward"]?.object {
                 forward["caller_id"] = forward["caller_id"] ?? .null
                 forward["chain"] = .list((forward["chain"]?.list ?? []).map { entry in
@@ -94,11 +110,6 @@ public struct MTTPlatform: ProviderDriver {
         return ("file", bytes, "\(name)-\(SHA256.hex(bytes).prefix(8)).mp3")
     }
 
-    /// The live name a declared prompt will have.
-    func liveName(ofPrompt name: String) -> String? {
-        guard let prompt = provider.resources.first(where: { $0.address.kind == "prompts" && $0.address.key.last == name }) else { return nil }
-        return prompt.fields["live"]?.string ?? Self.promptContent(prompt)?.liveName
-    }
 
     /// `welcome-1a2b3c4d.mp3` → ("welcome", "file"); `TTS_closed-…mp3` → ("closed", "text");
     /// a name outside the scheme is its own key.

@@ -99,26 +99,23 @@ struct MXProxyAPIError: CallFailure, CustomStringConvertible {
     var description: String { "\(message) (HTTP \(status))" }
 }
 
-/// Contacts read at plan time, so a declared owner extension compares as its jid.
-final class MXProxyDirectory: @unchecked Sendable {
-    private let lock = NSLock()
+/// Extensions and their jids, from GET /contacts: what a conference's owner is sent as.
+struct MXProxyContacts: Sendable {
     private var jids: [String: String] = [:]
 
-    func remember(_ contacts: [JSONNode]) {
-        lock.withLock {
-            for contact in contacts {
-                if let ext = contact["ext"]?.string, let jid = contact["jid"]?.string { jids[ext] = jid }
-            }
+    init(_ contacts: [JSONNode] = []) {
+        for contact in contacts {
+            if let ext = contact["ext"]?.string, let jid = contact["jid"]?.string { jids[ext] = jid }
         }
     }
 
     func jid(_ owner: String) -> String {
-        lock.withLock { jids[owner] ?? owner }
+        jids[owner] ?? owner
     }
 
     /// Whether `owner` can be sent: an extension /contacts knows, or a jid itself (jids are
     /// 64-bit numbers of 15 digits and more; extensions are short).
     func knows(_ owner: String) -> Bool {
-        lock.withLock { jids[owner] != nil || (owner.count >= 15 && ServerID.digits.problem(owner) == nil) }
+        jids[owner] != nil || (owner.count >= 15 && ServerID.digits.problem(owner) == nil)
     }
 }

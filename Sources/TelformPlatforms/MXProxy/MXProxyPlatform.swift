@@ -6,7 +6,6 @@ public struct MXProxyPlatform: ProviderDriver {
     public let provider: ProviderConfig
     public let schema = MXProxyKinds.platform
     let client: MXProxyClient
-    let directory = MXProxyDirectory()
 
     public init(provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
         self.provider = provider
@@ -20,13 +19,16 @@ public struct MXProxyPlatform: ProviderDriver {
                                                 ("wait_for_owner", "waitForOwner"), ("delete_on_owner_leave", "delOnOwnerLeave"),
                                                 ("ws", "ws"), ("ws_type", "wsType")]
 
-    /// `start` as one UTC spelling; an owner extension as its jid.
-    public func canonical(_ desired: Resource) -> Resource {
-        guard desired.address.kind == "conferences" else { return desired }
-        var resource = desired
-        if let owner = desired.fields["owner"]?.string { resource.fields["owner"] = .string(directory.jid(owner)) }
-        if let start = desired.fields["start"]?.string, let date = Self.parseISO(start) { resource.fields["start"] = .string(Self.formatUTC(date)) }
-        return resource
+    /// `start` as one UTC spelling; an owner extension as its jid, by the contacts the read found.
+    public func canonical(_ desired: [Resource], live: LiveState) -> [Resource] {
+        let contacts = live.context as? MXProxyContacts ?? MXProxyContacts()
+        return desired.map { resource in
+            guard resource.address.kind == "conferences" else { return resource }
+            var resource = resource
+            if let owner = resource.fields["owner"]?.string { resource.fields["owner"] = .string(contacts.jid(owner)) }
+            if let start = resource.fields["start"]?.string, let date = Self.parseISO(start) { resource.fields["start"] = .string(Self.formatUTC(date)) }
+            return resource
+        }
     }
 
     static func parseISO(_ text: String) -> Date? {
@@ -46,11 +48,12 @@ public struct MXProxyPlatform: ProviderDriver {
         var state = LiveState()
         guard kinds.contains("conferences") else { return state }
         do {
-            directory.remember(try await client.contacts())
+            let contacts = MXProxyContacts(try await client.contacts())
+            state.context = contacts
             // An owner the directory does not know would be refused at apply (ownerId is a
             // jid): a plan error now, naming the conference.
             for resource in desired where resource.address.kind == "conferences" {
-                if let owner = resource.fields["owner"]?.string, !directory.knows(owner) {
+                if let owner = resource.fields["owner"]?.string, !contacts.knows(owner) {
                     throw PlatformError(address: resource.address.description,
                                         message: "owner \(owner) is neither an extension GET /contacts lists nor a jid")
                 }
