@@ -1,0 +1,149 @@
+/// One kind of one platform, in one type: its table, the canonical form of its resources,
+/// its read of a scope, its calls, and its export. A platform is a client plus a list of
+/// kinds (`KindedPlatform`); the core dispatches to a kind by its table's name, so a kind
+/// no platform lists is an error, never a silent success.
+///
+/// Contracts (the conformance suite checks them for every kind of the catalog):
+/// - `canonical` is idempotent, and a fixed point of `read`: what read returns is canonical;
+/// - `read` sends reads only and changes nothing; a scope with no live objects reads as none;
+/// - `create`, `update` and `delete` carry out one change; applying a change a second time
+///   (a retry whose first outcome was unknown) converges: the next plan is empty either way.
+public protocol Kind<Client>: Sendable {
+    /// The platform's session: authentication, wire calls, error shapes.
+    associatedtype Client: Sendable
+
+    /// The table: key, fields, types, limits, wire names, flags, references.
+    var schema: KindSchema { get }
+
+    /// One declared resource as the platform means it, seeing the other declared resources
+    /// and what the read found. Default: as declared.
+    func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource
+
+    /// Reads this kind's live objects in the scopes the file owns, into `state` (which holds
+    /// what the platform's directory read resolved, in `state.context`).
+    func read(_ client: Client, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws
+
+    func create(_ client: Client, _ change: Change, live: LiveState) async throws
+    func update(_ client: Client, _ change: Change, live: LiveState) async throws
+    func delete(_ client: Client, _ change: Change, live: LiveState) async throws
+
+    /// Live resources of this kind in the config language (a list, or a mapping for a
+    /// one-per-provider kind). Default: their fields without what the file leaves out.
+    func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value
+}
+
+extension Kind {
+    public func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
+        resource
+    }
+
+    public func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value {
+        switch schema.shape {
+        case .scalars(_, let field):
+            return .list(resources.compactMap { $0.fields[field] })
+        case .single:
+            return resources.first.map { .object(Export.trimmed($0.fields)) } ?? .object([:])
+        case .objects, .grouped:
+            return .list(resources.map { .object(Export.trimmed($0.fields)) })
+        }
+    }
+
+    /// The server id of the change's live object, or a failure naming the address.
+    public func liveID(_ change: Change, _ live: LiveState) throws -> String {
+        guard let id = live.ids[change.address] else { throw PlatformError(address: change.address.description, message: "no live id") }
+        return id
+    }
+}
+
+/// A platform made of kinds: a client, its kinds in the order they are read and listed, and
+/// what it reads once for all of them (a directory of users or contacts). Implements the
+/// driver protocol by dispatching on each change's kind.
+public struct KindedPlatform<Client: Sendable>: ProviderDriver {
+    public let provider: ProviderConfig
+    public let schema: PlatformSchema
+    public let client: Client
+    public let kinds: [any Kind<Client>]
+    /// Read once before the kinds read, when any is declared: what they share (a directory),
+    /// kept typed in `LiveState.context`.
+    public let directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)?
+    /// How a failure of this platform's calls reads: the address it happened at, the error,
+    /// and whether it happened while reading.
+    public let failure: @Sendable (String, Error, Bool) -> PlatformError
+
+    public init(provider: ProviderConfig, schema: PlatformSchema, client: Client, kinds: [any Kind<Client>],
+                directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)? = nil,
+                failure: @escaping @Sendable (String, Error, Bool) -> PlatformError = { address, error, _ in PlatformError.at(address, error) }) {
+        self.provider = provider
+        self.schema = schema
+        self.client = client
+        self.kinds = kinds
+        self.directory = directory
+        self.failure = failure
+    }
+
+    func kind(_ name: String) throws -> any Kind<Client> {
+        guard let kind = kinds.first(where: { $0.schema.name == name }) else {
+            throw PlatformError(address: "\(provider.name)/\(name)", message: "the \(provider.type) platform has no kind \(name)")
+        }
+        return kind
+    }
+
+    public func canonical(_ desired: [Resource], live: LiveState) -> [Resource] {
+        desired.map { resource in
+            guard let kind = kinds.first(where: { $0.schema.name == resource.address.kind }) else { return resource }
+            return kind.canonical(resource, among: desired, live: live)
+        }
+    }
+
+    public func read(kinds names: [String], desired: [Resource]) async throws -> LiveState {
+        var state = LiveState()
+        let declared = kinds.filter { names.contains($0.schema.name) && $0.schema.readable }
+        guard !declared.isEmpty else { return state }
+        if let directory {
+            do {
+                state.context = try await directory(client, names, desired)
+            } catch {
+                throw failure("\(provider.name)/\(names.joined(separator: ","))", error, true)
+            }
+        }
+        for kind in declared {
+            do {
+                try await kind.read(client, provider: provider, desired: desired, into: &state)
+            } catch {
+                throw failure("\(provider.name)/\(kind.schema.name)", error, true)
+            }
+        }
+        return state
+    }
+
+    public func apply(_ change: Change, live: LiveState) async throws {
+        let kind = try kind(change.address.kind)
+        do {
+            switch change.action {
+            case .create: try await kind.create(client, change, live: live)
+            case .update: try await kind.update(client, change, live: live)
+            case .delete:
+                // Deleting what is already gone reaches the desired state.
+                guard live.ids[change.address] != nil else { return }
+                try await kind.delete(client, change, live: live)
+            case .replace:
+                // A create-first replace deletes the old object in its cleanup change.
+                if !kind.schema.createBeforeDelete, live.ids[change.address] != nil { try await kind.delete(client, change, live: live) }
+                try await kind.create(client, change, live: live)
+            }
+        } catch {
+            throw failure(change.address.description, error, false)
+        }
+    }
+
+    public func export(kinds names: [String]) async throws -> Export {
+        var export = Export()
+        let wanted = kinds.filter { names.contains($0.schema.name) && $0.schema.readable }
+        let live = try await read(kinds: wanted.map(\.schema.name), desired: provider.resources)
+        for kind in wanted {
+            let resources = live.resources.filter { $0.address.kind == kind.schema.name }.sorted { $0.address < $1.address }
+            export.kinds.append((kind.schema.name, kind.export(resources, provider: provider, into: &export)))
+        }
+        return export
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// A kind's flat fields to and from the wire, derived from its table: every field with a
+/// `wire` name whose type is a scalar or a list of scalars maps by that name, its value
+/// converted by its type — no hand-written mapping. Nested shapes and real quirks stay with
+/// the kind (a hook of its own); a new flat field is one line in the table.
+public struct WireCodec: Sendable {
+    /// How the platform spells a boolean it is sent. Reading accepts every spelling.
+    public enum Booleans: Sendable {
+        case json
+        /// `"yes"` / `"no"` (PJSIP realtime).
+        case yesNo
+        /// `"Y"` / `"N"` (MTT).
+        case yN
+        /// `1` / `0`.
+        case oneZero
+    }
+
+    /// How a list of scalars travels.
+    public enum Lists: Sendable {
+        case array
+        /// One string, entries joined by commas (`"ulaw,alaw"`).
+        case commaJoined
+    }
+
+    public var booleans: Booleans
+    public var lists: Lists
+    /// True when the platform sends an empty string for a value it does not have: read as
+    /// absent (null), as a missing field is.
+    public var emptyIsAbsent: Bool
+    /// The flat fields: (YAML name, wire name, type).
+    public let fields: [(name: String, wire: String, type: FieldType)]
+
+    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, emptyIsAbsent: Bool = false) {
+        self.booleans = booleans
+        self.lists = lists
+        self.emptyIsAbsent = emptyIsAbsent
+        fields = schema.fields.compactMap { field in
+            guard let wire = field.wire else { return nil }
+            switch field.type {
+            case .string, .integer, .bool, .list(.string, _), .list(.integer, _): return (field.name, wire, field.type)
+            default: return nil
+            }
+        }
+    }
+
+    /// The flat fields of a wire object, canonical. A field the object does not carry is left
+    /// out (not managed), or null where `missingIsNull` (a platform that always answers whole).
+    public func decode(_ item: JSONNode, missingIsNull: Bool = false) -> [String: Value] {
+        var out: [String: Value] = [:]
+        for field in fields {
+            let value = Self.value(item[field.wire], field.type, emptyIsAbsent: emptyIsAbsent)
+            if let value { out[field.name] = value } else if missingIsNull { out[field.name] = .null }
+        }
+        return out
+    }
+
+    /// The wire pairs of the given fields, in table order: every declared flat field, or only
+    /// those under `paths` (an update sends what changed).
+    public func encode(_ values: [String: Value], only paths: Set<String>? = nil) -> [(String, JSONNode)] {
+        var pairs: [(String, JSONNode)] = []
+        for field in fields {
+            if let paths, !paths.contains(field.name) { continue }
+            guard let value = values[field.name], let node = encode(value, field.type) else { continue }
+            pairs.append((field.wire, node))
+        }
+        return pairs
+    }
+
+    /// One value as the platform is sent it.
+    public func encode(_ value: Value, _ type: FieldType) -> JSONNode? {
+        switch (value, type) {
+        case (.string(let s), _): return .string(s)
+        case (.int(let i), _): return .int(i)
+        case (.bool(let b), _):
+            switch booleans {
+            case .json: return .bool(b)
+            case .yesNo: return .string(b ? "yes" : "no")
+            case .yN: return .string(b ? "Y" : "N")
+            case .oneZero: return .int(b ? 1 : 0)
+            }
+        case (.list(let items), .list(let itemType, _)):
+            switch lists {
+            case .array: return .array(items.compactMap { encode($0, itemType) })
+            case .commaJoined: return .string(items.compactMap { $0.string ?? $0.int.map(String.init) }.joined(separator: ","))
+            }
+        case (.null, _): return nil
+        default: return nil
+        }
+    }
+
+    /// A wire value read as `type`; nil when absent (or not of a shape the type reads).
+    public static func value(_ node: JSONNode?, _ type: FieldType, emptyIsAbsent: Bool) -> Value? {
+        guard let node, node != .null else { return nil }
+        switch type {
+        case .string:
+            if let s = node.string { return s.isEmpty && emptyIsAbsent ? nil : .string(s) }
+            if let i = node.int { return .string(String(i)) }
+            return nil
+        case .integer:
+            if let i = node.int { return .int(i) }
+            if let s = node.string, let i = Int64(s) { return .int(i) }
+            return nil
+        case .bool:
+            return bool(node).map(Value.bool)
+        case .list(let item, _):
+            if let items = node.array { return .list(items.compactMap { value($0, item, emptyIsAbsent: true) }) }
+            if let text = node.string {
+                return .list(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    .compactMap { value(.string($0), item, emptyIsAbsent: true) })
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// **Reading:** platforms spell booleans as JSON booleans, `"yes"`/`"no"`, `"Y"`/`"N"`,
+    /// `"true"`/`"false"`, `"on"`/`"off"`, or 1/0 (numbers or digits): all read.
+    public static func bool(_ node: JSONNode?) -> Bool? {
+        switch node {
+        case .bool(let b)?: return b
+        case .int(let i)?: return i != 0
+        case .string(let s)?:
+            switch s.lowercased() {
+            case "yes", "y", "true", "on", "1": return true
+            case "no", "n", "false", "off", "0": return false
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+}
