@@ -103,7 +103,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
             do {
                 state.context = try await directory(client, names, desired)
             } catch {
-                throw failure("\(provider.name)/\(names.joined(separator: ","))", error, true)
+                throw failure("\(provider.name)/\(declared.map(\.schema.name).joined(separator: ","))", error, true)
             }
         }
         for kind in declared {
