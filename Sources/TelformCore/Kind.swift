@@ -69,16 +69,22 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
     /// How a failure of this platform's calls reads: the address it happened at, the error,
     /// and whether it happened while reading.
     public let failure: @Sendable (String, Error, Bool) -> PlatformError
+    /// What export reads when the account holds more than the file declares (every user of
+    /// the account, not only the declared ones): the provider and declared resources whose
+    /// scope covers it. Default: the file's own.
+    public let exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))?
 
     public init(provider: ProviderConfig, schema: PlatformSchema, client: Client, kinds: [any Kind<Client>],
                 directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)? = nil,
-                failure: @escaping @Sendable (String, Error, Bool) -> PlatformError = { address, error, _ in PlatformError.at(address, error) }) {
+                failure: @escaping @Sendable (String, Error, Bool) -> PlatformError = { address, error, _ in PlatformError.at(address, error) },
+                exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))? = nil) {
         self.provider = provider
         self.schema = schema
         self.client = client
         self.kinds = kinds
         self.directory = directory
         self.failure = failure
+        self.exportScope = exportScope
     }
 
     func kind(_ name: String) throws -> any Kind<Client> {
@@ -139,10 +145,12 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
     public func export(kinds names: [String]) async throws -> Export {
         var export = Export()
         let wanted = kinds.filter { names.contains($0.schema.name) && $0.schema.readable }
-        let live = try await read(kinds: wanted.map(\.schema.name), desired: provider.resources)
+        let (scoped, desired) = try await exportScope?(client, provider, wanted.map(\.schema.name)) ?? (provider, provider.resources)
+        let reader = KindedPlatform(provider: scoped, schema: schema, client: client, kinds: kinds, directory: directory, failure: failure)
+        let live = try await reader.read(kinds: wanted.map(\.schema.name), desired: desired)
         for kind in wanted {
             let resources = live.resources.filter { $0.address.kind == kind.schema.name }.sorted { $0.address < $1.address }
-            export.kinds.append((kind.schema.name, kind.export(resources, provider: provider, into: &export)))
+            export.kinds.append((kind.schema.name, kind.export(resources, provider: scoped, into: &export)))
         }
         return export
     }

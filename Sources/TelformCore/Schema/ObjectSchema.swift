@@ -11,6 +11,18 @@ public struct ObjectSchema: Sendable {
     public func field(_ name: String) -> FieldSchema? {
         fields.first { $0.name == name }
     }
+
+    /// `fields` without those the table's `onlyWhen` rules say do not apply (a redirect
+    /// rule's targets on a parallel rule): what a read of a whole wire object keeps.
+    public func applicable(_ fields: [String: Value]) -> [String: Value] {
+        var kept = fields
+        for rule in rules {
+            guard case .onlyWhen(let field, let values, let names) = rule else { continue }
+            if let value = fields[field]?.string, values.contains(value) { continue }
+            for name in names { kept[name] = nil }
+        }
+        return kept
+    }
 }
 
 /// A rule between the fields of one mapping.
@@ -25,4 +37,5 @@ public enum ObjectRule: Sendable {
     case requiredWhen(field: String, in: [String], fields: [String])
     /// A check the others cannot say: gets the typed fields, returns (field, message) pairs.
     case custom(@Sendable ([String: Value]) -> [(field: String, message: String)])
+
 }

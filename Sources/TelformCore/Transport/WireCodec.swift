@@ -31,12 +31,14 @@ public struct WireCodec: Sendable {
     /// The flat fields: (YAML name, wire name, type).
     public let fields: [(name: String, wire: String, type: FieldType)]
 
-    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, emptyIsAbsent: Bool = false) {
+    /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
+    /// dates sent as objects), left out of the codec.
+    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, emptyIsAbsent: Bool = false, hooked: Set<String> = []) {
         self.booleans = booleans
         self.lists = lists
         self.emptyIsAbsent = emptyIsAbsent
         fields = schema.fields.compactMap { field in
-            guard let wire = field.wire else { return nil }
+            guard let wire = field.wire, !hooked.contains(field.name) else { return nil }
             switch field.type {
             case .string, .integer, .bool, .list(.string, _), .list(.integer, _): return (field.name, wire, field.type)
             default: return nil
@@ -56,13 +58,18 @@ public struct WireCodec: Sendable {
     }
 
     /// The wire pairs of the given fields, in table order: every declared flat field, or only
-    /// those under `paths` (an update sends what changed).
-    public func encode(_ values: [String: Value], only paths: Set<String>? = nil) -> [(String, JSONNode)] {
+    /// those under `paths` (an update sends what changed). With `explicitNull`, a field among
+    /// `names` that has no value is sent as null (a platform whose write replaces the object
+    /// clears what is not sent only so).
+    public func encode(_ values: [String: Value], only paths: Set<String>? = nil, explicitNull names: Set<String> = []) -> [(String, JSONNode)] {
         var pairs: [(String, JSONNode)] = []
         for field in fields {
             if let paths, !paths.contains(field.name) { continue }
-            guard let value = values[field.name], let node = encode(value, field.type) else { continue }
-            pairs.append((field.wire, node))
+            if let value = values[field.name], let node = encode(value, field.type) {
+                pairs.append((field.wire, node))
+            } else if names.contains(field.name) {
+                pairs.append((field.wire, .null))
+            }
         }
         return pairs
     }
