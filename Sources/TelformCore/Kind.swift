@@ -27,6 +27,10 @@ public protocol Kind<Client>: Sendable {
     func update(_ client: Client, _ change: Change, live: LiveState) async throws
     func delete(_ client: Client, _ change: Change, live: LiveState) async throws
 
+    /// A replace. Default: delete the live object (unless the kind creates first, its cleanup
+    /// deleting the old one later), then create.
+    func replace(_ client: Client, _ change: Change, live: LiveState) async throws
+
     /// Live resources of this kind in the config language (a list, or a mapping for a
     /// one-per-provider kind). Default: their fields without what the file leaves out.
     func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value
@@ -46,6 +50,11 @@ extension Kind {
         case .objects, .grouped:
             return .list(resources.map { .object(Export.trimmed($0.fields)) })
         }
+    }
+
+    public func replace(_ client: Client, _ change: Change, live: LiveState) async throws {
+        if !schema.createBeforeDelete, live.ids[change.address] != nil { try await delete(client, change, live: live) }
+        try await create(client, change, live: live)
     }
 
     /// The server id of the change's live object, or a failure naming the address.
@@ -132,10 +141,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
                 // Deleting what is already gone reaches the desired state.
                 guard live.ids[change.address] != nil else { return }
                 try await kind.delete(client, change, live: live)
-            case .replace:
-                // A create-first replace deletes the old object in its cleanup change.
-                if !kind.schema.createBeforeDelete, live.ids[change.address] != nil { try await kind.delete(client, change, live: live) }
-                try await kind.create(client, change, live: live)
+            case .replace: try await kind.replace(client, change, live: live)
             }
         } catch {
             throw failure(change.address.description, error, false)
@@ -144,7 +150,8 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
 
     public func export(kinds names: [String]) async throws -> Export {
         var export = Export()
-        let wanted = kinds.filter { names.contains($0.schema.name) && $0.schema.readable }
+        // In the order asked for (`--kind`, or the file's).
+        let wanted = names.compactMap { name in kinds.first { $0.schema.name == name && $0.schema.readable } }
         let (scoped, desired) = try await exportScope?(client, provider, wanted.map(\.schema.name)) ?? (provider, provider.resources)
         let reader = KindedPlatform(provider: scoped, schema: schema, client: client, kinds: kinds, directory: directory, failure: failure)
         let live = try await reader.read(kinds: wanted.map(\.schema.name), desired: desired)

@@ -58,7 +58,7 @@ final class XiVOEndToEndTests: XCTestCase {
         """))
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("Warning: xivo/users/1001@default: editing this user drops its group and queue memberships (a XiVO limitation)"))
-        XCTAssertTrue(first.stdout.contains("  ! contexts/default                         differs (the platform cannot edit contexts: reported, never applied)"))
+        XCTAssertTrue(first.stdout.contains("  ! contexts/default                         differs (the platform cannot edit contexts: reported, never applied)"), first.stdout)
         XCTAssertTrue(first.stdout.contains("  + incalls/0140000000@from-extern           create, after users/1002@default"), first.stdout)
         XCTAssertEqual(first.stderrLines.last, "Apply: 8 succeeded, 0 failed, 0 skipped.")
         XCTAssertEqual(try plan(dir).status, 0, "converged; the context difference is reported, not a change")

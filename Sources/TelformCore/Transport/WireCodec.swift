@@ -23,8 +23,15 @@ public struct WireCodec: Sendable {
         case commaJoined
     }
 
+    /// How the platform takes an integer: a JSON number, or its digits as a string.
+    public enum Integers: Sendable {
+        case json
+        case text
+    }
+
     public var booleans: Booleans
     public var lists: Lists
+    public var integers: Integers = .json
     /// True when the platform sends an empty string for a value it does not have: read as
     /// absent (null), as a missing field is.
     public var emptyIsAbsent: Bool
@@ -33,7 +40,9 @@ public struct WireCodec: Sendable {
 
     /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
     /// dates sent as objects), left out of the codec.
-    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, emptyIsAbsent: Bool = false, hooked: Set<String> = []) {
+    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, integers: Integers = .json,
+                emptyIsAbsent: Bool = false, hooked: Set<String> = []) {
+        self.integers = integers
         self.booleans = booleans
         self.lists = lists
         self.emptyIsAbsent = emptyIsAbsent
@@ -61,24 +70,27 @@ public struct WireCodec: Sendable {
     /// those under `paths` (an update sends what changed). With `explicitNull`, a field among
     /// `names` that has no value is sent as null (a platform whose write replaces the object
     /// clears what is not sent only so).
-    public func encode(_ values: [String: Value], only paths: Set<String>? = nil, explicitNull names: Set<String> = []) -> [(String, JSONNode)] {
+    public func encode(_ values: [String: Value], only paths: Set<String>? = nil, explicitNull names: Set<String> = [], absent: JSONNode = .null) -> [(String, JSONNode)] {
         var pairs: [(String, JSONNode)] = []
         for field in fields {
             if let paths, !paths.contains(field.name) { continue }
             if let value = values[field.name], let node = encode(value, field.type) {
                 pairs.append((field.wire, node))
             } else if names.contains(field.name) {
-                pairs.append((field.wire, .null))
+                pairs.append((field.wire, absent))
             }
         }
         return pairs
     }
 
+    /// Every flat field's name: to send all of them, absent ones included.
+    public var names: Set<String> { Set(fields.map(\.name)) }
+
     /// One value as the platform is sent it.
     public func encode(_ value: Value, _ type: FieldType) -> JSONNode? {
         switch (value, type) {
         case (.string(let s), _): return .string(s)
-        case (.int(let i), _): return .int(i)
+        case (.int(let i), _): return integers == .text ? .string(String(i)) : .int(i)
         case (.bool(let b), _):
             switch booleans {
             case .json: return .bool(b)

@@ -1,0 +1,60 @@
+import TelformCore
+
+/// A call pickup group (api-docs/002 § pickup): no edit call, so a change is a replace. Its
+/// flat fields travel through the codec; members and pickers (users, groups or queues by id
+/// on the wire, by number or name in the file) are a hook. Compared as sets.
+struct PickupKind: XiVOObjectKind {
+    static let member = ObjectSchema([
+        FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false),
+        .string("group", StringRules(minLength: 1), "A group, by name."),
+        .string("queue", StringRules(minLength: 1), "A queue, by name."),
+    ], rules: [.exactlyOne(["user", "group", "queue"])])
+
+    static let table = ObjectSchema([
+        .string("name", StringRules(minLength: 1), "Pickup group name.", wire: "name").required(),
+        .string("description", "Free text.", wire: "description"),
+        .list("members", of: .object(member), ListRules(itemNoun: "members"), "Whose calls can be picked up (category member)."),
+        .list("pickers", of: .object(member), ListRules(itemNoun: "pickers"), "Who can pick up (category pickup)."),
+    ])
+
+    let schema = KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
+    let object = "pickup"
+
+    static let codec = WireCodec(table, emptyIsAbsent: true)
+    static let sides = [(field: "members", category: "member", wire: "members"), (field: "pickers", category: "pickup", wire: "pickups")]
+
+    func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
+        var resource = resource
+        for side in Self.sides { resource.fields[side.field] = .list(Self.sorted(resource.fields[side.field]?.list ?? [])) }
+        return resource
+    }
+
+    static func sorted(_ members: [Value]) -> [Value] {
+        members.sorted { $0.description < $1.description }
+    }
+
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
+        guard let p = record["pickup"], let name = p["name"]?.string else { return nil }
+        func named(_ member: JSONNode) -> Value? {
+            guard let type = member["membertype"]?.string, let id = WireValue.text(member["memberid"]).string,
+                  let name = directory.name(type, id: id) else { return nil }
+            return .object([type: .string(name)])
+        }
+        var fields = Self.codec.decode(p, missingIsNull: true)
+        for side in Self.sides { fields[side.field] = .list(Self.sorted((record[side.wire]?.array ?? []).compactMap(named))) }
+        return Resource(address: address(provider, name), fields: fields)
+    }
+
+    func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
+        let f = desired.fields
+        var members: [JSONNode] = []
+        for side in Self.sides {
+            for member in f[side.field]?.list ?? [] {
+                guard let (type, name) = ["user", "group", "queue"].compactMap({ t in member[t]?.string.map { (t, $0) } }).first else { continue }
+                let id = try await client.memberID(type, name, provider: desired.address.provider)
+                members.append(.object([("category", .string(side.category)), ("membertype", .string(type)), ("memberid", Int64(id).map(JSONNode.int) ?? .string(id))]))
+            }
+        }
+        return .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")) + [("members", .array(members))])
+    }
+}

@@ -1,0 +1,103 @@
+import TelformCore
+
+/// A XiVO schedule (api-docs/002 § schedule): no edit call, so a change is a replace. Its
+/// `schedule` fields and each opening period travel through codecs the tables derive; the
+/// fallback (a dial action naming a user, group or queue by id) is a hook.
+struct XiVOScheduleKind: XiVOObjectKind {
+    static let range = StringRules(check: .regex("^[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*$", "must be numbers or ranges such as 1-5 or 1,3,5"))
+
+    static let opened = ObjectSchema([
+        .string("hours", StringRules(check: .regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", "must be HH:MM-HH:MM")), "Opening hours, e.g. 08:00-12:00.", wire: "hours").required(),
+        FieldSchema.string("weekdays", range, "Week days, 1 (Monday) to 7, e.g. 1-5.", wire: "weekdays").defaulting(to: .string("1-7")),
+        FieldSchema.string("monthdays", range, "Days of the month, e.g. 1-31.", wire: "monthdays").defaulting(to: .string("1-31")),
+        FieldSchema.string("months", range, "Months, e.g. 1-12.", wire: "months").defaulting(to: .string("1-12")),
+    ])
+
+    static let action = ObjectSchema([
+        .string("type", StringRules(allowed: ["none", "endcall", "user", "group", "queue", "voicemail", "schedule", "extension", "application"]),
+                "What happens: endcall, user, group, queue, voicemail...", wire: "actiontype").required(),
+        .string("target", "The target: a user's line number, a group or queue name, a number.", wire: "actionarg1"),
+        .string("action", StringRules(allowed: ["hangup", "busy", "congestion"]), "With endcall: how the call ends (hangup when left out).", wire: "action"),
+    ])
+
+    static let table = ObjectSchema([
+        .string("name", StringRules(minLength: 1), "Schedule name.", wire: "name").required(),
+        .string("timezone", StringRules(minLength: 1), "Time zone, e.g. Europe/Paris (required by XiVO).", wire: "timezone").required(),
+        .string("description", "Free text.", wire: "description"),
+        .list("opened", of: .object(opened), ListRules(itemNoun: "opening periods"), "When the schedule is open.", wire: "opened"),
+        .object("fallback", action, "Where calls go while closed (schedule_fallback)."),
+    ])
+
+    let schema = KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
+    let object = "schedule"
+
+    static let codec = WireCodec(table, emptyIsAbsent: true)
+    static let openedCodec = WireCodec(opened, emptyIsAbsent: true)
+
+    func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
+        var resource = resource
+        resource.fields["opened"] = .list((resource.fields["opened"]?.list ?? []).map { Self.opened($0.object ?? [:]) })
+        return resource
+    }
+
+    /// `08: 00-12: 00` (the document's spelling) and `08:00-12:00` are one thing.
+    static func opened(_ fields: [String: Value]) -> Value {
+        var out = fields
+        if let hours = fields["hours"]?.string { out["hours"] = .string(hours.replacingOccurrences(of: " ", with: "")) }
+        return .object(out)
+    }
+
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
+        guard let s = record["schedule"], let name = s["name"]?.string else { return nil }
+        var fields = Self.codec.decode(s, missingIsNull: true)
+        fields["opened"] = .list((record["opened"]?.array ?? []).map { Self.opened(Self.openedCodec.decode($0, missingIsNull: true)) })
+        if let fallback = Self.fallback(record, directory: directory) { fields["fallback"] = fallback }
+        return Resource(address: address(provider, name), fields: fields)
+    }
+
+    /// **Reading:** view answers a schedule's fallback inside `schedule`: `fallback_action`
+    /// ("endcall:hangup", "user"), `fallback_actionid` (the target's id) — the dialaction's own
+    /// fields come back null (xivo-ws test_from_obj_dict). The dialaction is read when they are
+    /// absent. User, group and queue ids are named as the file names them.
+    static func fallback(_ record: JSONNode, directory: XiVODirectory) -> Value? {
+        let schedule = record["schedule"]
+        var type: String?, action: String?, target = WireValue.text(schedule?["fallback_actionid"]).string
+        if let text = schedule?["fallback_action"]?.string, !text.isEmpty {
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            type = parts[0]
+            action = parts.count > 1 ? parts[1] : nil
+        } else if let dial = record["dialaction"]?["schedule_fallback"], let t = dial["actiontype"]?.string {
+            type = t
+            action = dial["action"]?.string
+            target = WireValue.text(dial["actionarg1"]).string
+        }
+        guard let type, type != "none" else { return nil }
+        var fields: [String: Value] = ["type": .string(type)]
+        if let target, !target.isEmpty {
+            fields["target"] = .string(["user", "group", "queue"].contains(type) ? directory.name(type, id: target) ?? "#\(target)" : target)
+        }
+        if let action, !action.isEmpty { fields["action"] = .string(action) }
+        return .object(fields)
+    }
+
+    func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
+        let f = desired.fields
+        var pairs: [(String, JSONNode)] = [("schedule", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string(""))))]
+        // The documented add shape (api-docs/002 lines 1066-1069): `actiontype` and `action`
+        // ("endcall" + "hangup"); a user, group or queue target goes as its id in `actionarg1`.
+        var fallback: [(String, JSONNode)] = [("actiontype", .string("none"))]
+        if let declared = f["fallback"]?.object, let type = declared["type"]?.string {
+            fallback = [("actiontype", .string(type))]
+            if type == "endcall" { fallback.append(("action", .string(declared["action"]?.string ?? "hangup"))) }
+            if let target = declared["target"]?.string {
+                fallback.append(("actionarg1", ["user", "group", "queue"].contains(type)
+                    ? .string(try await client.memberID(type, target, provider: desired.address.provider)) : .string(target)))
+            }
+        }
+        pairs.append(("dialaction", .object([("schedule_fallback", .object(fallback))])))
+        pairs.append(("opened", .array((f["opened"]?.list ?? []).map { o in
+            .object(Self.openedCodec.encode(o.object ?? [:], explicitNull: Self.openedCodec.names, absent: .string("")))
+        })))
+        return .object(pairs)
+    }
+}
