@@ -32,8 +32,9 @@ public protocol Kind<Client>: Sendable {
     func replace(_ client: Client, _ change: Change, live: LiveState) async throws
 
     /// Live resources of this kind in the config language (a list, or a mapping for a
-    /// one-per-provider kind). Default: their fields without what the file leaves out.
-    func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value
+    /// one-per-provider kind), seeing the whole live state read for the export. Default:
+    /// their fields without what the file leaves out.
+    func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value?
 }
 
 extension Kind {
@@ -41,12 +42,12 @@ extension Kind {
         resource
     }
 
-    public func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value {
+    public func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
         switch schema.shape {
         case .scalars(_, let field):
             return .list(resources.compactMap { $0.fields[field] })
         case .single:
-            return resources.first.map { .object(Export.trimmed($0.fields)) } ?? .object([:])
+            return resources.first.map { .object(Export.trimmed($0.fields)) }
         case .objects, .grouped:
             return .list(resources.map { .object(Export.trimmed($0.fields)) })
         }
@@ -157,7 +158,8 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
         let live = try await reader.read(kinds: wanted.map(\.schema.name), desired: desired)
         for kind in wanted {
             let resources = live.resources.filter { $0.address.kind == kind.schema.name }.sorted { $0.address < $1.address }
-            export.kinds.append((kind.schema.name, kind.export(resources, provider: scoped, into: &export)))
+            // A one-per-provider kind the account has not set exports nothing.
+            if let value = kind.export(resources, live: live, provider: scoped, into: &export) { export.kinds.append((kind.schema.name, value)) }
         }
         return export
     }

@@ -96,8 +96,6 @@ public struct LiveState: Sendable {
     public var ids: [Address: String]
     /// Objects that exist but are not telform's to delete, with the platform's reason (VPBX `notBeRemoved`).
     public var undeletable: [Address: String]
-    /// Names the platform resolved while reading (an extension's user id, a group's id), for apply.
-    public var lookups: [String: String]
     /// What an update of a live object would also do, for the plan to warn (XiVO: editing a
     /// user drops its group and queue memberships).
     public var cautions: [Address: String] = [:]
@@ -108,15 +106,15 @@ public struct LiveState: Sendable {
     /// Live objects whose server id telform will not put in a URL, with why: a plan that
     /// would update or delete one is refused.
     public var unusable: [Address: String] = [:]
-    /// What the platform's read resolved for its own later steps (canonical, apply), typed by
-    /// the platform: MX Proxy's extension → jid directory.
+    /// What the platform's read resolved once for its kinds' later steps (canonical, apply),
+    /// typed by the platform: VPBX's abonent and group ids, XiVO's users, groups and queues,
+    /// MX Proxy's extension → jid contacts. Never a string-keyed lookup.
     public var context: (any Sendable)?
 
-    public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:], lookups: [String: String] = [:]) {
+    public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:]) {
         self.resources = resources
         self.ids = ids
         self.undeletable = undeletable
-        self.lookups = lookups
     }
 
     /// Adds a live object read with its server id: a second object with the same key gets an

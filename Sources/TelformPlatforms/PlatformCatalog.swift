@@ -1,14 +1,31 @@
 import TelformCore
 
-/// Every platform telform speaks, in the order documents list them.
+/// Every platform telform speaks, once: its schema and how its driver is made. A new
+/// platform is one folder and one entry here (its simulator registers in
+/// `SimulatorCatalog`, written separately from the document so it cannot share the
+/// driver's mistakes).
 public enum PlatformCatalog {
-    public static let all: [PlatformSchema] = [
-        EndpointsKinds.platform,
-        VPBXKinds.platform,
-        MTTKinds.platform,
-        XiVOKinds.platform,
-        MXProxyKinds.platform,
+    public struct Entry: Sendable {
+        public let schema: PlatformSchema
+        /// The driver of a provider, its transports made by `transport(url)`.
+        let make: @Sendable (ProviderConfig, RetryPolicy, (String) -> any HTTPTransport) -> any ProviderDriver
+    }
+
+    static func url(_ provider: ProviderConfig) -> String { provider.settings["url"]?.string ?? "" }
+
+    /// In the order the documents list them.
+    public static let entries: [Entry] = [
+        Entry(schema: EndpointsKinds.platform) { EndpointsPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
+        Entry(schema: VPBXKinds.platform) { VPBXPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
+        Entry(schema: MTTKinds.platform) { provider, retry, transport in
+            let premedia = provider.settings["premedia_url"]?.string ?? url(provider)
+            return MTTPlatform(provider: provider, classic: transport(url(provider)), premedia: transport(premedia), retry: retry)
+        },
+        Entry(schema: XiVOKinds.platform) { XiVOPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
+        Entry(schema: MXProxyKinds.platform) { MXProxyPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
     ]
+
+    public static let all: [PlatformSchema] = entries.map(\.schema)
 
     /// The platform of a provider type.
     public static func schema(_ type: String) -> PlatformSchema? {

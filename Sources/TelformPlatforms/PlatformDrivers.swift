@@ -1,24 +1,14 @@
 import TelformCore
 
-/// The drivers telform has, by provider type.
+/// The drivers telform has, by provider type, from the catalog.
 public enum PlatformDrivers {
-    public static let available = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"]
+    public static var available: [String] { PlatformCatalog.all.map(\.type) }
 
-    /// The driver of a provider, its transports made by `transport(url)`; nil when the
-    /// platform's calls are not built yet.
+    /// The driver of a provider, its transports made by `transport(url)`; nil for a type
+    /// the catalog does not list.
     public static func make(_ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
                             transport: (String) -> any HTTPTransport) -> (any ProviderDriver)? {
-        let url = provider.settings["url"]?.string ?? ""
-        switch provider.type {
-        case "endpoints": return EndpointsPlatform(provider: provider, transport: transport(url), retry: retry)
-        case "vpbx": return VPBXPlatform(provider: provider, transport: transport(url), retry: retry)
-        case "mtt":
-            let premedia = provider.settings["premedia_url"]?.string ?? url
-            return MTTPlatform(provider: provider, classic: transport(url), premedia: transport(premedia), retry: retry)
-        case "mxproxy": return MXProxyPlatform(provider: provider, transport: transport(url), retry: retry)
-        case "xivo": return XiVOPlatform(provider: provider, transport: transport(url), retry: retry)
-        default: return nil
-        }
+        PlatformCatalog.entries.first { $0.schema.type == provider.type }?.make(provider, retry, transport)
     }
 
     /// Field names whose values traces must mask, across every platform's tables.

@@ -81,9 +81,9 @@ final class MTTTests: XCTestCase {
         XCTAssertEqual(notMP3, "prompt_file_contents is not a base64 mp3 file. (createCustomerPrompt: -32602)")
         let list = try await premedia.call("getCustomerPrompts", .object([("customer_name", .int(100))]))
         XCTAssertEqual(list["prompts_list"]?.array?.compactMap { $0["name"]?.string }, ["TTS_hello-0123abcd.mp3"])
-        XCTAssertEqual(MTTPlatform.parseLiveName("TTS_hello-0123abcd.mp3").name, "hello")
-        XCTAssertEqual(MTTPlatform.parseLiveName("welcome-57577419.mp3").type, "file")
-        XCTAssertEqual(MTTPlatform.parseLiveName("116.mp3").name, "116.mp3", "a name outside the scheme is its own key")
+        XCTAssertEqual(PromptKind.parseLiveName("TTS_hello-0123abcd.mp3").name, "hello")
+        XCTAssertEqual(PromptKind.parseLiveName("welcome-57577419.mp3").type, "file")
+        XCTAssertEqual(PromptKind.parseLiveName("116.mp3").name, "116.mp3", "a name outside the scheme is its own key")
         let again = await failure {
             try await premedia.call("createCustomerPrompt", .object([("customer_name", .string("100")), ("prompt_name", .string("hello-0123abcd")),
                                                                     ("prompt_type", .string("text")), ("prompt_file_contents", .string("Привет"))]))

@@ -115,7 +115,7 @@ struct EndpointKind: Kind {
 
     /// The API returns neither the extension nor the password: both are written as
     /// `${env:...}` placeholders.
-    func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value {
+    func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
         .list(resources.map { resource in
             let name = resource.address.key[0]
             var fields = Export.trimmed(resource.fields)

@@ -222,7 +222,7 @@ struct FindMeRuleKind: Kind {
     }
 
     /// Rules grouped under their users, in the order of the users the read covered.
-    func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value {
+    func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
         var byUser: [String: [Value]] = [:]
         for rule in resources {
             var fields = Export.trimmed(rule.fields)

@@ -23,6 +23,12 @@ struct IncallKind: XiVOObjectKind {
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
 
+    func targets(_ resource: Resource) -> [XiVOTarget] {
+        let destination = resource.fields["destination"]
+        return [XiVOTarget(type: destination?["type"]?.string, name: destination?["target"]?.string,
+                           node: resource.node?["destination"]?["target"], path: resource.path + ".destination.target")]
+    }
+
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
         guard let incall = record["incall"], let exten = incall["exten"]?.string, let context = incall["context"]?.string else { return nil }
         let answer = record["dialaction"]?["answer"]

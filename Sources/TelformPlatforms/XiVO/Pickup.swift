@@ -33,6 +33,17 @@ struct PickupKind: XiVOObjectKind {
         members.sorted { $0.description < $1.description }
     }
 
+    func targets(_ resource: Resource) -> [XiVOTarget] {
+        Self.sides.flatMap { side in
+            (resource.fields[side.field]?.list ?? []).enumerated().flatMap { index, member in
+                ["user", "group", "queue"].filter { member[$0] != nil }.map { type in
+                    XiVOTarget(type: type, name: member[type]?.string, node: resource.node?[side.field]?.items?[index][type],
+                               path: "\(resource.path).\(side.field)[\(index)].\(type)")
+                }
+            }
+        }
+    }
+
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
         guard let p = record["pickup"], let name = p["name"]?.string else { return nil }
         func named(_ member: JSONNode) -> Value? {

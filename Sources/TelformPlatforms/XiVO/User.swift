@@ -185,7 +185,7 @@ struct UserKind: XiVOObjectKind {
     }
 
     /// The voicemail PIN is never written: a placeholder.
-    func export(_ resources: [Resource], provider: ProviderConfig, into export: inout Export) -> Value {
+    func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
         .list(resources.map { resource in
             var fields = Export.trimmed(resource.fields)
             if fields["voicemail"]?["password"] != nil, var vm = fields["voicemail"]?.object {

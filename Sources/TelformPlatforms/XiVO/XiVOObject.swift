@@ -56,28 +56,21 @@ struct XiVODirectory: Sendable {
             problems.append("\(where_)no \(type) \"\(name)\" in the file or on the XiVO server\(hint)")
         }
         for resource in desired {
-            switch resource.address.kind {
-            case "incalls":
-                let destination = resource.fields["destination"]
-                check(destination?["type"]?.string, destination?["target"]?.string, resource.node?["destination"]?["target"], resource.path + ".destination.target")
-            case "schedules":
-                let fallback = resource.fields["fallback"]
-                check(fallback?["type"]?.string, fallback?["target"]?.string, resource.node?["fallback"]?["target"], resource.path + ".fallback.target")
-            case "pickups":
-                for side in ["members", "pickers"] {
-                    for (index, member) in (resource.fields[side]?.list ?? []).enumerated() {
-                        for type in ["user", "group", "queue"] where member[type] != nil {
-                            check(type, member[type]?.string, resource.node?[side]?.items?[index][type], "\(resource.path).\(side)[\(index)].\(type)")
-                        }
-                    }
-                }
-            default: break
-            }
+            guard let kind = XiVOKinds.kinds.first(where: { $0.schema.name == resource.address.kind }) as? any XiVOObjectKind else { continue }
+            for target in kind.targets(resource) { check(target.type, target.name, target.node, target.path) }
         }
         if !problems.isEmpty {
             throw PlatformError(address: desired.first?.address.provider ?? "xivo", message: problems.joined(separator: "\n  "))
         }
     }
+}
+
+/// A user, group or queue a declared resource names: its type, the name, and where.
+struct XiVOTarget {
+    var type: String?
+    var name: String?
+    var node: YAMLNode?
+    var path: String
 }
 
 /// What every XiVO kind shares: one web-services object (`json.php?act=list|view|add|edit|
@@ -96,6 +89,9 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
     var viewed: Bool { get }
     /// How read ids are checked before they go into a URL.
     var idRule: ServerID { get }
+    /// The users, groups and queues a declared resource names (a fallback's, an incall's, a
+    /// pickup's members), with where the file names them: checked at plan time.
+    func targets(_ resource: Resource) -> [XiVOTarget]
     /// What a read adds beside the resource (a caution, an undeletable mark).
     func annotate(_ record: JSONNode, _ address: Address, _ state: inout LiveState)
 }
@@ -103,6 +99,7 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
 extension XiVOObjectKind {
     var viewed: Bool { true }
     var idRule: ServerID { .digits }
+    func targets(_ resource: Resource) -> [XiVOTarget] { [] }
 
     func listedID(_ item: JSONNode) -> String? {
         WireValue.text(item["id"]).string

@@ -47,6 +47,12 @@ struct XiVOScheduleKind: XiVOObjectKind {
         return .object(out)
     }
 
+    func targets(_ resource: Resource) -> [XiVOTarget] {
+        let fallback = resource.fields["fallback"]
+        return [XiVOTarget(type: fallback?["type"]?.string, name: fallback?["target"]?.string,
+                           node: resource.node?["fallback"]?["target"], path: resource.path + ".fallback.target")]
+    }
+
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
         guard let s = record["schedule"], let name = s["name"]?.string else { return nil }
         var fields = Self.codec.decode(s, missingIsNull: true)
