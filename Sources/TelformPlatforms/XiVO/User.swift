@@ -37,6 +37,7 @@ struct UserKind: XiVOObjectKind {
         .integer("simult_calls", 1...100, "Simultaneous calls.", wire: "simultcalls"),
         .string("mobile_phone_number", PlatformFields.dialRules(), "Mobile number.", wire: "mobilephonenumber"),
         .string("caller_id", "Caller id, e.g. \"Alice\" <1001>.", wire: "callerid"),
+        .string("outgoing_caller_id", "Caller id on outgoing calls: default, anonymous, or a number (outcallerid).", wire: "outcallerid"),
         .string("music_on_hold", "Music-on-hold class.", wire: "musiconhold"),
         .bool("dnd", "Do not disturb.", wire: "enablednd"),
         .bool("enable_transfer", "Allow transfers.", wire: "enablexfer"),
