@@ -169,7 +169,7 @@ final class ContentAddressedPlannerTests: XCTestCase {
         KindSchema(name: "blobs", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key")])), keyFields: ["name"])
             .immutable(createBeforeDelete: true),
         KindSchema(name: "users", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key"),
-                                                                        FieldSchema.string("blob", "bound blob").references("blobs")])), keyFields: ["name"]),
+                                                                        FieldSchema.string("blob", "bound blob").references("blobs", by: .keyOrField("live_name"))])), keyFields: ["name"]),
         KindSchema(name: "fixed", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key"), FieldSchema.string("x", "")])),
                    keyFields: ["name"]).immutable(),
     ])

@@ -127,9 +127,8 @@ final class ConformanceTests: XCTestCase {
         while let target = queue.popLast() {
             for other in canonical where !found.contains(where: { $0.address == other.address }) && other.address != resource.address {
                 guard let schema = rig.schema.kind(other.address.kind)?.resourceSchema else { continue }
-                let names = Planner.references(in: .object(other.fields), schema: schema).filter { $0.0 == target.address.kind }.map(\.1)
-                let answers = names.contains { name in
-                    target.address.key.last == name || target.address.key.last?.hasPrefix(name + "@") == true || target.fields["live_name"]?.string == name
+                let answers = Planner.references(in: .object(other.fields), schema: schema).contains { reference in
+                    reference.kind == target.address.kind && reference.match.names(target.address, fields: target.fields, reference.name)
                 }
                 if answers, other.address.key.count == 1 || target.address.key.count == 1 || other.address.key.first == target.address.key.first {
                     found.append(other)

@@ -98,6 +98,9 @@ public struct PlanText: Sendable {
             if let index = remaining.firstIndex(of: item) { remaining.remove(at: index) } else { removed.append(item) }
         }
         let added = remaining
+        // A list whose order means nothing is never shown reordered.
+        let ordered: Bool
+        if case .list(_, let rules)? = kind?.field(path: path)?.type { ordered = rules.order == .ordered } else { ordered = true }
         if removed.isEmpty && added.isEmpty {
             return " reordered\n          was: " + before.map(show).joined(separator: ", ") + "\n          now: " + after.map(show).joined(separator: ", ") + "\n"
         }
@@ -109,7 +112,7 @@ public struct PlanText: Sendable {
         for item in added { out += "          + \(show(item))\n" }
         // Same entries left in another order: the order changed too.
         let keptBefore = before.filter { !removed.contains($0) }, keptAfter = after.filter { !added.contains($0) }
-        if keptBefore != keptAfter { out += "          (the remaining entries are reordered)\n" }
+        if ordered, keptBefore != keptAfter { out += "          (the remaining entries are reordered)\n" }
         return out
     }
 

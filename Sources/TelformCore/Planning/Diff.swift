@@ -12,7 +12,7 @@ public enum Diff {
             guard !unmanaged.contains(path), !kind.isWriteOnly(path: path) else { continue }
             let wanted = comparable(declared, path: path, kind: kind)
             let actual = liveValue.at(path)
-            if !same(wanted, actual) {
+            if !same(normalized(wanted, path: path, kind: kind), actual.map { normalized($0, path: path, kind: kind) }) {
                 changes.append(FieldChange(path: path, before: actual ?? .null, after: wanted))
             }
         }
@@ -36,6 +36,12 @@ public enum Diff {
             guard case .object(let fields) = item else { return item }
             return .object(fields.filter { !kind.isWriteOnly(path: path + "." + $0.key) })
         })
+    }
+
+    /// A list in the form its declared order gives (a set's entries sorted, without repeats).
+    static func normalized(_ value: Value, path: String, kind: KindSchema) -> Value {
+        guard case .list(let items) = value, case .list(_, let rules)? = kind.field(path: path)?.type else { return value }
+        return .list(rules.order.normalized(items))
     }
 
     static func same(_ wanted: Value, _ actual: Value?) -> Bool {

@@ -206,14 +206,17 @@ public struct Planner: Sendable {
     /// resource's create or update; a resource's delete runs after every change that moves off it.
     func link(_ changes: inout [Change], platform: PlatformSchema, input: Input) {
         let index = Dictionary(changes.enumerated().map { ($0.element.address, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        // Candidates are looked for among the target kind's changes only.
+        let byKind = Dictionary(grouping: changes.indices, by: { changes[$0].address.kind })
+        let snapshot = changes
         func referenced(_ resource: Resource?) -> [Address] {
             guard let resource, let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { return [] }
-            return Self.references(in: .object(resource.fields), schema: schema).compactMap { target, name -> Address? in
-                // A reference names its target by key (or the first part of an `a@b` key), or
-                // by the live name the platform knows it by.
-                let candidates = changes.filter { c in
-                    c.address.kind == target && (c.address.key.last == name || c.address.key.last?.hasPrefix(name + "@") == true
-                                                 || c.desired?.fields["live_name"]?.string == name || c.live?.fields["live_name"]?.string == name)
+            return Self.references(in: .object(resource.fields), schema: schema).compactMap { reference -> Address? in
+                // A reference names its target as its field declares (`ReferenceMatch`),
+                // preferring one in the referring resource's own scope.
+                let candidates = (byKind[reference.kind] ?? []).map { snapshot[$0] }.filter { c in
+                    reference.match.names(c.address, fields: c.desired?.fields, reference.name)
+                        || reference.match.names(c.address, fields: c.live?.fields, reference.name)
                 }.map(\.address)
                 return candidates.first { $0.key.first == resource.address.key.first } ?? candidates.first
             }
@@ -244,20 +247,17 @@ public struct Planner: Sendable {
     static func deletesStillNamed(_ changes: [Change], input: Input) -> [String] {
         let deletes = Dictionary(grouping: changes.filter { $0.action == .delete && !$0.cleanup && $0.duplicateOf == nil }, by: \.address.kind)
         guard !deletes.isEmpty else { return [] }
-        func answers(_ address: Address, _ fields: [String: Value]?, to name: String) -> Bool {
-            address.key.last == name || address.key.last?.hasPrefix(name + "@") == true || fields?["live_name"]?.string == name
-        }
         let declaredByKind = Dictionary(grouping: input.desired, by: \.address.kind)
         var errors: [String] = []
         for resource in input.desired {
             guard let kind = input.platform.kind(resource.address.kind), let schema = kind.resourceSchema else { continue }
-            for (target, name) in references(in: .object(resource.fields), schema: schema) {
-                guard let candidates = deletes[target] else { continue }
-                let kept = (declaredByKind[target] ?? []).filter { answers($0.address, $0.fields, to: name) }
+            for reference in references(in: .object(resource.fields), schema: schema) {
+                guard let candidates = deletes[reference.kind] else { continue }
+                let kept = (declaredByKind[reference.kind] ?? []).filter { reference.match.names($0.address, fields: $0.fields, reference.name) }
                 if kept.contains(where: { $0.address.key.count == 1 || $0.address.key.first == resource.address.key.first }) { continue }
-                for deleted in candidates where answers(deleted.address, deleted.live?.fields, to: name) {
+                for deleted in candidates where reference.match.names(deleted.address, fields: deleted.live?.fields, reference.name) {
                     if deleted.address.key.count > 1, deleted.address.key.first != resource.address.key.first, !kept.isEmpty { continue }
-                    errors.append("\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(name)\"): declare it again, or change or remove that reference")
+                    errors.append("\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(reference.name)\"): declare it again, or change or remove that reference")
                 }
             }
         }
@@ -323,12 +323,20 @@ public struct Planner: Sendable {
     }
 
     /// Every (kind, name) a value names through fields marked `references`, nested ones included.
-    static func references(in value: Value, schema: ObjectSchema) -> [(String, String)] {
+    /// One reference a resource makes: the kind it names, the text, and how the text names.
+    struct Reference {
+        var kind: String
+        var name: String
+        var match: ReferenceMatch
+    }
+
+    /// Every reference a value makes through fields marked `references`, nested ones included.
+    static func references(in value: Value, schema: ObjectSchema) -> [Reference] {
         guard let fields = value.object else { return [] }
-        var found: [(String, String)] = []
+        var found: [Reference] = []
         for field in schema.fields {
             guard let inner = fields[field.name] else { continue }
-            if let target = field.references, let name = inner.string { found.append((target, name)) }
+            if let target = field.references, let name = inner.string { found.append(Reference(kind: target, name: name, match: field.referenceMatch)) }
             switch field.type {
             case .object(let nested): found += references(in: inner, schema: nested)
             case .list(.object(let nested), _): for item in inner.list ?? [] { found += references(in: item, schema: nested) }

@@ -32,6 +32,8 @@ public struct FieldSchema: Sendable {
     public var references: String?
     /// Whether the named resource must be declared in the file (else it may exist live only).
     public var referenceMustBeDeclared = true
+    /// How the reference's text names its target.
+    public var referenceMatch: ReferenceMatch = .key
     public var defaultValue: Value?
     /// How a plan shows the value beside its canonical form, when that form is not what a
     /// person wrote (an MTT period's notation, shown with its windows).
@@ -92,10 +94,11 @@ public struct FieldSchema: Sendable {
     public var removable: FieldSchema { flagged(.removable) }
     public var createOnly: FieldSchema { flagged(.createOnly) }
 
-    public func references(_ kind: String, declaredOnly: Bool = true) -> FieldSchema {
+    public func references(_ kind: String, declaredOnly: Bool = true, by match: ReferenceMatch = .key) -> FieldSchema {
         var copy = self
         copy.references = kind
         copy.referenceMustBeDeclared = declaredOnly
+        copy.referenceMatch = match
         return copy
     }
 
@@ -106,4 +109,27 @@ public struct FieldSchema: Sendable {
     }
 
     public var isSensitive: Bool { flags.contains(.sensitive) }
+}
+
+/// How a reference's text names the resource it refers to, declared on the reference: the
+/// planner matches references by it and knows no platform's naming.
+public enum ReferenceMatch: Sendable, Equatable {
+    /// The target's key (its last part): a schedule's name.
+    case key
+    /// The target's key up to its `@` (or the whole key): a XiVO user's line number names
+    /// `1001@default`.
+    case keyBeforeAt
+    /// The target's key, or a field of it: an MTT premedia names its prompt by the
+    /// content-addressed `live_name` canonical gives it.
+    case keyOrField(String)
+
+    /// Whether `name` names the resource at `address` with `fields`.
+    public func names(_ address: Address, fields: [String: Value]?, _ name: String) -> Bool {
+        guard let last = address.key.last else { return false }
+        switch self {
+        case .key: return last == name
+        case .keyBeforeAt: return last == name || last.hasPrefix(name + "@")
+        case .keyOrField(let field): return last == name || fields?[field]?.string == name
+        }
+    }
 }

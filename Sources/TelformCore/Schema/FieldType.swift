@@ -98,11 +98,39 @@ public struct ListRules: Sendable {
     /// What the items are called in a "too many" message ("numbers in a find-me rule").
     public var itemNoun: String?
     public var by: String?
+    /// What the list means: its order, or only its entries. The diff compares by it.
+    public var order: ListOrder
 
-    public init(minItems: Int? = nil, maxItems: Int? = nil, itemNoun: String? = nil, by: String? = nil) {
+    public init(minItems: Int? = nil, maxItems: Int? = nil, itemNoun: String? = nil, by: String? = nil, order: ListOrder = .ordered) {
         self.by = by
         self.minItems = minItems
         self.maxItems = maxItems
         self.itemNoun = itemNoun
+        self.order = order
+    }
+}
+
+/// What a list's order means, declared on the list.
+public enum ListOrder: Sendable, Equatable {
+    /// The order is meaning (a ring order, codecs by preference): a reorder is a change.
+    case ordered
+    /// Only which entries it holds (holidays, pickup members): compared as a set; order and
+    /// repeats are not changes.
+    case set
+    /// Entries identified by a field (a message per side): compared entry by entry by that
+    /// field, in any order.
+    case keyed(String)
+
+    /// The list in the form two lists of equal meaning share.
+    public func normalized(_ items: [Value]) -> [Value] {
+        switch self {
+        case .ordered:
+            return items
+        case .set:
+            var seen: Set<Value> = []
+            return items.filter { seen.insert($0).inserted }.sorted { $0.description < $1.description }
+        case .keyed(let field):
+            return items.sorted { ($0[field]?.description ?? "") < ($1[field]?.description ?? "") }
+        }
     }
 }

@@ -23,7 +23,7 @@ struct CallBackFollowMeKind: Kind {
         .string("caller_id", MTTKinds.callerID, "Number shown to leg B.", wire: "caller_id"),
         .string("default_b_number", PlatformFields.e164, "Leg B number when none is given.", wire: "defaultBNumber"),
         .list("chain", of: .object(entry), ListRules(minItems: 1, itemNoun: "chain entries"), "Leg A numbers, in order.", wire: "callBackFollowmeStruct").required(),
-        .list("messages", of: .object(message), ListRules(maxItems: 2, itemNoun: "messages"), "What each leg hears."),
+        .list("messages", of: .object(message), ListRules(maxItems: 2, itemNoun: "messages", order: .keyed("side")), "What each leg hears."),
     ])
 
     let schema = KindSchema(name: "callback_follow_me", doc: "The CallBack leg-A structure; one per account.",

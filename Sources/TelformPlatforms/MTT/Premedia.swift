@@ -17,8 +17,8 @@ struct PremediaKind: Kind {
         MTTKinds.sipID,
         .string("scenario", StringRules(allowed: ["a", "b", "both"]), "Who hears prompts: a (caller), b (called) or both.", wire: "scenario_id").required(),
         .bool("answer", "Play prompts in the answered state.", wire: "answer"),
-        FieldSchema.string("prompt_a", StringRules(minLength: 1), "Prompt played to side A (a declared prompt's name).").references("prompts"),
-        FieldSchema.string("prompt_b", StringRules(minLength: 1), "Prompt played to side B (a declared prompt's name).").references("prompts"),
+        FieldSchema.string("prompt_a", StringRules(minLength: 1), "Prompt played to side A (a declared prompt's name).").references("prompts", by: .keyOrField("live_name")),
+        FieldSchema.string("prompt_b", StringRules(minLength: 1), "Prompt played to side B (a declared prompt's name).").references("prompts", by: .keyOrField("live_name")),
         .object("forward", ObjectSchema([
             .string("sequence", StringRules(allowed: ["order", "random", "simultaneous"]), "How the chain is rung.", wire: "sequence").required(),
             .string("caller_id", MTTKinds.callerID, "Caller id shown to the called side.", wire: "caller_id"),

@@ -42,9 +42,9 @@ struct ScheduleKind: Kind {
         .string("name", StringRules(minLength: 1), "Schedule name, unique within its owner.", wire: "name").required(),
         .string("abonent", PlatformFields.extensionRules, "Owner: the abonent's short number (resolved through GET /api/abonents)."),
         .string("group", StringRules(minLength: 1), "Owner: a group's name (resolved through GET /api/groups)."),
-        .list("work_days", of: .object(workDay), ListRules(itemNoun: "work-day rules"), "Working hours by day of week (compared as a set).", wire: "workDaysRules"),
-        .list("holidays", of: .string(StringRules(check: .calendarDate)), ListRules(itemNoun: "holidays"), "Days off, YYYY-MM-DD.", wire: "holidaysRules"),
-        .list("extra_workdays", of: .object(extraWorkday), ListRules(itemNoun: "extra work days"), "Dates worked despite the weekly rules.", wire: "excludedDaysRules"),
+        .list("work_days", of: .object(workDay), ListRules(itemNoun: "work-day rules", order: .set), "Working hours by day of week (compared as a set).", wire: "workDaysRules"),
+        .list("holidays", of: .string(StringRules(check: .calendarDate)), ListRules(itemNoun: "holidays", order: .set), "Days off, YYYY-MM-DD.", wire: "holidaysRules"),
+        .list("extra_workdays", of: .object(extraWorkday), ListRules(itemNoun: "extra work days", order: .set), "Dates worked despite the weekly rules.", wire: "excludedDaysRules"),
     ], rules: [.exactlyOne(["abonent", "group"])])
 
     let schema = KindSchema(name: "schedules", doc: "Schedules of abonents and groups; each declared owner's schedules form a scope.",
@@ -61,7 +61,6 @@ struct ScheduleKind: Kind {
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
         resource.fields["work_days"] = VPBXCanonical.workDays(declared: resource.fields["work_days"])
-        resource.fields["holidays"] = VPBXCanonical.sortedStrings(resource.fields["holidays"]?.list?.compactMap(\.string) ?? [])
         resource.fields["extra_workdays"] = VPBXCanonical.extraWorkdays((resource.fields["extra_workdays"]?.list ?? []).map { day in
             (date: day["date"]?.string ?? "", from: VPBXCanonical.time(day["from"]?.string), to: VPBXCanonical.time(day["to"]?.string))
         })
@@ -95,7 +94,7 @@ struct ScheduleKind: Kind {
         var fields = codec.decode(item)
         fields[owner.0] = .string(owner.1)
         fields["work_days"] = VPBXCanonical.workDays(wire: item["workDaysRules"]?.array ?? [])
-        fields["holidays"] = VPBXCanonical.sortedStrings((item["holidaysRules"]?.array ?? []).compactMap { VPBXCanonical.yamlDate($0["startDate"]?.string) })
+        fields["holidays"] = .list((item["holidaysRules"]?.array ?? []).compactMap { VPBXCanonical.yamlDate($0["startDate"]?.string).map(Value.string) })
         fields["extra_workdays"] = VPBXCanonical.extraWorkdays((item["excludedDaysRules"]?.array ?? []).compactMap { day in
             VPBXCanonical.yamlDate(day["startDate"]?.string).map {
                 (date: $0, from: VPBXCanonical.time(day["startTime"]?.string), to: VPBXCanonical.time(day["endTime"]?.string))

@@ -92,19 +92,10 @@ enum VPBXCanonical {
         return workDays(pairs)
     }
 
-    /// Extra work days in the file's shape (`{date, from, to}`), sorted and without repeats:
-    /// compared as a set.
+    /// Extra work days in the file's shape (`{date, from, to}`); compared as a set (the
+    /// table says so), so in any order.
     static func extraWorkdays(_ days: [(date: String, from: String?, to: String?)]) -> Value {
-        var seen: Set<String> = []
-        let sorted = days.sorted { ($0.date, $0.from ?? "", $0.to ?? "") < ($1.date, $1.from ?? "", $1.to ?? "") }
-        return .list(sorted.compactMap { day -> Value? in
-            guard seen.insert("\(day.date) \(day.from ?? "")-\(day.to ?? "")").inserted else { return nil }
-            return .object(["date": .string(day.date), "from": day.from.map(Value.string) ?? .null, "to": day.to.map(Value.string) ?? .null])
-        })
-    }
-
-    static func sortedStrings(_ items: [String]) -> Value {
-        .list(Array(Set(items)).sorted().map(Value.string))
+        .list(days.map { .object(["date": .string($0.date), "from": $0.from.map(Value.string) ?? .null, "to": $0.to.map(Value.string) ?? .null]) })
     }
 
     /// **Reading:** empty strings and null read the same (absent).

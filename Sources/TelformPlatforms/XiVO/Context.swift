@@ -19,7 +19,7 @@ struct ContextKind: XiVOObjectKind {
         .string("description", "Free text.", wire: "description"),
         .list("includes", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "includes"), "Contexts included.", wire: "contextinclude"),
         .object("numbers", ObjectSchema(["user", "group", "queue", "meetme", "incall"].map {
-            .list($0, of: .object(numberRange), ListRules(itemNoun: "ranges"), "Number ranges for \($0)s.")
+            .list($0, of: .object(numberRange), ListRules(itemNoun: "ranges", order: .set), "Number ranges for \($0)s.")
         }), "Number ranges by use (contextnumbers)."),
     ])
 

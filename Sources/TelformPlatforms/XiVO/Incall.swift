@@ -6,7 +6,7 @@ import TelformCore
 struct IncallKind: XiVOObjectKind {
     static let destination = ObjectSchema([
         .string("type", StringRules(allowed: ["user", "group", "queue", "voicemail", "endcall"]), "Destination kind.", wire: "actiontype").required(),
-        FieldSchema.string("target", "A user's line number, a group or queue name, a mailbox.", wire: "actionarg1").references("users", declaredOnly: false),
+        FieldSchema.string("target", "A user's line number, a group or queue name, a mailbox.", wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
     ], rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])])
 
     static let table = ObjectSchema([

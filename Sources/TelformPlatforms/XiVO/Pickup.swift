@@ -2,10 +2,10 @@ import TelformCore
 
 /// A call pickup group (api-docs/002 § pickup): no edit call, so a change is a replace. Its
 /// flat fields travel through the codec; members and pickers (users, groups or queues by id
-/// on the wire, by number or name in the file) are a hook. Compared as sets.
+/// on the wire, by number or name in the file) are a hook, compared as sets (the table says so).
 struct PickupKind: XiVOObjectKind {
     static let member = ObjectSchema([
-        FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false),
+        FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false, by: .keyBeforeAt),
         .string("group", StringRules(minLength: 1), "A group, by name."),
         .string("queue", StringRules(minLength: 1), "A queue, by name."),
     ], rules: [.exactlyOne(["user", "group", "queue"])])
@@ -13,8 +13,8 @@ struct PickupKind: XiVOObjectKind {
     static let table = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Pickup group name.", wire: "name").required(),
         .string("description", "Free text.", wire: "description"),
-        .list("members", of: .object(member), ListRules(itemNoun: "members"), "Whose calls can be picked up (category member)."),
-        .list("pickers", of: .object(member), ListRules(itemNoun: "pickers"), "Who can pick up (category pickup)."),
+        .list("members", of: .object(member), ListRules(itemNoun: "members", order: .set), "Whose calls can be picked up (category member)."),
+        .list("pickers", of: .object(member), ListRules(itemNoun: "pickers", order: .set), "Who can pick up (category pickup)."),
     ])
 
     let schema = KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
@@ -22,16 +22,6 @@ struct PickupKind: XiVOObjectKind {
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
     static let sides = [(field: "members", category: "member", wire: "members"), (field: "pickers", category: "pickup", wire: "pickups")]
-
-    func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
-        var resource = resource
-        for side in Self.sides { resource.fields[side.field] = .list(Self.sorted(resource.fields[side.field]?.list ?? [])) }
-        return resource
-    }
-
-    static func sorted(_ members: [Value]) -> [Value] {
-        members.sorted { $0.description < $1.description }
-    }
 
     func targets(_ resource: Resource) -> [XiVOTarget] {
         Self.sides.flatMap { side in
@@ -52,7 +42,7 @@ struct PickupKind: XiVOObjectKind {
             return .object([type: .string(name)])
         }
         var fields = Self.codec.decode(p, missingIsNull: true)
-        for side in Self.sides { fields[side.field] = .list(Self.sorted((record[side.wire]?.array ?? []).compactMap(named))) }
+        for side in Self.sides { fields[side.field] = .list((record[side.wire]?.array ?? []).compactMap(named)) }
         return Resource(address: address(provider, name), fields: fields)
     }
 

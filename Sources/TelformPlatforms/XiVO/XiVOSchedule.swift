@@ -24,7 +24,7 @@ struct XiVOScheduleKind: XiVOObjectKind {
         .string("name", StringRules(minLength: 1), "Schedule name.", wire: "name").required(),
         .string("timezone", StringRules(minLength: 1), "Time zone, e.g. Europe/Paris (required by XiVO).", wire: "timezone").required(),
         .string("description", "Free text.", wire: "description"),
-        .list("opened", of: .object(opened), ListRules(itemNoun: "opening periods"), "When the schedule is open.", wire: "opened"),
+        .list("opened", of: .object(opened), ListRules(itemNoun: "opening periods", order: .set), "When the schedule is open.", wire: "opened"),
         .object("fallback", action, "Where calls go while closed (schedule_fallback)."),
     ])
 
