@@ -1,4 +1,5 @@
-/// What a plan does to one resource.
+/// The wire verb of a change: what a driver is asked to do (`ChangeEffect` says what the
+/// change means for the plan).
 public enum ChangeAction: String, Sendable, Codable {
     case create, update, delete, replace
 
@@ -11,6 +12,58 @@ public enum ChangeAction: String, Sendable, Codable {
         case .replace: return "-/+"
         }
     }
+}
+
+/// What a change does, as one value: the planner sets it; the executor, the counts and
+/// the three renderings (text, JSON, Markdown) read it, through `symbol`, `label`, `counts`
+/// and `executes`, so they cannot disagree.
+public enum ChangeEffect: String, Sendable, Codable, CaseIterable {
+    case create, update, delete
+    /// Delete the live object, then create the new one (the key must be free).
+    case replace
+    /// Create the new version first; a `cleanup` change deletes the old one once everything
+    /// that used it has moved (content-addressed prompts).
+    case replaceCreatingFirst = "replace-create-first"
+    /// The second half of a create-first replace.
+    case cleanup
+    /// The declared state of a kind the platform cannot read, sent on every apply.
+    case sendBlind = "send-blind"
+    /// A difference the platform cannot apply (an add-only kind): shown and reported as
+    /// drift, never executed.
+    case reportOnly = "report-only"
+
+    /// The driver's verb.
+    public var action: ChangeAction {
+        switch self {
+        case .create: return .create
+        case .update, .sendBlind, .reportOnly: return .update
+        case .delete, .cleanup: return .delete
+        case .replace, .replaceCreatingFirst: return .replace
+        }
+    }
+
+    /// The plan's symbol.
+    public var symbol: String {
+        self == .reportOnly ? "!" : action.symbol
+    }
+
+    /// How every rendering names it.
+    public var label: String {
+        switch self {
+        case .sendBlind: return "set on apply"
+        case .reportOnly: return "differs"
+        case .cleanup: return "delete of the previous version"
+        case .replaceCreatingFirst: return "replace"
+        default: return rawValue
+        }
+    }
+
+    /// Counted as a change (summary, `--detailed-exitcode`, drift): not a blind re-send, not
+    /// a difference that can only be reported.
+    public var counts: Bool { self != .sendBlind && self != .reportOnly }
+
+    /// Carried out by apply.
+    public var executes: Bool { self != .reportOnly }
 }
 
 /// One field's before and after, by dotted path (`forward.no_answer.timeout`).
@@ -29,7 +82,20 @@ public struct FieldChange: Sendable, Equatable {
 /// One planned change: the resource as declared and as live, and what differs.
 public struct Change: Sendable {
     public var address: Address
-    public var action: ChangeAction
+    /// What the change does.
+    public var effect: ChangeEffect
+    /// The driver's verb (setting it picks the plain effect of that verb).
+    public var action: ChangeAction {
+        get { effect.action }
+        set {
+            switch newValue {
+            case .create: effect = .create
+            case .update: effect = .update
+            case .delete: effect = .delete
+            case .replace: effect = .replace
+            }
+        }
+    }
     /// The declared resource, canonical (create, update, replace).
     public var desired: Resource?
     /// The live resource (update, delete, replace).
@@ -43,20 +109,34 @@ public struct Change: Sendable {
     public var rotate = false
     /// The second half of a create-before-delete replace: deletes the old object once
     /// everything that used it has moved to the new one.
-    public var cleanup = false
+    public var cleanup: Bool {
+        get { effect == .cleanup }
+        set { effect = newValue ? .cleanup : .delete }
+    }
     /// The declared state of a kind the platform cannot read, sent on every apply: not a
     /// change for `--detailed-exitcode` or drift.
-    public var blind = false
+    public var blind: Bool {
+        get { effect == .sendBlind }
+        set { effect = newValue ? .sendBlind : .update }
+    }
     /// A difference the platform cannot apply (an add-only kind): shown and reported as
     /// drift, never executed.
-    public var reportOnly = false
+    public var reportOnly: Bool {
+        get { effect == .reportOnly }
+        set { effect = newValue ? .reportOnly : .update }
+    }
     /// A delete of a second live object with the key of this address (a duplicate).
     public var duplicateOf: Address?
 
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {
         self.address = address
-        self.action = action
+        switch action {
+        case .create: effect = .create
+        case .update: effect = .update
+        case .delete: effect = .delete
+        case .replace: effect = .replace
+        }
         self.desired = desired
         self.live = live
         self.fields = fields
@@ -97,11 +177,6 @@ extension Value {
 
 extension Change {
     /// The change's symbol and label as every rendering shows them (text, Markdown, JSON).
-    public var symbol: String { reportOnly ? "!" : action.symbol }
-    public var label: String {
-        if blind { return "set on apply" }
-        if reportOnly { return "differs" }
-        if cleanup { return "delete of the previous version" }
-        return action.rawValue
-    }
+    public var symbol: String { effect.symbol }
+    public var label: String { effect.label }
 }

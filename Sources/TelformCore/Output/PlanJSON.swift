@@ -17,6 +17,7 @@ public struct PlanJSON: Sendable {
         var head: [(String, JSONNode)] = [("format_version", .int(Self.formatVersion)), ("config_digest", .string(configDigest))]
         if let configPath { head.append(("config_path", .string(configPath))) }
         if let options { head.append(("options", options)) }
+        let tally = plan.tally
         return .object(head + [
             ("providers", .array(plan.providers.map { p in
                 .object([("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
@@ -24,8 +25,9 @@ public struct PlanJSON: Sendable {
                          ("scopes", .object(p.scopeFingerprints.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
             })),
             ("changes", .array(plan.providers.flatMap { p in p.changes.map { change(change: $0, provider: p) } })),
-            ("summary", .object([("create", .int(Int64(plan.count(.create)))), ("update", .int(Int64(plan.count(.update)))),
-                                 ("delete", .int(Int64(plan.count(.delete)))), ("replace", .int(Int64(plan.count(.replace))))])),
+            ("summary", .object([("create", .int(Int64(tally.create))), ("update", .int(Int64(tally.update))),
+                                 ("delete", .int(Int64(tally.delete))), ("replace", .int(Int64(tally.replace))),
+                                 ("report_only", .int(Int64(tally.reportOnly))), ("sent_again", .int(Int64(tally.sentBlind)))])),
             ("warnings", .array(plan.warnings.map(JSONNode.string))),
             ("targets", .array(plan.targets.map(JSONNode.string))),
             ("errors", .array(plan.errors.map(JSONNode.string))),
@@ -46,6 +48,7 @@ public struct PlanJSON: Sendable {
             ("id", .string(change.id)),
             ("address", .string(change.address.description)),
             ("action", .string(change.action.rawValue)),
+            ("effect", .string(change.effect.rawValue)),
             ("before", masked(change.live)),
             ("after", masked(change.desired)),
             ("changed", .array(change.changedPaths.map(JSONNode.string))),

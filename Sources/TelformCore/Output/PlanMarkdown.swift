@@ -7,9 +7,9 @@ public struct PlanMarkdown: Sendable {
         var out = "## telform plan\n\n**\(plan.summaryLine)**\n\n"
         out += "| provider | type | create | update | delete | replace | reported only | sent again |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for provider in plan.providers {
-            func count(_ action: ChangeAction) -> Int { Plan.count(action, in: provider.changes) }
-            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(count(.create)) | \(count(.update)) | \(count(.delete)) | \(count(.replace)) | "
-                + "\(provider.changes.filter(\.reportOnly).count) | \(provider.changes.filter(\.blind).count) |\n"
+            let tally = Plan.Tally(provider.changes)
+            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(tally.create) | \(tally.update) | \(tally.delete) | \(tally.replace) | "
+                + "\(tally.reportOnly) | \(tally.sentBlind) |\n"
         }
         let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
             + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }

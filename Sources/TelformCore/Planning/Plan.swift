@@ -57,39 +57,69 @@ public struct Plan: Sendable {
     public var changes: [Change] { providers.flatMap(\.changes) }
     /// Changes that count: what the platform reports differs (not the blind re-sends of
     /// unreadable kinds).
-    public var hasChanges: Bool { changes.contains { !$0.blind && !$0.reportOnly } }
+    public var hasChanges: Bool { changes.contains { $0.effect.counts } }
 
     /// What apply carries out (report-only differences are shown, not executed).
     public var executable: Plan {
         var copy = self
         copy.providers = providers.map { provider in
             var p = provider
-            p.changes = provider.changes.filter { !$0.reportOnly }
+            p.changes = provider.changes.filter { $0.effect.executes }
             return p
         }
         return copy
     }
     public var liveCount: Int { providers.reduce(0) { $0 + $1.liveCount } }
 
-    /// Changes by action; the cleanup half of a replace is part of the replace.
-    public func count(_ action: ChangeAction) -> Int {
-        Self.count(action, in: changes)
+    /// What a list of changes holds, counted once for every rendering (the summary line, the
+    /// Markdown table, the JSON summary): the cleanup half of a replace is part of the
+    /// replace; a report-only difference and a setting sent again blind are counted apart.
+    public struct Tally: Sendable, Equatable {
+        public var create = 0, update = 0, delete = 0, replace = 0, reportOnly = 0, sentBlind = 0
+
+        public init(_ changes: [Change]) {
+            for change in changes {
+                switch change.effect {
+                case .create: create += 1
+                case .update: update += 1
+                case .delete: delete += 1
+                case .replace, .replaceCreatingFirst: replace += 1
+                case .cleanup: break
+                case .sendBlind: sentBlind += 1
+                case .reportOnly: reportOnly += 1
+                }
+            }
+        }
+
+        public func count(_ action: ChangeAction) -> Int {
+            switch action {
+            case .create: return create
+            case .update: return update
+            case .delete: return delete
+            case .replace: return replace
+            }
+        }
     }
 
-    /// The one way every rendering counts: a report-only difference and a setting sent again
-    /// blind are not creates, updates or deletes.
+    public var tally: Tally { Tally(changes) }
+
+    /// Changes by action, as every rendering counts them.
+    public func count(_ action: ChangeAction) -> Int {
+        tally.count(action)
+    }
+
     public static func count(_ action: ChangeAction, in changes: [Change]) -> Int {
-        changes.filter { $0.action == action && !$0.cleanup && !$0.blind && !$0.reportOnly }.count
+        Tally(changes).count(action)
     }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {
-        let blind = changes.filter(\.blind).count, reported = changes.filter(\.reportOnly).count
-        let resend = (blind == 0 ? "" : " \(blind) unreadable setting\(blind == 1 ? "" : "s") will be sent again.")
-            + (reported == 0 ? "" : " \(reported) difference\(reported == 1 ? "" : "s") can only be reported.")
+        let tally = self.tally
+        let resend = (tally.sentBlind == 0 ? "" : " \(tally.sentBlind) unreadable setting\(tally.sentBlind == 1 ? "" : "s") will be sent again.")
+            + (tally.reportOnly == 0 ? "" : " \(tally.reportOnly) difference\(tally.reportOnly == 1 ? "" : "s") can only be reported.")
         guard hasChanges else { return "No changes. The live state matches the configuration." + resend }
-        var parts = ["\(count(.create)) to create", "\(count(.update)) to update", "\(count(.delete)) to delete"]
-        if count(.replace) > 0 { parts.insert("\(count(.replace)) to replace", at: 0) }
+        var parts = ["\(tally.create) to create", "\(tally.update) to update", "\(tally.delete) to delete"]
+        if tally.replace > 0 { parts.insert("\(tally.replace) to replace", at: 0) }
         return "Plan: " + parts.joined(separator: ", ") + "." + resend
     }
 }

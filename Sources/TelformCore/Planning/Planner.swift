@@ -142,7 +142,9 @@ public struct Planner: Sendable {
                 if let why = input.live.undeletable[address] {
                     plan.refusals.append("\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))")
                 }
-                changes.append(Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason))
+                var change = Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason)
+                if kind.createBeforeDelete { change.effect = .replaceCreatingFirst }
+                changes.append(change)
             } else if rotatable && options.rotate.contains(where: { $0.matches(address.description) }) {
                 var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
                                     reason: "--rotate re-sends the write-only secrets")
@@ -230,9 +232,8 @@ public struct Planner: Sendable {
             }
             if change.action != .create {
                 for target in referenced(change.live) {
-                    // (A create-before-delete replace does not wait: its cleanup does, see addCleanups.)
-                    let createsFirst = platform.kind(target.kind)?.createBeforeDelete ?? false
-                    if let t = index[target], changes[t].action == .delete || (changes[t].action == .replace && !createsFirst) {
+                    // (A create-first replace does not wait: its cleanup does, see addCleanups.)
+                    if let t = index[target], changes[t].effect == .delete || changes[t].effect == .replace {
                         changes[t].dependsOn.append(change.address)
                     }
                 }
@@ -349,7 +350,7 @@ public struct Planner: Sendable {
     /// A create-before-delete replace gets a second change that deletes the old object after
     /// the replace and after everything that depends on the replaced resource.
     func addCleanups(_ changes: inout [Change], platform: PlatformSchema) {
-        for change in changes where change.action == .replace && platform.kind(change.address.kind)?.createBeforeDelete == true {
+        for change in changes where change.effect == .replaceCreatingFirst {
             var cleanup = Change(address: change.address, action: .delete, desired: nil, live: change.live, fields: [],
                                  reason: "the previous version, once nothing uses it")
             cleanup.cleanup = true
