@@ -41,7 +41,8 @@ enum ApplyCommand {
             return 0
         }
         // Each threshold is lifted by its own flag, and only by it.
-        let refusals = plan.refusals + (arguments.has("--allow-deletes") ? [] : plan.thresholdRefusals) + (arguments.has("--allow-updates") ? [] : plan.updateRefusals)
+        let lifted = Set(["--allow-deletes", "--allow-updates"].filter { arguments.has($0) })
+        let refusals = plan.refusals(lifting: lifted)
         if !refusals.isEmpty {
             Terminal.write(text)
             Terminal.error("apply refused; nothing was changed:")

@@ -111,6 +111,20 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(T.plan(desired: [], live: Array(live.prefix(9))).thresholdRefusals, [], "below min_existing the thresholds do not apply")
     }
 
+    func testFindingsAreTypedWithTheFlagThatLiftsThem() {
+        let live = (0..<10).map { T.resource("things", "t\($0)", ["color": .string("blue")]) }
+        let plan = T.plan(desired: Array(live.prefix(6)).map { T.resource("things", $0.address.key[0], ["color": .string("red")]) }, live: live)
+        XCTAssertEqual(plan.findings.map { "\($0.severity) \($0.code) \($0.address ?? "-") \($0.liftedBy ?? "-")" }, [
+            "refusal delete-threshold p/things --allow-deletes",
+            "refusal update-threshold p/things --allow-updates",
+        ])
+        XCTAssertEqual(plan.refusals(lifting: ["--allow-deletes"]),
+                       ["p/things: 6 of 10 live objects would be updated (60%; max_update_percent is 50); apply needs --allow-updates"])
+        XCTAssertEqual(plan.refusals(lifting: ["--allow-deletes", "--allow-updates"]), [])
+        let json = PlanJSON(configDigest: "sha256:x").render(plan).compact
+        XCTAssertTrue(json.contains(#"{"severity":"refusal","code":"update-threshold","address":"p/things","summary":"p/things: 6 of 10"#), json)
+    }
+
     func testReferencesOrderCreatesBeforeDependentsAndDeletesAfter() {
         let created = T.plan(desired: [T.resource("links", "l", ["thing": .string("a")]), T.resource("things", "a")], live: [],
                              kinds: ["things", "links"])

@@ -33,6 +33,7 @@ public struct PlanJSON: Sendable {
             ("errors", .array(plan.errors.map(JSONNode.string))),
             ("notes", .array(plan.notes.map(JSONNode.string))),
             ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
+            ("findings", .array(plan.findings.map(\.json))),
         ])
     }
 

@@ -29,28 +29,44 @@ public struct Plan: Sendable {
     }
 
     public var providers: [ProviderPlan]
-    /// Reasons apply will refuse (safety thresholds, protected resources), shown up front.
-    public var refusals: [String]
-    /// Refusals that `--allow-deletes` lifts (the safety thresholds).
+    /// Everything the plan found that is not a change, in the order found.
+    public var findings: [Finding] = []
+
+    public mutating func add(_ finding: Finding) {
+        findings.append(finding)
+    }
+
+    func summaries(_ severity: Finding.Severity, liftedBy flag: String? = nil) -> [String] {
+        findings.filter { $0.severity == severity && $0.liftedBy == flag }.map(\.summary)
+    }
+
+    /// Reasons apply will refuse that no flag lifts (protected resources), shown up front.
+    public var refusals: [String] { summaries(.refusal) }
+    /// Refusals that `--allow-deletes` lifts (the delete threshold).
+    public var thresholdRefusals: [String] { summaries(.refusal, liftedBy: "--allow-deletes") }
     /// Over `max_update_percent`: lifted by `--allow-updates` alone.
-    public var updateRefusals: [String] = []
-    public var thresholdRefusals: [String]
-    public var warnings: [String]
+    public var updateRefusals: [String] { summaries(.refusal, liftedBy: "--allow-updates") }
+    public var warnings: [String] { summaries(.warning) }
     /// What makes the plan itself wrong to act on (a declared key held by several live objects,
     /// a server id telform will not use): plan exits 1 and apply refuses.
-    public var errors: [String] = []
+    public var errors: [String] { summaries(.error) }
+    /// What the reader should know about this plan (write-only fields no plan can compare).
+    public var notes: [String] { summaries(.note) }
+
+    /// The refusals apply makes, with the flags given lifted.
+    /// Those no flag lifts first, then the delete threshold's, then the update threshold's.
+    public func refusals(lifting flags: Set<String>) -> [String] {
+        refusals + (flags.contains("--allow-deletes") ? [] : thresholdRefusals) + (flags.contains("--allow-updates") ? [] : updateRefusals)
+    }
+
+
     /// `--target` patterns in effect: the plan covers only what they match (and what that needs).
     public var targets: [String] = []
-    /// What the reader should know about this plan (write-only fields no plan can compare).
-    public var notes: [String] = []
     public var readSeconds: Double
 
-    public init(providers: [ProviderPlan] = [], refusals: [String] = [], thresholdRefusals: [String] = [],
-                warnings: [String] = [], readSeconds: Double = 0) {
+    public init(providers: [ProviderPlan] = [], findings: [Finding] = [], readSeconds: Double = 0) {
         self.providers = providers
-        self.refusals = refusals
-        self.thresholdRefusals = thresholdRefusals
-        self.warnings = warnings
+        self.findings = findings
         self.readSeconds = readSeconds
     }
 

@@ -48,7 +48,7 @@ public struct Planner: Sendable {
                 guard let kind = input.platform.kind(kindName) else { continue }
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
-            if let note = Self.unseenNote(input) { plan.notes.append(note) }
+            if let note = Self.unseenNote(input) { plan.add(Finding(.note, "write-only-unseen", at: input.provider.name, note)) }
             // An ignore pattern that protects nothing live is likely misspelled: say so, for the
             // kinds this plan read.
             let read = Set(input.provider.declaredKinds)
@@ -56,11 +56,11 @@ public struct Planner: Sendable {
                 let kindPart = AddressPattern(String(pattern.text.split(separator: "/").first ?? ""))
                 guard read.contains(where: kindPart.matches) else { continue }
                 if !input.live.resources.contains(where: { pattern.matches($0.address.local) }) {
-                    plan.warnings.append("\(input.provider.name): ignore pattern \"\(pattern)\" matches no live object")
+                    plan.add(Finding(.warning, "ignore-unmatched", at: input.provider.name, "\(input.provider.name): ignore pattern \"\(pattern)\" matches no live object"))
                 }
             }
             link(&changes, platform: input.platform, input: input)
-            plan.errors += Self.deletesStillNamed(changes, input: input)
+            for finding in Self.deletesStillNamed(changes, input: input) { plan.add(finding) }
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
@@ -80,7 +80,7 @@ public struct Planner: Sendable {
         }
         // A target that selects nothing is likely misspelled (or already in place): say so.
         for target in options.targets where !allTargeted.contains(where: { target.matches($0.address.description) }) {
-            plan.warnings.append("--target \(target) matches no change in this plan")
+            plan.add(Finding(.warning, "target-unmatched", "--target \(target) matches no change in this plan"))
         }
         return plan
     }
@@ -102,7 +102,8 @@ public struct Planner: Sendable {
         let rotatable = kind.updatable && kind.declaredPaths.contains { kind.isWriteOnly(path: $0) }
         let rotateSkipped = desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
         if !rotatable && !rotateSkipped.isEmpty {
-            plan.warnings.append("--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send")
+            plan.add(Finding(.warning, "rotate-skipped", at: "\(provider.name)/\(kind.name)",
+                             "--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send"))
         }
         if !kind.readable {
             return desired.map { resource in
@@ -137,10 +138,10 @@ public struct Planner: Sendable {
                     : kind.createBeforeDelete ? "the platform cannot edit \(kind.name); the new one is made first, the old one deleted last"
                     : "the platform cannot edit \(kind.name)"
                 if resource.fields["protect"] == .bool(true) {
-                    plan.refusals.append("\(address) is protected, and a replace would delete it (\(reason))")
+                    plan.add(Finding(.refusal, "protected", at: address.description, "\(address) is protected, and a replace would delete it (\(reason))"))
                 }
                 if let why = input.live.undeletable[address] {
-                    plan.refusals.append("\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))")
+                    plan.add(Finding(.refusal, "undeletable", at: address.description, "\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))"))
                 }
                 var change = Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason)
                 if kind.createBeforeDelete { change.effect = .replaceCreatingFirst }
@@ -152,7 +153,7 @@ public struct Planner: Sendable {
                 changes.append(change)
             } else if !fields.isEmpty {
                 changes.append(Change(address: address, action: .update, desired: resource, live: current, fields: fields))
-                if let caution = input.live.cautions[address] { plan.warnings.append("\(address): \(caution)") }
+                if let caution = input.live.cautions[address] { plan.add(Finding(.warning, "caution", at: address.description, "\(address): \(caution)")) }
             }
         }
         let prunes = provider.prunes(kind.name) && !kind.addOnly
@@ -165,13 +166,13 @@ public struct Planner: Sendable {
             let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
             let protected = protectedAddresses.contains(original)
             if !prunes || protected {
-                plan.errors.append("\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")")
+                plan.add(Finding(.error, "duplicate", at: original.description, "\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")"))
             }
         }
         if prunes {
             for resource in live where !desiredAddresses.contains(resource.address) {
                 if let why = input.live.undeletable[resource.address] {
-                    plan.warnings.append("\(resource.address) is not declared but is kept: \(why)")
+                    plan.add(Finding(.warning, "undeletable-kept", at: resource.address.description, "\(resource.address) is not declared but is kept: \(why)"))
                     continue
                 }
                 let original = input.live.duplicates[resource.address]
@@ -184,7 +185,7 @@ public struct Planner: Sendable {
         }
         // An object whose server id cannot go in a URL is never updated or deleted.
         for change in changes {
-            if let problem = input.live.unusable[change.address] { plan.errors.append("\(change.address): \(problem)") }
+            if let problem = input.live.unusable[change.address] { plan.add(Finding(.error, "unusable-id", at: change.address.description, "\(change.address): \(problem)")) }
         }
         checkThresholds(changes, liveCount: live.count, provider: provider.name, kind: kind.name, plan: &plan)
         return changes
@@ -197,10 +198,10 @@ public struct Planner: Sendable {
         let updates = changes.filter { $0.action == .update }.count
         let deleteShare = deletes * 100 / liveCount, updateShare = updates * 100 / liveCount
         if deletes * 100 > policy.maxDeletePercent * liveCount {
-            plan.thresholdRefusals.append("\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes")
+            plan.add(Finding(.refusal, "delete-threshold", at: "\(provider)/\(kind)", "\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes", liftedBy: "--allow-deletes"))
         }
         if updates * 100 > policy.maxUpdatePercent * liveCount {
-            plan.updateRefusals.append("\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-updates")
+            plan.add(Finding(.refusal, "update-threshold", at: "\(provider)/\(kind)", "\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-updates", liftedBy: "--allow-updates"))
         }
     }
 
@@ -245,11 +246,11 @@ public struct Planner: Sendable {
     /// prompt, an incall's user): apply would leave the reference pointing at nothing, or the
     /// platform would refuse the delete halfway through. A plan error, at plan time. A name
     /// that a declared resource of the same scope answers to is not the deleted one.
-    static func deletesStillNamed(_ changes: [Change], input: Input) -> [String] {
+    static func deletesStillNamed(_ changes: [Change], input: Input) -> [Finding] {
         let deletes = Dictionary(grouping: changes.filter { $0.action == .delete && !$0.cleanup && $0.duplicateOf == nil }, by: \.address.kind)
         guard !deletes.isEmpty else { return [] }
         let declaredByKind = Dictionary(grouping: input.desired, by: \.address.kind)
-        var errors: [String] = []
+        var errors: [Finding] = []
         for resource in input.desired {
             guard let kind = input.platform.kind(resource.address.kind), let schema = kind.resourceSchema else { continue }
             for reference in references(in: .object(resource.fields), schema: schema) {
@@ -258,7 +259,8 @@ public struct Planner: Sendable {
                 if kept.contains(where: { $0.address.key.count == 1 || $0.address.key.first == resource.address.key.first }) { continue }
                 for deleted in candidates where reference.match.names(deleted.address, fields: deleted.live?.fields, reference.name) {
                     if deleted.address.key.count > 1, deleted.address.key.first != resource.address.key.first, !kept.isEmpty { continue }
-                    errors.append("\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(reference.name)\"): declare it again, or change or remove that reference")
+                    errors.append(Finding(.error, "reference-deleted", at: deleted.address.description,
+                                          "\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(reference.name)\"): declare it again, or change or remove that reference"))
                 }
             }
         }
