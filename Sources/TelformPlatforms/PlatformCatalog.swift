@@ -7,22 +7,18 @@ import TelformCore
 public enum PlatformCatalog {
     public struct Entry: Sendable {
         public let schema: PlatformSchema
-        /// The driver of a provider, its transports made by `transport(url)`.
+        /// The driver of a provider, its transports made by `transport(setting)` for the URL
+        /// setting each endpoint is at (`url`, MTT's `premedia_url`).
         let make: @Sendable (ProviderConfig, RetryPolicy, (String) -> any HTTPTransport) -> any ProviderDriver
     }
 
-    static func url(_ provider: ProviderConfig) -> String { provider.settings["url"]?.string ?? "" }
-
     /// In the order the documents list them.
     public static let entries: [Entry] = [
-        Entry(schema: EndpointsKinds.platform) { EndpointsPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
-        Entry(schema: VPBXKinds.platform) { VPBXPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
-        Entry(schema: MTTKinds.platform) { provider, retry, transport in
-            let premedia = provider.settings["premedia_url"]?.string ?? url(provider)
-            return MTTPlatform(provider: provider, classic: transport(url(provider)), premedia: transport(premedia), retry: retry)
-        },
-        Entry(schema: XiVOKinds.platform) { XiVOPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
-        Entry(schema: MXProxyKinds.platform) { MXProxyPlatform(provider: $0, transport: $2(url($0)), retry: $1) },
+        Entry(schema: EndpointsKinds.platform) { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: VPBXKinds.platform) { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: MTTKinds.platform) { MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1) },
+        Entry(schema: XiVOKinds.platform) { XiVOPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: MXProxyKinds.platform) { MXProxyPlatform(provider: $0, transport: $2("url"), retry: $1) },
     ]
 
     public static let all: [PlatformSchema] = entries.map(\.schema)

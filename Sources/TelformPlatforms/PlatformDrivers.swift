@@ -4,8 +4,8 @@ import TelformCore
 public enum PlatformDrivers {
     public static var available: [String] { PlatformCatalog.all.map(\.type) }
 
-    /// The driver of a provider, its transports made by `transport(url)`; nil for a type
-    /// the catalog does not list.
+    /// The driver of a provider, its transports made by `transport(setting)` for each URL
+    /// setting it calls; nil for a type the catalog does not list.
     public static func make(_ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
                             transport: (String) -> any HTTPTransport) -> (any ProviderDriver)? {
         PlatformCatalog.entries.first { $0.schema.type == provider.type }?.make(provider, retry, transport)

@@ -69,9 +69,10 @@ struct Workspace {
                 let name = String(url.dropFirst("sim://".count))
                 let file = configDirectory + "/.telform/sim/\(name).json"
                 do {
-                    // Every endpoint of a sim:// provider is the one simulator (MTT has two).
-                    let simulator = SimulatorTransport(handler: try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed, embedded: true))
-                    transport = { _ in simulator }
+                    // Every endpoint of a sim:// provider is the one simulator (MTT has two), each
+                    // at its own path.
+                    let simulator = try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed, embedded: true)
+                    transport = SimulatorTransport.endpoints(of: provider, schema: PlatformCatalog.schema(provider.type), handler: simulator)
                 } catch {
                     throw Failure(description: "\(provider.name): \(error)")
                 }
@@ -83,7 +84,10 @@ struct Workspace {
                 let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
                 let connections = config.policy.providerParallelism
                 let labelled = trace?.labelled(provider.name)
-                transport = { URLSessionTransport(baseURL: $0, timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections) }
+                let settings = provider.settings
+                transport = { setting in
+                    URLSessionTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections)
+                }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
                 throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")

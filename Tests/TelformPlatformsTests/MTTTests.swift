@@ -92,11 +92,12 @@ final class MTTTests: XCTestCase {
     }
 
     func testNoFollowMeReadsAsAnEmptyChain() async throws {
-        let transport = SimulatorTransport(handler: try MTTFake(state: seed))
+        let fake = try MTTFake(state: seed)
         let provider = ProviderConfig(name: "mtt", type: "mtt", settings: ["url": .string("sim://m"), "customer": .string("100"),
                                                                           "username": .string("u"), "password": .string("p")],
                                       declaredKinds: ["follow_me"], mark: Mark(file: "t", line: 1, column: 1))
-        let driver = MTTPlatform(provider: provider, classic: transport, premedia: transport)
+        let driver = MTTPlatform(provider: provider, classic: SimulatorTransport(handler: fake, basePath: "/index.php"),
+                                 premedia: SimulatorTransport(handler: fake, basePath: "/v1/api"))
         let desired = Resource(address: Address(provider: "mtt", kind: "follow_me", key: ["74951345897"]),
                                fields: ["sip_id": .string("74951345897"), "chain": .list([])])
         let live = try await driver.read(kinds: ["follow_me"], desired: [desired])

@@ -8,11 +8,10 @@ typealias MTTPlatform = KindedPlatform<MTTClient>
 extension KindedPlatform where Client == MTTClient {
     init(provider: ProviderConfig, classic: any HTTPTransport, premedia: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
         let user = provider.settings["username"]?.string, password = provider.settings["password"]?.string
-        // With sim:// both endpoints are the simulator, told apart by path.
-        let simulated = provider.settings["url"]?.string?.hasPrefix("sim://") ?? false
+        // Each transport stands for its endpoint's URL, path included.
         let client = MTTClient(
-            classic: JSONRPCClient(http: ResilientClient(transport: classic, policy: retry), path: simulated ? "/index.php" : "", username: user, password: password),
-            premedia: JSONRPCClient(http: ResilientClient(transport: premedia, policy: retry), path: simulated ? "/v1/api" : "", username: user, password: password),
+            classic: JSONRPCClient(http: ResilientClient(transport: classic, policy: retry), path: "", username: user, password: password),
+            premedia: JSONRPCClient(http: ResilientClient(transport: premedia, policy: retry), path: "", username: user, password: password),
             customer: provider.settings["customer"]?.string ?? "")
         self.init(provider: provider, schema: MTTKinds.platform, client: client, kinds: MTTKinds.kinds)
     }
