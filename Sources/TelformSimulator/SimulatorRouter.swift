@@ -25,6 +25,9 @@ public enum SimulatorCatalog {
         }
     }
 
+    /// The providers the embedded simulator serves: those whose url is `sim://NAME`.
+    public static let serves: @Sendable (ProviderConfig) -> Bool = { $0.settings["url"]?.string?.hasPrefix("sim://") == true }
+
     /// Credentials the fakes accept out of the box; a `sim://` provider that names none uses these.
     public static let defaultCredentials: [String: [String: String]] = [
         "endpoints": ["token": EndpointsFake.defaultToken],

@@ -1,12 +1,13 @@
 import Foundation
 import TelformCore
 import TelformPlatforms
+import TelformSimulator
 
 /// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
 enum ValidateCommand {
     static func run(_ arguments: Arguments) -> Int32 {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate)
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
         for diagnostic in result.diagnostics {
             Terminal.diagnostic(diagnostic.description)

@@ -17,7 +17,7 @@ struct Workspace {
     /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
     static func load(_ arguments: Arguments) -> Workspace? {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .strict)
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
         var result = loader.load(path: path)
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
@@ -28,7 +28,7 @@ struct Workspace {
             let rest = diagnostic.path.dropFirst("providers.".count)
             let name = String(rest.prefix { $0 != "." && $0 != "[" })
             if !selected.isEmpty && !selected.contains(name) { return true }
-            guard let provider = result.config.provider(name), provider.settings["url"]?.string?.hasPrefix("sim://") == true else { return false }
+            guard let provider = result.config.provider(name), SimulatorCatalog.serves(provider) else { return false }
             let setting = String(rest.dropFirst(name.count + 1))
             return PlatformCatalog.schema(provider.type)?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
@@ -65,7 +65,7 @@ struct Workspace {
         for var provider in config.providers where names.isEmpty || names.contains(provider.name) {
             guard let url = provider.settings["url"]?.string else { continue }
             let transport: (String) -> any HTTPTransport
-            if url.hasPrefix("sim://") {
+            if SimulatorCatalog.serves(provider) {
                 let name = String(url.dropFirst("sim://".count))
                 let file = configDirectory + "/.telform/sim/\(name).json"
                 do {

@@ -1,6 +1,7 @@
 import Foundation
 import TelformCore
 import TelformPlatforms
+import TelformSimulator
 
 /// Writes config files into a fresh folder and loads them the way `telform validate` does.
 /// Diagnostics come back as their printed lines, with the folder's path removed.
@@ -17,7 +18,7 @@ struct ConfigFixture {
     }
 
     func load(_ root: String = "telform.yaml", environment: [String: String] = [:], mode: Typer.Mode = .validate) -> (Config, [String]) {
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: mode)
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: mode, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: directory + "/" + root)
         return (result.config, result.diagnostics.map { $0.description.replacingOccurrences(of: directory + "/", with: "") })
     }

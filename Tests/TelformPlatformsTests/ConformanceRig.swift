@@ -62,7 +62,7 @@ struct ConformanceRig {
 
     static func open(_ example: String) throws -> ConformanceRig {
         let path = examples.appendingPathComponent("\(example).yaml").path
-        let result = ConfigLoader(platforms: PlatformCatalog.all, environment: [:], mode: .strict).load(path: path)
+        let result = ConfigLoader(platforms: PlatformCatalog.all, environment: [:], mode: .strict, simulated: SimulatorCatalog.serves).load(path: path)
         let errors = result.diagnostics.filter { $0.description.contains(": error: ") }
         guard errors.isEmpty, var provider = result.config.providers.first else {
             throw XCTSkip("\(example).yaml does not load: \(errors.map(\.description))")

@@ -94,7 +94,7 @@ final class ConformanceTests: XCTestCase {
             }
             let fixture = try ConfigFixture(files: ["export.yaml": text])
             try? FileManager.default.copyItem(atPath: ConformanceRig.examples.appendingPathComponent("prompts").path, toPath: fixture.directory + "/prompts")
-            let result = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: .strict).load(path: fixture.directory + "/export.yaml")
+            let result = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: .strict, simulated: SimulatorCatalog.serves).load(path: fixture.directory + "/export.yaml")
             XCTAssertEqual(result.diagnostics.map(\.description).filter { $0.contains(": error: ") }, [], "\(example): \(text)")
             let exported = try XCTUnwrap(result.config.providers.first, example)
             XCTAssertEqual(exported.declaredKinds, readable, example)

@@ -1,6 +1,7 @@
 import XCTest
 import TelformCore
 @testable import TelformPlatforms
+import TelformSimulator
 
 /// Anchors, unknown keys, variables, providers and cross-references (SPEC §2).
 final class LanguageTests: XCTestCase {
@@ -224,7 +225,7 @@ final class LanguageTests: XCTestCase {
     }
 
     func testStandardInputIsNamedInDiagnostics() {
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: [:], mode: .validate)
+        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: [:], mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(text: "version: 1\nproviders: []\n", file: "<stdin>", baseDirectory: ".")
         XCTAssertEqual(result.diagnostics.map(\.description), [
             "<stdin>:2:12: error: providers: expected a mapping of provider names to blocks, got a list",

@@ -5,11 +5,17 @@ public struct ConfigLoader: Sendable {
     public let platforms: [PlatformSchema]
     public let environment: [String: String]
     public let mode: Typer.Mode
+    /// Which providers an embedded simulator serves: it opens with its own credentials, so
+    /// they need none, and only it reads a `sim_seed`. The loader knows no URL scheme; the
+    /// command line, which owns the simulator, says (`SimulatorCatalog.serves`).
+    public let simulated: @Sendable (ProviderConfig) -> Bool
 
-    public init(platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode) {
+    public init(platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode,
+                simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }) {
         self.platforms = platforms
         self.environment = environment
         self.mode = mode
+        self.simulated = simulated
     }
 
     public struct Result: Sendable {

@@ -52,14 +52,14 @@ extension LoadSession {
         for setting in platform.settings where provider.settings[setting.name] == nil && settingNodes[setting.name] == nil {
             if let value = setting.defaultValue { provider.settings[setting.name] = value }
         }
-        let isSimulated = provider.settings["url"]?.string?.hasPrefix("sim://") ?? false
+        let isSimulated = loader.simulated(provider)
         for setting in platform.settings where setting.required && settingNodes[setting.name] == nil {
-            // The embedded simulator opens with its own credentials, so a sim:// provider needs none.
+            // An embedded simulator opens with its own credentials, so a provider it serves needs none.
             if isSimulated && setting.flags.contains(.credential) { continue }
             diagnostics.error(fragments[0].keyMark, "\(path).\(setting.name)", "is required for a provider of type \(type)")
         }
         if provider.simSeed != nil && !isSimulated, let node = fragments.compactMap({ $0.node["sim_seed"] }).first {
-            diagnostics.warning(node.mark, "\(path).sim_seed", "applies only to a sim:// url; it is ignored here")
+            diagnostics.warning(node.mark, "\(path).sim_seed", "applies only to a simulated provider (a sim:// url); it is ignored here")
         }
         for fragment in fragments {
             for pair in fragment.node.pairs ?? [] {
