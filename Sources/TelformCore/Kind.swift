@@ -60,7 +60,7 @@ extension Kind {
 
     /// The server id of the change's live object, or a failure naming the address.
     public func liveID(_ change: Change, _ live: LiveState) throws -> String {
-        guard let id = live.ids[change.address] else { throw PlatformError(address: change.address.description, message: "no live id") }
+        guard let id = live.ids[change.address] else { throw PlatformError(change.address, "no live id") }
         return id
     }
 }
@@ -78,7 +78,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
     public let directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)?
     /// How a failure of this platform's calls reads: the address it happened at, the error,
     /// and whether it happened while reading.
-    public let failure: @Sendable (String, Error, Bool) -> PlatformError
+    public let failure: @Sendable (PlatformError.Subject, Error, Bool) -> PlatformError
     /// What export reads when the account holds more than the file declares (every user of
     /// the account, not only the declared ones): the provider and declared resources whose
     /// scope covers it. Default: the file's own.
@@ -86,7 +86,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
 
     public init(provider: ProviderConfig, schema: PlatformSchema, client: Client, kinds: [any Kind<Client>],
                 directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)? = nil,
-                failure: @escaping @Sendable (String, Error, Bool) -> PlatformError = { address, error, _ in PlatformError.at(address, error) },
+                failure: @escaping @Sendable (PlatformError.Subject, Error, Bool) -> PlatformError = { subject, error, _ in PlatformError.at(subject, error) },
                 exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))? = nil) {
         self.provider = provider
         self.schema = schema
@@ -119,14 +119,14 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
             do {
                 state.context = try await directory(client, names, desired)
             } catch {
-                throw failure("\(provider.name)/\(declared.map(\.schema.name).joined(separator: ","))", error, true)
+                throw failure(.scope("\(provider.name)/\(declared.map(\.schema.name).joined(separator: ","))"), error, true)
             }
         }
         for kind in declared {
             do {
                 try await kind.read(client, provider: provider, desired: desired, into: &state)
             } catch {
-                throw failure("\(provider.name)/\(kind.schema.name)", error, true)
+                throw failure(.scope("\(provider.name)/\(kind.schema.name)"), error, true)
             }
         }
         return state
@@ -145,7 +145,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
             case .replace: try await kind.replace(client, change, live: live)
             }
         } catch {
-            throw failure(change.address.description, error, false)
+            throw failure(.resource(change.address), error, false)
         }
     }
 

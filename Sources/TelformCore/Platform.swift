@@ -162,25 +162,60 @@ public struct LiveState: Sendable {
 
 /// A failure reported by a platform, with the resource's address and the platform's own message.
 public struct PlatformError: Error, Sendable, CustomStringConvertible {
-    public var address: String
+    /// What failed, typed: one resource, or a scope (a provider, a kind's scope of it) when
+    /// the failure is not one resource's.
+    public enum Subject: Sendable, Hashable, CustomStringConvertible {
+        case resource(Address)
+        case scope(String)
+
+        public var description: String {
+            switch self {
+            case .resource(let address): return address.description
+            case .scope(let text): return text
+            }
+        }
+    }
+
+    public var subject: Subject
+    /// The subject as printed.
+    public var address: String { subject.description }
     public var message: String
     /// The HTTP call that failed (`GET https://host/path`) and its status, when one did.
     public var call: String?
     public var status: Int?
     public var refusesCredentials = false
 
-    /// `message` is made fit to print (`ServerText.excerpt`): it may quote a server.
+    /// A failure of a scope. `message` is made fit to print (`ServerText.excerpt`): it may
+    /// quote a server.
     public init(address: String, message: String) {
-        self.address = address
+        self.init(.scope(address), message)
+    }
+
+    /// A failure of one resource.
+    public init(_ address: Address, _ message: String) {
+        self.init(.resource(address), message)
+    }
+
+    public init(_ subject: Subject, _ message: String) {
+        self.subject = subject
         self.message = ServerText.excerpt(message, limit: 1000)
     }
 
     public var description: String { "\(address): \(message)" }
 
-    /// A call's failure at `address`: a PlatformError as it is; any other error by its
+    /// The failure as a finding: an error about its subject, coded by its HTTP status.
+    public var finding: Finding {
+        Finding(.error, status.map { "http-\($0)" } ?? "platform", at: address, description)
+    }
+
+    /// A call's failure at `subject`: a PlatformError as it is; any other error by its
     /// description, which for the platforms' API errors is the platform's own message.
+    public static func at(_ subject: Subject, _ error: Error) -> PlatformError {
+        (error as? PlatformError) ?? PlatformError(subject, "\(error)").caused(by: error)
+    }
+
     public static func at(_ address: String, _ error: Error) -> PlatformError {
-        (error as? PlatformError) ?? PlatformError(address: address, message: "\(error)").caused(by: error)
+        at(.scope(address), error)
     }
 
     /// The same error, carrying the failed call of `error` when it has one.

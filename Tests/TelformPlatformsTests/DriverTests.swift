@@ -112,6 +112,8 @@ final class DriverTests: XCTestCase {
             XCTFail("an owner /contacts does not list is refused")
         } catch let error as PlatformError {
             XCTAssertEqual(error.description, "mxproxy/conferences/Board: owner 777 is neither an extension GET /contacts lists nor a jid")
+            XCTAssertEqual(error.subject, .resource(declared.address), "the failure names its resource, typed")
+            XCTAssertEqual(error.finding, Finding(.error, "platform", at: "mxproxy/conferences/Board", error.description))
         }
     }
 

@@ -17,17 +17,17 @@ extension KindedPlatform where Client == EndpointsClient {
 extension EndpointsAPIError {
     /// A failure at `address`: FastAPI's 422 details as `field: message` (wire names turned
     /// back into YAML paths), the status for any other refusal.
-    static func failure(_ address: String, _ error: Error, reading: Bool) -> PlatformError {
+    static func failure(_ subject: PlatformError.Subject, _ error: Error, reading: Bool) -> PlatformError {
         switch error {
         case let error as EndpointsAPIError:
             let status = error.status == 422 && !reading ? "" : " (HTTP \(error.status))"
-            return PlatformError(address: address, message: (reading ? "reading failed: " : "") + error.message + status).caused(by: error)
+            return PlatformError(subject, (reading ? "reading failed: " : "") + error.message + status).caused(by: error)
         case let error as PlatformError:
             return error
         case let error as TransportError where !reading:
-            return PlatformError(address: address, message: error.description)
+            return PlatformError(subject, error.description)
         default:
-            return PlatformError(address: address, message: reading ? "reading failed: \(error)" : "\(error)")
+            return PlatformError(subject, reading ? "reading failed: \(error)" : "\(error)")
         }
     }
 

@@ -82,10 +82,10 @@ struct PromptKind: Kind {
     /// deleted by the plan's cleanup change once every binding has moved.
     func create(_ client: MTTClient, _ change: Change, live: LiveState) async throws {
         if let live = change.desired?.fields["live"]?.string {
-            throw PlatformError(address: change.address.description, message: "the live prompt \(live) does not exist, and a prompt named by `live` cannot be uploaded; give file or text")
+            throw PlatformError(change.address, "the live prompt \(live) does not exist, and a prompt named by `live` cannot be uploaded; give file or text")
         }
         guard let desired = change.desired, let content = Self.content(desired) else {
-            throw PlatformError(address: change.address.description, message: "the prompt's file cannot be read")
+            throw PlatformError(change.address, "the prompt's file cannot be read")
         }
         let liveName = content.liveName
         let sentName = content.type == "text" ? String(liveName.dropFirst(4).dropLast(4)) : liveName

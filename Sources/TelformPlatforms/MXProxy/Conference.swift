@@ -56,7 +56,7 @@ struct ConferenceKind: Kind {
         let contacts = state.context as? MXProxyContacts ?? MXProxyContacts()
         for resource in desired where resource.address.kind == schema.name {
             if let owner = resource.fields["owner"]?.string, !contacts.knows(owner) {
-                throw PlatformError(address: resource.address.description, message: "owner \(owner) is neither an extension GET /contacts lists nor a jid")
+                throw PlatformError(resource.address, "owner \(owner) is neither an extension GET /contacts lists nor a jid")
             }
         }
         for item in try await client.conferences() {

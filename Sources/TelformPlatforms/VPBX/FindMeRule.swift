@@ -134,8 +134,8 @@ struct FindMeRuleKind: Kind {
                     + visible.compactMap { $0["name"]?.string }
                 let where_ = rule.node?["schedule"].map { "\($0.mark): \(rule.path).schedule: " } ?? ""
                 let hint = Suggestion.closest(to: name, in: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
-                throw PlatformError(address: rule.address.description,
-                                    message: "\(where_)schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live\(hint)")
+                throw PlatformError(rule.address,
+                                    "\(where_)schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live\(hint)")
             }
         }
     }
@@ -144,7 +144,7 @@ struct FindMeRuleKind: Kind {
     static func user(_ change: Change, _ live: LiveState) throws -> (userID: String, type: String) {
         guard let ext = change.address.key.first, let type = change.address.key.dropFirst().first,
               let userID = (live.context as? VPBXDirectory)?.userIDs[ext] else {
-            throw PlatformError(address: change.address.description, message: "its user was not resolved")
+            throw PlatformError(change.address, "its user was not resolved")
         }
         return (userID, type)
     }
@@ -192,7 +192,7 @@ struct FindMeRuleKind: Kind {
                 let match = visible.first { $0["name"]?.string == name && $0["type"]?.string == "abonent" }
                     ?? visible.first { $0["name"]?.string == name }
                 guard let record = match?["recordId"]?.int else {
-                    throw PlatformError(address: desired.address.description, message: "schedule \"\(name)\" is not available to this abonent")
+                    throw PlatformError(desired.address, "schedule \"\(name)\" is not available to this abonent")
                 }
                 scheduleID = .int(record)
             }

@@ -144,7 +144,7 @@ struct ScheduleKind: Kind {
 
     static func directory(_ live: LiveState, _ change: Change) throws -> VPBXDirectory {
         guard let directory = live.context as? VPBXDirectory else {
-            throw PlatformError(address: change.address.description, message: "its owner was not resolved")
+            throw PlatformError(change.address, "its owner was not resolved")
         }
         return directory
     }
@@ -173,7 +173,7 @@ struct ScheduleKind: Kind {
         } catch let error as VPBXAPIError where error.status == 400 || error.status == 409 {
             // A known fix: a schedule still used by a rule the file does not plan (a user it
             // does not declare) cannot go; telform only orders the rules it reads.
-            throw PlatformError(address: change.address.description, message: error.description
+            throw PlatformError(change.address, error.description
                 + "; if a find-me rule of a user this file does not declare still uses the schedule, declare that user's find_me (its rules are then planned before the delete) or set prune: {schedules: false} on provider \(change.address.provider)").caused(by: error)
         }
     }

@@ -27,7 +27,7 @@ struct VPBXDirectory: Sendable {
         if let name = resource.fields["group"]?.string, let id = groupIDs[name], let reader = readers[name] {
             return ("group/\(id)", "group", reader)
         }
-        throw PlatformError(address: resource.address.description, message: "its owner was not resolved")
+        throw PlatformError(resource.address, "its owner was not resolved")
     }
 
     /// The scope of `kinds` for the declared resources: every abonent the provider names (as a
@@ -57,8 +57,8 @@ struct VPBXDirectory: Sendable {
         for ext in directory.owners.union(directory.findMeUsers).sorted() {
             guard let id = allUsers[ext] else {
                 let resource = desired.first { $0.address.key.first == ext }
-                throw PlatformError(address: resource?.address.description ?? "\(provider.name)/\(ext)",
-                                    message: "no abonent with extension \(ext) (GET /api/abonents)")
+                throw PlatformError(resource.map { .resource($0.address) } ?? .scope("\(provider.name)/\(ext)"),
+                                    "no abonent with extension \(ext) (GET /api/abonents)")
             }
             if let problem = ServerID.digits.problem(id) {
                 throw PlatformError(address: "\(provider.name)/abonents/\(ext)", message: problem)
@@ -68,7 +68,7 @@ struct VPBXDirectory: Sendable {
         for name in directory.groups.sorted() {
             guard let id = allGroups[name] else {
                 let resource = schedules.first { $0.fields["group"]?.string == name }
-                throw PlatformError(address: resource?.address.description ?? provider.name, message: "no group named \(name) (GET /api/groups)")
+                throw PlatformError(resource.map { .resource($0.address) } ?? .scope(provider.name), "no group named \(name) (GET /api/groups)")
             }
             if let problem = ServerID.digits.problem(id) {
                 throw PlatformError(address: "\(provider.name)/groups/\(name)", message: problem)
@@ -76,8 +76,8 @@ struct VPBXDirectory: Sendable {
             directory.groupIDs[name] = id
             guard let reader = groupOf.filter({ $0.value == id }).keys.sorted().first else {
                 let resource = schedules.first { $0.fields["group"]?.string == name }
-                throw PlatformError(address: resource?.address.description ?? provider.name,
-                                    message: "group \(name) has no abonent, and its schedules can only be read through one")
+                throw PlatformError(resource.map { .resource($0.address) } ?? .scope(provider.name),
+                                    "group \(name) has no abonent, and its schedules can only be read through one")
             }
             directory.readers[name] = reader
         }
