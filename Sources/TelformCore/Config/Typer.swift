@@ -24,11 +24,10 @@ public struct Typer {
             return nil
         }
         var result: [String: Value] = [:]
-        let names = schema.fields.map(\.name)
         for pair in pairs {
             let fieldPath = join(path, pair.key)
             guard let field = schema.field(pair.key) else {
-                diagnostics.error(pair.keyMark, fieldPath, Suggestion.unknownKey(pair.key, among: names))
+                diagnostics.error(pair.keyMark, fieldPath, Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))
                 continue
             }
             if pair.value.isNull {
@@ -40,11 +39,9 @@ public struct Typer {
                 result[field.name] = value
             }
         }
-        for field in schema.fields where field.required && node[field.name] == nil {
-            diagnostics.error(node.mark, join(path, field.name), "is required")
-        }
-        for field in schema.fields where result[field.name] == nil && node[field.name] == nil {
-            if let value = field.defaultValue { result[field.name] = value }
+        for field in schema.fields where (field.required || field.defaultValue != nil) && !pairs.contains(where: { $0.key == field.name }) {
+            if field.required { diagnostics.error(node.mark, join(path, field.name), "is required") }
+            if let value = field.defaultValue, result[field.name] == nil { result[field.name] = value }
         }
         check(schema.rules, result, node: node, path: path)
         return result

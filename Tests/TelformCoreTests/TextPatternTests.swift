@@ -1,0 +1,38 @@
+import Foundation
+import XCTest
+@testable import TelformCore
+
+/// The small matcher agrees with ICU on every pattern it takes, and leaves the rest to ICU.
+final class TextPatternTests: XCTestCase {
+    static let patterns = [
+        "^[0-9]{3}$", "^[A-Za-z0-9]{20}$", "^\\+?[0-9]{1,20}$", "^[0-9]{10,15}$", "^[0-9]{2,10}$", "^7[0-9]{10}$",
+        "^[a-z]{2}_[A-Z]{2}$", "^[0-9]{1,16}$", "^[^@\\s]+@[^@\\s]+$", "^[A-Za-z0-9_.-]+$", "^[0-9]{4,20}$",
+        "^[A-Za-z0-9_-]+$", "^[A-Za-z_][A-Za-z0-9_]*$", "^a?b*c+$", "^[^0-9]{2,}$",
+    ]
+    static let inputs = [
+        "", "1", "12", "123", "1234", "+123", "++1", "abcdefghij0123456789", "abcdefghij012345678", "abcdefghij0123456789x",
+        "79161234567", "7916123456", "fr_FR", "fr_fr", "a@b", "@b", "a@", "a b@c", "ЯЯ", "Я@b", "név", "abc.mp3", "a-b_c.d",
+        "123\n", "123\r\n", "123\n\n", "\n", "bcc", "ac", "c", "abbbccc", "xy", "x1", "_x9", "9x",
+        "a\u{0B}@b", "a\u{85}@b", "a\u{A0}@b", "a\u{2003}@b", "a\t@b",
+    ]
+
+    func testTheSmallMatcherAgreesWithICU() throws {
+        for pattern in Self.patterns {
+            let simple = try XCTUnwrap(SimplePattern(pattern), "\(pattern) is simple")
+            let icu = try NSRegularExpression(pattern: pattern)
+            for input in Self.inputs {
+                let expected = icu.firstMatch(in: input, range: NSRange(input.startIndex..., in: input)) != nil
+                XCTAssertEqual(simple.matches(input), expected, "\(pattern) on \(input.debugDescription)")
+                XCTAssertEqual(TextPattern(pattern).matches(input), expected, "\(pattern) on \(input.debugDescription)")
+            }
+        }
+    }
+
+    func testOtherPatternsAreLeftToICU() {
+        for pattern in ["(?i)\\.mp3$", "^(a|b)$", "^a.b$", "[0-9]+", "^a+?$", "^([01][0-9]|2[0-3]):[0-5][0-9]$"] {
+            XCTAssertNil(SimplePattern(pattern), pattern)
+        }
+        XCTAssertTrue(TextPattern("(?i)\\.mp3$").matches("HELLO.MP3"))
+        XCTAssertTrue(TextPattern("^([01][0-9]|2[0-3]):[0-5][0-9]$").matches("23:59"))
+    }
+}
