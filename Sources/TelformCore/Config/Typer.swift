@@ -17,86 +17,137 @@ public struct Typer {
         self.mode = mode
     }
 
+    /// Where the node being typed is: the caller's path, then the keys and indexes taken
+    /// below it, rendered (`providers.office.endpoints[3].forward.busy.to`) only when a
+    /// diagnostic needs it — most values need none, and building a string for each was a
+    /// large share of a big validate.
+    enum Step {
+        case key(String)
+        case index(Int)
+    }
+    var base = ""
+    var steps: [Step] = []
+
+    /// The current path, as diagnostics print it.
+    var here: String {
+        var text = base
+        for step in steps {
+            switch step {
+            case .key(let key): text = text.isEmpty ? key : text + "." + key
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    /// The current path with one more key.
+    func here(_ key: String) -> String {
+        join(here, key)
+    }
+
+    /// Runs `body` with the path set to `path` (an entry point's), restoring it after.
+    mutating func at<T>(_ path: String, _ body: (inout Typer) -> T) -> T {
+        let saved = (base, steps)
+        base = path
+        steps = []
+        defer { (base, steps) = saved }
+        return body(&self)
+    }
+
+    /// Runs `body` one step below the current path.
+    mutating func below<T>(_ step: Step, _ body: (inout Typer) -> T) -> T {
+        steps.append(step)
+        defer { steps.removeLast() }
+        return body(&self)
+    }
+
     /// Types a mapping against an object schema. Returns nil only when the node is not a mapping.
     public mutating func object(_ node: YAMLNode, _ schema: ObjectSchema, path: String) -> [String: Value]? {
+        at(path) { $0.object(node, schema) }
+    }
+
+    mutating func object(_ node: YAMLNode, _ schema: ObjectSchema) -> [String: Value]? {
         guard let pairs = node.pairs else {
-            diagnostics.error(node.mark, path, "expected a mapping, got \(node.kindName)")
+            diagnostics.error(node.mark, here, "expected a mapping, got \(node.kindName)")
             return nil
         }
         var result: [String: Value] = [:]
         for pair in pairs {
-            let fieldPath = join(path, pair.key)
             guard let field = schema.field(pair.key) else {
-                diagnostics.error(pair.keyMark, fieldPath, Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))
+                diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))
                 continue
             }
             if pair.value.isNull {
-                if field.required { diagnostics.error(pair.value.mark, fieldPath, "is required and may not be empty") }
+                if field.required { diagnostics.error(pair.value.mark, here(pair.key), "is required and may not be empty") }
                 if field.flags.contains(.removable) { result[field.name] = .null }
                 continue
             }
-            if let value = self.value(pair.value, field.type, path: fieldPath, field: field) {
+            if let value = below(.key(pair.key), { $0.value(pair.value, field.type, field: field) }) {
                 result[field.name] = value
             }
         }
         for field in schema.fields where (field.required || field.defaultValue != nil) && !pairs.contains(where: { $0.key == field.name }) {
-            if field.required { diagnostics.error(node.mark, join(path, field.name), "is required") }
+            if field.required { diagnostics.error(node.mark, here(field.name), "is required") }
             if let value = field.defaultValue, result[field.name] == nil { result[field.name] = value }
         }
-        check(schema.rules, result, node: node, path: path)
+        check(schema.rules, result, node: node)
         return result
     }
 
     /// Types one node as `type`. Returns nil when it cannot (the reason is reported).
     public mutating func value(_ node: YAMLNode, _ type: FieldType, path: String, field: FieldSchema? = nil) -> Value? {
+        at(path) { $0.value(node, type, field: field) }
+    }
+
+    mutating func value(_ node: YAMLNode, _ type: FieldType, field: FieldSchema?) -> Value? {
         if let tag = node.tag {
-            diagnostics.error(node.mark, path, "YAML tag \(tag) is not used by telform; the field's type decides how the value is read")
+            diagnostics.error(node.mark, here, "YAML tag \(tag) is not used by telform; the field's type decides how the value is read")
             return nil
         }
         switch type {
         case .string(let rules):
-            return string(node, rules, path: path, field: field)
+            return string(node, rules, field: field)
         case .integer(let rules):
-            return integer(node, rules, path: path)
+            return integer(node, rules)
         case .bool:
-            return bool(node, path: path)
+            return bool(node)
         case .list(let itemType, let rules):
             guard let items = node.items else {
-                diagnostics.error(node.mark, path, "expected a list, got \(node.kindName)")
+                diagnostics.error(node.mark, here, "expected a list, got \(node.kindName)")
                 return nil
             }
-            checkCount(items.count, rules, node: node, path: path)
+            checkCount(items.count, rules, node: node)
             var values: [Value] = []
             for (index, element) in items.enumerated() {
                 if element.isNull {
-                    diagnostics.error(element.mark, "\(path)[\(index)]", "a list item may not be empty")
+                    diagnostics.error(element.mark, below(.index(index)) { $0.here }, "a list item may not be empty")
                     continue
                 }
-                if let v = value(element, itemType, path: "\(path)[\(index)]", field: field) { values.append(v) }
+                if let v = below(.index(index), { $0.value(element, itemType, field: field) }) { values.append(v) }
             }
             return .list(values)
         case .object(let schema):
-            return object(node, schema, path: path).map(Value.object)
+            return object(node, schema).map(Value.object)
         case .map(let valueType, let keys):
             guard let pairs = node.pairs else {
-                diagnostics.error(node.mark, path, "expected a mapping, got \(node.kindName)")
+                diagnostics.error(node.mark, here, "expected a mapping, got \(node.kindName)")
                 return nil
             }
             var result: [String: Value] = [:]
             for pair in pairs {
                 if let keys, !keys.contains(pair.key) {
-                    diagnostics.error(pair.keyMark, join(path, pair.key), Suggestion.unknownKey(pair.key, among: keys))
+                    diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: keys))
                     continue
                 }
-                if let v = value(pair.value, valueType, path: join(path, pair.key), field: field) { result[pair.key] = v }
+                if let v = below(.key(pair.key), { $0.value(pair.value, valueType, field: field) }) { result[pair.key] = v }
             }
             return .object(result)
         case .choice(let options):
             guard let option = options.first(where: { accepts($0, node) }) else {
-                diagnostics.error(node.mark, path, "expected \(type.expectation), got \(node.kindName)")
+                diagnostics.error(node.mark, here, "expected \(type.expectation), got \(node.kindName)")
                 return nil
             }
-            return value(node, option, path: path, field: field)
+            return value(node, option, field: field)
         }
     }
 }

@@ -2,27 +2,27 @@
 extension Typer {
     static let yamlOneOneBooleans: Set<String> = ["yes", "no", "on", "off", "y", "n"]
 
-    mutating func string(_ node: YAMLNode, _ rules: StringRules, path: String, field: FieldSchema?) -> Value? {
+    mutating func string(_ node: YAMLNode, _ rules: StringRules, field: FieldSchema?) -> Value? {
         guard let raw = node.scalar else {
-            diagnostics.error(node.mark, path, "expected a string, got \(node.kindName)")
+            diagnostics.error(node.mark, here, "expected a string, got \(node.kindName)")
             return nil
         }
         let sensitive = field?.isSensitive ?? false
         // The file's folder only matters to a string that holds a reference.
         let outcome = interpolator.expand(raw, directory: Interpolator.holdsReference(raw) ? node.mark.directory : nil)
-        for problem in outcome.errors { diagnostics.error(node.mark, path, problem) }
+        for problem in outcome.errors { diagnostics.error(node.mark, here, problem) }
         for reference in outcome.unresolved {
             let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"
             switch mode {
-            case .validate: diagnostics.warning(node.mark, path, "\(what) ${\(reference)}; plan and apply will need it")
-            case .strict: diagnostics.error(node.mark, path, "\(what) ${\(reference)}")
+            case .validate: diagnostics.warning(node.mark, here, "\(what) ${\(reference)}; plan and apply will need it")
+            case .strict: diagnostics.error(node.mark, here, "\(what) ${\(reference)}")
             }
         }
         if let field, !outcome.interpolated, !raw.isEmpty {
             if field.isSensitive {
-                diagnostics.warning(node.mark, path, "a literal secret in the config; use ${env:NAME} or ${file:PATH}")
+                diagnostics.warning(node.mark, here, "a literal secret in the config; use ${env:NAME} or ${file:PATH}")
             } else if field.flags.contains(.sensitiveWithCredentials), URLText.hasCredentials(raw) {
-                diagnostics.warning(node.mark, path, "a URL with credentials written literally; use ${env:NAME} or ${file:PATH}")
+                diagnostics.warning(node.mark, here, "a URL with credentials written literally; use ${env:NAME} or ${file:PATH}")
             }
         }
         guard let text = outcome.text else {
@@ -38,64 +38,65 @@ extension Typer {
         var ok = true
         if let allowed = rules.allowed, !allowed.contains(text) {
             let hint = Suggestion.closest(to: text, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
-            diagnostics.error(node.mark, path, "\(shown) is not one of \(allowed.joined(separator: ", "))\(hint)")
+            diagnostics.error(node.mark, here, "\(shown) is not one of \(allowed.joined(separator: ", "))\(hint)")
             ok = false
         }
-        let length = text.count
-        if let max = rules.maxLength, length > max {
-            diagnostics.error(node.mark, path, "\(length) characters; \(rules.by.map { "\($0) allows" } ?? "at most") \(max)")
+        // Characters (grapheme clusters) are counted only when the bytes cannot settle it: a
+        // text of at most `max` bytes has at most `max` characters.
+        if let max = rules.maxLength, text.utf8.count > max, text.count > max {
+            diagnostics.error(node.mark, here, "\(text.count) characters; \(rules.by.map { "\($0) allows" } ?? "at most") \(max)")
             ok = false
         }
-        if let min = rules.minLength, length < min {
-            diagnostics.error(node.mark, path, length == 0 ? "may not be empty" : "\(length) characters; at least \(min) needed")
+        if let min = rules.minLength, min > 0, text.isEmpty || (min > 1 && text.count < min) {
+            diagnostics.error(node.mark, here, text.isEmpty ? "may not be empty" : "\(text.count) characters; at least \(min) needed")
             ok = false
         }
         if ok, let check = rules.check, let reason = check.reason(text) {
-            diagnostics.error(node.mark, path, sensitive ? reason.replacingOccurrences(of: "\"\(text)\"", with: "the value") : reason)
+            diagnostics.error(node.mark, here, sensitive ? reason.replacingOccurrences(of: "\"\(text)\"", with: "the value") : reason)
             ok = false
         }
         return .string(text)
     }
 
-    mutating func integer(_ node: YAMLNode, _ rules: IntegerRules, path: String) -> Value? {
+    mutating func integer(_ node: YAMLNode, _ rules: IntegerRules) -> Value? {
         guard let text = node.scalar else {
-            diagnostics.error(node.mark, path, "expected an integer, got \(node.kindName)")
+            diagnostics.error(node.mark, here, "expected an integer, got \(node.kindName)")
             return nil
         }
         guard node.isPlainScalar else {
-            diagnostics.error(node.mark, path, "\"\(text)\" is quoted; write the integer without quotes")
+            diagnostics.error(node.mark, here, "\"\(text)\" is quoted; write the integer without quotes")
             return nil
         }
         guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else {
-            diagnostics.error(node.mark, path, "\"\(text)\" is not an integer; write digits only")
+            diagnostics.error(node.mark, here, "\"\(text)\" is not an integer; write digits only")
             return nil
         }
         guard let number = Int64(text) else {
             let range = rules.min != nil || rules.max != nil ? "; allowed: \(rules.min.map(String.init) ?? "")..\(rules.max.map(String.init) ?? "")" : ""
-            diagnostics.error(node.mark, path, "\(text) is out of range\(range)")
+            diagnostics.error(node.mark, here, "\(text) is out of range\(range)")
             return nil
         }
         if (rules.min.map { number < $0 } ?? false) || (rules.max.map { number > $0 } ?? false) {
             let range = "\(rules.min.map(String.init) ?? "")..\(rules.max.map(String.init) ?? "")"
-            diagnostics.error(node.mark, path, "\(number) is out of range; \(rules.by.map { "\($0) allows" } ?? "allowed:") \(range)")
+            diagnostics.error(node.mark, here, "\(number) is out of range; \(rules.by.map { "\($0) allows" } ?? "allowed:") \(range)")
         }
         return .int(number)
     }
 
-    mutating func bool(_ node: YAMLNode, path: String) -> Value? {
+    mutating func bool(_ node: YAMLNode) -> Value? {
         guard let text = node.scalar else {
-            diagnostics.error(node.mark, path, "expected true or false, got \(node.kindName)")
+            diagnostics.error(node.mark, here, "expected true or false, got \(node.kindName)")
             return nil
         }
         if node.isPlainScalar && text == "true" { return .bool(true) }
         if node.isPlainScalar && text == "false" { return .bool(false) }
         if node.isPlainScalar && Self.yamlOneOneBooleans.contains(text.lowercased()) {
             let meant = ["yes", "on", "y"].contains(text.lowercased()) ? "true" : "false"
-            diagnostics.error(node.mark, path, "\"\(text)\" is not a boolean here; write \(meant) (YAML 1.1 words such as yes/no/on/off are not booleans in telform)")
+            diagnostics.error(node.mark, here, "\"\(text)\" is not a boolean here; write \(meant) (YAML 1.1 words such as yes/no/on/off are not booleans in telform)")
         } else if !node.isPlainScalar {
-            diagnostics.error(node.mark, path, "expected true or false, got a quoted string; write true or false without quotes")
+            diagnostics.error(node.mark, here, "expected true or false, got a quoted string; write true or false without quotes")
         } else {
-            diagnostics.error(node.mark, path, "expected true or false, got \"\(text)\"")
+            diagnostics.error(node.mark, here, "expected true or false, got \"\(text)\"")
         }
         return nil
     }
@@ -112,17 +113,17 @@ extension Typer {
         }
     }
 
-    mutating func checkCount(_ count: Int, _ rules: ListRules, node: YAMLNode, path: String) {
+    mutating func checkCount(_ count: Int, _ rules: ListRules, node: YAMLNode) {
         let noun = rules.itemNoun ?? "items"
         if let max = rules.maxItems, count > max {
-            diagnostics.error(node.mark, path, "\(count) \(noun); \(rules.by.map { "\($0) allows" } ?? "at most") \(rules.by == nil ? "" : "at most ")\(max)")
+            diagnostics.error(node.mark, here, "\(count) \(noun); \(rules.by.map { "\($0) allows" } ?? "at most") \(rules.by == nil ? "" : "at most ")\(max)")
         }
         if let min = rules.minItems, count < min {
-            diagnostics.error(node.mark, path, "\(count) \(noun); at least \(min) needed")
+            diagnostics.error(node.mark, here, "\(count) \(noun); at least \(min) needed")
         }
     }
 
-    mutating func check(_ rules: [ObjectRule], _ fields: [String: Value], node: YAMLNode, path: String) {
+    mutating func check(_ rules: [ObjectRule], _ fields: [String: Value], node: YAMLNode) {
         func present(_ name: String) -> Bool { node[name] != nil && !(node[name]?.isNull ?? true) }
         func list(_ names: [String]) -> String { names.joined(separator: ", ") }
         for rule in rules {
@@ -130,29 +131,29 @@ extension Typer {
             case .exactlyOne(let names):
                 let given = names.filter(present)
                 if given.isEmpty {
-                    diagnostics.error(node.mark, path, "needs exactly one of \(list(names))")
+                    diagnostics.error(node.mark, here, "needs exactly one of \(list(names))")
                 } else if given.count > 1 {
-                    diagnostics.error(node[given[1]]?.mark ?? node.mark, join(path, given[1]), "give exactly one of \(list(names)), not \(list(given))")
+                    diagnostics.error(node[given[1]]?.mark ?? node.mark, here(given[1]), "give exactly one of \(list(names)), not \(list(given))")
                 }
             case .atMostOne(let names):
                 let given = names.filter(present)
                 if given.count > 1 {
-                    diagnostics.error(node[given[1]]?.mark ?? node.mark, join(path, given[1]), "give at most one of \(list(names)), not \(list(given))")
+                    diagnostics.error(node[given[1]]?.mark ?? node.mark, here(given[1]), "give at most one of \(list(names)), not \(list(given))")
                 }
             case .onlyWhen(let selector, let values, let names):
                 guard let current = fields[selector]?.string, !values.contains(current) else { continue }
                 for name in names where present(name) {
-                    diagnostics.error(node[name]?.mark ?? node.mark, join(path, name),
+                    diagnostics.error(node[name]?.mark ?? node.mark, here(name),
                                       "applies only when \(selector) is \(values.joined(separator: " or ")), not \(current)")
                 }
             case .requiredWhen(let selector, let values, let names):
                 guard let current = fields[selector]?.string, values.contains(current) else { continue }
                 for name in names where !present(name) {
-                    diagnostics.error(node.mark, join(path, name), "is required when \(selector) is \(current)")
+                    diagnostics.error(node.mark, here(name), "is required when \(selector) is \(current)")
                 }
             case .custom(let rule):
                 for finding in rule(fields) {
-                    diagnostics.error(node[finding.field]?.mark ?? node.mark, join(path, finding.field), finding.message)
+                    diagnostics.error(node[finding.field]?.mark ?? node.mark, here(finding.field), finding.message)
                 }
             }
         }
