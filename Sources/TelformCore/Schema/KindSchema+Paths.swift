@@ -1,7 +1,46 @@
+/// Every declared path of a kind and its field, computed once with the kind: the diff asks
+/// for a field's flags by path for every field of every resource.
+final class PathIndex: Sendable {
+    let paths: [String]
+    let fields: [String: FieldSchema]
+
+    static let empty = PathIndex(paths: [], fields: [:])
+
+    init(paths: [String], fields: [String: FieldSchema]) {
+        self.paths = paths
+        self.fields = fields
+    }
+
+    init(_ kind: KindSchema) {
+        paths = kind.walkDeclaredPaths()
+        var fields: [String: FieldSchema] = [:]
+        func walk(_ schema: ObjectSchema, _ prefix: String) {
+            for field in schema.fields {
+                let path = prefix.isEmpty ? field.name : prefix + "." + field.name
+                if fields[path] == nil { fields[path] = field }
+                switch field.type {
+                case .object(let inner), .list(.object(let inner), _): walk(inner, path)
+                default: break
+                }
+            }
+        }
+        if let schema = kind.resourceSchema { walk(schema, "") }
+        if case .grouped(let group, _) = kind.shape {
+            for field in group.fields { fields[field.name] = field }
+        }
+        self.fields = fields
+    }
+}
+
 /// Field lookups by dotted path, for flags (sensitive, write-only, create-only) and ordering.
 extension KindSchema {
     /// The field declaration at a dotted path (`forward.no_answer.timeout`).
     public func field(path: String) -> FieldSchema? {
+        if let field = pathIndex.fields[path] { return field }
+        return walkField(path: path)
+    }
+
+    func walkField(path: String) -> FieldSchema? {
         var schema: ObjectSchema? = resourceSchema
         var found: FieldSchema?
         if case .grouped(let group, _) = shape, let top = group.field(String(path.split(separator: ".")[0])) {
@@ -19,7 +58,9 @@ extension KindSchema {
     }
 
     /// Every dotted path the schema declares, in declaration order, for stable display.
-    public var declaredPaths: [String] {
+    public var declaredPaths: [String] { pathIndex.paths }
+
+    func walkDeclaredPaths() -> [String] {
         func walk(_ schema: ObjectSchema, _ prefix: String) -> [String] {
             schema.fields.flatMap { field -> [String] in
                 let path = prefix.isEmpty ? field.name : prefix + "." + field.name

@@ -22,7 +22,7 @@ public struct KindSchema: Sendable {
 
     public var name: String
     public var doc: String
-    public var shape: Shape
+    public let shape: Shape
     /// Key field names in address order, for documentation and diagnostics.
     public var keyFields: [String]
     /// Builds the address key from a resource's typed fields; nil when a part is missing.
@@ -39,6 +39,8 @@ public struct KindSchema: Sendable {
     /// True when the platform can add but neither edit nor delete (XiVO contexts): differences
     /// are reported (plan and drift), never applied, and live extras are never deleted.
     public var addOnly = false
+    /// Its declared paths and their fields, computed once (`KindSchema+Paths`).
+    var pathIndex: PathIndex
     /// True when the kind's scope is each declared key itself (an account's settings, MTT
     /// `follow_me` of a sip_id): only declared keys are read, so one left out of the file is
     /// not touched, never deleted. Clearing it is an update (an empty chain).
@@ -52,6 +54,7 @@ public struct KindSchema: Sendable {
         self.shape = Self.addingProtect(to: shape)
         self.keyFields = keyFields
         self.singleKey = singleKey
+        pathIndex = PathIndex.empty
         let names = keyFields
         self.key = key ?? { fields in
             var parts: [String] = []
@@ -65,6 +68,7 @@ public struct KindSchema: Sendable {
             }
             return parts
         }
+        pathIndex = PathIndex(self)
     }
 
     /// The same kind, without an edit call (a change is a replace).
