@@ -37,6 +37,8 @@ public struct WireCodec: Sendable {
     public var emptyIsAbsent: Bool
     /// The flat fields: (YAML name, wire name, type).
     public let fields: [(name: String, wire: String, type: FieldType)]
+    /// Wire name → indexes in `fields` (two fields may read one wire key).
+    let byWire: [String: [Int]]
 
     /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
     /// dates sent as objects), left out of the codec.
@@ -53,15 +55,26 @@ public struct WireCodec: Sendable {
             default: return nil
             }
         }
+        let flat = fields
+        byWire = Dictionary(grouping: flat.indices, by: { flat[$0].wire })
     }
 
     /// The flat fields of a wire object, canonical. A field the object does not carry is left
     /// out (not managed), or null where `missingIsNull` (a platform that always answers whole).
     public func decode(_ item: JSONNode, missingIsNull: Bool = false) -> [String: Value] {
         var out: [String: Value] = [:]
-        for field in fields {
-            let value = Self.value(item[field.wire], field.type, emptyIsAbsent: emptyIsAbsent)
-            if let value { out[field.name] = value } else if missingIsNull { out[field.name] = .null }
+        // One pass over the object's keys, each looked up once (a page holds thousands of
+        // objects of a few dozen keys); the first of a repeated key counts, as `item[key]`.
+        var seen = Set<String>()
+        for (key, node) in item.pairs ?? [] {
+            guard let indexes = byWire[key], seen.insert(key).inserted else { continue }
+            for index in indexes {
+                let field = fields[index]
+                if let value = Self.value(node, field.type, emptyIsAbsent: emptyIsAbsent) { out[field.name] = value }
+            }
+        }
+        if missingIsNull {
+            for field in fields where out[field.name] == nil { out[field.name] = .null }
         }
         return out
     }
