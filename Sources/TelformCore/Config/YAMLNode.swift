@@ -5,7 +5,7 @@ public struct YAMLNode: Sendable {
         case plain, quoted, block
     }
 
-    public indirect enum Content: Sendable {
+    public enum Content: Sendable {
         case scalar(String, ScalarStyle)
         case sequence([YAMLNode])
         case mapping([YAMLPair])
