@@ -1,14 +1,52 @@
+import Foundation
+
 /// A position in a config file: 1-based line and column (columns count characters).
+///
+/// Twelve bytes: the file by number (every YAML node and key has a mark, and a string per
+/// mark was a large share of a big config's memory and of its reference counting).
 public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+    let fileID: UInt32
+    let lineNumber: UInt32
+    let columnNumber: UInt32
+
+    public var file: String { Self.files.name(fileID) }
+    public var line: Int { Int(lineNumber) }
+    public var column: Int { Int(columnNumber) }
 
     public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
+        self.init(fileID: Self.files.id(file), line: line, column: column)
     }
+
+    init(fileID: UInt32, line: Int, column: Int) {
+        self.fileID = fileID
+        lineNumber = UInt32(clamping: line)
+        columnNumber = UInt32(clamping: column)
+    }
+
+    /// The files marks name, by number, for the life of the process.
+    final class FileTable: @unchecked Sendable {
+        private let lock = NSLock()
+        private var names: [String] = []
+        private var ids: [String: UInt32] = [:]
+
+        func id(_ name: String) -> UInt32 {
+            lock.lock()
+            defer { lock.unlock() }
+            if let id = ids[name] { return id }
+            let id = UInt32(names.count)
+            names.append(name)
+            ids[name] = id
+            return id
+        }
+
+        func name(_ id: UInt32) -> String {
+            lock.lock()
+            defer { lock.unlock() }
+            return Int(id) < names.count ? names[Int(id)] : ""
+        }
+    }
+
+    static let files = FileTable()
 
     public var description: String { "\(file):\(line):\(column)" }
 

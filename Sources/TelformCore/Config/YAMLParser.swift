@@ -41,7 +41,11 @@ private struct Composer {
     init(file: String, bytes: [UInt8]) {
         self.file = file
         self.bytes = bytes
+        fileID = Mark.files.id(file)
     }
+
+    /// The file's number in every mark of this parse, looked up once.
+    let fileID: UInt32
 
     /// A container under construction. A class, so a child is appended in place: an enum
     /// frame popped, extended and pushed back copied its whole array per child (quadratic).
@@ -63,7 +67,7 @@ private struct Composer {
     private var stack: [Frame] = []
 
     func mark(_ m: yaml_mark_t) -> Mark {
-        Mark(file: file, line: Int(m.line) + 1, column: Int(m.column) + 1)
+        Mark(fileID: fileID, line: Int(m.line) + 1, column: Int(m.column) + 1)
     }
 
     mutating func run(_ parser: inout yaml_parser_t) {
