@@ -1,6 +1,6 @@
 /// The canonical value of a field: what the config means after typing, and (later) what a
 /// platform's live object means after normalisation. Both sides of a diff are `Value`s.
-public indirect enum Value: Sendable, Hashable, CustomStringConvertible {
+public enum Value: Sendable, Hashable, CustomStringConvertible {
     case null
     case bool(Bool)
     case int(Int64)

@@ -1,5 +1,5 @@
 /// A JSON document with ordered object keys, rendered deterministically (two-space indent).
-public indirect enum JSONNode: Sendable, Equatable {
+public enum JSONNode: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int64)
