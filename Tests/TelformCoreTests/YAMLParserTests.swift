@@ -65,6 +65,17 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(diagnostics, ["t.yaml:3:1: error: yaml: duplicate key \"a\" (first at line 1, column 1)"])
     }
 
+    func testDuplicateKeysAndMergesInALargeMapping() {
+        // Past 16 keys the seen keys are indexed: the same answers as below it.
+        let keys = (1...20).map { "  k\($0): \($0)" }.joined(separator: "\n")
+        let (root, diagnostics) = parse("base: &b {k3: 0, extra: 1}\nmap:\n  <<: *b\n" + keys + "\n  k18: again\n")
+        XCTAssertEqual(diagnostics, ["t.yaml:24:3: error: yaml: duplicate key \"k18\" (first at line 21, column 3)"])
+        let map = root?["map"]
+        XCTAssertEqual(map?.pairs?.count, 21, "20 keys and the merged extra; the merged k3 loses to the explicit one")
+        XCTAssertEqual(map?["k3"]?.scalar, "3")
+        XCTAssertEqual(map?["extra"]?.scalar, "1")
+    }
+
     func testSecondDocumentIsAnError() {
         let (root, diagnostics) = parse("a: 1\n---\nb: 2\n")
         XCTAssertEqual(diagnostics, ["t.yaml:2:1: error: yaml: a second YAML document; telform reads one document per file (split it into an include instead)"])

@@ -140,11 +140,25 @@ private struct Composer {
     mutating func buildMapping(_ entries: [YAMLNode]) -> [YAMLPair] {
         var explicit: [YAMLPair] = []
         var merged: [YAMLPair] = []
-        var firstSeen: [String: Mark] = [:]
-        var index = 0
-        while index + 1 < entries.count {
-            let keyNode = entries[index], value = entries[index + 1]
-            index += 2
+        // Keys seen so far: a scan of the few pairs most mappings have, an index past 16
+        // (a dictionary per mapping was a twentieth of a large validate).
+        var index: [String: Mark]?
+        func seen(_ key: String) -> Mark? {
+            if let index { return index[key] }
+            return explicit.first { $0.key == key }?.keyMark
+        }
+        func keep(_ pair: YAMLPair) {
+            explicit.append(pair)
+            if index != nil {
+                index?[pair.key] = pair.keyMark
+            } else if explicit.count > 16 {
+                index = Dictionary(explicit.map { ($0.key, $0.keyMark) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+        var at = 0
+        while at + 1 < entries.count {
+            let keyNode = entries[at], value = entries[at + 1]
+            at += 2
             guard let key = keyNode.scalar else {
                 diagnostics.error(keyNode.mark, "yaml", "a mapping key must be a scalar, not \(keyNode.kindName)")
                 continue
@@ -153,16 +167,14 @@ private struct Composer {
                 merged.append(contentsOf: mergeSources(value))
                 continue
             }
-            if let first = firstSeen[key] {
+            if let first = seen(key) {
                 diagnostics.error(keyNode.mark, "yaml", "duplicate key \"\(key)\" (first at line \(first.line), column \(first.column))")
                 continue
             }
-            firstSeen[key] = keyNode.mark
-            explicit.append(YAMLPair(key: key, keyMark: keyNode.mark, value: value))
+            keep(YAMLPair(key: key, keyMark: keyNode.mark, value: value))
         }
-        for pair in merged where firstSeen[pair.key] == nil {
-            firstSeen[pair.key] = pair.keyMark
-            explicit.append(pair)
+        for pair in merged where seen(pair.key) == nil {
+            keep(pair)
         }
         return explicit
     }
