@@ -146,16 +146,7 @@ public struct LiveState: Sendable {
 
     /// A digest of the live objects, to recognise a plan made against other live state.
     public var fingerprint: String {
-        Self.digest(resources)
-    }
-
-    /// The digest of one kind's live objects: the scope a saved plan checks again at apply.
-    public func fingerprint(kind: String) -> String {
-        Self.digest(resources.filter { $0.address.kind == kind })
-    }
-
-    static func digest(_ resources: [Resource]) -> String {
-        digest(lines: resources.map(line))
+        fingerprints(kinds: []).all
     }
 
     static func line(_ resource: Resource) -> String {
@@ -166,8 +157,9 @@ public struct LiveState: Sendable {
         String(SHA256.hex(lines.sorted().joined(separator: "\n")).prefix(16))
     }
 
-    /// `fingerprint` and `fingerprint(kind:)` for each of `kinds`, each resource described
-    /// once (describing 10,000 resources twice was a tenth of a plan).
+    /// `fingerprint`, and the digest of each of `kinds` (the scope a saved plan checks again
+    /// at apply), each resource described once (describing 10,000 resources twice was a
+    /// tenth of a plan).
     public func fingerprints(kinds: [String]) -> (all: String, byKind: [String: String]) {
         let lines = resources.map { ($0.address.kind, Self.line($0)) }
         var byKind: [String: String] = [:]

@@ -32,6 +32,16 @@ public enum ChangeEffect: String, Sendable, Codable, CaseIterable {
     /// drift, never executed.
     case reportOnly = "report-only"
 
+    /// The plain effect of a driver's verb (a replace deletes first).
+    public init(_ action: ChangeAction) {
+        switch action {
+        case .create: self = .create
+        case .update: self = .update
+        case .delete: self = .delete
+        case .replace: self = .replace
+        }
+    }
+
     /// The driver's verb.
     public var action: ChangeAction {
         switch self {
@@ -87,14 +97,7 @@ public struct Change: Sendable {
     /// The driver's verb (setting it picks the plain effect of that verb).
     public var action: ChangeAction {
         get { effect.action }
-        set {
-            switch newValue {
-            case .create: effect = .create
-            case .update: effect = .update
-            case .delete: effect = .delete
-            case .replace: effect = .replace
-            }
-        }
+        set { effect = ChangeEffect(newValue) }
     }
     /// The declared resource, canonical (create, update, replace).
     public var desired: Resource?
@@ -131,12 +134,7 @@ public struct Change: Sendable {
     public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
                 fields: [FieldChange], reason: String? = nil) {
         self.address = address
-        switch action {
-        case .create: effect = .create
-        case .update: effect = .update
-        case .delete: effect = .delete
-        case .replace: effect = .replace
-        }
+        effect = ChangeEffect(action)
         self.desired = desired
         self.live = live
         self.fields = fields

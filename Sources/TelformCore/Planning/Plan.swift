@@ -106,27 +106,9 @@ public struct Plan: Sendable {
                 }
             }
         }
-
-        public func count(_ action: ChangeAction) -> Int {
-            switch action {
-            case .create: return create
-            case .update: return update
-            case .delete: return delete
-            case .replace: return replace
-            }
-        }
     }
 
     public var tally: Tally { Tally(changes) }
-
-    /// Changes by action, as every rendering counts them.
-    public func count(_ action: ChangeAction) -> Int {
-        tally.count(action)
-    }
-
-    public static func count(_ action: ChangeAction, in changes: [Change]) -> Int {
-        Tally(changes).count(action)
-    }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {

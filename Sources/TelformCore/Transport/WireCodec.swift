@@ -57,6 +57,7 @@ public struct WireCodec: Sendable {
         }
         let flat = fields
         byWire = Dictionary(grouping: flat.indices, by: { flat[$0].wire })
+        names = Set(flat.map(\.name))
     }
 
     /// The flat fields of a wire object, canonical. A field the object does not carry is left
@@ -97,7 +98,7 @@ public struct WireCodec: Sendable {
     }
 
     /// Every flat field's name: to send all of them, absent ones included.
-    public var names: Set<String> { Set(fields.map(\.name)) }
+    public let names: Set<String>
 
     /// One value as the platform is sent it.
     public func encode(_ value: Value, _ type: FieldType) -> JSONNode? {
