@@ -16,7 +16,8 @@ public protocol Kind<Client>: Sendable {
     var schema: KindSchema { get }
 
     /// One declared resource as the platform means it, seeing the other declared resources
-    /// and what the read found. Default: as declared.
+    /// (those of the kinds its platform lists before it already canonical) and what the read
+    /// found. Default: as declared.
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource
 
     /// Reads this kind's live objects in the scopes the file owns, into `state` (which holds
@@ -104,11 +105,18 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
         return kind
     }
 
+    /// Kind by kind, in the platform's order: a kind sees the kinds listed before it in their
+    /// canonical form (an MTT premedia names its prompts by the live names canonical gave
+    /// them, without hashing their files again).
     public func canonical(_ desired: [Resource], live: LiveState) -> [Resource] {
-        desired.map { resource in
-            guard let kind = kinds.first(where: { $0.schema.name == resource.address.kind }) else { return resource }
-            return kind.canonical(resource, among: desired, live: live)
+        var result = desired
+        let byKind = Dictionary(grouping: desired.indices, by: { desired[$0].address.kind })
+        for kind in kinds {
+            guard let indexes = byKind[kind.schema.name] else { continue }
+            let among = result
+            for index in indexes { result[index] = kind.canonical(desired[index], among: among, live: live) }
         }
+        return result
     }
 
     public func read(kinds names: [String], desired: [Resource]) async throws -> LiveState {

@@ -31,14 +31,15 @@ struct PremediaKind: Kind {
     static let entryCodec = WireCodec(forwardEntry, booleans: .yN, emptyIsAbsent: true)
     static let scenarios: [String: Int64] = ["a": 1, "b": 2, "both": 3]
 
-    /// A declared prompt's name becomes its live name (by the prompts declared beside it); a
-    /// live name (what read returns, or canonical gave already) stays: canonical is idempotent.
+    /// A declared prompt's name becomes its live name (the prompts declared beside it come
+    /// canonical: prompts are listed before premedia); a live name (what read returns, or
+    /// canonical gave already) stays: canonical is idempotent.
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
         var fields = resource.fields
         var promptNames: [String: String] = [:]
         for prompt in desired where prompt.address.kind == "prompts" {
-            if let name = prompt.address.key.last, let liveName = PromptKind().canonical(prompt, among: desired, live: live).fields["live_name"]?.string {
+            if let name = prompt.address.key.last, let liveName = prompt.fields["live_name"]?.string {
                 promptNames[name] = liveName
             }
         }
