@@ -167,21 +167,22 @@ struct SimplePattern: Sendable {
         let scalars = Array(text.unicodeScalars)
         // ICU's `$` (without multiline) matches at the end, and before a line terminator
         // that ends the input: so does this.
-        var ends: Set<Int> = [scalars.count]
-        if let last = scalars.last, [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(last.value) { ends.insert(scalars.count - 1) }
-        if scalars.count >= 2, scalars[scalars.count - 2] == "\r", scalars[scalars.count - 1] == "\n" { ends.insert(scalars.count - 2) }
-        return match(scalars, 0, 0, ends)
+        // The ends it may stop at are the positions from the first one to the end.
+        var firstEnd = scalars.count
+        if let last = scalars.last, [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(last.value) { firstEnd -= 1 }
+        if scalars.count >= 2, scalars[scalars.count - 2] == "\r", scalars[scalars.count - 1] == "\n" { firstEnd = scalars.count - 2 }
+        return match(scalars, 0, 0, firstEnd)
     }
 
     /// Greedy, with backtracking: atom `a` from scalar `at`.
-    private func match(_ scalars: [Unicode.Scalar], _ a: Int, _ at: Int, _ ends: Set<Int>) -> Bool {
-        guard a < atoms.count else { return ends.contains(at) }
+    private func match(_ scalars: [Unicode.Scalar], _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool {
+        guard a < atoms.count else { return at >= firstEnd }
         let atom = atoms[a]
         var count = 0
         while count < atom.max, at + count < scalars.count, atom.accepts(scalars[at + count]) { count += 1 }
         guard count >= atom.min else { return false }
         while count >= atom.min {
-            if match(scalars, a + 1, at + count, ends) { return true }
+            if match(scalars, a + 1, at + count, firstEnd) { return true }
             count -= 1
         }
         return false
