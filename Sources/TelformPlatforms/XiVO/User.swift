@@ -128,7 +128,6 @@ struct UserKind: XiVOObjectKind {
 
         var uf: JSONNode = view?["userfeatures"] ?? JSONNode.object([("entityid", .int(1)), ("musiconhold", .string("default")),
                                                      ("enablexfer", .bool(true)), ("enablehint", .bool(true))])
-        uf = uf.setting("firstname", text(f["firstname"]))
         if let entity = f["entity_id"]?.int { uf = uf.setting("entityid", .int(entity)) }
         for (wire, node) in Self.codec.encode(f) { uf = uf.setting(wire, node) }
         let forward = f["forward"]?.object ?? [:]
