@@ -7,6 +7,9 @@ import TelformCore
 public enum PlatformCatalog {
     public struct Entry: Sendable {
         public let schema: PlatformSchema
+        /// How the platform routes calls, from a provider's resources (`explain`, `test`, the
+        /// plan's routing changes).
+        public let routing: RoutingBuilder
         /// The driver of a provider, its transports made by `transport(setting)` for the URL
         /// setting each endpoint is at (`url`, MTT's `premedia_url`).
         let make: @Sendable (ProviderConfig, RetryPolicy, (String) -> any HTTPTransport) -> any ProviderDriver
@@ -14,14 +17,19 @@ public enum PlatformCatalog {
 
     /// In the order the documents list them.
     public static let entries: [Entry] = [
-        Entry(schema: EndpointsKinds.platform) { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) },
-        Entry(schema: VPBXKinds.platform) { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) },
-        Entry(schema: MTTKinds.platform) { MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1) },
-        Entry(schema: XiVOKinds.platform) { XiVOPlatform(provider: $0, transport: $2("url"), retry: $1) },
-        Entry(schema: MXProxyKinds.platform) { MXProxyPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: EndpointsKinds.platform, routing: { EndpointRouting(provider: $0, resources: $1) }) { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: VPBXKinds.platform, routing: { VPBXRouting(provider: $0, resources: $1) }) { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: MTTKinds.platform, routing: { MTTRouting(provider: $0, resources: $1) }) { MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1) },
+        Entry(schema: XiVOKinds.platform, routing: { XiVORouting(provider: $0, resources: $1) }) { XiVOPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(schema: MXProxyKinds.platform, routing: { MXProxyRouting(provider: $0, resources: $1) }) { MXProxyPlatform(provider: $0, transport: $2("url"), retry: $1) },
     ]
 
     public static let all: [PlatformSchema] = entries.map(\.schema)
+
+    /// The routing model of a provider over `resources` (its file's or its live state's).
+    public static func routing(_ provider: ProviderConfig, resources: [Resource]) -> (any RoutingModel)? {
+        entries.first { $0.schema.type == provider.type }?.routing(provider, resources)
+    }
 
     /// The platform of a provider type.
     public static func schema(_ type: String) -> PlatformSchema? {

@@ -39,7 +39,7 @@ enum CommandLineCheck {
             }
         }
         let operands = name == "sim serve" ? Array(arguments.positionals.dropFirst()) : arguments.positionals
-        let allowed = ["apply": 1, "completion": 1, "help": Int.max, "report": Int.max][name] ?? 0
+        let allowed = ["apply": 1, "completion": 1, "explain": 1, "help": Int.max, "report": Int.max][name] ?? 0
         if operands.count > allowed {
             let stray = operands[allowed]
             if stray.hasSuffix(".yaml") || stray.hasSuffix(".yml") {

@@ -66,6 +66,8 @@ struct Telform {
             return await DriftCommand.run(arguments)
         case "export":
             return await ExportCommand.run(arguments)
+        case "explain":
+            return await ExplainCommand.run(arguments)
         default:
             let commands = CommandTable.commands.map(\.word)
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""

@@ -5,42 +5,25 @@ import TelformCore
 /// Time::Period: `hr{9-17}wd{mo-fr}`, sub-periods joined by commas, values in a scope
 /// separated by spaces, ranges inclusive) and compiles back to one canonical spelling.
 public struct PeriodSet: Sendable, Equatable {
-    static let minutesPerWeek = 7 * 1440
     /// The platform's weekday names, Monday first.
     static let dayNames = ["mo", "tu", "we", "th", "fr", "sa", "su"]
 
-    private(set) var bits: [Bool]
+    /// The minutes of the week the period holds.
+    public private(set) var week = WeekSet()
 
-    public init() {
-        bits = Array(repeating: false, count: Self.minutesPerWeek)
+    public init() {}
+
+    public init(_ week: WeekSet) {
+        self.week = week
     }
 
-    public static var always: PeriodSet {
-        var set = PeriodSet()
-        set.bits = Array(repeating: true, count: minutesPerWeek)
-        return set
-    }
+    public static var always: PeriodSet { PeriodSet(.always) }
 
-    public var isEmpty: Bool { !bits.contains(true) }
+    public var isEmpty: Bool { week.isEmpty }
 
-    /// Adds a window on `days` (Monday = 0) from `from` to `to` minutes after midnight, `to`
-    /// exclusive. A window whose end is not after its start crosses midnight: it runs to 24:00
-    /// and goes on the next day from 00:00 (`fri 22:00-02:00` is Friday 22:00-24:00 and
-    /// Saturday 00:00-02:00).
+    /// See `WeekSet.add`: a window whose end is not after its start crosses midnight.
     public mutating func add(days: Set<Int>, from: Int, to: Int) {
-        for day in days {
-            if to > from {
-                mark(day, from, to)
-            } else {
-                mark(day, from, 1440)
-                mark((day + 1) % 7, 0, to)
-            }
-        }
-    }
-
-    private mutating func mark(_ day: Int, _ from: Int, _ to: Int) {
-        guard from < to else { return }
-        for minute in from..<to { bits[day * 1440 + minute] = true }
+        week.add(days: days, from: from, to: to)
     }
 
     // MARK: parsing
@@ -62,7 +45,7 @@ public struct PeriodSet: Sendable, Equatable {
                 default: return nil
                 }
             }
-            for day in days { for hour in hours { for minute in minutes { set.bits[day * 1440 + hour * 60 + minute] = true } } }
+            for day in days { for hour in hours { for minute in minutes { set.week.bits[day * 1440 + hour * 60 + minute] = true } } }
         }
         return set
     }
@@ -123,10 +106,10 @@ public struct PeriodSet: Sendable, Equatable {
 
     /// The canonical notation: `always`, or sub-periods grouped by days with identical hours.
     public var notation: String {
-        if bits.allSatisfy({ $0 }) { return "always" }
+        if week.isFull { return "always" }
         var byIntervals: [[ClosedRange<Int>]: Set<Int>] = [:]
         for day in 0..<7 {
-            let intervals = intervalsOf(day)
+            let intervals = week.intervalsOf(day)
             if !intervals.isEmpty { byIntervals[intervals, default: []].insert(day) }
         }
         let groups = byIntervals.sorted { ($0.value.min() ?? 0) < ($1.value.min() ?? 0) }
@@ -138,21 +121,6 @@ public struct PeriodSet: Sendable, Equatable {
             }
         }
         return subs.joined(separator: ",")
-    }
-
-    /// Minute ranges (inclusive) set within one day.
-    func intervalsOf(_ day: Int) -> [ClosedRange<Int>] {
-        var out: [ClosedRange<Int>] = []
-        var start: Int?
-        for minute in 0...1440 {
-            let on = minute < 1440 && bits[day * 1440 + minute]
-            if on && start == nil { start = minute }
-            if !on, let s = start {
-                out.append(s...(minute - 1))
-                start = nil
-            }
-        }
-        return out
     }
 
     /// One day's inclusive minute range as `hr{}min{}` pieces: a partial first hour, whole
@@ -182,25 +150,7 @@ public struct PeriodSet: Sendable, Equatable {
     static func span(_ a: Int, _ b: Int) -> String { a == b ? "\(a)" : "\(a)-\(b)" }
 
     /// The windows as a person writes them: `mon-fri 09:00-18:00, sat-sun 10:00-14:00`.
-    public var windows: String {
-        if bits.allSatisfy({ $0 }) { return "always" }
-        if isEmpty { return "never" }
-        var byIntervals: [[ClosedRange<Int>]: Set<Int>] = [:]
-        for day in 0..<7 {
-            let intervals = intervalsOf(day)
-            if !intervals.isEmpty { byIntervals[intervals, default: []].insert(day) }
-        }
-        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        func clock(_ minute: Int) -> String { String(format: "%02d:%02d", minute / 60, minute % 60) }
-        return byIntervals.sorted { ($0.value.min() ?? 0) < ($1.value.min() ?? 0) }.map { intervals, days in
-            var runs: [[Int]] = []
-            for day in days.sorted() {
-                if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
-            }
-            let dayText = days.count == 7 ? "every day" : runs.map { $0.count == 1 ? names[$0[0]] : "\(names[$0[0]])-\(names[$0[$0.count - 1]])" }.joined(separator: " ")
-            return dayText + " " + intervals.map { clock($0.lowerBound) + "-" + clock($0.upperBound + 1) }.joined(separator: " ")
-        }.joined(separator: ", ")
-    }
+    public var windows: String { week.windows }
 
     /// Days as runs: `mo-fr`, `sa su`, `mo we-fr`.
     static func dayText(_ days: Set<Int>) -> String {

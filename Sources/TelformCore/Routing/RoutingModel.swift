@@ -1,0 +1,137 @@
+/// A route at one moment, with why: which schedule window or period holds, which rule runs.
+public struct RouteAt: Hashable, Sendable {
+    public var route: Route
+    public var reasons: [String]
+
+    public init(_ route: Route, reasons: [String] = []) {
+        self.route = route
+        self.reasons = reasons
+    }
+}
+
+/// A number a provider routes, and what it is there (`user 201`, `incall 0140000000@from-extern`).
+public struct RoutedNumber: Hashable, Sendable {
+    public var number: String
+    public var what: String
+
+    public init(_ number: String, _ what: String) {
+        self.number = number
+        self.what = what
+    }
+}
+
+/// How one provider routes calls, computed from a set of its resources (the file's or the
+/// live state's): the platform's document's semantics, and "not documented" where it has none.
+public protocol RoutingModel: Sendable {
+    /// Every number the resources route, in a stable order.
+    var numbers: [RoutedNumber] { get }
+    /// The route of a call to `number` at `moment` (from `caller`, when known); nil when the
+    /// resources do not route that number.
+    func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt?
+    /// The minutes of the week where the route of `number` may change (schedule and period
+    /// edges); the week table evaluates one moment between two of them.
+    func changePoints(_ number: String) -> [Int]
+    /// What the week table cannot show: dated exceptions (holidays), what is not attached.
+    func notes(_ number: String) -> [String]
+}
+
+/// Builds a provider's routing model from resources: a platform's entry point.
+public typealias RoutingBuilder = @Sendable (_ provider: ProviderConfig, _ resources: [Resource]) -> any RoutingModel
+
+/// The distinct outcomes of a week for one number, each with the windows it holds in.
+public struct WeekTable: Hashable, Sendable {
+    public struct Row: Hashable, Sendable {
+        public var when: WeekSet
+        public var outcome: RouteAt
+
+        /// `mon-fri 09:00-18:00`.
+        public var windows: String { when.windows }
+    }
+
+    public var rows: [Row]
+
+    public init(rows: [Row]) {
+        self.rows = rows
+    }
+
+    /// Evaluates `model` once per stretch of the week between two change points (and at
+    /// every midnight), and groups the minutes by route, in the order the week meets them (a row keeps the
+    /// reasons of its first stretch).
+    public init(_ model: any RoutingModel, number: String, caller: String? = nil) {
+        var points = Set(model.changePoints(number).map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
+        for day in 0..<7 { points.insert(day * 1440) }
+        let sorted = points.sorted()
+        var rows: [Row] = []
+        var index: [Route: Int] = [:]
+        for (position, start) in sorted.enumerated() {
+            let end = position + 1 < sorted.count ? sorted[position + 1] : WeekSet.minutesPerWeek
+            guard let outcome = model.route(number, at: Moment(minute: start), caller: caller) else { continue }
+            let row: Int
+            if let found = index[outcome.route] {
+                row = found
+            } else {
+                row = rows.count
+                index[outcome.route] = row
+                rows.append(Row(when: WeekSet(), outcome: outcome))
+            }
+            for minute in start..<end { rows[row].when.bits[minute] = true }
+        }
+        self.rows = rows
+    }
+
+    /// The route at each minute of the week, for comparing two tables window by window.
+    public func outcome(at minute: Int) -> RouteAt? {
+        rows.first { $0.when.contains(minute) }?.outcome
+    }
+
+    /// The stretches of the week where `self` and `other` differ, each with both outcomes.
+    public func differences(from other: WeekTable) -> [(when: WeekSet, before: RouteAt?, after: RouteAt?)] {
+        var groups: [[RouteAt?]: WeekSet] = [:]
+        var order: [[RouteAt?]] = []
+        for minute in 0..<WeekSet.minutesPerWeek {
+            let before = other.outcome(at: minute), after = outcome(at: minute)
+            guard before?.route != after?.route else { continue }
+            let key = [before, after]
+            if groups[key] == nil {
+                groups[key] = WeekSet()
+                order.append(key)
+            }
+            groups[key]?.bits[minute] = true
+        }
+        return order.map { (groups[$0]!, $0[0], $0[1]) }
+    }
+}
+
+extension Resource {
+    /// A field by its dotted path (`forward.busy.to`), whether the resource keeps it flat (as
+    /// canonical and live values do) or nested (as the file declares it); nil for null.
+    public func value(_ path: String) -> Value? {
+        if let direct = fields[path] { return direct == .null ? nil : direct }
+        var parts = path.split(separator: ".").map(String.init)
+        var tail: [String] = []
+        while parts.count > 1 {
+            tail.insert(parts.removeLast(), at: 0)
+            if let head = fields[parts.joined(separator: ".")] {
+                var current: Value? = head
+                for part in tail { current = current?[part] }
+                return current == .null ? nil : current
+            }
+        }
+        return nil
+    }
+
+    /// A scalar field as text (numbers as digits); nil when absent, null or empty.
+    public func text(_ path: String) -> String? { value(path)?.text }
+}
+
+extension Value {
+    /// A scalar as text (numbers as digits); nil when null or empty.
+    public var text: String? {
+        switch self {
+        case .string(let s): return s.isEmpty ? nil : s
+        case .int(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+}

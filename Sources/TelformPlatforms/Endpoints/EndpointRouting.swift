@@ -1,0 +1,41 @@
+import TelformCore
+
+/// How the endpoints API routes a call to an extension, from its endpoints' forwards
+/// (api-docs/003): an unconditional forward takes every call; otherwise the endpoint rings,
+/// and the no-answer forward takes over after its timeout (5..120 s), the busy and
+/// unavailable forwards on those cases. What happens without a forward (how long the phone
+/// rings, what the caller gets) is the PBX's dialplan, which the document does not describe.
+struct EndpointRouting: RoutingModel {
+    let endpoints: [Resource]
+    let numbers: [RoutedNumber]
+
+    init(provider: ProviderConfig, resources: [Resource]) {
+        endpoints = resources.filter { $0.address.kind == "endpoints" }
+        // The API never returns an extension: a live endpoint is known by its name alone.
+        numbers = endpoints.map { endpoint in
+            let name = endpoint.text("name") ?? endpoint.address.key.first ?? "?"
+            return endpoint.text("extension").map { RoutedNumber($0, "endpoint \(name)") } ?? RoutedNumber(name, "endpoint \(name) (extension not readable)")
+        }
+    }
+
+    func endpoint(_ number: String) -> Resource? {
+        endpoints.first { $0.text("extension") == number } ?? endpoints.first { $0.text("name") == number }
+    }
+
+    func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {
+        guard let endpoint = endpoint(number) else { return nil }
+        let name = endpoint.text("name") ?? "?"
+        if let always = endpoint.text("forward.always.to") {
+            return RouteAt(.dial(always, label: "forwarded always"), reasons: ["endpoint \(name) forwards every call"])
+        }
+        let timeout = endpoint.value("forward.no_answer.timeout")?.int.map(Int.init)
+        let noAnswer: Route = endpoint.text("forward.no_answer.to").map { .dial($0) }
+            ?? .undocumented("without a no-answer forward the PBX's dialplan decides")
+        let ring = Ring([.init(endpoint.text("extension") ?? name, label: endpoint.text("extension") == nil ? nil : name, seconds: timeout)])
+        return RouteAt(.ring(ring, then: noAnswer, busy: endpoint.text("forward.busy.to").map { .dial($0) },
+                             unavailable: endpoint.text("forward.unavailable.to").map { .dial($0) }))
+    }
+
+    func changePoints(_ number: String) -> [Int] { [] }
+    func notes(_ number: String) -> [String] { [] }
+}
