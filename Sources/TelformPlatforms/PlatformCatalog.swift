@@ -28,7 +28,12 @@ public enum PlatformCatalog {
 
     /// The routing model of a provider over `resources` (its file's or its live state's).
     public static func routing(_ provider: ProviderConfig, resources: [Resource]) -> (any RoutingModel)? {
-        entries.first { $0.schema.type == provider.type }?.routing(provider, resources)
+        routingBuilder(provider.type)?(provider, resources)
+    }
+
+    /// The routing model builder of a provider type.
+    public static func routingBuilder(_ type: String) -> RoutingBuilder? {
+        entries.first { $0.schema.type == type }?.routing
     }
 
     /// The platform of a provider type.

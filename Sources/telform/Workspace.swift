@@ -161,6 +161,12 @@ struct Workspace {
             return Planner.Input(provider: provider, platform: driver.schema,
                                  desired: driver.canonical(provider.resources, live: state), live: state)
         }
-        return Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
+        var plan = Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
+        for providerPlan in plan.providers {
+            guard let provider = config.provider(providerPlan.name), let state = live[provider.name],
+                  let routing = PlatformCatalog.routingBuilder(provider.type) else { continue }
+            plan.routing += RoutingChange.of(provider: provider, live: state.resources, changes: providerPlan.changes, kinds: providerPlan.kinds, routing: routing)
+        }
+        return plan
     }
 }

@@ -19,7 +19,8 @@ final class MTTFidelityTests: XCTestCase {
         let env = SimConfigs.environment
         let plan = try TelformProcess.run(["plan"], environment: env, directory: dir)
         XCTAssertEqual(plan.status, 0, plan.stderr)
-        let lines = plan.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && !$0.hasPrefix("    ") }
+        let changes = plan.stdout.components(separatedBy: "\nRouting changes")[0]
+        let lines = changes.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  ") && !$0.hasPrefix("    ") }
         XCTAssertEqual(lines, [
             "  + premedia/74951345801                     create",
             "  + blacklist/74950000003                    create, after blacklist/74950000002",

@@ -65,6 +65,20 @@ final class PlanApplyTests: XCTestCase {
                 password:  (write-only)
                 language:  "en"
 
+        Routing changes (what happens to calls; telform explain NUMBER shows a whole route):
+          office 100 (endpoint desk-a)
+            always
+              before: (not routed)
+              after:  ring 100 (desk-a), then not documented (without a no-answer forward the PBX's dialplan decides)
+          office 110 (endpoint desk-b)
+            always
+              before: (not routed)
+              after:  ring 110 (desk-b), then not documented (without a no-answer forward the PBX's dialplan decides)
+          office 120 (endpoint desk-c)
+            always
+              before: (not routed)
+              after:  ring 120 (desk-c), then not documented (without a no-answer forward the PBX's dialplan decides)
+
         Plan: 3 to create, 0 to update, 0 to delete.
 
         """)
@@ -185,6 +199,20 @@ final class PlanApplyTests: XCTestCase {
                 allow_long_distance: false
                 language:            "en"
                 outgoing_cli:        ""
+
+        Routing changes (what happens to calls; telform explain NUMBER shows a whole route):
+          office 101 (endpoint reception)
+            always
+              before: ring 101 (reception) for 30 s, then 79161234567
+              after:  ring 101 (reception) for 20 s, then 79161234567; if busy: 102
+          office 102 (endpoint sales)
+            always
+              before: (not routed)
+              after:  79161234568 (forwarded always)
+          office old-fax (endpoint old-fax (extension not readable))
+            always
+              before: ring old-fax, then not documented (without a no-answer forward the PBX's dialplan decides)
+              after:  (not routed)
 
         Plan: 1 to create, 1 to update, 1 to delete.
 

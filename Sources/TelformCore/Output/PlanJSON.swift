@@ -34,6 +34,7 @@ public struct PlanJSON: Sendable {
             ("notes", .array(plan.notes.map(JSONNode.string))),
             ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
             ("findings", .array(plan.findings.map(\.json))),
+            ("routing", .array(plan.routing.map(\.json))),
         ])
     }
 

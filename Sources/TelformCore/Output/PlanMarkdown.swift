@@ -20,6 +20,29 @@ public struct PlanMarkdown: Sendable {
                 out += "\n" + details(change, provider: provider)
             }
         }
+        out += routing(plan.routing)
+        return out
+    }
+
+    /// Each number whose routing changes: a table of the windows that differ, and a Mermaid
+    /// flowchart of each, before and after.
+    func routing(_ changes: [RoutingChange], limit: Int = 50, charts: Int = 20) -> String {
+        guard !changes.isEmpty else { return "" }
+        var out = "\n### Routing changes\n\nWhat happens to calls, where this plan changes it (`telform explain NUMBER` shows a whole route).\n"
+        var drawn = 0
+        for change in changes.prefix(limit) {
+            out += "\n**\(Self.cell(change.provider)) \(Self.cell(change.number.number))** (\(Self.cell(change.number.what)))\n\n| when | before | after |\n|---|---|---|\n"
+            for window in change.windows {
+                out += "| \(Self.cell(window.when.windows)) | \(Self.code(window.before?.route.text ?? "(not routed)")) | \(Self.code(window.after?.route.text ?? "(not routed)")) |\n"
+            }
+            for window in change.windows where drawn < charts {
+                drawn += 1
+                out += "\n\(Self.cell(window.when.windows)):\n\n```mermaid\n" + RouteMermaid.chart(number: change.number.number, before: window.before, after: window.after) + "```\n"
+            }
+        }
+        if changes.count > limit {
+            out += "\n… and \(changes.count - limit) more (the JSON plan lists them all).\n"
+        }
         return out
     }
 

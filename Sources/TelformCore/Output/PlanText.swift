@@ -40,6 +40,7 @@ public struct PlanText: Sendable {
                 out += line(change, provider: provider)
             }
         }
+        out += RoutingChange.textSection(plan.routing)
         out += "\n" + plan.summaryLine + "\n"
         return out
     }

@@ -31,6 +31,9 @@ public struct Plan: Sendable {
     public var providers: [ProviderPlan]
     /// Everything the plan found that is not a change, in the order found.
     public var findings: [Finding] = []
+    /// The numbers whose routing the plan changes (computed by the caller, which knows the
+    /// platforms' routing models).
+    public var routing: [RoutingChange] = []
 
     public mutating func add(_ finding: Finding) {
         findings.append(finding)

@@ -39,7 +39,7 @@ public protocol RoutingModel: Sendable {
 public typealias RoutingBuilder = @Sendable (_ provider: ProviderConfig, _ resources: [Resource]) -> any RoutingModel
 
 /// The distinct outcomes of a week for one number, each with the windows it holds in.
-public struct WeekTable: Hashable, Sendable {
+public struct WeekTable: Sendable {
     public struct Row: Hashable, Sendable {
         public var when: WeekSet
         public var outcome: RouteAt
@@ -49,23 +49,26 @@ public struct WeekTable: Hashable, Sendable {
     }
 
     public var rows: [Row]
-
-    public init(rows: [Row]) {
-        self.rows = rows
-    }
+    /// The stretches the week was evaluated in, in order: each one's first minute and its
+    /// row (nil where the number is not routed).
+    var stretches: [(start: Int, row: Int?)]
 
     /// Evaluates `model` once per stretch of the week between two change points (and at
-    /// every midnight), and groups the minutes by route, in the order the week meets them (a row keeps the
-    /// reasons of its first stretch).
+    /// every midnight), and groups the minutes by route, in the order the week meets them (a
+    /// row keeps the reasons of its first stretch).
     public init(_ model: any RoutingModel, number: String, caller: String? = nil) {
         var points = Set(model.changePoints(number).map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
         for day in 0..<7 { points.insert(day * 1440) }
         let sorted = points.sorted()
         var rows: [Row] = []
         var index: [Route: Int] = [:]
+        var stretches: [(start: Int, row: Int?)] = []
         for (position, start) in sorted.enumerated() {
             let end = position + 1 < sorted.count ? sorted[position + 1] : WeekSet.minutesPerWeek
-            guard let outcome = model.route(number, at: Moment(minute: start), caller: caller) else { continue }
+            guard let outcome = model.route(number, at: Moment(minute: start), caller: caller) else {
+                stretches.append((start, nil))
+                continue
+            }
             let row: Int
             if let found = index[outcome.route] {
                 row = found
@@ -74,31 +77,45 @@ public struct WeekTable: Hashable, Sendable {
                 index[outcome.route] = row
                 rows.append(Row(when: WeekSet(), outcome: outcome))
             }
+            stretches.append((start, row))
             for minute in start..<end { rows[row].when.bits[minute] = true }
         }
         self.rows = rows
+        self.stretches = stretches
     }
 
-    /// The route at each minute of the week, for comparing two tables window by window.
+    /// The outcome of the stretch holding `minute`.
     public func outcome(at minute: Int) -> RouteAt? {
-        rows.first { $0.when.contains(minute) }?.outcome
+        var low = 0, high = stretches.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if stretches[middle].start <= minute { low = middle } else { high = middle - 1 }
+        }
+        return stretches.isEmpty ? nil : stretches[low].row.map { rows[$0].outcome }
     }
 
-    /// The stretches of the week where `self` and `other` differ, each with both outcomes.
-    public func differences(from other: WeekTable) -> [(when: WeekSet, before: RouteAt?, after: RouteAt?)] {
-        var groups: [[RouteAt?]: WeekSet] = [:]
-        var order: [[RouteAt?]] = []
-        for minute in 0..<WeekSet.minutesPerWeek {
-            let before = other.outcome(at: minute), after = outcome(at: minute)
-            guard before?.route != after?.route else { continue }
-            let key = [before, after]
-            if groups[key] == nil {
-                groups[key] = WeekSet()
-                order.append(key)
+    /// The stretches of the week where `self` and `before` route differently, each with both
+    /// outcomes (nil: not routed), in the order the week meets them.
+    public func differences(from before: WeekTable) -> [(when: WeekSet, before: RouteAt?, after: RouteAt?)] {
+        let points = Set(stretches.map(\.start) + before.stretches.map(\.start)).sorted()
+        var groups: [[RouteAt?]: Int] = [:]
+        var out: [(when: WeekSet, before: RouteAt?, after: RouteAt?)] = []
+        for (position, start) in points.enumerated() {
+            let old = before.outcome(at: start), new = outcome(at: start)
+            guard old?.route != new?.route else { continue }
+            let end = position + 1 < points.count ? points[position + 1] : WeekSet.minutesPerWeek
+            let key = [old, new]
+            let slot: Int
+            if let found = groups[key] {
+                slot = found
+            } else {
+                slot = out.count
+                groups[key] = slot
+                out.append((WeekSet(), old, new))
             }
-            groups[key]?.bits[minute] = true
+            for minute in start..<end { out[slot].when.bits[minute] = true }
         }
-        return order.map { (groups[$0]!, $0[0], $0[1]) }
+        return out
     }
 }
 

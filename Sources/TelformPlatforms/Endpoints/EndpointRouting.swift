@@ -8,9 +8,15 @@ import TelformCore
 struct EndpointRouting: RoutingModel {
     let endpoints: [Resource]
     let numbers: [RoutedNumber]
+    /// By extension, then by name (a plan's routing section asks for every number).
+    let byNumber: [String: Resource]
 
     init(provider: ProviderConfig, resources: [Resource]) {
         endpoints = resources.filter { $0.address.kind == "endpoints" }
+        var byNumber: [String: Resource] = [:]
+        for endpoint in endpoints { if let name = endpoint.text("name"), byNumber[name] == nil { byNumber[name] = endpoint } }
+        for endpoint in endpoints { if let number = endpoint.text("extension") { byNumber[number] = endpoint } }
+        self.byNumber = byNumber
         // The API never returns an extension: a live endpoint is known by its name alone.
         numbers = endpoints.map { endpoint in
             let name = endpoint.text("name") ?? endpoint.address.key.first ?? "?"
@@ -19,7 +25,7 @@ struct EndpointRouting: RoutingModel {
     }
 
     func endpoint(_ number: String) -> Resource? {
-        endpoints.first { $0.text("extension") == number } ?? endpoints.first { $0.text("name") == number }
+        byNumber[number]
     }
 
     func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {

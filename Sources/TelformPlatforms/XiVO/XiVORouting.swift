@@ -16,12 +16,21 @@ import TelformCore
 /// user field names one), so a schedule's hours and fallback are listed, not applied.
 struct XiVORouting: RoutingModel {
     let incalls: [Resource]
+    /// Incalls by `exten` and by `exten@context`.
+    let incallsByNumber: [String: Resource]
     let users: [String: Resource]
     let schedules: [Resource]
     let numbers: [RoutedNumber]
 
     init(provider: ProviderConfig, resources: [Resource]) {
         incalls = resources.filter { $0.address.kind == "incalls" }
+        var incallsByNumber: [String: Resource] = [:]
+        for incall in incalls.reversed() {
+            guard let exten = incall.text("exten") else { continue }
+            incallsByNumber[exten] = incall
+            incallsByNumber["\(exten)@\(incall.text("context") ?? "")"] = incall
+        }
+        self.incallsByNumber = incallsByNumber
         var users: [String: Resource] = [:]
         var numbers: [RoutedNumber] = []
         for incall in incalls {
@@ -43,7 +52,7 @@ struct XiVORouting: RoutingModel {
     }
 
     func incall(_ number: String) -> Resource? {
-        incalls.first { $0.text("exten") == number || "\($0.text("exten") ?? "")@\($0.text("context") ?? "")" == number }
+        incallsByNumber[number]
     }
 
     func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {
