@@ -94,6 +94,9 @@ enum PlanCommand {
         let patterns = { (name: String) in (arguments.options[name] ?? []).map(AddressPattern.init) }
         let options = Planner.Options(targets: patterns("--target"), replace: patterns("--replace"), rotate: patterns("--rotate"),
                                       allowDeletes: arguments.has("--allow-deletes"))
-        return (workspace, workspace.plan(live: live, options: options, seconds: seconds), live)
+        // Routing changes are shown by plan, and by apply when it prints the plan; drift and
+        // a quiet apply do not show them, so they are not computed there.
+        let routing = command == "plan" || (command == "apply" && !arguments.has("-q", "--quiet"))
+        return (workspace, workspace.plan(live: live, options: options, seconds: seconds, routing: routing), live)
     }
 }

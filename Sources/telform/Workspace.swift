@@ -155,14 +155,16 @@ struct Workspace {
     }
 
     /// The plan of every connected provider, in config order.
-    func plan(live: [String: LiveState], options: Planner.Options, seconds: Double) -> Plan {
+    /// With `routing`, also the numbers whose routing the plan changes (for the outputs that
+    /// show them).
+    func plan(live: [String: LiveState], options: Planner.Options, seconds: Double, routing: Bool = true) -> Plan {
         let inputs = config.providers.compactMap { provider -> Planner.Input? in
             guard let driver = drivers[provider.name], let state = live[provider.name] else { return nil }
             return Planner.Input(provider: provider, platform: driver.schema,
                                  desired: driver.canonical(provider.resources, live: state), live: state)
         }
         var plan = Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
-        for providerPlan in plan.providers {
+        for providerPlan in plan.providers where routing {
             guard let provider = config.provider(providerPlan.name), let state = live[provider.name],
                   let routing = PlatformCatalog.routingBuilder(provider.type) else { continue }
             plan.routing += RoutingChange.of(provider: provider, live: state.resources, changes: providerPlan.changes, kinds: providerPlan.kinds, routing: routing)

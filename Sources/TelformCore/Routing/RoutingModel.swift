@@ -41,8 +41,11 @@ public typealias RoutingBuilder = @Sendable (_ provider: ProviderConfig, _ resou
 /// The distinct outcomes of a week for one number, each with the windows it holds in.
 public struct WeekTable: Sendable {
     public struct Row: Hashable, Sendable {
-        public var when: WeekSet
+        /// The stretches of the week it holds in.
+        public var ranges: [Range<Int>]
         public var outcome: RouteAt
+
+        public var when: WeekSet { WeekSet(ranges: ranges) }
 
         /// `mon-fri 09:00-18:00`.
         public var windows: String { when.windows }
@@ -53,12 +56,11 @@ public struct WeekTable: Sendable {
     /// row (nil where the number is not routed).
     var stretches: [(start: Int, row: Int?)]
 
-    /// Evaluates `model` once per stretch of the week between two change points (and at
-    /// every midnight), and groups the minutes by route, in the order the week meets them (a
+    /// Evaluates `model` once per stretch of the week between two change points, and groups the minutes by route, in the order the week meets them (a
     /// row keeps the reasons of its first stretch).
     public init(_ model: any RoutingModel, number: String, caller: String? = nil) {
         var points = Set(model.changePoints(number).map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
-        for day in 0..<7 { points.insert(day * 1440) }
+        points.insert(0)
         let sorted = points.sorted()
         var rows: [Row] = []
         var index: [Route: Int] = [:]
@@ -75,10 +77,10 @@ public struct WeekTable: Sendable {
             } else {
                 row = rows.count
                 index[outcome.route] = row
-                rows.append(Row(when: WeekSet(), outcome: outcome))
+                rows.append(Row(ranges: [], outcome: outcome))
             }
             stretches.append((start, row))
-            for minute in start..<end { rows[row].when.bits[minute] = true }
+            rows[row].ranges.append(start..<end)
         }
         self.rows = rows
         self.stretches = stretches
@@ -99,7 +101,7 @@ public struct WeekTable: Sendable {
     public func differences(from before: WeekTable) -> [(when: WeekSet, before: RouteAt?, after: RouteAt?)] {
         let points = Set(stretches.map(\.start) + before.stretches.map(\.start)).sorted()
         var groups: [[RouteAt?]: Int] = [:]
-        var out: [(when: WeekSet, before: RouteAt?, after: RouteAt?)] = []
+        var out: [(when: [Range<Int>], before: RouteAt?, after: RouteAt?)] = []
         for (position, start) in points.enumerated() {
             let old = before.outcome(at: start), new = outcome(at: start)
             guard old?.route != new?.route else { continue }
@@ -111,11 +113,11 @@ public struct WeekTable: Sendable {
             } else {
                 slot = out.count
                 groups[key] = slot
-                out.append((WeekSet(), old, new))
+                out.append(([], old, new))
             }
-            for minute in start..<end { out[slot].when.bits[minute] = true }
+            out[slot].when.append(start..<end)
         }
-        return out
+        return out.map { (WeekSet(ranges: $0.when), $0.before, $0.after) }
     }
 }
 
@@ -124,20 +126,19 @@ extension Resource {
     /// canonical and live values do) or nested (as the file declares it); nil for null.
     public func value(_ path: String) -> Value? {
         if let direct = fields[path] { return direct == .null ? nil : direct }
-        var parts = path.split(separator: ".").map(String.init)
-        var tail: [String] = []
-        while parts.count > 1 {
-            tail.insert(parts.removeLast(), at: 0)
-            if let head = fields[parts.joined(separator: ".")] {
+        // The longest dotted prefix the resource keeps, then the rest inside it.
+        var end = path.endIndex
+        while let dot = path[..<end].lastIndex(of: ".") {
+            end = dot
+            if let head = fields[String(path[..<dot])] {
                 var current: Value? = head
-                for part in tail { current = current?[part] }
+                for part in path[path.index(after: dot)...].split(separator: ".") { current = current?[String(part)] }
                 return current == .null ? nil : current
             }
         }
         return nil
     }
 
-    /// A scalar field as text (numbers as digits); nil when absent, null or empty.
     public func text(_ path: String) -> String? { value(path)?.text }
 }
 

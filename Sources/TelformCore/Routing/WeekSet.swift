@@ -10,6 +10,14 @@ public struct WeekSet: Sendable, Hashable {
         bits = Array(repeating: false, count: Self.minutesPerWeek)
     }
 
+    /// The minutes of `ranges` (each within the week).
+    public init(ranges: [Range<Int>]) {
+        self.init()
+        bits.withUnsafeMutableBufferPointer { buffer in
+            for range in ranges { for minute in range { buffer[minute] = true } }
+        }
+    }
+
     public static var always: WeekSet {
         var set = WeekSet()
         set.bits = Array(repeating: true, count: minutesPerWeek)
