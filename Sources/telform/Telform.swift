@@ -68,6 +68,8 @@ struct Telform {
             return await ExportCommand.run(arguments)
         case "explain":
             return await ExplainCommand.run(arguments)
+        case "test":
+            return await TestCommand.run(arguments)
         default:
             let commands = CommandTable.commands.map(\.word)
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""

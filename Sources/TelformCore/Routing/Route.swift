@@ -37,12 +37,17 @@ public indirect enum Route: Hashable, Sendable {
 
 /// A prompt of a premedia scenario.
 public struct Prompt: Hashable, Sendable {
+    /// Its name on the platform (MTT's content-addressed `welcome-57577419.mp3`).
     public var name: String
     /// Who hears it: `caller`, `called party`.
     public var hearer: String
-    public init(name: String, hearer: String) {
+    /// The name the file gives it, when the platform's differs (`welcome`).
+    public var declaredName: String?
+
+    public init(name: String, hearer: String, declaredName: String? = nil) {
         self.name = name
         self.hearer = hearer
+        self.declaredName = declaredName
     }
 }
 

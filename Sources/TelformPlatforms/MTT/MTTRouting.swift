@@ -90,13 +90,25 @@ struct MTTRouting: RoutingModel {
             next = .undocumented("what follows the premedia prompt without a premedia forward")
         }
         if scenario == "b" || scenario == "both", let prompt = r.text("prompt_b") {
-            next = .play(Prompt(name: prompt, hearer: "called party"), then: next)
+            next = .play(Prompt(name: prompt, hearer: "called party", declaredName: Self.declaredName(prompt)), then: next)
         }
         if scenario == "a" || scenario == "both", let prompt = r.text("prompt_a") {
-            next = .play(Prompt(name: prompt, hearer: "caller"), then: next)
+            next = .play(Prompt(name: prompt, hearer: "caller", declaredName: Self.declaredName(prompt)), then: next)
         }
         reasons.append("premedia scenario \(scenario)" + (r.value("answer")?.bool == true ? ", played in answered state" : ""))
         return next
+    }
+
+    /// The declared name inside a content-addressed live name (`welcome-57577419.mp3`,
+    /// `TTS_closed-8a5b73aa.mp3`); nil for a name that is not one.
+    static func declaredName(_ live: String) -> String? {
+        guard live.hasSuffix(".mp3") else { return nil }
+        var stem = live.dropLast(4)
+        guard let dash = stem.lastIndex(of: "-"), stem[stem.index(after: dash)...].count == 8,
+              stem[stem.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        stem = stem[..<dash]
+        if stem.hasPrefix("TTS_") { stem = stem.dropFirst(4) }
+        return String(stem)
     }
 
     static func followMe(_ r: Resource, at moment: Moment, reasons: inout [String]) -> Route {
