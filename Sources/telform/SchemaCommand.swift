@@ -5,6 +5,14 @@ import TelformPlatforms
 /// the reference in docs/reference.md), on stdout.
 enum SchemaCommand {
     static func run(_ arguments: Arguments) -> Int32 {
+        if arguments.has("--routing-tests") {
+            guard (arguments.value("--format") ?? "json") == "json" else {
+                Terminal.error("schema: the tests file's schema is JSON only")
+                return 1
+            }
+            Terminal.out(RoutingTestFile.jsonSchema.rendered())
+            return 0
+        }
         switch arguments.value("--format") ?? "json" {
         case "json":
             Terminal.out(JSONSchemaEmitter(platforms: PlatformCatalog.all).document().rendered())

@@ -76,6 +76,19 @@ final class SchemaCommandTests: XCTestCase {
             "invalid \(tooMany.path): providers.mts.find_me.0.rules.0.numbers: [{'number': '51'}, {'number': '52'}, {'number': '53'}, {'number': '54'}, {'number': '55'}, {'number': '56'}, {'number': '57'}, {'number': '58'}, {'number': '59'}, {'number': '510'}, {'number': '511'}] is too long",
         ])
     }
+
+    func testTheRoutingTestsSchemaAcceptsTheExamplesAndRejectsBrokenTests() throws {
+        let outcome = try TelformProcess.run(["schema", "--routing-tests"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let dir = try TelformProcess.scratch()
+        let schema = dir.appendingPathComponent("tests.schema.json"), broken = dir.appendingPathComponent("broken.tests.yaml")
+        try outcome.stdout.write(to: schema, atomically: true, encoding: .utf8)
+        try "version: 1\ntests:\n  - {call: \"101\", at: \"mon 10:00\", expect: [rnig: \"101\"]}\n".write(to: broken, atomically: true, encoding: .utf8)
+        let examples = ["endpoints", "mtt", "mxproxy", "telform", "vpbx", "xivo", "tour/telform"].map { "examples/\($0).tests.yaml" }
+        let (status, lines) = try check(schema, examples + [broken.path])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(lines, examples.map { "ok \($0)" } + ["invalid \(broken.path): tests.0.expect: [{'rnig': '101'}] is not valid under any of the given schemas"])
+    }
 }
 
 final class ReferenceDocTests: XCTestCase {

@@ -289,3 +289,51 @@ public struct RoutingTestFile: Sendable {
         }
     }
 }
+
+extension RoutingTestFile {
+    /// The tests file's JSON Schema (draft 2020-12), for editors: `telform schema --tests`.
+    public static var jsonSchema: JSONNode {
+        let number: JSONNode = .object([("type", .array([.string("string"), .string("integer")]))])
+        func described(_ node: JSONNode, _ text: String) -> JSONNode {
+            guard case .object(let fields) = node else { return node }
+            return .object(fields + [("description", .string(text))])
+        }
+        let end = described(number, "Where the call ends: a number, voicemail [BOX], hangup [HOW], reject, handoff, undocumented.")
+        let step: JSONNode = .object([
+            ("type", .string("object")), ("minProperties", .int(1)), ("maxProperties", .int(2)), ("additionalProperties", .bool(false)),
+            ("properties", .object([
+                ("ring", described(.object([("anyOf", .array([number, .object([("type", .string("array")), ("items", number), ("minItems", .int(1))])]))]),
+                                   "The numbers a ringing step rings (in order when rung in turn, as a set when together).")),
+                ("seconds", .object([("type", .string("integer")), ("minimum", .int(0)), ("description", .string("With the ring before it: how long it rings."))])),
+                ("play", .object([("type", .string("string")), ("description", .string("A prompt played."))])),
+                ("then", end), ("busy", described(number, "Where the ring before it goes on busy.")),
+                ("unreachable", described(number, "Where the ring before it goes when unreachable.")),
+                ("one_of", .object([("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/steps"))])),
+                                    ("description", .string("Several rules at once: each option's steps, in the route's order."))])),
+            ])),
+        ])
+        let test: JSONNode = .object([
+            ("type", .string("object")), ("additionalProperties", .bool(false)), ("required", .array([.string("call"), .string("at"), .string("expect")])),
+            ("properties", .object([
+                ("name", .object([("type", .string("string"))])),
+                ("call", described(number, "The number called.")),
+                ("provider", .object([("type", .string("string")), ("description", .string("The provider, when several route the number."))])),
+                ("at", .object([("type", .string("string")), ("pattern", .string("^\\S+ [0-9]{2}:[0-9]{2}$")),
+                                ("description", .string("A week day or a date, then a time: 'sat 10:00', '2026-01-01 10:00'."))])),
+                ("from", described(number, "The caller (blacklists apply).")),
+                ("expect", .object([("anyOf", .array([.object([("$ref", .string("#/$defs/steps"))]), .object([("type", .string("string"))])])),
+                                    ("description", .string("The route's steps, or its exact one-line text."))])),
+            ])),
+        ])
+        return .object([
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("title", .string("telform routing tests")),
+            ("type", .string("object")), ("additionalProperties", .bool(false)), ("required", .array([.string("version"), .string("tests")])),
+            ("properties", .object([
+                ("version", .object([("const", .int(1))])),
+                ("tests", .object([("type", .string("array")), ("items", test)])),
+            ])),
+            ("$defs", .object([("steps", .object([("type", .string("array")), ("minItems", .int(1)), ("items", step)]))])),
+        ])
+    }
+}
