@@ -40,7 +40,7 @@ final class ExplainTests: XCTestCase {
             """),
             ("vpbx.yaml", "202", """
             202: user 202 — mts (vpbx), as the file declares it
-              always: ring 202 (user) for 4 rings, then 500; if busy: 79161234567; if unreachable: 79161234567
+              always: ring 202 for 4 rings, then 500; if busy: 79161234567; if unreachable: 79161234567
 
             """),
         ]

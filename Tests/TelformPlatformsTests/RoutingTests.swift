@@ -72,13 +72,13 @@ final class RoutingTests: XCTestCase {
         """)
         XCTAssertEqual(try at(vpbx, "201", "mon 09:00"), "650 (forwarded always)")
         XCTAssertEqual(try at(vpbx, "201", "mon 17:59"), "650 (forwarded always)")
-        XCTAssertEqual(try at(vpbx, "201", "mon 18:00"), "ring 201 (user), then not documented (what follows when user 201 does not answer and no find-me rule applies)")
+        XCTAssertEqual(try at(vpbx, "201", "mon 18:00"), "ring 201, then not documented (what follows when user 201 does not answer and no find-me rule applies)")
         // A holiday: the schedule does not fire; an extra work day (a Saturday): it fires in its window.
-        XCTAssertEqual(try at(vpbx, "201", "2026-01-07 10:00"), "ring 201 (user), then not documented (what follows when user 201 does not answer and no find-me rule applies)")
+        XCTAssertEqual(try at(vpbx, "201", "2026-01-07 10:00"), "ring 201, then not documented (what follows when user 201 does not answer and no find-me rule applies)")
         XCTAssertEqual(try at(vpbx, "201", "2026-01-10 10:00"), "650 (forwarded always)")
-        XCTAssertEqual(try at(vpbx, "201", "2026-01-10 16:00"), "ring 201 (user), then not documented (what follows when user 201 does not answer and no find-me rule applies)")
+        XCTAssertEqual(try at(vpbx, "201", "2026-01-10 16:00"), "ring 201, then not documented (what follows when user 201 does not answer and no find-me rule applies)")
         XCTAssertEqual(week(vpbx, "201"), [
-            "mon-fri 00:00-09:00 18:00-24:00, sat-sun all day: ring 201 (user), then not documented (what follows when user 201 does not answer and no find-me rule applies)",
+            "mon-fri 00:00-09:00 18:00-24:00, sat-sun all day: ring 201, then not documented (what follows when user 201 does not answer and no find-me rule applies)",
             "mon-fri 09:00-18:00: 650 (forwarded always)",
         ])
         XCTAssertEqual(vpbx.notes("201"), [
@@ -128,12 +128,12 @@ final class RoutingTests: XCTestCase {
                   - {name: FMC, type: redirect, always: "700", called_number: "74950000001"}
 
         """)
-        XCTAssertEqual(try at(vpbx, "202", "sun 03:00"), "ring 202 (user) for 4 rings, then 500; if busy: 79161234567; if unreachable: 600")
+        XCTAssertEqual(try at(vpbx, "202", "sun 03:00"), "ring 202 for 4 rings, then 500; if busy: 79161234567; if unreachable: 600")
         XCTAssertEqual(try at(vpbx, "203", "sun 03:00"),
                        "one of: [650 (forwarded always)] or [ring 003, then not documented (how long a parallel rule rings, and what follows)] (the document does not say which of several find-me rules runs)")
         // A rule with a called number applies to calls to that number, not to the user's own.
         XCTAssertEqual(try at(vpbx, "74950000001", "sun 03:00"), "700 (forwarded always)")
-        XCTAssertEqual(try at(vpbx, "204", "sun 03:00"), "ring 204 (user), then not documented (what follows when user 204 does not answer and no find-me rule applies)")
+        XCTAssertEqual(try at(vpbx, "204", "sun 03:00"), "ring 204, then not documented (what follows when user 204 does not answer and no find-me rule applies)")
         XCTAssertEqual(vpbx.numbers.map(\.number), ["202", "203", "204", "74950000001"])
         XCTAssertNil(vpbx.route("999", at: Moment(minute: 0), caller: nil))
     }

@@ -101,12 +101,15 @@ struct VPBXRouting: RoutingModel {
                 continue
             }
             reasons.append("rule \"\(rule.name)\" (\(rule.type)) applies")
+            if let conditional = rule.resource.text("conditional") {
+                reasons.append("rule \"\(rule.name)\" sets conditional \"\(conditional)\", whose meaning the document does not give")
+            }
             routes.append(route)
         }
         switch routes.count {
         case 0:
             reasons.append("no find-me rule applies")
-            return RouteAt(.ring(Ring([.init(user, label: "user")]), then: .undocumented("what follows when user \(user) does not answer and no find-me rule applies")), reasons: reasons)
+            return RouteAt(.ring(Ring([.init(user)]), then: .undocumented("what follows when user \(user) does not answer and no find-me rule applies")), reasons: reasons)
         case 1:
             return RouteAt(routes[0], reasons: reasons)
         default:
@@ -136,7 +139,7 @@ struct VPBXRouting: RoutingModel {
             if let always = r.text("always") { return .dial(always, label: "forwarded always") }
             let rings = r.value("no_answer_rings")?.int.map(Int.init)
             let noAnswer: Route = r.text("if_no_answer").map { .dial($0) } ?? .undocumented("no answer is not forwarded by this rule")
-            return .ring(Ring([.init(user, label: "user")], rings: rings), then: noAnswer,
+            return .ring(Ring([.init(user)], rings: rings), then: noAnswer,
                          busy: r.text("if_busy").map { .dial($0) }, unavailable: r.text("if_unreachable").map { .dial($0) })
         default:
             return .undocumented("a find-me rule of type \(rule.type)")
