@@ -4,15 +4,9 @@ import XCTest
 /// `telform explain` on the shipped examples: from the file (no network, no secret), at a
 /// moment and over the week, and from the live state of the simulator.
 final class ExplainTests: XCTestCase {
-    func freshExamples() throws -> URL {
-        let copy = try TelformProcess.scratch().appendingPathComponent("examples")
-        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples"), to: copy)
-        try? FileManager.default.removeItem(at: copy.appendingPathComponent(".telform"))
-        return copy
-    }
 
     func testEveryExampleExplainsItsNumbers() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let expected: [(String, String, String)] = [
             ("xivo.yaml", "0140000000", """
             0140000000: incall 0140000000@from-extern — xivo (xivo), as the file declares it
@@ -55,7 +49,7 @@ final class ExplainTests: XCTestCase {
     }
 
     func testAtAMomentWithReasonsAndACaller() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let saturday = try TelformProcess.run(["explain", "74951345897", "-c", "mtt.yaml", "--at", "sat 11:00"], directory: examples)
         XCTAssertEqual(saturday.status, 0, saturday.stderr)
         XCTAssertEqual(saturday.stdout, """
@@ -81,7 +75,7 @@ final class ExplainTests: XCTestCase {
     }
 
     func testUnknownNumbersAndMomentsAreErrors() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let unknown = try TelformProcess.run(["explain", "203", "-c", "vpbx.yaml"], directory: examples)
         XCTAssertEqual(unknown.status, 1)
         XCTAssertEqual(unknown.stdout, "")
@@ -95,7 +89,7 @@ final class ExplainTests: XCTestCase {
     }
 
     func testLiveExplanationMatchesTheFileAfterApply() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         // The seed has its own rules for 201: an old forward during lunch.
         let before = try TelformProcess.run(["explain", "201", "-c", "vpbx.yaml", "--live", "--at", "tue 13:30"], directory: examples)
         XCTAssertEqual(before.status, 0, before.stderr)

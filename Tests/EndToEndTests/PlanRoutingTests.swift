@@ -5,15 +5,9 @@ import XCTest
 /// changes (text, JSON), and the Markdown draws each changed window as a Mermaid flowchart
 /// that parses; after apply, nothing is left to show.
 final class PlanRoutingTests: XCTestCase {
-    func freshExamples() throws -> URL {
-        let copy = try TelformProcess.scratch().appendingPathComponent("examples")
-        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples"), to: copy)
-        try? FileManager.default.removeItem(at: copy.appendingPathComponent(".telform"))
-        return copy
-    }
 
     func testEveryExamplePlanShowsItsRoutingChangesAndDrawsThem() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let expected: [String: [String]] = [
             "vpbx.yaml": ["201", "202"],
             "mtt.yaml": ["74951345897", "74951345898", "74951345899"],
@@ -44,7 +38,7 @@ final class PlanRoutingTests: XCTestCase {
     }
 
     func testTheRoutingSectionSaysBeforeAndAfterAndGoesAwayAfterApply() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let plan = try TelformProcess.run(["plan", "-c", "xivo.yaml"], directory: examples)
         XCTAssertEqual(plan.status, 0, plan.stderr)
         XCTAssertTrue(plan.stdout.contains("""

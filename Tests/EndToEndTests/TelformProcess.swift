@@ -58,6 +58,14 @@ struct TelformProcess {
                        stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// A copy of examples/ in a scratch folder, without any simulator state.
+    static func freshExamples() throws -> URL {
+        let copy = try scratch().appendingPathComponent("examples")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("examples"), to: copy)
+        for state in [copy, copy.appendingPathComponent("tour")] { try? FileManager.default.removeItem(at: state.appendingPathComponent(".telform")) }
+        return copy
+    }
+
     /// A fresh scratch folder for one test.
     static func scratch() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("telform-e2e-\(UUID().uuidString)")

@@ -5,15 +5,9 @@ import XCTest
 /// apply, against the simulator's live state); a broken expectation fails with its position
 /// and the actual route; a broken tests file is refused with positions.
 final class TestCommandTests: XCTestCase {
-    func freshExamples() throws -> URL {
-        let copy = try TelformProcess.scratch().appendingPathComponent("examples")
-        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples"), to: copy)
-        for state in [copy, copy.appendingPathComponent("tour")] { try? FileManager.default.removeItem(at: state.appendingPathComponent(".telform")) }
-        return copy
-    }
 
     func testEveryExampleHasRoutingTestsThatPass() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let counts = ["vpbx": 4, "mtt": 5, "xivo": 2, "endpoints": 2, "mxproxy": 1, "telform": 3, "tour/telform": 2]
         for (config, count) in counts.sorted(by: { $0.key < $1.key }) {
             let outcome = try TelformProcess.run(["test", "-c", config + ".yaml"], directory: examples)
@@ -27,7 +21,7 @@ final class TestCommandTests: XCTestCase {
     }
 
     func testABrokenExpectationFailsWithItsPositionAndTheRoute() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         try """
         version: 1
         tests:
@@ -52,7 +46,7 @@ final class TestCommandTests: XCTestCase {
     }
 
     func testABrokenTestsFileIsRefusedWithPositions() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         try "version: 1\ntests:\n  - {call: \"101\", at: \"noon\", expect: [rnig: \"101\"]}\n"
             .write(to: examples.appendingPathComponent("bad.tests.yaml"), atomically: true, encoding: .utf8)
         let outcome = try TelformProcess.run(["test", "-c", "endpoints.yaml", "--tests", "bad.tests.yaml"], directory: examples)
@@ -70,7 +64,7 @@ final class TestCommandTests: XCTestCase {
     }
 
     func testLiveStatePassesAfterApplyAndFailsBefore() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let before = try TelformProcess.run(["test", "-c", "xivo.yaml", "--live"], directory: examples)
         XCTAssertEqual(before.status, 1, before.stdout)
         XCTAssertTrue(before.stdout.contains("FAIL xivo.tests.yaml:4:5: 0140000000 at mon 10:00 (the main number rings Alice, then Bob): no provider routes 0140000000\n"), before.stdout)

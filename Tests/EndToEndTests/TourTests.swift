@@ -4,14 +4,6 @@ import XCTest
 /// The README's tour is a real file, and it and examples/telform.yaml plan on a fresh copy with
 /// nothing run before and any credential values: sim:// providers ignore declared credentials.
 final class TourTests: XCTestCase {
-    /// A copy of examples/ without any simulator state.
-    func freshExamples() throws -> URL {
-        let dir = try TelformProcess.scratch()
-        let copy = dir.appendingPathComponent("examples")
-        try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples"), to: copy)
-        for state in [copy, copy.appendingPathComponent("tour")] { try? FileManager.default.removeItem(at: state.appendingPathComponent(".telform")) }
-        return copy
-    }
 
     func testTheReadmeTourIsTheShippedFile() throws {
         let readme = try String(contentsOf: TelformProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
@@ -23,7 +15,7 @@ final class TourTests: XCTestCase {
     }
 
     func testTheTourPlansWithAnyTokenOnAFreshCopy() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         let plan = try TelformProcess.run(["plan", "-c", "tour/telform.yaml", "--detailed-exitcode"], environment: [
             "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789", "SUPPORT_SIP_PASSWORD": "Zbcdefghij0123456789", "OFFICE_TOKEN": "any-value-at-all",
         ], directory: examples)
@@ -32,7 +24,7 @@ final class TourTests: XCTestCase {
     }
 
     func testTheMultiPlatformExamplePlansOnAFreshCopyWithCredentialsUnset() throws {
-        let examples = try freshExamples()
+        let examples = try TelformProcess.freshExamples()
         // OFFICE_TOKEN and MTS_TOKEN unset: sim:// providers need no credentials.
         let plan = try TelformProcess.run(["plan", "-c", "telform.yaml", "--detailed-exitcode"], environment: [
             "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789",
