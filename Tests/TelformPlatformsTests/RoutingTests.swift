@@ -258,6 +258,22 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(xivo.notes("0140000000"), ["schedule office (open mon-fri 08:00-12:00 Europe/Paris; closed: voicemail 1001) is attached to nothing the documented formats carry: not applied here"])
     }
 
+    func testXiVOScheduleHoursAndFallbackAreListedNotApplied() throws {
+        // Week days count from Monday = 1 (xivo-ws test data: "1-5" is Monday to Friday).
+        let xivo = try model("xivo", xivoUsers + """
+            schedules:
+              - name: weekend
+                timezone: Europe/Paris
+                opened: [{hours: "10:00-14:00", weekdays: "6-7"}, {hours: "08:00-09:00", weekdays: "1,3"}]
+                fallback: {type: endcall, target: hangup}
+
+        """)
+        XCTAssertEqual(xivo.notes("1001"), ["schedule weekend (open mon and wed 08:00-09:00, sat-sun 10:00-14:00 Europe/Paris; closed: endcall hangup) is attached to nothing the documented formats carry: not applied here"])
+        // The route is the same inside and outside the open hours: nothing attaches the schedule.
+        XCTAssertEqual(try at(xivo, "1001", "sat 11:00"), try at(xivo, "1001", "sat 15:00"))
+        XCTAssertEqual(WeekTable(xivo, number: "1001").rows.count, 1)
+    }
+
     // MARK: endpoints, mxproxy
 
     func testEndpointForwards() throws {
