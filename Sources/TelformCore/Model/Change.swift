@@ -151,6 +151,7 @@ public struct Change: Sendable {
 extension Value {
     /// The value at a dotted path inside nested objects; nil when a step is missing.
     public func at(_ path: String) -> Value? {
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return object?[path] }
         var current: Value? = self
         for step in path.split(separator: ".") {
             current = current?.object?[String(step)]

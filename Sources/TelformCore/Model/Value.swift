@@ -39,14 +39,34 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     /// A compact, deterministic rendering: strings quoted, object keys sorted.
     public var description: String {
+        var out = ""
+        describe(into: &out)
+        return out
+    }
+
+    /// `description`, appended to one buffer (fingerprints describe every live object).
+    public func describe(into out: inout String) {
         switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .string(let s): return JSONText.quote(s)
-        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .string(let s): JSONText.quote(s, into: &out)
+        case .list(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += ", " }
+                item.describe(into: &out)
+            }
+            out += "]"
         case .object(let fields):
-            return "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.description)" }.joined(separator: ", ") + "}"
+            out += "{"
+            for (index, key) in fields.keys.sorted().enumerated() {
+                if index > 0 { out += ", " }
+                out += key
+                out += ": "
+                fields[key]!.describe(into: &out)
+            }
+            out += "}"
         }
     }
 }
