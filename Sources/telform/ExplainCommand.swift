@@ -73,7 +73,14 @@ struct RoutingSources {
                 return nil
             }
             let models = workspace.config.providers.compactMap { provider -> Source? in
-                guard let state = live[provider.name], let model = PlatformCatalog.routing(provider, resources: state.resources) else { return nil }
+                guard let state = live[provider.name] else { return nil }
+                let schema = PlatformCatalog.schema(provider.type)
+                var declared: [Address: Resource] = [:]
+                for resource in provider.resources { declared[resource.address] = resource }
+                let resources = state.resources.map { resource in
+                    declared[resource.address].map { resource.withWriteOnly(from: $0, kind: schema?.kind(resource.address.kind)) } ?? resource
+                }
+                guard let model = PlatformCatalog.routing(provider, resources: resources) else { return nil }
                 return Source(provider: provider, model: model)
             }
             return RoutingSources(models: models, origin: "live")

@@ -102,5 +102,15 @@ final class ExplainTests: XCTestCase {
         XCTAssertEqual(live.status, 0, live.stderr)
         XCTAssertEqual(live.stdout.replacingOccurrences(of: "as the platform has it now", with: "as the file declares it"), file.stdout)
         XCTAssertTrue(file.stdout.contains("  mon-fri 09:00-18:00, sat all day: one of: "), file.stdout)
+        // The endpoints API never returns an extension: a declared endpoint keeps the file's,
+        // as the plan assumes; premedia prompts show the file's name and the platform's.
+        for (config, number) in [("endpoints.yaml", "101"), ("mtt.yaml", "74951345898")] {
+            XCTAssertEqual(try TelformProcess.run(["apply", "-c", config, "--auto-approve", "-q"], directory: examples).status, 0)
+            let live = try TelformProcess.run(["explain", number, "-c", config, "--live"], directory: examples)
+            XCTAssertEqual(live.status, 0, live.stderr)
+            XCTAssertEqual(live.stdout.split(separator: "\n").dropFirst().first.map(String.init), number == "101"
+                ? "  always: ring 101 (reception) for 20 s, then 79161234567; if busy: 102"
+                : "  always: play welcome (welcome-57577419.mp3) to the caller, then play closed (TTS_closed-8a5b73aa.mp3) to the called party, then ring 79684881033 (Office) for 20 s, then not documented (what follows the last number of a premedia forward)")
+        }
     }
 }

@@ -44,6 +44,11 @@ public struct Prompt: Hashable, Sendable {
     /// The name the file gives it, when the platform's differs (`welcome`).
     public var declaredName: String?
 
+    /// `welcome (welcome-57577419.mp3)` when the platform's name differs from the file's.
+    public var shown: String {
+        declaredName.map { $0 == name ? name : "\($0) (\(name))" } ?? name
+    }
+
     public init(name: String, hearer: String, declaredName: String? = nil) {
         self.name = name
         self.hearer = hearer
@@ -108,7 +113,7 @@ extension Route {
             if let unavailable { out += "; if unreachable: " + unavailable.text }
             return out
         case .play(let prompt, let then):
-            return "play \(prompt.name) to the \(prompt.hearer), then " + then.text
+            return "play \(prompt.shown) to the \(prompt.hearer), then " + then.text
         case .reject(let why): return "reject (\(why))"
         case .voicemail(let box): return box.isEmpty ? "voicemail" : "voicemail \(box)"
         case .hangup(let how): return how == "hangup" ? "hang up" : "hang up (\(how))"

@@ -56,7 +56,7 @@ public enum RouteMermaid {
                 if let unavailable { edge(id, add(unavailable), label: "unreachable") }
                 return id
             case .play(let prompt, let then):
-                let id = node(box("play \(prompt.name) to the \(prompt.hearer)"))
+                let id = node(box("play \(prompt.shown) to the \(prompt.hearer)"))
                 edge(id, add(then), label: nil)
                 return id
             case .oneOf(let routes, let why):

@@ -31,11 +31,7 @@ public struct RoutingChange: Sendable {
             case .create, .update, .replace, .replaceCreatingFirst, .sendBlind:
                 guard let desired = change.desired else { continue }
                 if let index = positions[change.address] {
-                    if let kind = kinds.first(where: { $0.name == change.address.kind }) {
-                        for (path, value) in desired.fields where before[index].fields[path] == nil && kind.isWriteOnly(path: path) {
-                            before[index].fields[path] = value
-                        }
-                    }
+                    before[index] = before[index].withWriteOnly(from: desired, kind: kinds.first { $0.name == change.address.kind })
                     after[index] = desired
                     removed.remove(change.address)
                 } else {

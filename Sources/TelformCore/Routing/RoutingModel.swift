@@ -139,7 +139,20 @@ extension Resource {
         return nil
     }
 
+    /// A scalar field as text (numbers as digits); nil when absent, null or empty.
     public func text(_ path: String) -> String? { value(path)?.text }
+
+    /// This live object with the write-only fields it cannot show (an endpoint's extension)
+    /// taken from the declared resource of the same address: the platform holds what was
+    /// sent, as the plan's own diff assumes.
+    public func withWriteOnly(from declared: Resource, kind: KindSchema?) -> Resource {
+        guard let kind else { return self }
+        var out = self
+        for (path, value) in declared.fields where out.fields[path] == nil && kind.isWriteOnly(path: path) {
+            out.fields[path] = value
+        }
+        return out
+    }
 }
 
 extension Value {
