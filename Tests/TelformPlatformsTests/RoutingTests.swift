@@ -311,4 +311,41 @@ final class RoutingTests: XCTestCase {
         """)
         XCTAssertEqual(try at(mx, "self", "mon 10:00"), "ring 79031744445 (remote device) for 30 s (after 1 s), then voicemail")
     }
+
+    // MARK: routing changes
+
+    func testRoutingChangesFollowThePlansEffects() throws {
+        let office = ProviderConfig(name: "office", type: "endpoints", mark: Mark(file: "t", line: 1, column: 1))
+        func endpoint(_ name: String, _ fields: [String: Value]) -> Resource {
+            Resource(address: Address(provider: "office", kind: "endpoints", key: [name]), fields: ["name": .string(name)].merging(fields) { a, _ in a })
+        }
+        // Live: no extension (never read back). Declared: the extension, and a new no-answer forward.
+        let liveDesk = endpoint("desk", ["forward.no_answer.to": .string("500"), "forward.no_answer.timeout": .int(20)])
+        let desiredDesk = endpoint("desk", ["extension": .string("101"), "forward.no_answer.to": .string("600"), "forward.no_answer.timeout": .int(20)])
+        let liveFax = endpoint("fax", [:])
+        let newLobby = endpoint("lobby", ["extension": .string("102"), "forward.always.to": .string("700")])
+        let kinds = try XCTUnwrap(PlatformCatalog.schema("endpoints")).kinds
+        let changes = [
+            Change(address: desiredDesk.address, action: .update, desired: desiredDesk, live: liveDesk, fields: []),
+            Change(address: liveFax.address, action: .delete, desired: nil, live: liveFax, fields: []),
+            Change(address: newLobby.address, action: .create, desired: newLobby, live: nil, fields: []),
+        ]
+        let routing = try XCTUnwrap(PlatformCatalog.routingBuilder("endpoints"))
+        let found = RoutingChange.of(provider: office, live: [liveDesk, liveFax], changes: changes, kinds: kinds, routing: routing)
+        XCTAssertEqual(found.map(\.number.number), ["101", "102", "fax"])
+        XCTAssertEqual(found.map { $0.windows.map { "\($0.when.windows): \($0.before?.route.text ?? "-") => \($0.after?.route.text ?? "-")" } }, [
+            ["always: ring 101 (desk) for 20 s, then 500 => ring 101 (desk) for 20 s, then 600"],
+            ["always: - => 700 (forwarded always)"],
+            ["always: ring fax, then not documented (without a no-answer forward the PBX's dialplan decides) => -"],
+        ])
+        // A blind re-send (a kind that cannot be read) is already in place; a report-only one is never made.
+        let mx = ProviderConfig(name: "mx", type: "mxproxy", mark: Mark(file: "t", line: 1, column: 1))
+        let mode = Resource(address: Address(provider: "mx", kind: "call_mode", key: ["self"]), fields: ["remote": .bool(true), "device": .string("7903")])
+        var blind = Change(address: mode.address, action: .update, desired: mode, live: nil, fields: [])
+        blind.effect = .sendBlind
+        XCTAssertEqual(RoutingChange.of(provider: mx, live: [], changes: [blind], kinds: [], routing: try XCTUnwrap(PlatformCatalog.routingBuilder("mxproxy"))).count, 0)
+        var reported = changes[0]
+        reported.effect = .reportOnly
+        XCTAssertEqual(RoutingChange.of(provider: office, live: [liveDesk, liveFax], changes: [reported], kinds: kinds, routing: routing).count, 0)
+    }
 }

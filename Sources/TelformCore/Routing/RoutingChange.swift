@@ -31,7 +31,9 @@ public struct RoutingChange: Sendable {
             case .create, .update, .replace, .replaceCreatingFirst, .sendBlind:
                 guard let desired = change.desired else { continue }
                 if let index = positions[change.address] {
-                    before[index] = before[index].withWriteOnly(from: desired, kind: kinds.first { $0.name == change.address.kind })
+                    if index < live.count {
+                        before[index] = before[index].withWriteOnly(from: desired, kind: kinds.first { $0.name == change.address.kind })
+                    }
                     after[index] = desired
                     removed.remove(change.address)
                 } else {
