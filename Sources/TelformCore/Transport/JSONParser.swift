@@ -119,7 +119,18 @@ public struct JSONParser {
 
     private mutating func string() throws -> String {
         index += 1
-        var out = [UInt8]()
+        // Most strings have no escape: one scan to the closing quote, one decode.
+        let start = index
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+            }
+            if b == UInt8(ascii: "\\") { break }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
         while index < bytes.count {
             let b = bytes[index]
             index += 1
