@@ -156,8 +156,14 @@ public struct LiveState: Sendable {
         return out
     }
 
+    /// The digest of the lines sorted and joined by newlines, hashed line by line.
     static func digest(lines: [String]) -> String {
-        String(SHA256.hex(lines.sorted().joined(separator: "\n")).prefix(16))
+        var hasher = SHA256.Hasher()
+        for (index, line) in lines.sorted().enumerated() {
+            if index > 0 { hasher.update("\n") }
+            hasher.update(line)
+        }
+        return String(SHA256.hex(digest: hasher.finalize()).prefix(16))
     }
 
     /// `fingerprint`, and the digest of each of `kinds` (the scope a saved plan checks again

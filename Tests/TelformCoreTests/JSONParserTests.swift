@@ -31,6 +31,16 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        // Fed in pieces of every size from 1 to 130 bytes: the same digest as in one piece.
+        let message = Array((0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        for piece in 1...130 {
+            var hasher = SHA256.Hasher()
+            for start in stride(from: 0, to: message.count, by: piece) { hasher.update(Array(message[start..<min(start + piece, message.count)])) }
+            XCTAssertEqual(hasher.finalize(), SHA256.digest(message), "pieces of \(piece)")
+        }
+        var lines = SHA256.Hasher()
+        for (index, part) in ["a", "bc", "", "d"].enumerated() { if index > 0 { lines.update("\n") }; lines.update(part) }
+        XCTAssertEqual(SHA256.hex(digest: lines.finalize()), SHA256.hex("a\nbc\n\nd"))
         // Every padding edge: a message that leaves room for the length in its last block, or not.
         let edges = [55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
                      56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",

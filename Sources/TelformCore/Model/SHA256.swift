@@ -1,7 +1,7 @@
 /// SHA-256 (FIPS 180-4), for content-addressed names and secret digests. Foundation on
 /// Linux has no CryptoKit and the project takes no packages, so it is written here.
 public enum SHA256 {
-    private static let k: [UInt32] = [
+    static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
         0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -12,62 +12,117 @@ public enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    public static func digest(_ message: [UInt8]) -> [UInt8] {
-        var h0: UInt32 = 0x6a09e667, h1: UInt32 = 0xbb67ae85, h2: UInt32 = 0x3c6ef372, h3: UInt32 = 0xa54ff53a
-        var h4: UInt32 = 0x510e527f, h5: UInt32 = 0x9b05688c, h6: UInt32 = 0x1f83d9ab, h7: UInt32 = 0x5be0cd19
-        var data = message
-        let bitLength = UInt64(message.count) * 8
-        data.append(0x80)
-        let padding = (56 - data.count % 64 + 64) % 64
-        data.append(contentsOf: repeatElement(0, count: padding))
-        for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        // One schedule buffer for every chunk, and the state in locals: no allocation per
-        // 64-byte chunk (a plan digests its whole live state).
+    /// SHA-256 fed piece by piece: a plan digests its whole live state line by line, without
+    /// joining the lines into one string and copying that into a padded message (at 10,000
+    /// endpoints those two copies were the plan's peak memory).
+    public struct Hasher {
+        var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        /// Bytes of an unfinished 64-byte block.
+        var pending: [UInt8] = []
+        var length: UInt64 = 0
+        /// One schedule buffer for every block: no allocation per 64 bytes.
         var w = [UInt32](repeating: 0, count: 64)
-        data.withUnsafeBufferPointer { bytes in
+
+        public init() {
+            pending.reserveCapacity(64)
+        }
+
+        public mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+            length += UInt64(bytes.count)
+            var offset = 0
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, bytes.count)
+                pending.append(contentsOf: bytes[0..<take])
+                offset = take
+                guard pending.count == 64 else { return }
+                let block = pending
+                block.withUnsafeBufferPointer { compress($0, at: 0) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            while bytes.count - offset >= 64 {
+                compress(bytes, at: offset)
+                offset += 64
+            }
+            pending.append(contentsOf: bytes[offset...])
+        }
+
+        public mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { update($0) }
+        }
+
+        public mutating func update(_ text: String) {
+            var text = text
+            text.withUTF8 { update($0) }
+        }
+
+        /// The digest; the hasher is spent.
+        public mutating func finalize() -> [UInt8] {
+            let bitLength = length &* 8
+            var tail: [UInt8] = [0x80]
+            tail.append(contentsOf: repeatElement(0, count: (55 - Int(length % 64) + 64) % 64))
+            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+            update(tail)
+            let (h0, h1, h2, h3, h4, h5, h6, h7) = state
+            return [h0, h1, h2, h3, h4, h5, h6, h7].flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
+        }
+
+        mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, at chunk: Int) {
+            var (h0, h1, h2, h3, h4, h5, h6, h7) = state
             w.withUnsafeMutableBufferPointer { w in
-                k.withUnsafeBufferPointer { k in
-                    for chunk in stride(from: 0, to: bytes.count, by: 64) {
-                        for i in 0..<16 {
-                            let j = chunk + i * 4
-                            w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])
-                        }
-                        for i in 16..<64 {
-                            let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                            let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                        }
-                        var (a, b, c, d, e, f, g, hh) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                        for i in 0..<64 {
-                            let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-                            let ch = (e & f) ^ (~e & g)
-                            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                            let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-                            let maj = (a & b) ^ (a & c) ^ (b & c)
-                            let t2 = s0 &+ maj
-                            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-                        }
-                        h0 = h0 &+ a; h1 = h1 &+ b; h2 = h2 &+ c; h3 = h3 &+ d
-                        h4 = h4 &+ e; h5 = h5 &+ f; h6 = h6 &+ g; h7 = h7 &+ hh
+                SHA256.k.withUnsafeBufferPointer { k in
+                    for i in 0..<16 {
+                        let j = chunk + i * 4
+                        w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])
                     }
+                    for i in 16..<64 {
+                        let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                        let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, hh) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                    for i in 0..<64 {
+                        let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                        let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ maj
+                        (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+                    }
+                    h0 = h0 &+ a; h1 = h1 &+ b; h2 = h2 &+ c; h3 = h3 &+ d
+                    h4 = h4 &+ e; h5 = h5 &+ f; h6 = h6 &+ g; h7 = h7 &+ hh
                 }
             }
+            state = (h0, h1, h2, h3, h4, h5, h6, h7)
         }
-        return [h0, h1, h2, h3, h4, h5, h6, h7].flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
+    }
+
+    public static func digest(_ message: [UInt8]) -> [UInt8] {
+        var hasher = Hasher()
+        hasher.update(message)
+        return hasher.finalize()
     }
 
     public static func hex(_ message: [UInt8]) -> String {
-        digest(message).map { byte in
+        hex(digest: digest(message))
+    }
+
+    /// Lowercase hexadecimal of a digest.
+    public static func hex(digest: [UInt8]) -> String {
+        digest.map { byte in
             let s = String(byte, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()
     }
 
     public static func hex(_ text: String) -> String {
-        hex(Array(text.utf8))
+        var hasher = Hasher()
+        hasher.update(text)
+        return hex(digest: hasher.finalize())
     }
 
-    private static func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 {
+    static func rotate(_ x: UInt32, _ n: UInt32) -> UInt32 {
         (x >> n) | (x << (32 - n))
     }
 }
