@@ -51,11 +51,13 @@ struct EndpointKind: Kind {
     }
 
     func read(_ client: EndpointsClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
-        for item in try await client.list() {
-            guard let name = item["name"]?.string, let id = item["id"] else { continue }
+        var read = state
+        try await client.forEach { item in
+            guard let name = item["name"]?.string, let id = item["id"] else { return }
             let address = Address(provider: provider.name, kind: schema.name, key: [name])
-            state.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
+            read.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
         }
+        state = read
     }
 
     /// Wire → canonical: the codec's flat fields, and the forwards (a case that is off reads

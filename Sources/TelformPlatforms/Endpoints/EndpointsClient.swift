@@ -20,19 +20,28 @@ struct EndpointsClient: Sendable {
     /// Every endpoint of the tenant, page by page: `skip` advances by what each page returned
     /// (a server may cap `limit` below what was asked) until a page comes back empty. A page
     /// holding an endpoint already read means the server ignores `skip`: an error, not a loop.
-    func list() async throws -> [JSONNode] {
-        var all: [JSONNode] = []
+    /// Every endpoint, page by page: `each` sees a page's items before the next page is asked
+    /// for, so a read keeps one page of JSON at a time, not all of them.
+    func forEach(_ each: (JSONNode) throws -> Void) async throws {
+        var count = 0
         var seen: Set<String> = []
         while true {
-            let path = "\(base)/?skip=\(all.count)&limit=\(Self.pageSize)"
+            let path = "\(base)/?skip=\(count)&limit=\(Self.pageSize)"
             let response = try await http.send(authorized(.json("GET", path)))
             let page = try WireShape.list(checked(response), "GET \(base)/")
-            if page.isEmpty { return all }
+            if page.isEmpty { return }
             for item in page where !seen.insert(ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? "")).inserted {
                 throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
             }
-            all += page
+            count += page.count
+            for item in page { try each(item) }
         }
+    }
+
+    func list() async throws -> [JSONNode] {
+        var all: [JSONNode] = []
+        try await forEach { all.append($0) }
+        return all
     }
 
     func create(_ body: JSONNode, name: String) async throws -> JSONNode {
