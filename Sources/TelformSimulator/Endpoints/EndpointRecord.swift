@@ -6,7 +6,11 @@ struct EndpointRecord {
                                "cf_unconditional_dest", "cf_unavailable_dest", "cf_noanswer_dest", "cf_busy_dest"]
     /// PJSIP's spellings of a flag.
     static func flag(_ text: String) -> Bool? {
-        ["yes": true, "no": false, "true": true, "false": false, "1": true, "0": false, "on": true, "off": false][text.lowercased()]
+        switch text.lowercased() {
+        case "yes", "true", "1", "on": return true
+        case "no", "false", "0", "off": return false
+        default: return nil
+        }
     }
 
     static let boolFields = ["direct_media", "rtp_symmetric", "force_rport", "rewrite_contact", "allow_long_distance",
@@ -16,10 +20,11 @@ struct EndpointRecord {
     var name: String
     var extensionNumber = ""
     var passwordDigest = ""
-    var strings: [String: String] = ["transport": "transport-udp", "disallow": "all", "allow": "ulaw,alaw", "language": "en", "outgoing_cli": ""]
-    var bools: [String: Bool] = ["direct_media": false, "rtp_symmetric": true, "force_rport": true, "rewrite_contact": true,
-                                 "allow_long_distance": false, "cf_unconditional_enabled": false, "cf_unavailable_enabled": false,
-                                 "cf_noanswer_enabled": false, "cf_busy_enabled": false]
+    /// The string fields' values, in `stringFields` order (an array per record, not a
+    /// dictionary: a simulator of 10,000 endpoints held 9 MB of dictionaries).
+    var strings: [String] = ["transport-udp", "all", "ulaw,alaw", "en", "", "", "", "", ""]
+    /// The flags, in `boolFields` order.
+    var bools: [Bool] = [false, true, true, true, false, false, false, false, false]
     var noAnswerTimeout: Int64 = 20
 
     init(id: Int64, name: String) {
@@ -77,8 +82,8 @@ struct EndpointRecord {
         if let n = body["name"]?.string { name = n }
         if let e = body["extension"]?.string { extensionNumber = e }
         if let p = body["password"]?.string { passwordDigest = SHA256.hex(p) }
-        for field in Self.stringFields { if let v = body[field]?.string { strings[field] = v } }
-        for field in Self.boolFields { if let v = body[field]?.string.flatMap(Self.flag) { bools[field] = v } }
+        for (index, field) in Self.stringFields.enumerated() { if let v = body[field]?.string { strings[index] = v } }
+        for (index, field) in Self.boolFields.enumerated() { if let v = body[field]?.string.flatMap(Self.flag) { bools[index] = v } }
         if let t = body["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
     }
 
@@ -86,8 +91,8 @@ struct EndpointRecord {
     func response(tenant: String) -> JSONNode {
         var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("tenant_id", .string(tenant)),
                                            ("context", .string("from-internal-\(tenant)"))]
-        for field in Self.stringFields { pairs.append((field, .string(strings[field] ?? ""))) }
-        for field in Self.boolFields { pairs.append((field, .string(bools[field] == true ? "yes" : "no"))) }
+        for (index, field) in Self.stringFields.enumerated() { pairs.append((field, .string(strings[index]))) }
+        for (index, field) in Self.boolFields.enumerated() { pairs.append((field, .string(bools[index] ? "yes" : "no"))) }
         pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
         pairs += [("aors", .string(name)), ("auth", .string(name)), ("type", .string("endpoint")), ("mailboxes", .string(""))]
         return .object(pairs)
@@ -97,8 +102,8 @@ struct EndpointRecord {
     var stored: JSONNode {
         var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("extension", .string(extensionNumber)),
                                            ("password_sha256", .string(passwordDigest))]
-        for field in Self.stringFields { pairs.append((field, .string(strings[field] ?? ""))) }
-        for field in Self.boolFields { pairs.append((field, .bool(bools[field] ?? false))) }
+        for (index, field) in Self.stringFields.enumerated() { pairs.append((field, .string(strings[index]))) }
+        for (index, field) in Self.boolFields.enumerated() { pairs.append((field, .bool(bools[index]))) }
         pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
         return .object(pairs)
     }
@@ -108,8 +113,8 @@ struct EndpointRecord {
         self.init(id: id, name: name)
         extensionNumber = stored["extension"]?.string ?? ""
         passwordDigest = stored["password_sha256"]?.string ?? (stored["password"]?.string).map { SHA256.hex($0) } ?? ""
-        for field in Self.stringFields { if let v = stored[field]?.string { strings[field] = v } }
-        for field in Self.boolFields { if let v = stored[field]?.bool { bools[field] = v } }
+        for (index, field) in Self.stringFields.enumerated() { if let v = stored[field]?.string { strings[index] = v } }
+        for (index, field) in Self.boolFields.enumerated() { if let v = stored[field]?.bool { bools[index] = v } }
         if let t = stored["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
     }
 }
