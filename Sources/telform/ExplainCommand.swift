@@ -56,6 +56,8 @@ struct RoutingSources {
     var models: [Source]
     /// `file` or `live`.
     var origin: String
+    /// Every provider of the configuration, selected or not.
+    var providers: [String] = []
 
     static func load(_ arguments: Arguments, command: String) async -> RoutingSources? {
         let selected = arguments.options["--provider"] ?? []
@@ -83,7 +85,7 @@ struct RoutingSources {
                 guard let model = PlatformCatalog.routing(provider, resources: resources) else { return nil }
                 return Source(provider: provider, model: model)
             }
-            return RoutingSources(models: models, origin: "live")
+            return RoutingSources(models: models, origin: "live", providers: workspace.config.providers.map(\.name))
         }
         // The file alone: no secret is needed, so unset variables are not errors here.
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
@@ -105,6 +107,6 @@ struct RoutingSources {
                   let model = PlatformCatalog.routing(provider, resources: provider.resources) else { return nil }
             return Source(provider: provider, model: model)
         }
-        return RoutingSources(models: models, origin: "file")
+        return RoutingSources(models: models, origin: "file", providers: result.config.providers.map(\.name))
     }
 }

@@ -26,14 +26,21 @@ enum TestCommand {
             return 1
         }
         guard let sources = await RoutingSources.load(arguments, command: "test") else { return 1 }
-        var passed = 0, failed = 0
+        var passed = 0, failed = 0, skipped = 0
+        // With --provider, a test of another provider (named, or routed by none selected) is
+        // skipped, not failed: that provider was not asked for.
+        let selected = arguments.options["--provider"] ?? []
         for test in file.cases {
             let candidates = sources.models.filter { test.provider == nil || $0.provider.name == test.provider }
             let routed = candidates.compactMap { source in source.model.route(test.call, at: test.at, caller: test.caller).map { (source.provider.name, $0) } }
             var problem: String?
             var actual: String?
-            if let provider = test.provider, !sources.models.contains(where: { $0.provider.name == provider }) {
-                problem = "no provider named \(provider) (providers: \(sources.models.map(\.provider.name).joined(separator: ", ")))"
+            if let provider = test.provider, !sources.providers.contains(provider) {
+                problem = "no provider named \(provider) (providers: \(sources.providers.joined(separator: ", ")))"
+            } else if !selected.isEmpty, test.provider.map({ !selected.contains($0) }) ?? routed.isEmpty {
+                skipped += 1
+                if !arguments.has("-q", "--quiet") { Terminal.out("skip \(test.mark): \(test.title): \(test.provider.map { "provider \($0) is not selected" } ?? "no selected provider routes \(test.call)")") }
+                continue
             } else if routed.isEmpty {
                 problem = "no provider routes \(test.call)"
             } else if routed.count > 1 {
@@ -51,7 +58,7 @@ enum TestCommand {
                 if !arguments.has("-q", "--quiet") { Terminal.out("ok   \(test.mark): \(test.title)") }
             }
         }
-        Terminal.out("Tests: \(passed) passed, \(failed) failed (\(sources.origin == "live" ? "the live state" : "the file's resources")).")
+        Terminal.out("Tests: \(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) skipped" : "") (\(sources.origin == "live" ? "the live state" : "the file's resources")).")
         return failed == 0 ? 0 : 1
     }
 }

@@ -73,4 +73,17 @@ final class TestCommandTests: XCTestCase {
         XCTAssertEqual(after.status, 0, after.stdout)
         XCTAssertTrue(after.stdout.hasSuffix("Tests: 2 passed, 0 failed (the live state).\n"), after.stdout)
     }
+
+    func testWithProviderTheOtherProvidersTestsAreSkipped() throws {
+        let examples = try TelformProcess.freshExamples()
+        let outcome = try TelformProcess.run(["test", "-c", "telform.yaml", "--provider", "office"], directory: examples)
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(outcome.stdout, """
+        ok   telform.tests.yaml:4:5: 101 at mon 10:00 (reception rings 20 s, then the mobile)
+        skip telform.tests.yaml:8:5: 201 at mon 10:00 (during office hours 201 is forwarded to 650): provider mts is not selected
+        skip telform.tests.yaml:13:5: 201 at mon 19:00 (after hours 201 rings itself): no selected provider routes 201
+        Tests: 1 passed, 0 failed, 2 skipped (the file's resources).
+
+        """)
+    }
 }
