@@ -33,7 +33,7 @@ public struct PlanMarkdown: Sendable {
         for change in changes.prefix(limit) {
             out += "\n**\(Self.cell(change.provider)) \(Self.cell(change.number.number))** (\(Self.cell(change.number.what)))\n\n| when | before | after |\n|---|---|---|\n"
             for window in change.windows {
-                out += "| \(Self.cell(window.when.windows)) | \(Self.code(window.before?.route.text ?? "(not routed)")) | \(Self.code(window.after?.route.text ?? "(not routed)")) |\n"
+                out += "| \(Self.cell(window.when.windows)) | \(Self.code(RoutingChange.text(window.before))) | \(Self.code(RoutingChange.text(window.after))) |\n"
             }
             for window in change.windows where drawn < charts {
                 drawn += 1

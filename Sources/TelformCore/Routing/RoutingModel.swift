@@ -131,9 +131,8 @@ extension Resource {
         while let dot = path[..<end].lastIndex(of: ".") {
             end = dot
             if let head = fields[String(path[..<dot])] {
-                var current: Value? = head
-                for part in path[path.index(after: dot)...].split(separator: ".") { current = current?[String(part)] }
-                return current == .null ? nil : current
+                let inner = head.at(String(path[path.index(after: dot)...]))
+                return inner == .null ? nil : inner
             }
         }
         return nil

@@ -18,6 +18,17 @@ public struct WeekSet: Sendable, Hashable {
         }
     }
 
+    /// The minutes of windows as the config writes them: `{days, from, to}` (`days` absent:
+    /// every day; `from`/`to` absent: the whole day, as VPBX's `all_day`).
+    public init(windows: [Value]) {
+        self.init()
+        for window in windows {
+            let from = window["from"]?.string.flatMap(ClockTime.minutes) ?? 0
+            let to = window["to"]?.string.flatMap(ClockTime.minutes) ?? 1440
+            add(days: WeekDays.days(window["days"]), from: from, to: to)
+        }
+    }
+
     public static var always: WeekSet {
         var set = WeekSet()
         set.bits = Array(repeating: true, count: minutesPerWeek)
@@ -98,11 +109,7 @@ public struct WeekSet: Sendable, Hashable {
     /// `mon-fri`, `sat-sun`, `mon and wed-fri`, `every day`.
     public static func daysText(_ days: Set<Int>) -> String {
         if days.count == 7 { return "every day" }
-        var runs: [[Int]] = []
-        for day in days.sorted() {
-            if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
-        }
-        return runs.map { $0.count == 1 ? dayNames[$0[0]] : "\(dayNames[$0[0]])-\(dayNames[$0[$0.count - 1]])" }.joined(separator: " and ")
+        return WeekDays.runs(days).map { $0.count == 1 ? dayNames[$0[0]] : "\(dayNames[$0[0]])-\(dayNames[$0[$0.count - 1]])" }.joined(separator: " and ")
     }
 
     public static func clock(_ minute: Int) -> String {

@@ -63,6 +63,26 @@ public struct CalendarDate: Sendable, Hashable {
 public enum WeekDays {
     public static let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
+    /// A window's `days` as the config writes them (`mon-fri`, `[sat, sun]`); every day when
+    /// absent.
+    public static func days(_ value: Value?) -> Set<Int> {
+        switch value {
+        case .string(let text)?: return parse(text) ?? []
+        case .list(let items)?: return Set(items.compactMap { $0.string.flatMap { names.firstIndex(of: $0) } })
+        default: return Set(0..<7)
+        }
+    }
+
+    /// Days as runs of consecutive days, in order: `[0, 1, 2, 4]` → `[[0, 1, 2], [4]]` (each
+    /// notation writes the runs its own way).
+    public static func runs(_ days: Set<Int>) -> [[Int]] {
+        var runs: [[Int]] = []
+        for day in days.sorted() {
+            if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
+        }
+        return runs
+    }
+
     /// Parses `mon-fri`, `sat`, `mon,wed,fri`, `fri-mon` (wrapping) and `all`.
     public static func parse(_ text: String) -> Set<Int>? {
         let lowered = text.lowercased().replacingOccurrences(of: " ", with: "")

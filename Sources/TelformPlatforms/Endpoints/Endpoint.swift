@@ -59,13 +59,11 @@ struct EndpointKind: Kind {
     }
 
     func read(_ client: EndpointsClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
-        var read = state
         try await client.forEach { item in
             guard let name = item["name"]?.string, let id = item["id"] else { return }
             let address = Address(provider: provider.name, kind: schema.name, key: [name])
-            read.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
+            state.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
         }
-        state = read
     }
 
     /// Wire → canonical: the codec's flat fields, and the forwards (a case that is off reads

@@ -17,6 +17,8 @@ import TelformCore
 /// when one SIP account has more than one, and the periods' time zone.
 struct MTTRouting: RoutingModel {
     let followMe: [String: Resource]
+    /// Each follow-me chain's periods as minutes of the week, in chain order, computed once.
+    let periods: [String: [WeekSet]]
     let premedia: [String: Resource]
     let callControl: [String: Resource]
     let blacklist: Set<String>
@@ -27,6 +29,7 @@ struct MTTRouting: RoutingModel {
             Dictionary(resources.filter { $0.address.kind == kind }.compactMap { r in r.text("sip_id").map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
         }
         followMe = byAccount("follow_me")
+        periods = followMe.mapValues { ($0.value("chain")?.list ?? []).map(Self.period) }
         premedia = byAccount("premedia")
         callControl = byAccount("call_control")
         blacklist = Set(resources.filter { $0.address.kind == "blacklist" }.compactMap { $0.text("number") ?? $0.address.key.first })
@@ -43,8 +46,8 @@ struct MTTRouting: RoutingModel {
     static func period(_ entry: Value) -> WeekSet {
         switch entry["period"] {
         case .string(let text)?: return PeriodSet.parse(text)?.week ?? WeekSet()
-        case .object?: return PeriodSet.fromWindows([entry["period"] ?? .null]).week
-        case .list(let windows)?: return PeriodSet.fromWindows(windows).week
+        case .object?: return WeekSet(windows: [entry["period"] ?? .null])
+        case .list(let windows)?: return WeekSet(windows: windows)
         default: return .always
         }
     }
@@ -64,7 +67,7 @@ struct MTTRouting: RoutingModel {
             routes.append(Self.premedia(settings, reasons: &reasons))
         }
         if let chain = followMe[number] {
-            routes.append(Self.followMe(chain, at: moment, reasons: &reasons))
+            routes.append(Self.followMe(chain, periods: periods[number] ?? [], at: moment, reasons: &reasons))
         }
         if routes.count == 1 { return RouteAt(routes[0], reasons: reasons) }
         return RouteAt(.oneOf(routes, why: "the document does not say which of call control, premedia and follow-me runs first"), reasons: reasons)
@@ -111,12 +114,11 @@ struct MTTRouting: RoutingModel {
         return String(stem)
     }
 
-    static func followMe(_ r: Resource, at moment: Moment, reasons: inout [String]) -> Route {
+    static func followMe(_ r: Resource, periods: [WeekSet], at moment: Moment, reasons: inout [String]) -> Route {
         var legs: [Ring.Leg] = []
-        for (index, entry) in (r.value("chain")?.list ?? []).enumerated() {
+        for (index, (entry, period)) in zip(r.value("chain")?.list ?? [], periods).enumerated() {
             guard let number = entry["number"]?.text else { continue }
             guard entry["active"]?.bool ?? true else { continue }
-            let period = period(entry)
             guard period.contains(moment.minute) else { continue }
             reasons.append("follow-me entry \(index + 1) (\(number)) holds: \(period.windows)")
             let name = entry["name"]?.text
@@ -127,7 +129,7 @@ struct MTTRouting: RoutingModel {
     }
 
     func changePoints(_ number: String) -> [Int] {
-        (followMe[number]?.value("chain")?.list ?? []).flatMap { Self.period($0).changePoints }
+        (periods[number] ?? []).flatMap(\.changePoints)
     }
 
     func notes(_ number: String) -> [String] {

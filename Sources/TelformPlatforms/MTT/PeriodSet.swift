@@ -154,11 +154,7 @@ public struct PeriodSet: Sendable, Equatable {
 
     /// Days as runs: `mo-fr`, `sa su`, `mo we-fr`.
     static func dayText(_ days: Set<Int>) -> String {
-        var runs: [[Int]] = []
-        for day in days.sorted() {
-            if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
-        }
-        return runs.map { run in
+        WeekDays.runs(days).map { run in
             run.count == 1 ? dayNames[run[0]] : "\(dayNames[run[0]])-\(dayNames[run[run.count - 1]])"
         }.joined(separator: " ")
     }
@@ -181,18 +177,6 @@ extension PeriodSet {
     }
 
     static func fromWindows(_ windows: [Value]) -> PeriodSet {
-        var set = PeriodSet()
-        for window in windows {
-            let days: Set<Int>
-            switch window["days"] {
-            case .string(let text)?: days = WeekDays.parse(text) ?? []
-            case .list(let items)?: days = Set(items.compactMap { $0.string.flatMap { WeekDays.names.firstIndex(of: $0) } })
-            default: days = Set(0..<7)
-            }
-            let from = window["from"]?.string.flatMap(ClockTime.minutes) ?? 0
-            let to = window["to"]?.string.flatMap(ClockTime.minutes) ?? 1440
-            set.add(days: days, from: from, to: to)
-        }
-        return set
+        PeriodSet(WeekSet(windows: windows))
     }
 }

@@ -109,7 +109,7 @@ struct ScheduleKind: Kind {
         if let recordID { pairs.append(("recordId", .int(recordID))) }
         pairs += codec.encode(desired.fields)
         let workDays = (desired.fields["work_days"]?.list ?? []).map { day -> JSONNode in
-            let days = VPBXCanonical.days(day["days"])
+            let days = WeekDays.days(day["days"])
             var rule: [(String, JSONNode)]
             if day["all_day"]?.bool == true {
                 rule = [("startTime", .string("00-00")), ("endTime", .string("23-59")), ("allDayEvent", .bool(true))]

@@ -24,23 +24,9 @@ enum VPBXCanonical {
         return "\(parts[2])-\(parts[1])-\(parts[0])"
     }
 
-    /// Days as written in YAML (`mon-fri`, `[sat, sun]`) → indexes, Monday = 0.
-    static func days(_ value: Value?) -> Set<Int> {
-        switch value {
-        case .string(let text)?: return WeekDays.parse(text) ?? []
-        case .list(let items)?: return Set(items.compactMap { $0.string.flatMap { WeekDays.names.firstIndex(of: $0) } })
-        default: return Set(0..<7)
-        }
-    }
-
     /// Compact day text: `mon-fri`, `sat,sun`, `mon,wed-fri`.
     static func dayText(_ days: Set<Int>) -> String {
-        let sorted = days.sorted()
-        var runs: [[Int]] = []
-        for day in sorted {
-            if let last = runs.last?.last, last + 1 == day { runs[runs.count - 1].append(day) } else { runs.append([day]) }
-        }
-        return runs.map { run in
+        WeekDays.runs(days).map { run in
             run.count >= 3 ? "\(WeekDays.names[run[0]])-\(WeekDays.names[run[run.count - 1]])" : run.map { WeekDays.names[$0] }.joined(separator: ",")
         }.joined(separator: ",")
     }
@@ -76,7 +62,7 @@ enum VPBXCanonical {
         for rule in declared?.list ?? [] {
             let allDay = rule["all_day"]?.bool ?? false
             let window = Window(from: allDay ? nil : time(rule["from"]?.string), to: allDay ? nil : time(rule["to"]?.string), allDay: allDay)
-            for day in days(rule["days"]) { pairs.append((day, window)) }
+            for day in WeekDays.days(rule["days"]) { pairs.append((day, window)) }
         }
         return workDays(pairs)
     }

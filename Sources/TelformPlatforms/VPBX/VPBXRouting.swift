@@ -23,6 +23,9 @@ struct VPBXRouting: RoutingModel {
 
     let rules: [String: [Rule]]
     let schedules: [Resource]
+    /// Each schedule's work days as minutes of the week, computed once (every evaluation of
+    /// a week table asks them).
+    let weeks: [Address: WeekSet]
     let numbers: [RoutedNumber]
 
     init(provider: ProviderConfig, resources: [Resource]) {
@@ -40,6 +43,9 @@ struct VPBXRouting: RoutingModel {
         self.rules = rules
         self.numbers = numbers
         schedules = resources.filter { $0.address.kind == "schedules" }
+        var weeks: [Address: WeekSet] = [:]
+        for schedule in schedules { weeks[schedule.address] = WeekSet(windows: schedule.value("work_days")?.list ?? []) }
+        self.weeks = weeks
     }
 
     /// The user a number belongs to, and whether it is a rule's called number.
@@ -63,13 +69,13 @@ struct VPBXRouting: RoutingModel {
             ?? schedules.first { $0.text("name") == name && $0.text("group") != nil }
     }
 
-    static func week(of schedule: Resource) -> WeekSet {
-        PeriodSet.fromWindows(schedule.value("work_days")?.list ?? []).week
+    func week(of schedule: Resource) -> WeekSet {
+        weeks[schedule.address] ?? WeekSet(windows: schedule.value("work_days")?.list ?? [])
     }
 
     /// Whether a schedule fires at a moment: its weekly windows, except on its holidays, and
     /// within an extra work day's window on that date.
-    static func fires(_ schedule: Resource, at moment: Moment) -> Bool {
+    func fires(_ schedule: Resource, at moment: Moment) -> Bool {
         if let date = moment.date?.text {
             if (schedule.value("holidays")?.list ?? []).contains(where: { $0.text == date }) { return false }
             for extra in schedule.value("extra_workdays")?.list ?? [] where extra["date"]?.text == date {
@@ -90,11 +96,11 @@ struct VPBXRouting: RoutingModel {
                     reasons.append("rule \"\(rule.name)\" names schedule \(name), which is not in these resources: when it fires is unknown")
                     continue
                 }
-                guard Self.fires(schedule, at: moment) else {
-                    reasons.append("rule \"\(rule.name)\" waits for schedule \(name) (\(Self.week(of: schedule).windows))")
+                guard fires(schedule, at: moment) else {
+                    reasons.append("rule \"\(rule.name)\" waits for schedule \(name) (\(week(of: schedule).windows))")
                     continue
                 }
-                reasons.append("schedule \(name) fires (\(Self.week(of: schedule).windows))")
+                reasons.append("schedule \(name) fires (\(week(of: schedule).windows))")
             }
             guard let route = Self.route(of: rule, user: user) else {
                 reasons.append("rule \"\(rule.name)\" has no active number")
@@ -148,7 +154,7 @@ struct VPBXRouting: RoutingModel {
 
     func changePoints(_ number: String) -> [Int] {
         guard let (user, candidates) = candidates(number) else { return [] }
-        return candidates.compactMap { $0.resource.text("schedule").flatMap { schedule($0, of: user) } }.flatMap { Self.week(of: $0).changePoints }
+        return candidates.compactMap { $0.resource.text("schedule").flatMap { schedule($0, of: user) } }.flatMap { week(of: $0).changePoints }
     }
 
     func notes(_ number: String) -> [String] {
