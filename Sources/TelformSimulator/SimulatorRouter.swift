@@ -43,8 +43,9 @@ public enum SimulatorCatalog {
 /// refused write) rewrites no file.
 ///
 /// Written behind the calls: a change marks the state dirty and a writer thread writes the
-/// latest state once it is free, so a burst of calls costs one write per burst, not one per call
-/// (a whole-file rewrite per create made 10,000 creates quadratic). `flush()` waits until what
+/// latest state a moment later (`settle`), so the calls of that moment cost one write, not one
+/// per call (a whole-file rewrite per create made 10,000 creates quadratic; at 20 ms latency,
+/// answers spread out and a write per few calls took more CPU than answering them). `flush()` waits until what
 /// has been answered is on disk; the command line flushes every simulator before it exits and
 /// `sim serve` on `GET /_sim/flush` and on SIGINT or SIGTERM.
 public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
@@ -55,6 +56,8 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let writer = DispatchQueue(label: "telform.sim.state-writer")
     private var dirty = false
     private var scheduled = false
+    /// How long a change waits for the next ones before the state is written.
+    static let settle: DispatchTimeInterval = .milliseconds(200)
     /// The state as last written, unsealed (sealing draws a fresh nonce each time), or as
     /// opened while nothing was written yet.
     private var written = ""
@@ -104,7 +107,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
                 defer { scheduled = true }
                 return !scheduled
             }
-            if schedule { writer.async { [self] in try? writeIfDirty() } }
+            if schedule { writer.asyncAfter(deadline: .now() + Self.settle) { [self] in try? writeIfDirty() } }
         }
         return outcome
     }

@@ -23,10 +23,13 @@ public struct URLSessionTransport: HTTPTransport {
     /// Connections at once toward the host: the provider's parallelism, so no call queues
     /// inside URLSession behind a lower limit than the one the executor honours.
     public let connections: Int
-    private let session: URLSession
+    private let session: URLSession?
     /// Writes only, each on a connection closed after its answer.
-    private let writeSession: URLSession
+    private let writeSession: URLSession?
     private let calls: TransportCalls
+    /// Plain `http://` without a proxy: telform's own client (`PlainHTTPClient`: URLSession
+    /// spins a core while it waits on Linux). `TELFORM_HTTP_CLIENT=urlsession` keeps URLSession.
+    private let plain: PlainHTTPClient?
 
     /// The largest response body telform accepts by default: 64 MiB.
     public static let defaultMaxResponseBytes = 64 << 20
@@ -39,9 +42,27 @@ public struct URLSessionTransport: HTTPTransport {
         self.maxResponseBytes = maxResponseBytes
         calls = TransportCalls()
         self.connections = max(1, connections)
-        session = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
-        writeSession = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
+        plain = Self.usesPlainClient(self.baseURL) ? PlainHTTPClient(url: self.baseURL, connections: connections) : nil
+        if plain == nil {
+            session = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
+            writeSession = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
+        } else {
+            session = nil
+            writeSession = nil
+        }
     }
+
+    /// Whether calls to `url` go through `PlainHTTPClient`: an `http://` URL, no proxy variable
+    /// that could apply to it (those stay with libcurl, which honours them), and URLSession not
+    /// asked for.
+    static func usesPlainClient(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard url.lowercased().hasPrefix("http://") else { return false }
+        if environment["TELFORM_HTTP_CLIENT"] == "urlsession" { return false }
+        return ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"].allSatisfy { (environment[$0] ?? "").isEmpty }
+    }
+
+    /// Whether this transport's calls go through telform's own HTTP client.
+    public var usesPlainClient: Bool { plain != nil }
 
     static func configuration(timeout: TimeInterval, connections: Int) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
@@ -78,12 +99,22 @@ public struct URLSessionTransport: HTTPTransport {
         let isWrite = !["GET", "HEAD"].contains(request.method)
         if isWrite { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         do {
-            let (http, data) = try await calls.run((isWrite ? writeSession : session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
-            var headers: [String: String] = [:]
-            for (key, value) in http.allHeaderFields {
-                if let k = key as? String, let v = value as? String { headers[k] = v }
+            var result: HTTPResponse
+            if let plain {
+                let target = String(text.dropFirst("http://".count).drop { $0 != "/" && $0 != "?" })
+                let answer = try await plain.exchange(method: request.method, target: target, headers: request.headers,
+                                                      body: request.body, deadline: timeout, limit: maxResponseBytes)
+                result = HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body)
+            } else if let session, let writeSession {
+                let (http, data) = try await calls.run((isWrite ? writeSession : session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
+                var headers: [String: String] = [:]
+                for (key, value) in http.allHeaderFields {
+                    if let k = key as? String, let v = value as? String { headers[k] = v }
+                }
+                result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            } else {
+                throw TransportError.unreachable("no HTTP client for \(URLText.redacted(text))")
             }
-            var result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
             result.call = "\(request.method) \(URLText.redacted(text))"
             trace?.response(result, after: Date().timeIntervalSince(started), number: number)
             if [301, 302, 303, 307, 308].contains(result.status) {

@@ -20,22 +20,33 @@ struct EndpointsClient: Sendable {
     /// Every endpoint of the tenant, page by page: `skip` advances by what each page returned
     /// (a server may cap `limit` below what was asked) until a page comes back empty. A page
     /// holding an endpoint already read means the server ignores `skip`: an error, not a loop.
-    /// Every endpoint, page by page: `each` sees a page's items before the next page is asked
-    /// for, so a read keeps one page of JSON at a time, not all of them.
+    /// A read keeps at most two pages of JSON at a time, not all of them: the next page is
+    /// asked for as soon as a page's count is known, before `each` sees its items, so turning
+    /// a page into live objects overlaps the next page's round trip.
     func forEach(_ each: (JSONNode) throws -> Void) async throws {
         var count = 0
         var seen: Set<String> = []
-        while true {
+        var next: Task<HTTPResponse, Error>? = page(from: 0)
+        defer { next?.cancel() }
+        while let asked = next {
             let path = "\(base)/?skip=\(count)&limit=\(Self.pageSize)"
-            let response = try await http.send(authorized(.json("GET", path)))
+            let response = try await asked.value
+            next = nil
             let page = try WireShape.list(checked(response), "GET \(base)/")
             if page.isEmpty { return }
             for item in page where !seen.insert(ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? "")).inserted {
                 throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
             }
             count += page.count
+            next = self.page(from: count)
             for item in page { try each(item) }
         }
+    }
+
+    /// The page from `skip`, asked for at once.
+    private func page(from skip: Int) -> Task<HTTPResponse, Error> {
+        let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)"))
+        return Task { [http] in try await http.send(request) }
     }
 
     func list() async throws -> [JSONNode] {
