@@ -52,4 +52,13 @@ final class JSONParserTests: XCTestCase {
             XCTAssertEqual(SHA256.hex(String(repeating: "a", count: count)), digest, "\(count) bytes")
         }
     }
+
+    func testCompactRenderingEscapesAsJSONAndParsesBack() throws {
+        let node = JSONNode.object([("name", .string("a\"b\\c\nd\re\tf\u{1}g")), ("ü ☎", .array([.string("plain"), .string(""), .null, .bool(true)])), ("n", .int(42))])
+        let expected = #"{"name":"a\"b\\c\nd\re\tf\u0001g","ü ☎":["plain","",null,true],"n":42}"#
+        XCTAssertEqual(node.compact, expected)
+        XCTAssertEqual(node.compactBytes, Array(expected.utf8))
+        XCTAssertEqual(JSONText.quote("x\u{1f}\"y"), #""x\u001f\"y""#)
+        XCTAssertEqual(try JSONParser.parse(node.compactBytes).compact, expected)
+    }
 }

@@ -47,7 +47,7 @@ public struct HTTPResponse: Sendable {
     }
 
     public static func json(_ status: Int, _ body: JSONNode, headers: [String: String] = [:]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, body: Data(body.compact.utf8))
+        HTTPResponse(status: status, headers: headers.merging(["content-type": "application/json"]) { a, _ in a }, body: Data(body.compactBytes))
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
