@@ -103,6 +103,52 @@ final class EndpointsPlatformTests: XCTestCase {
         }
     }
 
+    /// A transport carrying `concurrency` calls at once, logging what reached the server.
+    struct Concurrent: HTTPTransport {
+        let inner: SimulatorTransport
+        let concurrency: Int
+        let log = Log()
+        final class Log: @unchecked Sendable {
+            private let lock = NSLock()
+            private var sent: [Int] = []
+            func add(_ skip: Int) { lock.withLock { sent.append(skip) } }
+            var skips: [Int] { lock.withLock { sent } }
+        }
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            let query = request.path.split(separator: "?").last.map(String.init) ?? ""
+            log.add(Int(query.split(separator: "&").first { $0.hasPrefix("skip=") }?.dropFirst(5) ?? "-1") ?? -1)
+            return try await inner.send(request)
+        }
+    }
+
+    func testPagesAreAskedForAheadUpToTheProvidersParallelism() async throws {
+        func read(_ all: [JSONNode], cap: Int) async throws -> (count: Int, skips: [Int]) {
+            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+                                          declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            let transport = Concurrent(inner: SimulatorTransport(handler: Paging(all: all, cap: cap, ignoresSkip: false)), concurrency: 4)
+            let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
+            return (live.resources.count, transport.log.skips.sorted())
+        }
+        // 2,500: the first page alone; once it is full, four at a time a page apart; the short
+        // page at 2000 ends the run of full pages and the page at 2500 ends the read. Pages
+        // asked for past the end (3000, 4000, 5000) may or may not have gone out before they
+        // were dropped.
+        let big = try await read((1...2500).map { endpoint($0, "e\($0)") }, cap: 1000)
+        XCTAssertEqual(big.count, 2500)
+        XCTAssertEqual(big.skips.filter { $0 < 3000 }, [0, 1000, 2000, 2500])
+        XCTAssertTrue(Set(big.skips.filter { $0 >= 3000 }).isSubset(of: [3000, 4000, 5000]), "\(big.skips)")
+        // A server capping pages at 10: one at a time until a page comes back full at 10, then
+        // four at a time, 10 apart.
+        let capped = try await read((1...25).map { endpoint($0, "e\($0)") }, cap: 10)
+        XCTAssertEqual(capped.count, 25)
+        XCTAssertEqual(capped.skips.filter { $0 <= 25 }, [0, 10, 20, 25])
+        XCTAssertTrue(Set(capped.skips.filter { $0 > 25 }).isSubset(of: [30, 40, 50]), "\(capped.skips)")
+        // A tenant of one page: two calls, as without asking ahead.
+        let small = try await read((1...5).map { endpoint($0, "e\($0)") }, cap: 1000)
+        XCTAssertEqual(small.count, 5)
+        XCTAssertEqual(small.skips, [0, 5])
+    }
+
     func testLiveEndpointsBecomeCanonicalResources() async throws {
         let rig = try rig([endpoint(7, "desk", [("allow", .string("ulaw, alaw")), ("direct_media", .bool(true)), ("language", .string("ru")),
                                                ("cf_noanswer_enabled", .bool(true)), ("cf_noanswer_dest", .string("500")), ("cf_noanswer_timeout", .int(25))])])

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A plan: the ordered changes of every provider read, with what refuses or warns.
 public struct Plan: Sendable {
     public struct ProviderPlan: Sendable {
@@ -5,20 +7,28 @@ public struct Plan: Sendable {
         public var type: String
         public var url: String
         public var liveCount: Int
-        public var fingerprint: String
+        /// The digest of every live object as read (a saved plan checks it again).
+        public var fingerprint: String { digests.value.all }
         public var changes: [Change]
         public var kinds: [KindSchema]
         /// Per declared kind, the digest of its live objects as read.
-        public var scopeFingerprints: [String: String] = [:]
+        public var scopeFingerprints: [String: String] { digests.value.byKind }
+        /// Computed when first asked for: only saved and JSON plans show them (describing
+        /// and hashing every live object took a sixth of a 10,000-endpoint plan's CPU).
+        private let digests: LiveDigests
         /// Declared keys held by more than one live object: every server id, the one kept first.
         public var duplicates: [(address: Address, ids: [String])] = []
 
         public init(name: String, type: String, url: String, liveCount: Int, fingerprint: String, changes: [Change], kinds: [KindSchema]) {
+            self.init(name: name, type: type, url: url, liveCount: liveCount, digests: LiveDigests { (fingerprint, [:]) }, changes: changes, kinds: kinds)
+        }
+
+        public init(name: String, type: String, url: String, liveCount: Int, digests: LiveDigests, changes: [Change], kinds: [KindSchema]) {
             self.name = name
             self.type = type
             self.url = url
             self.liveCount = liveCount
-            self.fingerprint = fingerprint
+            self.digests = digests
             self.changes = changes
             self.kinds = kinds
         }
@@ -122,5 +132,26 @@ public struct Plan: Sendable {
         var parts = ["\(tally.create) to create", "\(tally.update) to update", "\(tally.delete) to delete"]
         if tally.replace > 0 { parts.insert("\(tally.replace) to replace", at: 0) }
         return "Plan: " + parts.joined(separator: ", ") + "." + resend
+    }
+}
+
+/// A provider's live digests, computed once, when first asked for.
+public final class LiveDigests: @unchecked Sendable {
+    private let lock = NSLock()
+    private var make: (() -> (all: String, byKind: [String: String]))?
+    private var made: (all: String, byKind: [String: String])?
+
+    public init(_ make: @escaping () -> (all: String, byKind: [String: String])) {
+        self.make = make
+    }
+
+    public var value: (all: String, byKind: [String: String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let value = make?() ?? ("", [:])
+        made = value
+        make = nil
+        return value
     }
 }

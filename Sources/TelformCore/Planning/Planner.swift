@@ -65,13 +65,12 @@ public struct Planner: Sendable {
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
             allTargeted += changes
-            let fingerprints = input.live.fingerprints(kinds: input.provider.declaredKinds)
+            let live = input.live, declaredKinds = input.provider.declaredKinds
             var providerPlan = Plan.ProviderPlan(
                 name: input.provider.name, type: input.provider.type,
                 url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
-                liveCount: input.live.resources.count, fingerprint: fingerprints.all,
+                liveCount: input.live.resources.count, digests: LiveDigests { live.fingerprints(kinds: declaredKinds) },
                 changes: changes, kinds: input.platform.kinds)
-            providerPlan.scopeFingerprints = fingerprints.byKind
             let declared = Set(input.desired.map(\.address))
             providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
                 .map { ($0, input.live.ids(sharingKeyWith: $0)) }

@@ -87,4 +87,11 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
 /// Sends requests somewhere: a real server over HTTP, or the embedded simulator in-process.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    /// Calls this transport carries at once (the provider's parallelism): a paged read asks
+    /// for up to this many pages ahead.
+    var concurrency: Int { get }
+}
+
+extension HTTPTransport {
+    public var concurrency: Int { 1 }
 }

@@ -61,6 +61,8 @@ public struct URLSessionTransport: HTTPTransport {
         return ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"].allSatisfy { (environment[$0] ?? "").isEmpty }
     }
 
+    public var concurrency: Int { connections }
+
     /// Whether this transport's calls go through telform's own HTTP client.
     public var usesPlainClient: Bool { plain != nil }
 

@@ -18,27 +18,52 @@ struct EndpointsClient: Sendable {
     }
 
     /// Every endpoint of the tenant, page by page: `skip` advances by what each page returned
-    /// (a server may cap `limit` below what was asked) until a page comes back empty. A page
-    /// holding an endpoint already read means the server ignores `skip`: an error, not a loop.
-    /// A read keeps at most two pages of JSON at a time, not all of them: the next page is
-    /// asked for as soon as a page's count is known, before `each` sees its items, so turning
-    /// a page into live objects overlaps the next page's round trip.
+    /// (a server may cap `limit` below what was asked) until a page comes back empty, never at
+    /// a short one. A page holding an endpoint already read means the server ignores `skip`:
+    /// an error, not a loop.
+    ///
+    /// Pages are asked for ahead: once a page comes back full, up to the transport's
+    /// concurrency (the provider's parallelism) are in flight, each a full page after the one
+    /// before; after a short page (the last one, or a server capping `limit`), one at a time
+    /// until a page is full again at the new size. Pages are taken in order, each before the
+    /// next page's items, so at most that many pages of JSON are held, not all of them; a page
+    /// asked for past the end comes back empty and is dropped.
     func forEach(_ each: (JSONNode) throws -> Void) async throws {
-        var count = 0
+        var next = 0                        // the first endpoint not yet read
+        var stride = Self.pageSize          // what a full page holds
+        var ahead = 1
         var seen: Set<String> = []
-        var next: Task<HTTPResponse, Error>? = page(from: 0)
-        defer { next?.cancel() }
-        while let asked = next {
-            let path = "\(base)/?skip=\(count)&limit=\(Self.pageSize)"
-            let response = try await asked.value
-            next = nil
+        var asked: [(skip: Int, answer: Task<HTTPResponse, Error>)] = []
+        defer { for page in asked { page.answer.cancel() } }
+        while true {
+            if let first = asked.first, first.skip != next {
+                for page in asked { page.answer.cancel() }
+                asked = []
+            }
+            while asked.count < ahead {
+                let skip = asked.last.map { $0.skip + stride } ?? next
+                asked.append((skip, page(from: skip)))
+            }
+            let path = "\(base)/?skip=\(next)&limit=\(Self.pageSize)"
+            let response = try await asked.removeFirst().answer.value
             let page = try WireShape.list(checked(response), "GET \(base)/")
             if page.isEmpty { return }
             for item in page where !seen.insert(ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? "")).inserted {
                 throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(item["name"]?.string ?? "?") of an earlier page: the server ignores skip")
             }
-            count += page.count
-            next = self.page(from: count)
+            next += page.count
+            if page.count < stride {
+                stride = page.count
+                ahead = 1
+            } else {
+                ahead = max(1, http.transport.concurrency)
+            }
+            // The next pages are on their way while this one becomes live objects.
+            while asked.count < ahead {
+                let skip = asked.last.map { $0.skip + stride } ?? next
+                if let first = asked.first, first.skip != next { break }
+                asked.append((skip, self.page(from: skip)))
+            }
             for item in page { try each(item) }
         }
     }
