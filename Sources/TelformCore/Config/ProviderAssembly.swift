@@ -217,12 +217,14 @@ extension LoadSession {
 
     /// Two resources with one address: an error at both places.
     mutating func checkDuplicateResources(_ provider: ProviderConfig) {
-        var first: [Address: Resource] = [:]
-        for resource in provider.resources {
-            guard let earlier = first[resource.address] else {
-                first[resource.address] = resource
+        var first: [Address: Int] = [:]
+        first.reserveCapacity(provider.resources.count)
+        for (index, resource) in provider.resources.enumerated() {
+            guard let earlierIndex = first[resource.address] else {
+                first[resource.address] = index
                 continue
             }
+            let earlier = provider.resources[earlierIndex]
             if let a = earlier.mark, let b = resource.mark {
                 diagnostics.error(b, resource.path, "\(resource.address) is declared twice (also at \(a))")
                 diagnostics.error(a, earlier.path, "\(resource.address) is declared twice (also at \(b))")

@@ -59,10 +59,12 @@ struct EndpointKind: Kind {
     }
 
     func read(_ client: EndpointsClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
-        try await client.forEach { item in
-            guard let name = item["name"]?.string, let id = item["id"] else { return }
-            let address = Address(provider: provider.name, kind: schema.name, key: [name])
-            state.add(Resource(address: address, fields: Self.fields(fromWire: item)), id: ServerID.text(id))
+        let (providerName, kindName) = (provider.name, schema.name)
+        try await client.forEach({ item -> (Resource, String)? in
+            guard let name = item["name"]?.string, let id = item["id"] else { return nil }
+            return (Resource(address: Address(provider: providerName, kind: kindName, key: [name]), fields: Self.fields(fromWire: item)), ServerID.text(id))
+        }) { read in
+            if let (resource, id) = read { state.add(resource, id: id) }
         }
     }
 

@@ -30,16 +30,21 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
-        lock.lock()
-        defer { lock.unlock() }
-        return .respond(route(request))
+        // A page is taken under the lock and rendered outside it: pages asked for at once are
+        // rendered at once (a page of 1,000 endpoints takes milliseconds to render).
+        var page: (tenant: String, records: [EndpointRecord])?
+        let response: HTTPResponse = lock.withLock { route(request, page: &page) }
+        guard let page else { return .respond(response) }
+        return .respond(.json(200, .array(page.records.map { $0.response(tenant: page.tenant) })))
     }
+
 
     static func detail(_ status: Int, _ message: String) -> HTTPResponse {
         .json(status, .object([("detail", .string(message))]))
     }
 
-    func route(_ request: HTTPRequest) -> HTTPResponse {
+    /// The answer to `request`; a page of the list is left in `page` for the caller to render.
+    func route(_ request: HTTPRequest, page: inout (tenant: String, records: [EndpointRecord])?) -> HTTPResponse {
         guard let auth = request.header("authorization"), auth.hasPrefix("Bearer ") else {
             return Self.detail(403, "Not authenticated")
         }
@@ -57,7 +62,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
                                                                    ("msg", .string("Input should be a valid dictionary or object to extract fields from"))])]))]))
         }
         switch rest.count {
-        case 0 where method == "GET": return list(tenant, query)
+        case 0 where method == "GET": return list(tenant, query, page: &page)
         case 0 where method == "POST": return create(tenant, request.body)
         case 1 where rest[0] == "status": return method == "GET" ? status(tenant) : Self.detail(405, "Method Not Allowed")
         case 1 where method == "GET": return withEndpoint(tenant, rest[0]) { .json(200, $0.response(tenant: tenant)) }
@@ -69,7 +74,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         }
     }
 
-    func list(_ tenant: String, _ query: [String: String]) -> HTTPResponse {
+    func list(_ tenant: String, _ query: [String: String], page: inout (tenant: String, records: [EndpointRecord])?) -> HTTPResponse {
         var problems: [ValidationProblem] = []
         let skip = Int(query["skip"] ?? "0").flatMap { $0 >= 0 ? $0 : nil }
         let limit = Int(query["limit"] ?? "100").flatMap { (1...1000).contains($0) ? $0 : nil }
@@ -81,8 +86,8 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         }
         guard problems.isEmpty, let skip, let limit else { return ValidationProblem.response(problems) }
         let all = state.tenants[tenant]?.endpoints ?? []
-        let page = all.dropFirst(skip).prefix(limit)
-        return .json(200, .array(page.map { $0.response(tenant: tenant) }))
+        page = (tenant, Array(all.dropFirst(skip).prefix(limit)))
+        return HTTPResponse(status: 200)
     }
 
     func status(_ tenant: String) -> HTTPResponse {
