@@ -44,4 +44,19 @@ final class SmallPartsTests: XCTestCase {
         let node = JSONNode.object([("b", .int(1)), ("a", .array([.string("x\"y"), .bool(true)]))])
         XCTAssertEqual(node.rendered(), "{\n  \"b\": 1,\n  \"a\": [\"x\\\"y\", true]\n}")
     }
+
+    func testEveryBooleanSpellingReadsWhateverItsCase() {
+        for text in ["yes", "YES", "Yes", "y", "Y", "true", "TRUE", "True", "on", "ON", "1"] {
+            XCTAssertEqual(WireCodec.bool(.string(text)), true, text)
+        }
+        for text in ["no", "NO", "n", "N", "false", "FALSE", "off", "Off", "0"] {
+            XCTAssertEqual(WireCodec.bool(.string(text)), false, text)
+        }
+        for text in ["", "yess", " yes", "tru", "falsey", "2", "nö", "oui"] {
+            XCTAssertNil(WireCodec.bool(.string(text)), text)
+        }
+        XCTAssertEqual(WireCodec.bool(.bool(true)), true)
+        XCTAssertEqual(WireCodec.bool(.int(0)), false)
+        XCTAssertNil(WireCodec.bool(.null))
+    }
 }

@@ -71,10 +71,10 @@ public struct DriftReport: Sendable {
             guard !mine.isEmpty else { continue }
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
             for entry in mine {
-                out += "  " + entry.category.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + entry.address.local + "\n"
+                out += "  " + entry.category.rawValue.padded(to: 10) + entry.address.local + "\n"
                 let width = (entry.fields.map(\.path.count).max() ?? 0) + 2
                 for field in entry.fields {
-                    out += "        " + (field.path + ":").padding(toLength: width, withPad: " ", startingAt: 0) + "file \(field.file), live \(field.live)\n"
+                    out += "        " + (field.path + ":").padded(to: width) + "file \(field.file), live \(field.live)\n"
                 }
             }
         }

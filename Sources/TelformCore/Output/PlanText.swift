@@ -52,7 +52,7 @@ public struct PlanText: Sendable {
         if let reason = change.reason { note += " (\(reason))" }
         let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
         if !after.isEmpty { note += ", after " + after.joined(separator: ", ") }
-        var out = paint(head.padding(toLength: max(head.count + 1, 45), withPad: " ", startingAt: 0) + note, change.action) + "\n"
+        var out = paint(head.padded(to: max(head.count + 1, 45)) + note, change.action) + "\n"
         let kind = provider.kind(change.address.kind)
         var fields = change.fields
         if change.action == .create || change.rotate {
@@ -71,7 +71,7 @@ public struct PlanText: Sendable {
         }
         let width = (fields.map(\.path.count).max() ?? 0) + 2
         for field in fields {
-            let name = (field.path + ":").padding(toLength: width, withPad: " ", startingAt: 0)
+            let name = (field.path + ":").padded(to: width)
             let afterText = ValueDisplay.field(field.path, field.after, kind: kind)
             if deleting {
                 out += "        \(name)\(ValueDisplay.field(field.path, field.before, kind: kind))\n"
@@ -126,6 +126,12 @@ public struct PlanText: Sendable {
 }
 
 extension String {
+    /// Followed by spaces up to `width` characters (never cut).
+    func padded(to width: Int) -> String {
+        let count = self.count
+        return count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
     /// One decimal place, as plans show durations.
     init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())

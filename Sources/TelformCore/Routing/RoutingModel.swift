@@ -72,11 +72,12 @@ public struct WeekTable: Sendable {
                 continue
             }
             let row: Int
-            if let found = index[outcome.route] {
+            if sorted.count > 1, let found = index[outcome.route] {
                 row = found
             } else {
                 row = rows.count
-                index[outcome.route] = row
+                // A week of one stretch (no schedule) has one row: no route to hash.
+                if sorted.count > 1 { index[outcome.route] = row }
                 rows.append(Row(ranges: [], outcome: outcome))
             }
             stretches.append((start, row))

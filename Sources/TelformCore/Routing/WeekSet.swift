@@ -4,17 +4,38 @@ public struct WeekSet: Sendable, Hashable {
     public static let minutesPerWeek = 7 * 1440
     public static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-    public var bits: [Bool]
+    /// One bit per minute, 64 to a word (10,080 minutes in 158 words: a plan keeps one set per
+    /// changed window of every number, and a `[Bool]` of the week was 10 KB each).
+    private var words: [UInt64]
+    private static let wordCount = (minutesPerWeek + 63) / 64
 
     public init() {
-        bits = Array(repeating: false, count: Self.minutesPerWeek)
+        words = Array(repeating: 0, count: Self.wordCount)
     }
 
     /// The minutes of `ranges` (each within the week).
     public init(ranges: [Range<Int>]) {
         self.init()
-        bits.withUnsafeMutableBufferPointer { buffer in
-            for range in ranges { for minute in range { buffer[minute] = true } }
+        for range in ranges { insert(range) }
+    }
+
+    /// Minute `minute` of the week (0 ..< minutesPerWeek).
+    public subscript(minute: Int) -> Bool {
+        get { words[minute >> 6] & (1 << UInt64(minute & 63)) != 0 }
+        set {
+            if newValue { words[minute >> 6] |= 1 << UInt64(minute & 63) } else { words[minute >> 6] &= ~(1 << UInt64(minute & 63)) }
+        }
+    }
+
+    /// Adds the minutes of `range` (within the week), a word at a time.
+    public mutating func insert(_ range: Range<Int>) {
+        var minute = max(0, range.lowerBound)
+        let end = min(Self.minutesPerWeek, range.upperBound)
+        while minute < end {
+            let bit = minute & 63, count = min(64 - bit, end - minute)
+            let mask: UInt64 = count == 64 ? ~0 : ((1 << UInt64(count)) - 1) << UInt64(bit)
+            words[minute >> 6] |= mask
+            minute += count
         }
     }
 
@@ -30,16 +51,14 @@ public struct WeekSet: Sendable, Hashable {
     }
 
     public static var always: WeekSet {
-        var set = WeekSet()
-        set.bits = Array(repeating: true, count: minutesPerWeek)
-        return set
+        WeekSet(ranges: [0..<minutesPerWeek])
     }
 
-    public var isEmpty: Bool { !bits.contains(true) }
-    public var isFull: Bool { !bits.contains(false) }
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    public var isFull: Bool { words.reduce(0) { $0 + $1.nonzeroBitCount } == Self.minutesPerWeek }
 
     public func contains(_ minute: Int) -> Bool {
-        bits[((minute % Self.minutesPerWeek) + Self.minutesPerWeek) % Self.minutesPerWeek]
+        self[((minute % Self.minutesPerWeek) + Self.minutesPerWeek) % Self.minutesPerWeek]
     }
 
     /// Adds a window on `days` (Monday = 0) from `from` to `to` minutes after midnight, `to`
@@ -59,17 +78,17 @@ public struct WeekSet: Sendable, Hashable {
 
     private mutating func mark(_ day: Int, _ from: Int, _ to: Int) {
         guard from < to else { return }
-        for minute in from..<to { bits[day * 1440 + minute] = true }
+        insert((day * 1440 + from)..<(day * 1440 + to))
     }
 
     public mutating func formUnion(_ other: WeekSet) {
-        for index in bits.indices where other.bits[index] { bits[index] = true }
+        for index in words.indices { words[index] |= other.words[index] }
     }
 
     /// The minutes where the set starts or stops holding (for splitting a week into windows).
     public var changePoints: [Int] {
         var points: [Int] = []
-        for minute in 0..<Self.minutesPerWeek where bits[minute] != bits[(minute + Self.minutesPerWeek - 1) % Self.minutesPerWeek] {
+        for minute in 0..<Self.minutesPerWeek where self[minute] != self[(minute + Self.minutesPerWeek - 1) % Self.minutesPerWeek] {
             points.append(minute)
         }
         return points
@@ -80,7 +99,7 @@ public struct WeekSet: Sendable, Hashable {
         var out: [ClosedRange<Int>] = []
         var start: Int?
         for minute in 0...1440 {
-            let on = minute < 1440 && bits[day * 1440 + minute]
+            let on = minute < 1440 && self[day * 1440 + minute]
             if on && start == nil { start = minute }
             if !on, let s = start {
                 out.append(s...(minute - 1))

@@ -37,8 +37,10 @@ public struct WireCodec: Sendable {
     public var emptyIsAbsent: Bool
     /// The flat fields: (YAML name, wire name, type).
     public let fields: [(name: String, wire: String, type: FieldType)]
-    /// Wire name → indexes in `fields` (two fields may read one wire key).
-    let byWire: [String: [Int]]
+    /// Wire name → its slot (the order of first appearance) and indexes in `fields` (two
+    /// fields may read one wire key).
+    let byWire: [String: (slot: Int, fields: [Int])]
+    let slots: Int
 
     /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
     /// dates sent as objects), left out of the codec.
@@ -56,7 +58,13 @@ public struct WireCodec: Sendable {
             }
         }
         let flat = fields
-        byWire = Dictionary(grouping: flat.indices, by: { flat[$0].wire })
+        var byWire: [String: (slot: Int, fields: [Int])] = [:]
+        for index in flat.indices {
+            let slot = byWire[flat[index].wire]?.slot ?? byWire.count
+            byWire[flat[index].wire, default: (slot, [])].fields.append(index)
+        }
+        self.byWire = byWire
+        slots = byWire.count
         names = Set(flat.map(\.name))
     }
 
@@ -66,9 +74,10 @@ public struct WireCodec: Sendable {
         var out: [String: Value] = [:]
         // One pass over the object's keys, each looked up once (a page holds thousands of
         // objects of a few dozen keys); the first of a repeated key counts, as `item[key]`.
-        var seen = Set<String>()
+        var seen = [Bool](repeating: false, count: slots)
         for (key, node) in item.pairs ?? [] {
-            guard let indexes = byWire[key], seen.insert(key).inserted else { continue }
+            guard let (slot, indexes) = byWire[key], !seen[slot] else { continue }
+            seen[slot] = true
             for index in indexes {
                 let field = fields[index]
                 if let value = Self.value(node, field.type, emptyIsAbsent: emptyIsAbsent) { out[field.name] = value }
@@ -155,12 +164,25 @@ public struct WireCodec: Sendable {
         case .bool(let b)?: return b
         case .int(let i)?: return i != 0
         case .string(let s)?:
-            switch s.lowercased() {
-            case "yes", "y", "true", "on", "1": return true
-            case "no", "n", "false", "off", "0": return false
-            default: return nil
+            // The spellings compared without case, and without a lowercased copy of each.
+            var text = s
+            return text.withUTF8 { bytes -> Bool? in
+                guard bytes.count <= 5 else { return nil }
+                var folded: UInt64 = 0
+                for byte in bytes { folded = folded << 8 | UInt64((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) }
+                if Self.trueSpellings.contains(folded) { return true }
+                if Self.falseSpellings.contains(folded) { return false }
+                return nil
             }
         default: return nil
         }
+    }
+
+    static let trueSpellings = ["yes", "y", "true", "on", "1"].map(spelled)
+    static let falseSpellings = ["no", "n", "false", "off", "0"].map(spelled)
+
+    /// A word of at most 8 ASCII bytes as one number, to compare spellings.
+    static func spelled(_ word: String) -> UInt64 {
+        word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

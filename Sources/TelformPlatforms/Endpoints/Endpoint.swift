@@ -40,6 +40,8 @@ struct EndpointKind: Kind {
     /// Forward cases: YAML name → wire prefix.
     static let forwardCases = [(name: "always", wire: "cf_unconditional"), (name: "unavailable", wire: "cf_unavailable"),
                                (name: "no_answer", wire: "cf_noanswer"), (name: "busy", wire: "cf_busy")]
+    /// Each case's wire keys, spelled once (not per endpoint read).
+    static let forwardKeys = forwardCases.map { (name: $0.name, enabled: $0.wire + "_enabled", destination: $0.wire + "_dest") }
 
     /// A forward case left out of the file is disabled: made explicit (null), as read returns it.
     /// Every forward case off: one value shared by every endpoint without a forward (10,000
@@ -73,12 +75,12 @@ struct EndpointKind: Kind {
     static func fields(fromWire item: JSONNode) -> [String: Value] {
         var fields = codec.decode(item)
         var forward: [String: Value] = [:]
-        for (name, wire) in forwardCases {
-            guard WireCodec.bool(item["\(wire)_enabled"]) == true else {
+        for (name, enabled, destination) in forwardKeys {
+            guard WireCodec.bool(item[enabled]) == true else {
                 forward[name] = .null
                 continue
             }
-            var target: [String: Value] = ["to": .string(item["\(wire)_dest"]?.string ?? "")]
+            var target: [String: Value] = ["to": .string(item[destination]?.string ?? "")]
             if name == "no_answer", let timeout = item["cf_noanswer_timeout"]?.int { target["timeout"] = .int(timeout) }
             forward[name] = .object(target)
         }

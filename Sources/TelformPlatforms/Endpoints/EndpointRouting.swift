@@ -31,15 +31,23 @@ struct EndpointRouting: RoutingModel {
     func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {
         guard let endpoint = endpoint(number) else { return nil }
         let name = endpoint.text("name") ?? "?"
-        if let always = endpoint.text("forward.always.to") {
+        // The forwards, nested as declared and read (or flat), each looked up once.
+        let forwards = endpoint.value("forward")?.object
+        func forward(_ path: String, _ key: String) -> Value? {
+            guard let forwards else { return endpoint.value("forward.\(path).\(key)") }
+            let value = forwards[path]?.object?[key]
+            return value == .null ? nil : value
+        }
+        if let always = forward("always", "to")?.text {
             return RouteAt(.dial(always, label: "forwarded always"), reasons: ["endpoint \(name) forwards every call"])
         }
-        let timeout = endpoint.value("forward.no_answer.timeout")?.int.map(Int.init)
-        let noAnswer: Route = endpoint.text("forward.no_answer.to").map { .dial($0) }
+        let timeout = forward("no_answer", "timeout")?.int.map(Int.init)
+        let noAnswer: Route = forward("no_answer", "to")?.text.map { .dial($0) }
             ?? .undocumented("without a no-answer forward the PBX's dialplan decides")
-        let ring = Ring([.init(endpoint.text("extension") ?? name, label: endpoint.text("extension") == nil ? nil : name, seconds: timeout)])
-        return RouteAt(.ring(ring, then: noAnswer, busy: endpoint.text("forward.busy.to").map { .dial($0) },
-                             unavailable: endpoint.text("forward.unavailable.to").map { .dial($0) }))
+        let number = endpoint.text("extension")
+        let ring = Ring([.init(number ?? name, label: number == nil ? nil : name, seconds: timeout)])
+        return RouteAt(.ring(ring, then: noAnswer, busy: forward("busy", "to")?.text.map { .dial($0) },
+                             unavailable: forward("unavailable", "to")?.text.map { .dial($0) }))
     }
 
     func changePoints(_ number: String) -> [Int] { [] }

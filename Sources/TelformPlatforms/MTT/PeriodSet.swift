@@ -45,7 +45,7 @@ public struct PeriodSet: Sendable, Equatable {
                 default: return nil
                 }
             }
-            for day in days { for hour in hours { for minute in minutes { set.week.bits[day * 1440 + hour * 60 + minute] = true } } }
+            for day in days { for hour in hours { for minute in minutes { set.week[day * 1440 + hour * 60 + minute] = true } } }
         }
         return set
     }
