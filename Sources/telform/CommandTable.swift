@@ -103,7 +103,7 @@ enum CommandTable {
         CommandSpec(name: "sim serve", summary: "Serve the platform simulators over HTTP on 127.0.0.1 until stopped.",
                     flags: [FlagSpec(names: ["--port"], value: "N", help: "The port (default 8080; 0 picks a free one, printed on the first line)."),
                             FlagSpec(names: ["--state"], value: "DIR", help: "Where the simulators keep their state (default .telform/sim-serve)."),
-                            FlagSpec(names: ["--latency"], value: "MS", help: "Milliseconds added to every answer."),
+                            FlagSpec(names: ["--latency"], value: "MS", help: "Every answer leaves MS milliseconds after its request came in (the simulator's own work done within that time)."),
                             FlagSpec(names: ["--faults"], value: "SPEC", help: "Deterministic faults: seed=N,p503=0.2,p429=0.1,pdrop=0.05,... (docs/simulator.md)."),
                             FlagSpec(names: ["--log"], value: "FILE", help: "Append METHOD PATH STATUS for every request.")],
                     exitCodes: [(0, "stopped by SIGINT or SIGTERM (state written)"), (1, "errors")]),

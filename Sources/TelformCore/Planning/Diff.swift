@@ -15,6 +15,7 @@ public enum Diff {
         for (key, declared) in desired.fields where live.fields[key] != declared {
             differing[key] = declared
         }
+        if differing.isEmpty { return [] }
         for (path, declared) in Value.flatten(differing) {
             guard !unmanaged.contains(path), !kind.isWriteOnly(path: path) else { continue }
             let wanted = comparable(declared, path: path, kind: kind)
@@ -59,6 +60,7 @@ public enum Diff {
 
     /// In the order the kind declares its fields, then by name.
     static func ordered(_ changes: [FieldChange], kind: KindSchema) -> [FieldChange] {
+        guard changes.count > 1 else { return changes }
         let order = Dictionary(kind.declaredPaths.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
         return changes.sorted { (order[$0.path] ?? Int.max, $0.path) < (order[$1.path] ?? Int.max, $1.path) }
     }
