@@ -64,7 +64,9 @@ extension LoadSession {
         for fragment in fragments {
             for pair in fragment.node.pairs ?? [] {
                 guard let kind = platform.kind(pair.key) else { continue }
-                provider.resources += resources(of: kind, node: pair.value, path: "\(path).\(pair.key)", provider: &provider)
+                let typed = resources(of: kind, node: pair.value, path: "\(path).\(pair.key)", provider: &provider)
+                // The first kind's list becomes the provider's (moved, not copied element by element).
+                if provider.resources.isEmpty { provider.resources = typed } else { provider.resources += typed }
             }
         }
         checkDuplicateResources(provider)
@@ -243,12 +245,22 @@ extension LoadSession {
 
     /// Fields that name a resource of another kind which must be declared in this provider.
     mutating func checkReferences(_ provider: ProviderConfig, platform: PlatformSchema) {
+        // Per kind, once: its fields that must name a declared resource; and what is declared,
+        // by kind and last key (each resource looked up, not every resource scanned per field).
+        var referencing: [String: [FieldSchema]] = [:]
+        for kind in platform.kinds {
+            let fields = kind.resourceSchema?.fields.filter { $0.references != nil && $0.referenceMustBeDeclared } ?? []
+            if !fields.isEmpty { referencing[kind.name] = fields }
+        }
+        guard !referencing.isEmpty else { return }
+        var declaredNames: [String: Set<String>] = [:]
         for resource in provider.resources {
-            guard let kind = platform.kind(resource.address.kind), let schema = kind.resourceSchema else { continue }
-            for field in schema.fields {
-                guard let target = field.references, field.referenceMustBeDeclared,
-                      let name = resource.fields[field.name]?.string else { continue }
-                let declared = provider.resources.contains { $0.address.kind == target && $0.address.key.last == name }
+            if let last = resource.address.key.last { declaredNames[resource.address.kind, default: []].insert(last) }
+        }
+        for resource in provider.resources {
+            for field in referencing[resource.address.kind] ?? [] {
+                guard let target = field.references, let name = resource.fields[field.name]?.string else { continue }
+                let declared = declaredNames[target]?.contains(name) == true
                 if !declared, let mark = resource.mark(of: field.name) {
                     diagnostics.error(mark, "\(resource.path).\(field.name)",
                                       "names \(target) \"\(name)\", which providers.\(provider.name).\(target) does not declare")

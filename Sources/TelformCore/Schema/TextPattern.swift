@@ -50,9 +50,8 @@ struct SimplePattern: Sendable {
         var min: Int
         var max: Int
 
-        func accepts(_ scalar: Unicode.Scalar) -> Bool {
-            let value = scalar.value
-            return ranges.contains { $0.contains(value) } != negated
+        func accepts(value: UInt32) -> Bool {
+            ranges.contains { $0.contains(value) } != negated
         }
     }
 
@@ -164,6 +163,17 @@ struct SimplePattern: Sendable {
     }
 
     func matches(_ text: String) -> Bool {
+        // ASCII text (nearly every value) is matched on its bytes, without an array of scalars.
+        var text = text
+        if let ascii = text.withUTF8({ bytes -> Bool? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var firstEnd = bytes.count
+            if let last = bytes.last, last == 0x0A || last == 0x0D { firstEnd -= 1 }
+            if bytes.count >= 2, bytes[bytes.count - 2] == 0x0D, bytes[bytes.count - 1] == 0x0A { firstEnd = bytes.count - 2 }
+            return match(bytes, 0, 0, firstEnd)
+        }) {
+            return ascii
+        }
         let scalars = Array(text.unicodeScalars)
         // ICU's `$` (without multiline) matches at the end, and before a line terminator
         // that ends the input: so does this.
@@ -171,18 +181,20 @@ struct SimplePattern: Sendable {
         var firstEnd = scalars.count
         if let last = scalars.last, [0x0A, 0x0D, 0x85, 0x2028, 0x2029].contains(last.value) { firstEnd -= 1 }
         if scalars.count >= 2, scalars[scalars.count - 2] == "\r", scalars[scalars.count - 1] == "\n" { firstEnd = scalars.count - 2 }
-        return match(scalars, 0, 0, firstEnd)
+        return match(scalars.map(\.value), 0, 0, firstEnd)
     }
 
-    /// Greedy, with backtracking: atom `a` from scalar `at`.
-    private func match(_ scalars: [Unicode.Scalar], _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool {
+    /// Greedy, with backtracking: atom `a` from position `at` of the scalar values (the bytes
+    /// of ASCII text, or the scalars of any other).
+    private func match<Values: RandomAccessCollection>(_ values: Values, _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool
+        where Values.Index == Int, Values.Element: FixedWidthInteger {
         guard a < atoms.count else { return at >= firstEnd }
         let atom = atoms[a]
         var count = 0
-        while count < atom.max, at + count < scalars.count, atom.accepts(scalars[at + count]) { count += 1 }
+        while count < atom.max, at + count < values.count, atom.accepts(value: UInt32(truncatingIfNeeded: values[at + count])) { count += 1 }
         guard count >= atom.min else { return false }
         while count >= atom.min {
-            if match(scalars, a + 1, at + count, firstEnd) { return true }
+            if match(values, a + 1, at + count, firstEnd) { return true }
             count -= 1
         }
         return false
