@@ -149,6 +149,30 @@ final class EndpointsPlatformTests: XCTestCase {
         XCTAssertEqual(small.skips, [0, 5])
     }
 
+    /// The first page full; every later page answers only after 5 s, or when cancelled.
+    struct SlowAfterFirst: HTTPTransport {
+        let concurrency = 4
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            if request.path.contains("skip=0&") {
+                return .json(200, .array((1...1000).map { .object([("id", .int(Int64($0))), ("name", .string("e\($0)"))]) }))
+            }
+            try await Task.sleep(nanoseconds: 5_000_000_000)
+            return .json(200, .array([]))
+        }
+    }
+
+    func testCancellingAReadCancelsThePagesAskedForAhead() async throws {
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+                                      declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(), retry: fast)
+        let started = Date()
+        let read = Task { try await platform.read(kinds: ["endpoints"], desired: []) }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        read.cancel()
+        _ = try? await read.value
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "the pages in flight were cancelled with the read, not awaited for 5 s")
+    }
+
     func testLiveEndpointsBecomeCanonicalResources() async throws {
         let rig = try rig([endpoint(7, "desk", [("allow", .string("ulaw, alaw")), ("direct_media", .bool(true)), ("language", .string("ru")),
                                                ("cf_noanswer_enabled", .bool(true)), ("cf_noanswer_dest", .string("500")), ("cf_noanswer_timeout", .int(25))])])

@@ -27,6 +27,14 @@ final class PlainHTTPClient: @unchecked Sendable {
     private let maxIdle: Int
     private let lock = NSLock()
     private var idle: [Int32] = []
+    /// The host's addresses, resolved once for the client's life (a run), as libcurl caches
+    /// them: not a lookup per write.
+    private var resolved: [Address]?
+
+    struct Address {
+        var family: Int32
+        var bytes: [UInt8]
+    }
 
     /// A client for `url` when it is a plain `http://` URL; nil for anything else.
     init?(url: String, connections: Int) {
@@ -69,7 +77,8 @@ final class PlainHTTPClient: @unchecked Sendable {
         let outcome = Outcome()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Answer, Error>) in
-                outcome.set(continuation)
+                // Cancelled before it started: answered at once, and nothing is sent.
+                guard outcome.set(continuation) else { return }
                 let thread = Thread { [self] in
                     let result = Result { try perform(method: method, target: target, headers: headers, body: body, seconds: seconds, limit: limit) }
                     outcome.finish(result)
@@ -90,15 +99,17 @@ final class PlainHTTPClient: @unchecked Sendable {
         private var continuation: CheckedContinuation<Answer, Error>?
         private var early: Result<Answer, Error>?
 
-        func set(_ continuation: CheckedContinuation<Answer, Error>) {
+        /// False when the outcome came first (cancellation): `continuation` is resumed with it.
+        func set(_ continuation: CheckedContinuation<Answer, Error>) -> Bool {
             lock.lock()
             if let early {
                 lock.unlock()
                 continuation.resume(with: early)
-                return
+                return false
             }
             self.continuation = continuation
             lock.unlock()
+            return true
         }
 
         func finish(_ result: Result<Answer, Error>) {
@@ -201,7 +212,8 @@ final class PlainHTTPClient: @unchecked Sendable {
         }
     }
 
-    private func connect(clock: Deadline) throws -> Int32 {
+    private func addresses() throws -> [Address] {
+        if let known = lock.withLock({ resolved }) { return known }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -211,16 +223,30 @@ final class PlainHTTPClient: @unchecked Sendable {
             throw TransportError.unreachable("cannot resolve host \(host): \(String(cString: gai_strerror(status)))")
         }
         defer { freeaddrinfo(list) }
-        var why = "no address"
+        var found: [Address] = []
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let info = entry {
             entry = info.pointee.ai_next
-            let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard let address = info.pointee.ai_addr else { continue }
+            let bytes = UnsafeRawBufferPointer(start: address, count: Int(info.pointee.ai_addrlen))
+            found.append(Address(family: info.pointee.ai_family, bytes: Array(bytes)))
+        }
+        lock.withLock { resolved = found }
+        return found
+    }
+
+    private func connect(clock: Deadline) throws -> Int32 {
+        var why = "no address"
+        for address in try addresses() {
+            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { why = String(cString: strerror(errno)); continue }
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
+            let connected = address.bytes.withUnsafeBytes { raw in
+                Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            }
+            if connected == 0 { return fd }
             guard errno == EINPROGRESS else { why = String(cString: strerror(errno)); close(fd); continue }
             switch Self.wait(fd, for: Int16(POLLOUT), clock: clock) {
             case .ready:

@@ -63,9 +63,6 @@ public struct URLSessionTransport: HTTPTransport {
 
     public var concurrency: Int { connections }
 
-    /// Whether this transport's calls go through telform's own HTTP client.
-    public var usesPlainClient: Bool { plain != nil }
-
     static func configuration(timeout: TimeInterval, connections: Int) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout

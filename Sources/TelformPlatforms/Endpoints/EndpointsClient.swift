@@ -56,7 +56,13 @@ struct EndpointsClient: Sendable {
                     let skip = asked.last.map { $0.skip + stride } ?? next
                     asked.append((skip, self.page(from: skip, transform)))
                 }
-                page = try await asked.removeFirst().answer.value
+                // A page task is not the reading task's child: cancelling the read (a sibling
+                // provider failed) cancels the pages in flight, so it ends at once as before.
+                let first = asked.removeFirst().answer, others = asked.map(\.answer)
+                page = try await withTaskCancellationHandler { try await first.value } onCancel: {
+                    first.cancel()
+                    for other in others { other.cancel() }
+                }
             }
             if page.isEmpty { return }
             for item in page where !seen.insert(item.identity).inserted {

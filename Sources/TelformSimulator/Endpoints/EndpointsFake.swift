@@ -38,7 +38,6 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         return .respond(.json(200, .array(page.records.map { $0.response(tenant: page.tenant) })))
     }
 
-
     static func detail(_ status: Int, _ message: String) -> HTTPResponse {
         .json(status, .object([("detail", .string(message))]))
     }
