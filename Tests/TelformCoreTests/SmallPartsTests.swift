@@ -59,4 +59,12 @@ final class SmallPartsTests: XCTestCase {
         XCTAssertEqual(WireCodec.bool(.int(0)), false)
         XCTAssertNil(WireCodec.bool(.null))
     }
+
+    func testCommaListsTrimAsFoundationDoes() {
+        for text in ["ulaw,alaw", " ulaw , alaw ", "\tulaw,\u{00A0}alaw\u{2003}", "ulaw,,  ,alaw", "", " , ", "g722 , ulaw\n"] {
+            let expected = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            XCTAssertEqual(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }, expected, text.debugDescription)
+        }
+        XCTAssertEqual(WireCodec.value(.string(" ulaw , alaw "), .list(.string(StringRules()), ListRules()), emptyIsAbsent: false), .list([.string("ulaw"), .string("alaw")]))
+    }
 }

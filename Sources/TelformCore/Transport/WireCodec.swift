@@ -148,7 +148,7 @@ public struct WireCodec: Sendable {
         case .list(let item, _):
             if let items = node.array { return .list(items.compactMap { value($0, item, emptyIsAbsent: true) }) }
             if let text = node.string {
-                return .list(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                return .list(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }
                     .compactMap { value(.string($0), item, emptyIsAbsent: true) })
             }
             return nil
@@ -184,5 +184,17 @@ public struct WireCodec: Sendable {
     /// A word of at most 8 ASCII bytes as one number, to compare spellings.
     static func spelled(_ word: String) -> UInt64 {
         word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs at either end, as `trimmingCharacters(in: .whitespaces)`
+    /// (a tab or a space separator), without going through Foundation for every entry.
+    var trimmingSpaces: String {
+        func isSpace(_ character: Character) -> Bool {
+            character.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+        }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
     }
 }
