@@ -47,10 +47,20 @@ struct EndpointsClient: Sendable {
             }
             let path = "\(base)/?skip=\(next)&limit=\(Self.pageSize)"
             let page: [Item<T>]
-            if concurrency == 1 {
+            if concurrency == 1 || asked.isEmpty {
                 // One call at a time: on this task (memory a page task allocates on another
                 // thread's heap arena stays there: +20 MB on a 10,000-endpoint sim:// plan).
-                page = try items(of: try await http.send(authorized(.json("GET", path))), transform)
+                // The first page too: once it is known full, the next ones are asked for
+                // before it is turned into values.
+                let raw = try WireShape.list(checked(try await http.send(authorized(.json("GET", path)))), "GET \(base)/")
+                if concurrency > 1, !raw.isEmpty, raw.count >= stride {
+                    ahead = concurrency
+                    while asked.count < ahead {
+                        let skip = asked.last.map { $0.skip + stride } ?? next + raw.count
+                        asked.append((skip, self.page(from: skip, transform)))
+                    }
+                }
+                page = items(raw, transform)
             } else {
                 while asked.count < ahead {
                     let skip = asked.last.map { $0.skip + stride } ?? next
@@ -101,11 +111,11 @@ struct EndpointsClient: Sendable {
     /// The page from `skip`, asked for at once, its items made into values as it arrives.
     private func page<T: Sendable>(from skip: Int, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<[Item<T>], Error> {
         let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)"))
-        return Task { [self] in try items(of: try await http.send(request), transform) }
+        return Task { [self] in items(try WireShape.list(checked(try await http.send(request)), "GET \(base)/"), transform) }
     }
 
-    private func items<T: Sendable>(of response: HTTPResponse, _ transform: (JSONNode) -> T) throws -> [Item<T>] {
-        try WireShape.list(checked(response), "GET \(base)/").map { item in
+    private func items<T: Sendable>(_ raw: [JSONNode], _ transform: (JSONNode) -> T) -> [Item<T>] {
+        raw.map { item in
             let name = item["name"]?.string ?? "?"
             return Item(identity: ServerID.text(item["id"]) + "\u{0}" + (item["name"]?.string ?? ""), name: name, value: transform(item))
         }
