@@ -6,40 +6,30 @@ public enum JSONText {
         return out
     }
 
-    /// Appends `s` quoted to `out`; a string with nothing to escape is appended whole.
+    /// A byte JSON does not carry as it is: a control character, `"` or `\`.
+    static func escaped(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
+
+    /// Appends `s` quoted to `out`; a string with nothing to escape is appended whole, one
+    /// to escape goes through the byte form's escaping (one table of escapes).
     public static func quote(_ s: String, into out: inout String) {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+        guard s.utf8.contains(where: escaped) else {
             out += "\""
             out += s
             out += "\""
             return
         }
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        quote(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends `s` quoted to `out` as UTF-8, escaped as `quote(_:into:)` escapes it.
+    /// Appends `s` quoted to `out` as UTF-8: `"`, `\`, newline, carriage return and tab by
+    /// their short escapes, the other control characters as `\u00XX`.
     public static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
         s.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            guard bytes.contains(where: escaped) else {
                 out.append(contentsOf: bytes)
                 return
             }

@@ -27,7 +27,7 @@ public struct HTTPRequest: Sendable {
     public static func json(_ method: String, _ path: String, _ body: JSONNode? = nil) -> HTTPRequest {
         HTTPRequest(method: method, path: path,
                     headers: body == nil ? [("Accept", "application/json")] : [("Accept", "application/json"), ("Content-Type", "application/json")],
-                    body: body.map { Data($0.compact.utf8) })
+                    body: body.map { Data($0.compactBytes) })
     }
 }
 

@@ -40,6 +40,13 @@ struct EndpointsClient: Sendable {
         var seen: Set<String> = []
         var asked: [(skip: Int, answer: Task<[Item<T>], Error>)] = []
         defer { for page in asked { page.answer.cancel() } }
+        /// Pages a stride apart from `skip` (after those already asked for), up to `ahead` in flight.
+        func askAhead(from skip: Int) {
+            while asked.count < ahead {
+                let skip = asked.last.map { $0.skip + stride } ?? skip
+                asked.append((skip, page(from: skip, transform)))
+            }
+        }
         while true {
             if let first = asked.first, first.skip != next {
                 for page in asked { page.answer.cancel() }
@@ -55,19 +62,13 @@ struct EndpointsClient: Sendable {
                 let raw = try WireShape.list(checked(try await http.send(authorized(.json("GET", path)))), "GET \(base)/")
                 if concurrency > 1, !raw.isEmpty, raw.count >= stride {
                     ahead = concurrency
-                    while asked.count < ahead {
-                        let skip = asked.last.map { $0.skip + stride } ?? next + raw.count
-                        asked.append((skip, self.page(from: skip, transform)))
-                    }
+                    askAhead(from: next + raw.count)
                 }
                 page = items(raw, transform)
             } else {
-                while asked.count < ahead {
-                    let skip = asked.last.map { $0.skip + stride } ?? next
-                    asked.append((skip, self.page(from: skip, transform)))
-                }
-                // A page task is not the reading task's child: cancelling the read (a sibling
-                // provider failed) cancels the pages in flight, so it ends at once as before.
+                // The pages in flight were asked for when the page before was taken. A page
+                // task is not the reading task's child: cancelling the read (a sibling provider
+                // failed) cancels the pages in flight, so it ends at once as before.
                 let first = asked.removeFirst().answer, others = asked.map(\.answer)
                 page = try await withTaskCancellationHandler { try await first.value } onCancel: {
                     first.cancel()
@@ -87,11 +88,7 @@ struct EndpointsClient: Sendable {
             }
             // The next pages are on their way while this one is taken — unless the transport
             // carries one call at a time (the embedded simulator): then one page at a time.
-            while concurrency > 1 && asked.count < ahead {
-                let skip = asked.last.map { $0.skip + stride } ?? next
-                if let first = asked.first, first.skip != next { break }
-                asked.append((skip, self.page(from: skip, transform)))
-            }
+            if concurrency > 1, asked.first.map({ $0.skip == next }) ?? true { askAhead(from: next) }
             for item in page { try each(item.value) }
         }
     }

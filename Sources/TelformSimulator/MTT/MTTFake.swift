@@ -158,7 +158,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         let id = body["id"] ?? .null
         guard let user = authenticate(request) else {
             return HTTPResponse(status: 401, headers: ["www-authenticate": "Basic realm=\"api\"", "content-type": "application/json"],
-                                body: Data(Self.envelope(id: id, failure: Failure(code: -32002, message: "Permission denied", data: .string("Authentication failed"))).compact.utf8))
+                                body: Data(Self.envelope(id: id, failure: Failure(code: -32002, message: "Permission denied", data: .string("Authentication failed"))).compactBytes))
         }
         let params = body["params"] ?? .null
         do {
