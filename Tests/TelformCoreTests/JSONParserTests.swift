@@ -18,6 +18,28 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(#""\ud83d\ude00""#), .string("😀"))
     }
 
+    func testObjectsSharingKeysAndIntegersSummedFromDigits() throws {
+        // Keys repeated at their places (handed out once), a key spelled with an escape, keys
+        // in another order, and integers at the edge of 18 digits and past it.
+        let node = try JSONParser.parse(#"[{"id": 1, "name": "a", "k\u0065y": -0}, {"id": -999999999999999999, "name": "b", "key": 1000000000000000000}, {"name": "c", "id": 12, "x": -9223372036854775808}]"#)
+        XCTAssertEqual(node.compact, #"[{"id":1,"name":"a","key":0},{"id":-999999999999999999,"name":"b","key":1000000000000000000},{"name":"c","id":12,"x":-9223372036854775808}]"#)
+        XCTAssertEqual(node.array?[1]["key"], .int(1_000_000_000_000_000_000))
+        XCTAssertEqual(node.array?[2]["x"], .int(Int64.min))
+        XCTAssertEqual(try JSONParser.parse("9223372036854775808"), .double(9_223_372_036_854_775_808))
+        XCTAssertThrowsError(try JSONParser.parse("[1, -]")) { error in
+            XCTAssertEqual("\(error)", "invalid JSON at byte 5: unexpected character")
+        }
+    }
+
+    func testNodesAreEqualWhenTheyRenderAlike() {
+        XCTAssertEqual(JSONNode.null, .null)
+        XCTAssertNotEqual(JSONNode.string("null"), .null)
+        XCTAssertNotEqual(JSONNode.int(0), .bool(false))
+        XCTAssertEqual(JSONNode.double(.infinity), .null)
+        XCTAssertEqual(JSONNode.object([("a", .int(1))]), .object([("a", .int(1))]))
+        XCTAssertNotEqual(JSONNode.string("a"), .string("b"))
+    }
+
     func testMalformedJSONSaysWhere() {
         XCTAssertThrowsError(try JSONParser.parse(#"{"a": 1,}"#)) { error in
             XCTAssertEqual("\(error)", "invalid JSON at byte 8: expected a key")

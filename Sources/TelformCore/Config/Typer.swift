@@ -27,6 +27,9 @@ public struct Typer {
     }
     var base = ""
     var steps: [Step] = []
+    /// The last expansion made and the last secret registered, to skip repeating them.
+    var lastExpansion: (raw: String, file: UInt32, outcome: Interpolator.Outcome)?
+    var lastRegistered: String?
 
     /// The current path, as diagnostics print it.
     var here: String {
@@ -71,24 +74,27 @@ public struct Typer {
             diagnostics.error(node.mark, here, "expected a mapping, got \(node.kindName)")
             return nil
         }
-        var result: [String: Value] = [:]
+        // Room for what a canonical form adds without growing (a dictionary grown is rehashed).
+        var result: [String: Value] = Dictionary(minimumCapacity: pairs.count + schema.presence.count + 1)
         for pair in pairs {
-            guard let field = schema.field(pair.key) else {
+            guard let position = schema.position(pair.key) else {
                 diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))
                 continue
             }
             if pair.value.isNull {
-                if field.required { diagnostics.error(pair.value.mark, here(pair.key), "is required and may not be empty") }
-                if field.flags.contains(.removable) { result[field.name] = .null }
+                if schema.fields[position].required { diagnostics.error(pair.value.mark, here(pair.key), "is required and may not be empty") }
+                if schema.fields[position].flags.contains(.removable) { result[pair.key] = .null }
                 continue
             }
-            if let value = below(.key(pair.key), { $0.value(pair.value, field.type, field: field) }) {
-                result[field.name] = value
+            if let value = below(.key(pair.key), { $0.value(pair.value, schema.fields[position].type, field: schema.fields[position]) }) {
+                result[pair.key] = value
             }
         }
-        for field in schema.fields where (field.required || field.defaultValue != nil) && !pairs.contains(where: { $0.key == field.name }) {
-            if field.required { diagnostics.error(node.mark, here(field.name), "is required") }
-            if let value = field.defaultValue, result[field.name] == nil { result[field.name] = value }
+        // The fields read in place by position (a copy of each field's schema per object was
+        // a large share of typing a long list).
+        for position in schema.presence where !pairs.contains(where: { $0.key == schema.fields[position].name }) {
+            if schema.fields[position].required { diagnostics.error(node.mark, here(schema.fields[position].name), "is required") }
+            if result[schema.fields[position].name] == nil, let value = schema.fields[position].defaultValue { result[schema.fields[position].name] = value }
         }
         check(schema.rules, result, node: node)
         return result

@@ -9,7 +9,7 @@ extension Typer {
         }
         let sensitive = field?.isSensitive ?? false
         // The file's folder only matters to a string that holds a reference.
-        let outcome = interpolator.expand(raw, directory: Interpolator.holdsReference(raw) ? node.mark.directory : nil)
+        let outcome = expand(raw, node: node)
         for problem in outcome.errors { diagnostics.error(node.mark, here, problem) }
         for reference in outcome.unresolved {
             let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"
@@ -30,8 +30,9 @@ extension Typer {
             return outcome.errors.isEmpty ? .string(raw) : nil
         }
         // Whatever prints later (a server's echo of it included) is scrubbed of it.
-        if sensitive || (field?.flags.contains(.sensitiveWithCredentials) == true && URLText.hasCredentials(text)) {
+        if sensitive || (field?.flags.contains(.sensitiveWithCredentials) == true && URLText.hasCredentials(text)), text != lastRegistered {
             SecretScrubber.shared.register(text)
+            lastRegistered = text
         }
         // Messages about a sensitive value describe it and never repeat it.
         let shown = sensitive ? "the value" : "\"\(text)\""
@@ -56,6 +57,16 @@ extension Typer {
             ok = false
         }
         return .string(text)
+    }
+
+    /// `raw` expanded; the expansion before is reused when the text and its folder repeat
+    /// (one `${env:PW}` per endpoint of a long list).
+    mutating func expand(_ raw: String, node: YAMLNode) -> Interpolator.Outcome {
+        guard Interpolator.holdsReference(raw) else { return Interpolator.Outcome(text: raw) }
+        if let last = lastExpansion, last.raw == raw, last.file == node.mark.fileID { return last.outcome }
+        let outcome = interpolator.expand(raw, directory: node.mark.directory)
+        lastExpansion = (raw, node.mark.fileID, outcome)
+        return outcome
     }
 
     mutating func integer(_ node: YAMLNode, _ rules: IntegerRules) -> Value? {

@@ -8,8 +8,15 @@ public enum JSONNode: Sendable, Equatable {
     case array([JSONNode])
     case object([(String, JSONNode)])
 
+    /// Equal when they render alike; scalars of one case are compared without rendering.
     public static func == (a: JSONNode, b: JSONNode) -> Bool {
-        a.rendered() == b.rendered()
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        default: return a.rendered() == b.rendered()
+        }
     }
 
     public func rendered(indent: Int = 0) -> String {

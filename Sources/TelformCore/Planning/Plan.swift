@@ -136,20 +136,23 @@ public struct Plan: Sendable {
 }
 
 /// A provider's live digests, computed once, when first asked for.
-public final class LiveDigests: @unchecked Sendable {
-    private let lock = NSLock()
-    private var make: (() -> (all: String, byKind: [String: String]))?
-    private var made: (all: String, byKind: [String: String])?
+public typealias LiveDigests = Once<(all: String, byKind: [String: String])>
 
-    public init(_ make: @escaping () -> (all: String, byKind: [String: String])) {
+/// A value computed once, when first asked for (digests only a saved or JSON plan prints).
+public final class Once<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var make: (() -> T)?
+    private var made: T?
+
+    public init(_ make: @escaping () -> T) {
         self.make = make
     }
 
-    public var value: (all: String, byKind: [String: String]) {
+    public var value: T {
         lock.lock()
         defer { lock.unlock() }
         if let made { return made }
-        let value = make?() ?? ("", [:])
+        let value = make!()
         made = value
         make = nil
         return value

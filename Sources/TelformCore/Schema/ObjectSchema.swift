@@ -1,15 +1,30 @@
 /// A mapping with a closed set of fields and rules between them.
 public struct ObjectSchema: Sendable {
-    public var fields: [FieldSchema]
+    public var fields: [FieldSchema] {
+        didSet { presence = Self.presence(fields) }
+    }
     public var rules: [ObjectRule]
+    /// The positions of the fields that are required or have a default: what typing an
+    /// object checks beyond the keys it was given.
+    private(set) var presence: [Int]
 
     public init(_ fields: [FieldSchema], rules: [ObjectRule] = []) {
         self.fields = fields
         self.rules = rules
+        presence = Self.presence(fields)
+    }
+
+    static func presence(_ fields: [FieldSchema]) -> [Int] {
+        fields.indices.filter { fields[$0].required || fields[$0].defaultValue != nil }
     }
 
     public func field(_ name: String) -> FieldSchema? {
         fields.first { $0.name == name }
+    }
+
+    /// The position of the field `name` in `fields`.
+    func position(_ name: String) -> Int? {
+        fields.firstIndex { $0.name == name }
     }
 
     /// `fields` without those the table's `onlyWhen` rules say do not apply (a redirect

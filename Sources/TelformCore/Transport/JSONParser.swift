@@ -9,6 +9,12 @@ public struct JSONParser {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// The last key read at each position of an object, with its bytes: the objects of a
+    /// page share their keys, and a key equal to the one before at its place is that string
+    /// again (no new string per key, and equal keys compare by identity later).
+    private var keys: [(bytes: ArraySlice<UInt8>, key: String)] = []
+    /// How many pairs the last object had, to size the next one's storage at once.
+    private var lastPairs = 0
 
     public static func parse(_ data: [UInt8]) throws -> JSONNode {
         var parser = JSONParser(bytes: data)
@@ -32,7 +38,12 @@ public struct JSONParser {
     }
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value(depth: Int) throws -> JSONNode {
@@ -44,16 +55,20 @@ public struct JSONParser {
             var pairs: [(String, JSONNode)] = []
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+            pairs.reserveCapacity(lastPairs)
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-                let key = try string()
+                let key = try key(at: pairs.count)
                 skipSpace()
                 try expect(":")
                 skipSpace()
                 pairs.append((key, try value(depth: depth + 1)))
                 skipSpace()
-                if try separator("}") { return .object(pairs) }
+                if try separator("}") {
+                    lastPairs = pairs.count
+                    return .object(pairs)
+                }
             }
         case UInt8(ascii: "["):
             index += 1
@@ -110,11 +125,33 @@ public struct JSONParser {
             }
             break
         }
+        guard index > start, !(index == start + 1 && bytes[start] == UInt8(ascii: "-")) else { throw failure("unexpected character") }
+        if isInteger, index - start <= 18 {
+            // At most 18 digits: within Int64, summed without a string.
+            var negative = false, at = start, total: Int64 = 0
+            if bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
+            while at < index { total = total * 10 + Int64(bytes[at] - 0x30); at += 1 }
+            return .int(negative ? -total : total)
+        }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty, text != "-" else { throw failure("unexpected character") }
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw failure("bad number \(text)") }
         return .double(d)
+    }
+
+    /// An object's key at `position`: the string read there last when the bytes match.
+    private mutating func key(at position: Int) throws -> String {
+        let start = index + 1
+        let key = try string()
+        let end = index - 1
+        guard bytes[start..<end].firstIndex(of: UInt8(ascii: "\\")) == nil else { return key }
+        if position < keys.count {
+            if keys[position].bytes.elementsEqual(bytes[start..<end]) { return keys[position].key }
+            keys[position] = (bytes[start..<end], key)
+        } else if position == keys.count {
+            keys.append((bytes[start..<end], key))
+        }
+        return key
     }
 
     private mutating func string() throws -> String {

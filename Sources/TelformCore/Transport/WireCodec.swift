@@ -71,7 +71,7 @@ public struct WireCodec: Sendable {
     /// The flat fields of a wire object, canonical. A field the object does not carry is left
     /// out (not managed), or null where `missingIsNull` (a platform that always answers whole).
     public func decode(_ item: JSONNode, missingIsNull: Bool = false) -> [String: Value] {
-        var out: [String: Value] = [:]
+        var out: [String: Value] = Dictionary(minimumCapacity: fields.count + 1)
         // One pass over the object's keys, each looked up once (a page holds thousands of
         // objects of a few dozen keys); the first of a repeated key counts, as `item[key]`.
         var seen = [Bool](repeating: false, count: slots)
@@ -133,7 +133,8 @@ public struct WireCodec: Sendable {
 
     /// A wire value read as `type`; nil when absent (or not of a shape the type reads).
     public static func value(_ node: JSONNode?, _ type: FieldType, emptyIsAbsent: Bool) -> Value? {
-        guard let node, node != .null else { return nil }
+        guard let node else { return nil }
+        if case .null = node { return nil }
         switch type {
         case .string:
             if let s = node.string { return s.isEmpty && emptyIsAbsent ? nil : .string(s) }
@@ -191,6 +192,8 @@ extension Substring {
     /// Without the spaces and tabs at either end, as `trimmingCharacters(in: .whitespaces)`
     /// (a tab or a space separator), without going through Foundation for every entry.
     var trimmingSpaces: String {
+        // Most entries start and end with a visible ASCII character: nothing to trim.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 { return String(self) }
         func isSpace(_ character: Character) -> Bool {
             character.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
         }
