@@ -113,8 +113,17 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
         let byKind = Dictionary(grouping: desired.indices, by: { desired[$0].address.kind })
         for kind in kinds {
             guard let indexes = byKind[kind.schema.name] else { continue }
-            let among = result
-            for index in indexes { result[index] = kind.canonical(desired[index], among: among, live: live) }
+            // Made against a snapshot, which is gone before they are put in place: the
+            // resources are replaced in place, not the whole list copied first.
+            let made: [Resource] = {
+                let among = result
+                return indexes.map { kind.canonical(desired[$0], among: among, live: live) }
+            }()
+            if indexes.count == result.count {
+                result = made       // every resource is of this kind (in order): the list is the one made
+            } else {
+                for (index, resource) in zip(indexes, made) { result[index] = resource }
+            }
         }
         return result
     }

@@ -121,7 +121,7 @@ public struct LiveState: Sendable {
     /// address of its own (`KEY [id N]`) and is listed in `duplicates`; an id `rule` refuses
     /// is kept out of `ids` and listed in `unusable`. Returns the address used.
     @discardableResult
-    public mutating func add(_ resource: Resource, id: String, rule: ServerID = .digits) -> Address {
+    public mutating func add(_ resource: consuming Resource, id: String, rule: ServerID = .digits) -> Address {
         var resource = resource
         let original = resource.address
         if ids[original] != nil || unusable[original] != nil {

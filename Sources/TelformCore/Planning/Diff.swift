@@ -11,9 +11,16 @@ public enum Diff {
         // A top-level field equal on both sides holds no change anywhere below it: only the
         // others are flattened and compared path by path (a no-change plan of 10,000
         // endpoints compared every path of every one).
+        // A top-level value that flattens to its own path only (not a non-empty mapping) and
+        // is never compared there (unmanaged, write-only) is left out here already: a declared
+        // password would otherwise send every endpoint down the path-by-path compare.
         var differing: [String: Value] = [:]
         for (key, declared) in desired.fields where live.fields[key] != declared {
-            differing[key] = declared
+            if case .object(let inner) = declared, !inner.isEmpty {
+                differing[key] = declared
+            } else if !unmanaged.contains(key), !kind.isWriteOnly(path: key) {
+                differing[key] = declared
+            }
         }
         if differing.isEmpty { return [] }
         for (path, declared) in Value.flatten(differing) {

@@ -71,7 +71,7 @@ public struct Planner: Sendable {
                 url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
                 liveCount: input.live.resources.count, digests: LiveDigests { live.fingerprints(kinds: declaredKinds) },
                 changes: changes, kinds: input.platform.kinds)
-            let declared = Set(input.desired.map(\.address))
+            let declared = input.live.duplicates.isEmpty ? [] : Set(input.desired.map(\.address))
             providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
                 .map { ($0, input.live.ids(sharingKeyWith: $0)) }
             plan.providers.append(providerPlan)
@@ -87,18 +87,23 @@ public struct Planner: Sendable {
         let provider = input.provider
         // A duplicate is ignored when the object it duplicates is.
         let ignored = { (address: Address) in
+            guard !provider.ignore.isEmpty else { return false }
             let own = input.live.duplicates[address] ?? address
             return provider.ignore.contains { $0.matches(own.local) }
         }
-        let live = input.live.resources.filter { $0.address.kind == kind.name && !ignored($0.address) }
-        let desired = input.desired.filter { $0.address.kind == kind.name }
-        let liveByAddress = Dictionary(live.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        // The lists as they are when they hold this kind only and nothing ignored (one kind
+        // per provider, the usual case): no copy of every resource.
+        let live = Self.only(kind.name, input.live.resources, unless: ignored)
+        let desired = Self.only(kind.name, input.desired)
+        // Live objects by address, the first of a repeated one (found by position).
+        var liveIndex: [Address: Int] = Dictionary(minimumCapacity: live.count)
+        for index in live.indices where liveIndex[live[index].address] == nil { liveIndex[live[index].address] = index }
         let desiredAddresses = Set(desired.map(\.address))
         var changes: [Change] = []
         // --rotate re-sends write-only secrets; a kind without any has nothing to rotate (and
         // may have no edit call at all): its matches are skipped, and the plan says so.
         let rotatable = kind.updatable && kind.declaredPaths.contains { kind.isWriteOnly(path: $0) }
-        let rotateSkipped = desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
+        let rotateSkipped = options.rotate.isEmpty ? [] : desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
         if !rotatable && !rotateSkipped.isEmpty {
             plan.add(Finding(.warning, "rotate-skipped", at: "\(provider.name)/\(kind.name)",
                              "--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send"))
@@ -111,14 +116,17 @@ public struct Planner: Sendable {
                 return change
             }
         }
-        for resource in desired {
-            let address = resource.address
-            guard let current = liveByAddress[address] else {
-                changes.append(Change(address: address, action: .create, desired: resource, live: nil,
-                                      fields: Diff.creation(resource, kind: kind)))
+        for index in desired.indices {
+            let address = desired[index].address
+            guard let liveAt = liveIndex[address] else {
+                changes.append(Change(address: address, action: .create, desired: desired[index], live: nil,
+                                      fields: Diff.creation(desired[index], kind: kind)))
                 continue
             }
-            let fields = Diff.fields(desired: resource, live: current, kind: kind)
+            let fields = Diff.fields(desired: desired[index], live: live[liveAt], kind: kind)
+            // Most match: the resources are taken out of their lists only for a change.
+            if fields.isEmpty && options.rotate.isEmpty && options.replace.isEmpty { continue }
+            let resource = desired[index], current = live[liveAt]
             if kind.addOnly {
                 if !fields.isEmpty {
                     var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
@@ -158,8 +166,9 @@ public struct Planner: Sendable {
         // Two live objects with one declared key: telform cannot tell which one the file
         // means. Pruned, the extras are deleted (the first read is kept); otherwise the plan
         // is refused, naming every id.
-        let protectedAddresses = Set(desired.filter { $0.fields["protect"] == .bool(true) }.map(\.address))
-        let declaredDuplicates = Set(live.compactMap { input.live.duplicates[$0.address] }.filter(desiredAddresses.contains)).sorted()
+        lazy var protectedAddresses = Set(desired.filter { $0.fields["protect"] == .bool(true) }.map(\.address))
+        let declaredDuplicates = input.live.duplicates.isEmpty ? []
+            : Set(live.compactMap { input.live.duplicates[$0.address] }.filter(desiredAddresses.contains)).sorted()
         for original in declaredDuplicates {
             let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
             let protected = protectedAddresses.contains(original)
@@ -168,7 +177,8 @@ public struct Planner: Sendable {
             }
         }
         if prunes {
-            for resource in live where !desiredAddresses.contains(resource.address) {
+            for index in live.indices where !desiredAddresses.contains(live[index].address) {
+                let resource = live[index]
                 if let why = input.live.undeletable[resource.address] {
                     plan.add(Finding(.warning, "undeletable-kept", at: resource.address.description, "\(resource.address) is not declared but is kept: \(why)"))
                     continue
@@ -187,6 +197,12 @@ public struct Planner: Sendable {
         }
         checkThresholds(changes, liveCount: live.count, provider: provider.name, kind: kind.name, plan: &plan)
         return changes
+    }
+
+    /// The resources of `kind` not `excluded`: `all` itself when that is every one of them.
+    static func only(_ kind: String, _ all: [Resource], unless excluded: (Address) -> Bool = { _ in false }) -> [Resource] {
+        if all.allSatisfy({ $0.address.kind == kind && !excluded($0.address) }) { return all }
+        return all.filter { $0.address.kind == kind && !excluded($0.address) }
     }
 
     /// SPEC §3 safety: too large a share of one (provider, kind) deleted or updated is refused.
@@ -272,7 +288,7 @@ public struct Planner: Sendable {
         var replace: [String] = [], rotate: [String] = []
         for kindName in input.provider.declaredKinds {
             guard let kind = input.platform.kind(kindName) else { continue }
-            let declared = input.desired.filter { $0.address.kind == kindName }
+            let declared = Self.only(kindName, input.desired)
             for path in kind.declaredPaths {
                 guard let field = kind.field(path: path), field.flags.contains(.writeOnly), !field.flags.contains(.seenIndirectly) else { continue }
                 // A path inside a list (`chain.keep_original_cli`) is declared when any entry has it.

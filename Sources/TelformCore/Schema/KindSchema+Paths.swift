@@ -3,12 +3,15 @@
 final class PathIndex: Sendable {
     let paths: [String]
     let fields: [String: FieldSchema]
+    /// Each path's flags alone: asking for them copies no field declaration.
+    let flags: [String: FieldSchema.Flags]
 
     static let empty = PathIndex(paths: [], fields: [:])
 
     init(paths: [String], fields: [String: FieldSchema]) {
         self.paths = paths
         self.fields = fields
+        flags = fields.mapValues(\.flags)
     }
 
     init(_ kind: KindSchema) {
@@ -29,6 +32,7 @@ final class PathIndex: Sendable {
             for field in group.fields { fields[field.name] = field }
         }
         self.fields = fields
+        flags = fields.mapValues(\.flags)
     }
 }
 
@@ -84,6 +88,7 @@ extension KindSchema {
     }
 
     public func isWriteOnly(path: String) -> Bool {
-        field(path: path)?.flags.contains(.writeOnly) ?? false
+        if let flags = pathIndex.flags[path] { return flags.contains(.writeOnly) }
+        return field(path: path)?.flags.contains(.writeOnly) ?? false
     }
 }

@@ -76,8 +76,9 @@ struct EndpointsClient: Sendable {
                 }
             }
             if page.isEmpty { return }
-            for item in page where !seen.insert(item.identity).inserted {
-                throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(item.name) of an earlier page: the server ignores skip")
+            // The items read in place (a copy of each, through the generic, cost more than the check).
+            for index in page.indices where !seen.insert(page[index].identity).inserted {
+                throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(page[index].name) of an earlier page: the server ignores skip")
             }
             next += page.count
             if page.count < stride {
@@ -89,7 +90,7 @@ struct EndpointsClient: Sendable {
             // The next pages are on their way while this one is taken — unless the transport
             // carries one call at a time (the embedded simulator): then one page at a time.
             if concurrency > 1, asked.first.map({ $0.skip == next }) ?? true { askAhead(from: next) }
-            for item in page { try each(item.value) }
+            for index in page.indices { try each(page[index].value) }
         }
     }
 
