@@ -75,7 +75,7 @@ public struct Typer {
             return nil
         }
         // Room for what a canonical form adds without growing (a dictionary grown is rehashed).
-        var result: [String: Value] = Dictionary(minimumCapacity: pairs.count + schema.presence.count + 1)
+        var result: [String: Value] = [:]
         for pair in pairs {
             guard let position = schema.position(pair.key) else {
                 diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))

@@ -71,7 +71,7 @@ public struct WireCodec: Sendable {
     /// The flat fields of a wire object, canonical. A field the object does not carry is left
     /// out (not managed), or null where `missingIsNull` (a platform that always answers whole).
     public func decode(_ item: JSONNode, missingIsNull: Bool = false) -> [String: Value] {
-        var out: [String: Value] = Dictionary(minimumCapacity: fields.count + 1)
+        var out: [String: Value] = [:]
         // One pass over the object's keys, each looked up once (a page holds thousands of
         // objects of a few dozen keys); the first of a repeated key counts, as `item[key]`.
         var seen = [Bool](repeating: false, count: slots)
