@@ -94,6 +94,43 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(diagnostics, ["t.yaml:1:4: error: yaml: alias *nope names no anchor defined before it"])
     }
 
+    /// A file over 64 KiB is parsed on a thread of its own, its events handed over in
+    /// batches: nodes, marks, anchors, tags and errors as for a small one.
+    func largeDocument(items: Int) -> String {
+        var text = "base: &b {x: \"1\"}\ntagged: !!str 5\ncopy: *b\nitems:\n"
+        for index in 0..<items { text += "  - {name: n\(index), q: \"é\(index)\"}\n" }
+        return text
+    }
+
+    func testALargeFileParsedOnItsOwnThreadKeepsEveryNodeAndMark() throws {
+        let text = largeDocument(items: 5000) + "tail: [1, 2]\n"
+        XCTAssertGreaterThan(text.utf8.count, YAMLEventStream.threadedAbove)
+        let (root, diagnostics) = parse(text)
+        XCTAssertEqual(diagnostics, [])
+        XCTAssertEqual(root?["copy"]?["x"]?.scalar, "1")
+        XCTAssertEqual(root?["copy"]?["x"]?.mark, Mark(file: "t.yaml", line: 1, column: 14))
+        XCTAssertEqual(root?["tagged"]?.scalar, "5")
+        XCTAssertNil(root?["tagged"]?.tag)
+        let items = try XCTUnwrap(root?["items"]?.items)
+        XCTAssertEqual(items.count, 5000)
+        XCTAssertEqual(items[4321]["q"]?.scalar, "é4321")
+        XCTAssertFalse(items[4321]["q"]?.isPlainScalar ?? true)
+        XCTAssertEqual(items[4321]["q"]?.mark, Mark(file: "t.yaml", line: 4326, column: 22))
+        XCTAssertEqual(root?["tail"]?.items?.map(\.scalar), ["1", "2"])
+        XCTAssertEqual(root?.pairs?.last?.keyMark, Mark(file: "t.yaml", line: 5005, column: 1))
+    }
+
+    func testALargeFilesErrorsKeepTheirPlaces() {
+        let (_, syntax) = parse(largeDocument(items: 5000) + "bad: [1, 2\nnext: 3\n")
+        XCTAssertEqual(syntax.count, 1)
+        XCTAssertTrue(syntax[0].hasPrefix("t.yaml:5006:5: error: yaml: did not find expected ',' or ']'"), syntax[0])
+        let (_, control) = parse(largeDocument(items: 5000) + "bad: a\u{01}b\n")
+        XCTAssertEqual(control, ["t.yaml:5005:7: error: yaml: control characters are not allowed"])
+        let (root, alias) = parse(largeDocument(items: 5000) + "more: *nope\n")
+        XCTAssertEqual(alias, ["t.yaml:5005:7: error: yaml: alias *nope names no anchor defined before it"])
+        XCTAssertEqual(root?["items"]?.items?.count, 5000)
+    }
+
     func testEmptyTextHasNoRoot() {
         let (root, diagnostics) = parse("")
         XCTAssertNil(root)

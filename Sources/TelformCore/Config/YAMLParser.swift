@@ -15,14 +15,10 @@ public struct YAMLParser {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { bytes = [0x0A] }
         return bytes.withUnsafeBufferPointer { buffer -> (YAMLNode?, [Diagnostic]) in
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else {
-                return (nil, [Diagnostic(.error, Mark(file: file, line: 1, column: 1), "yaml", "libyaml could not start")])
-            }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            var events = YAMLEventStream(buffer)
+            defer { events.close() }
             var composer = Composer(file: file, bytes: bytes)
-            composer.run(&parser)
+            composer.run(&events)
             return (composer.root, composer.diagnostics.items)
         }
     }
@@ -66,64 +62,47 @@ private struct Composer {
 
     private var stack: [Frame] = []
 
-    func mark(_ m: yaml_mark_t) -> Mark {
-        Mark(fileID: fileID, line: Int(m.line) + 1, column: Int(m.column) + 1)
+    func mark(_ line: Int, _ column: Int) -> Mark {
+        Mark(fileID: fileID, line: line + 1, column: column + 1)
     }
 
-    mutating func run(_ parser: inout yaml_parser_t) {
-        var event = yaml_event_t()
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else {
-                reportSyntaxError(parser)
+    mutating func run(_ events: inout YAMLEventStream) {
+        while let event = events.next() {
+            let start = mark(event.line, event.column)
+            switch event.kind {
+            case .streamEnd:
                 return
-            }
-            defer { yaml_event_delete(&event) }
-            let start = mark(event.start_mark)
-            switch event.type {
-            case YAML_STREAM_END_EVENT:
-                return
-            case YAML_DOCUMENT_START_EVENT:
+            case .documentStart:
                 documents += 1
                 if documents > 1 {
                     diagnostics.error(start, "yaml", "a second YAML document; telform reads one document per file (split it into an include instead)")
                 }
-            case YAML_SCALAR_EVENT:
-                let s = event.data.scalar
-                let text = string(s.value, Int(s.length))
-                let style: YAMLNode.ScalarStyle
-                switch s.style {
-                case YAML_PLAIN_SCALAR_STYLE: style = .plain
-                case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: style = .block
-                default: style = .quoted
-                }
-                let node = YAMLNode(.scalar(text, style), mark: start, tag: tag(s.tag))
-                add(node, anchor: optionalString(s.anchor))
-            case YAML_ALIAS_EVENT:
-                let name = optionalString(event.data.alias.anchor) ?? ""
-                if let target = anchors[name] {
+            case .scalar:
+                add(YAMLNode(.scalar(event.value, event.style), mark: start, tag: event.tag), anchor: event.anchor)
+            case .alias:
+                if let target = anchors[event.value] {
                     add(target, anchor: nil)
                 } else {
-                    diagnostics.error(start, "yaml", "alias *\(name) names no anchor defined before it")
+                    diagnostics.error(start, "yaml", "alias *\(event.value) names no anchor defined before it")
                     add(YAMLNode(.scalar("", .plain), mark: start), anchor: nil)
                 }
-            case YAML_SEQUENCE_START_EVENT:
-                let s = event.data.sequence_start
-                stack.append(Frame(isMapping: false, mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor)))
-            case YAML_MAPPING_START_EVENT:
-                let s = event.data.mapping_start
-                stack.append(Frame(isMapping: true, mark: start, tag: tag(s.tag), anchor: optionalString(s.anchor)))
-            case YAML_SEQUENCE_END_EVENT:
+            case .sequenceStart:
+                stack.append(Frame(isMapping: false, mark: start, tag: event.tag, anchor: event.anchor))
+            case .mappingStart:
+                stack.append(Frame(isMapping: true, mark: start, tag: event.tag, anchor: event.anchor))
+            case .sequenceEnd:
                 if let frame = stack.popLast(), !frame.isMapping {
                     add(YAMLNode(.sequence(frame.children), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
-            case YAML_MAPPING_END_EVENT:
+            case .mappingEnd:
                 if let frame = stack.popLast(), frame.isMapping {
                     add(YAMLNode(.mapping(buildMapping(frame.children)), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
-            default:
+            case .other:
                 break
             }
         }
+        if let error = events.error { reportSyntaxError(error) }
     }
 
     mutating func add(_ node: YAMLNode, anchor: String?) {
@@ -199,36 +178,18 @@ private struct Composer {
         }
     }
 
-    mutating func reportSyntaxError(_ parser: yaml_parser_t) {
-        let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        var message = problem
-        if let context = parser.context.map({ String(cString: $0) }) {
-            let at = mark(parser.context_mark)
+    mutating func reportSyntaxError(_ error: YAMLSyntaxError) {
+        var message = error.problem
+        if let context = error.context {
+            let at = mark(error.contextMark.line, error.contextMark.column)
             message += " (\(context) at line \(at.line), column \(at.column))"
         }
-        if parser.error == YAML_READER_ERROR {
+        if error.isReaderError {
             // "control characters are not allowed", a bad encoding: at the offending byte.
-            let (line, column) = ConfigBytes.position(of: Int(parser.problem_offset), in: bytes)
+            let (line, column) = ConfigBytes.position(of: error.offset, in: bytes)
             diagnostics.error(Mark(file: file, line: line, column: column), "yaml", message)
             return
         }
-        diagnostics.error(mark(parser.problem_mark), "yaml", message)
-    }
-
-    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let t = optionalString(pointer) else { return nil }
-        // Non-specific tags and !!str add nothing: every scalar starts out as text.
-        return (t == "!" || t == "tag:yaml.org,2002:str") ? nil : t
-    }
-
-    func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
-    }
-
-    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int) -> String {
-        guard let pointer else { return "" }
-        let buffer = UnsafeBufferPointer(start: pointer, count: length)
-        return String(decoding: buffer, as: UTF8.self)
+        diagnostics.error(mark(error.problemMark.line, error.problemMark.column), "yaml", message)
     }
 }
