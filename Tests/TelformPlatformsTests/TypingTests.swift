@@ -1,5 +1,5 @@
 import XCTest
-import TelformCore
+@testable import TelformCore
 @testable import TelformPlatforms
 
 /// Typing follows the schema, never YAML 1.1 guessing (SPEC §2).
@@ -34,6 +34,30 @@ final class TypingTests: XCTestCase {
         XCTAssertEqual(b["language"], .string(""))
         XCTAssertNil(b["transport"], "~ leaves an optional field unset")
         XCTAssertEqual(config.fields("office/endpoints/true")?["extension"], .string("009"))
+    }
+
+    /// A list of 512 items or more is typed in two halves at once: the resources and the
+    /// findings are those of one by one, in order, findings of both halves included.
+    func testALongListTypedInHalvesKeepsItsOrderAndFindings() throws {
+        var text = "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints:\n"
+        for index in 0..<600 {
+            let name = index == 599 ? "ep001" : "ep" + String(repeating: "0", count: 3 - String(index).count) + String(index)
+            let ext = index == 400 ? "abc" : String(100 + index)
+            text += "      - {name: \(name), extension: \"\(ext)\", password: \"${env:PW}\"\(index == 10 ? ", colour: red" : "")}\n"
+        }
+        let (config, diagnostics) = try ConfigFixture.load(text, environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertGreaterThanOrEqual(600, LoadSession.typedInHalvesFrom)
+        XCTAssertEqual(diagnostics, [
+            "telform.yaml:9:9: error: providers.office.endpoints[1]: office/endpoints/ep001 is declared twice (also at telform.yaml:607:9)",
+            "telform.yaml:18:64: error: providers.office.endpoints[10].colour: unknown key \"colour\"; expected one of: name, extension, password, transport, allow, disallow, direct_media, rtp_symmetric, force_rport, rewrite_contact, allow_long_distance, language, outgoing_cli, forward, protect",
+            "telform.yaml:408:34: error: providers.office.endpoints[400].extension: \"abc\" must be exactly 3 digits (000-999)",
+            "telform.yaml:607:9: error: providers.office.endpoints[599]: office/endpoints/ep001 is declared twice (also at telform.yaml:9:9)",
+        ])
+        let resources = try XCTUnwrap(config.provider("office")?.resources)
+        XCTAssertEqual(resources.count, 600)
+        XCTAssertEqual(resources.map(\.path), (0..<600).map { "providers.office.endpoints[\($0)]" })
+        XCTAssertEqual(resources[400].fields["extension"], .string("abc"))
+        XCTAssertEqual(resources[599].address.description, "office/endpoints/ep001")
     }
 
     func testBooleansAreTrueOrFalseOnly() throws {
