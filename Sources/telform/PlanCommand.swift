@@ -97,6 +97,8 @@ enum PlanCommand {
         // Routing changes are shown by plan, and by apply when it prints the plan; drift and
         // a quiet apply do not show them, so they are not computed there.
         let routing = command == "plan" || (command == "apply" && !arguments.has("-q", "--quiet"))
-        return (workspace, workspace.plan(live: live, options: options, seconds: seconds, routing: routing), live)
+        let plan = workspace.plan(live: live, options: options, seconds: seconds, routing: routing)
+        KeptUntilExit.keep((workspace, plan, live))
+        return (workspace, plan, live)
     }
 }

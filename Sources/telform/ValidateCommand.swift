@@ -5,15 +5,11 @@ import TelformSimulator
 
 /// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
 enum ValidateCommand {
-    /// The loaded config, kept until the process ends: freeing a large one object by object
-    /// only costs time at exit (a tenth of a validate of 10,000 endpoints).
-    nonisolated(unsafe) static var kept: ConfigLoader.Result?
-
     static func run(_ arguments: Arguments) -> Int32 {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
         let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
-        kept = result
+        KeptUntilExit.keep(result)
         for diagnostic in result.diagnostics {
             Terminal.diagnostic(diagnostic.description)
         }
