@@ -60,6 +60,32 @@ final class SmallPartsTests: XCTestCase {
         XCTAssertNil(WireCodec.bool(.null))
     }
 
+    /// The codec takes each key by its place in the object before when it is the same key,
+    /// and looks it up otherwise: objects whose keys change order, go missing or repeat read
+    /// as each says.
+    func testObjectsOfChangingLayoutsDecodeAsEachSays() throws {
+        let codec = WireCodec(ObjectSchema([.string("name", "", wire: "name"), .integer("size", nil, "", wire: "size"), .bool("on", "", wire: "enabled")]))
+        let page = try JSONParser.parse(#"""
+        [{"id": 1, "name": "a", "size": 2, "enabled": true},
+         {"id": 2, "name": "b", "size": 3, "enabled": false},
+         {"id": 3, "enabled": true, "name": "c", "size": 4},
+         {"id": 4, "name": "d"},
+         {"id": 5, "name": "e", "name": "f", "size": 6, "enabled": true, "extra": 1},
+         {"id": 6, "name": "g", "size": 7, "enabled": false}]
+        """#)
+        let decoded = try XCTUnwrap(page.array).map { codec.decode($0) }
+        XCTAssertEqual(decoded, [
+            ["name": .string("a"), "size": .int(2), "on": .bool(true)],
+            ["name": .string("b"), "size": .int(3), "on": .bool(false)],
+            ["name": .string("c"), "size": .int(4), "on": .bool(true)],
+            ["name": .string("d")],
+            ["name": .string("e"), "size": .int(6), "on": .bool(true)],
+            ["name": .string("g"), "size": .int(7), "on": .bool(false)],
+        ])
+        XCTAssertEqual(codec.decode(.object([("name", .string("h")), ("enabled", .string("yes"))]), missingIsNull: true),
+                       ["name": .string("h"), "size": .null, "on": .bool(true)])
+    }
+
     func testCommaListsTrimAsFoundationDoes() {
         for text in ["ulaw,alaw", " ulaw , alaw ", "\tulaw,\u{00A0}alaw\u{2003}", "ulaw,,  ,alaw", "", " , ", "g722 , ulaw\n"] {
             let expected = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -120,7 +120,11 @@ public enum JSONNode: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONNode? {
-        if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }
+        // Lengths first: most keys of a wire object differ from the one asked for in length.
+        if case .object(let pairs) = self {
+            let count = key.utf8.count
+            return pairs.first { $0.0.utf8.count == count && $0.0 == key }?.1
+        }
         return nil
     }
 
