@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A strict JSON parser that keeps integers exact to 64 bits (MX Proxy ids exceed 2^53,
 /// so nothing goes through Double unless it has a fraction or an exponent).
 public struct JSONParser {
@@ -7,30 +11,38 @@ public struct JSONParser {
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    private let bytes: [UInt8]
+    /// The input, valid for the parse (`parse` holds the array).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     /// The last key read at each position of an object, with its bytes: the objects of a
     /// page share their keys, and a key equal to the one before at its place is that string
     /// again (no new string per key, and equal keys compare by identity later).
-    private var keys: [(bytes: ArraySlice<UInt8>, key: String)] = []
+    private var keys: [(bytes: [UInt8], key: String)] = []
     /// How many pairs the last object had, to size the next one's storage at once.
     private var lastPairs = 0
 
     public static func parse(_ data: [UInt8]) throws -> JSONNode {
-        var parser = JSONParser(bytes: data)
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.index == parser.bytes.count else { throw parser.failure("unexpected text after the value") }
-        return value
+        try data.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            parser.skipSpace()
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.index == parser.bytes.count else { throw parser.failure("unexpected text after the value") }
+            return value
+        }
     }
 
     public static func parse(_ text: String) throws -> JSONNode {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
+    }
+
+    /// The text of `range` of the input.
+    private func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
     private func failure(_ reason: String) -> Failure {
@@ -95,21 +107,21 @@ public struct JSONParser {
     }
 
     /// After an item: a comma (more follow) or the closing bracket (returns true).
-    private mutating func separator(_ closing: Character) throws -> Bool {
+    private mutating func separator(_ closing: Unicode.Scalar) throws -> Bool {
         guard index < bytes.count else { throw failure("unexpected end") }
         if bytes[index] == UInt8(ascii: ",") { index += 1; return false }
-        if bytes[index] == UInt8(ascii: closing.unicodeScalars.first ?? "?") { index += 1; return true }
+        if bytes[index] == UInt8(ascii: closing) { index += 1; return true }
         throw failure("expected , or \(closing)")
     }
 
-    private mutating func expect(_ c: Character) throws {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: c.unicodeScalars.first ?? "?") else { throw failure("expected \(c)") }
+    private mutating func expect(_ c: Unicode.Scalar) throws {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: c) else { throw failure("expected \(c)") }
         index += 1
     }
 
     private mutating func literal(_ word: String) throws {
         let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else { throw failure("expected \(word)") }
+        guard index + w.count <= bytes.count, bytes[index..<index + w.count].elementsEqual(w) else { throw failure("expected \(word)") }
         index += w.count
     }
 
@@ -133,7 +145,7 @@ public struct JSONParser {
             while at < index { total = total * 10 + Int64(bytes[at] - 0x30); at += 1 }
             return .int(negative ? -total : total)
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        let text = text(start..<index)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw failure("bad number \(text)") }
         return .double(d)
@@ -141,15 +153,23 @@ public struct JSONParser {
 
     /// An object's key at `position`: the string read there last when the bytes match.
     private mutating func key(at position: Int) throws -> String {
+        // The key's bytes up to its closing quote; one with an escape is read as any string.
+        var end = index + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try string() }
         let start = index + 1
-        let key = try string()
-        let end = index - 1
-        guard bytes[start..<end].firstIndex(of: UInt8(ascii: "\\")) == nil else { return key }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if position < keys.count, keys[position].bytes.count == raw.count,
+           raw.isEmpty || keys[position].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
+            index = end + 1
+            return keys[position].key
+        }
+        let key = text(start..<end)
+        index = end + 1
         if position < keys.count {
-            if keys[position].bytes.elementsEqual(bytes[start..<end]) { return keys[position].key }
-            keys[position] = (bytes[start..<end], key)
+            keys[position] = (Array(raw), key)
         } else if position == keys.count {
-            keys.append((bytes[start..<end], key))
+            keys.append((Array(raw), key))
         }
         return key
     }
@@ -162,7 +182,7 @@ public struct JSONParser {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
-                return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+                return text(start..<index - 1)
             }
             if b == UInt8(ascii: "\\") { break }
             index += 1
@@ -203,7 +223,7 @@ public struct JSONParser {
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.count, let v = UInt32(text(index..<index + 4), radix: 16) else {
             throw failure("bad \\u escape")
         }
         index += 4
