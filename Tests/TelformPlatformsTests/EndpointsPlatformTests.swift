@@ -149,6 +149,47 @@ final class EndpointsPlatformTests: XCTestCase {
         XCTAssertEqual(small.skips, [0, 5])
     }
 
+    /// Answers after `delay`, counting the calls in flight at once.
+    struct Delayed: HTTPTransport {
+        let inner: SimulatorTransport
+        let concurrency = 4
+        let delay: UInt64
+        let log = Log()
+        final class Log: @unchecked Sendable {
+            private let lock = NSLock()
+            private var now = 0, most = 0
+            private var sent: [Int] = []
+            func begin(_ skip: Int) { lock.withLock { now += 1; most = max(most, now); sent.append(skip) } }
+            func end() { lock.withLock { now -= 1 } }
+            var mostAtOnce: Int { lock.withLock { most } }
+            var skips: [Int] { lock.withLock { sent.sorted() } }
+        }
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            let query = request.path.split(separator: "?").last.map(String.init) ?? ""
+            log.begin(Int(query.split(separator: "&").first { $0.hasPrefix("skip=") }?.dropFirst(5) ?? "-1") ?? -1)
+            defer { log.end() }
+            try await Task.sleep(nanoseconds: delay)
+            return try await inner.send(request)
+        }
+    }
+
+    /// Pages asked for by the pages' own tasks as their answers come in: never more calls in
+    /// flight than the parallelism, every page read once, few asked for past the end.
+    func testPagesKeepTheParallelismInFlightAndNoMore() async throws {
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+                                      declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let transport = Delayed(inner: SimulatorTransport(handler: Paging(all: (1...10_000).map { endpoint($0, "e\($0)") }, cap: 1000, ignoresSkip: false)),
+                                delay: 20_000_000)
+        let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
+        XCTAssertEqual(live.resources.count, 10_000)
+        XCTAssertEqual(Set(live.resources.map(\.address.key[0])).count, 10_000)
+        XCTAssertEqual(transport.log.mostAtOnce, 4)
+        let skips = transport.log.skips
+        XCTAssertEqual(skips.filter { $0 <= 10_000 }, Array(stride(from: 0, through: 10_000, by: 1000)))
+        XCTAssertTrue(skips.filter { $0 > 10_000 }.allSatisfy { $0 % 1000 == 0 && $0 <= 17_000 }, "\(skips)")
+        XCTAssertEqual(Set(skips).count, skips.count, "no page asked for twice: \(skips)")
+    }
+
     /// The first page full; every later page answers only after 5 s, or when cancelled.
     struct SlowAfterFirst: HTTPTransport {
         let concurrency = 4

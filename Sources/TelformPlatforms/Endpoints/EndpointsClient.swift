@@ -25,54 +25,45 @@ struct EndpointsClient: Sendable {
     /// Pages are asked for ahead: once a page comes back full, up to the transport's
     /// concurrency (the provider's parallelism) are in flight, each a full page after the one
     /// before; after a short page (the last one, or a server capping `limit`), one at a time
-    /// until a page is full again at the new size. Pages are taken in order, so at most that
-    /// many pages of JSON are held, not all of them; a page asked for past the end comes back
-    /// empty and is dropped. A transport of one call at a time (the embedded simulator) asks
-    /// for the next page only once a page has become live objects: one page of JSON at a time.
+    /// until a page is full again at the new size. While pages come back full, a page's own
+    /// task asks for the next one as soon as its answer is in (the reading task may wait for
+    /// a thread while pages are turned into values on every core); at most twice that many
+    /// pages are held untaken. A page asked for past the end comes back empty and is dropped.
+    /// A transport of one call at a time (the embedded simulator) asks for the next page only
+    /// once a page has become live objects: one page of JSON at a time.
     ///
     /// `transform` runs where a page is fetched, on the page's own task, so turning pages into
     /// values uses every core while `each` takes them in order.
     func forEach<T: Sendable>(_ transform: @escaping @Sendable (JSONNode) -> T, _ each: (T) throws -> Void) async throws {
         var next = 0                        // the first endpoint not yet read
-        var stride = Self.pageSize          // what a full page holds
-        var ahead = 1
         let concurrency = max(1, http.transport.concurrency)
         var seen: Set<String> = []
-        var asked: [(skip: Int, answer: Task<[Item<T>], Error>)] = []
-        defer { for page in asked { page.answer.cancel() } }
-        /// Pages a stride apart from `skip` (after those already asked for), up to `ahead` in flight.
-        func askAhead(from skip: Int) {
-            while asked.count < ahead {
-                let skip = asked.last.map { $0.skip + stride } ?? skip
-                asked.append((skip, page(from: skip, transform)))
-            }
+        let pages = PagesAhead<T>(stride: Self.pageSize) { skip, ticket, pages in
+            page(from: skip, ticket: ticket, pages, transform)
         }
+        defer { pages.stop() }
         while true {
-            if let first = asked.first, first.skip != next {
-                for page in asked { page.answer.cancel() }
-                asked = []
-            }
+            pages.dropUnless(first: next)
             let path = "\(base)/?skip=\(next)&limit=\(Self.pageSize)"
             let page: [Item<T>]
-            if concurrency == 1 || asked.isEmpty {
+            if concurrency == 1 || !pages.hasAsked {
                 // One call at a time: on this task (memory a page task allocates on another
                 // thread's heap arena stays there: +20 MB on a 10,000-endpoint sim:// plan).
                 // The first page too: once it is known full, the next ones are asked for
                 // before it is turned into values.
                 let raw = try WireShape.list(checked(try await http.send(authorized(.json("GET", path)))), "GET \(base)/")
-                if concurrency > 1, !raw.isEmpty, raw.count >= stride {
-                    ahead = concurrency
-                    askAhead(from: next + raw.count)
+                if concurrency > 1, !raw.isEmpty, raw.count >= pages.stride {
+                    pages.setAhead(concurrency)
+                    pages.askAhead(from: next + raw.count)
                 }
                 page = items(raw, transform)
             } else {
-                // The pages in flight were asked for when the page before was taken. A page
-                // task is not the reading task's child: cancelling the read (a sibling provider
-                // failed) cancels the pages in flight, so it ends at once as before.
-                let first = asked.removeFirst().answer, others = asked.map(\.answer)
+                // A page task is not the reading task's child: cancelling the read (a sibling
+                // provider failed) cancels the pages in flight, so it ends at once as before.
+                let first = pages.takeFirst()
                 page = try await withTaskCancellationHandler { try await first.value } onCancel: {
                     first.cancel()
-                    for other in others { other.cancel() }
+                    pages.stop()
                 }
             }
             if page.isEmpty { return }
@@ -81,15 +72,14 @@ struct EndpointsClient: Sendable {
                 throw WireShape.Unexpected(call: "GET " + path, got: "it repeats endpoint \(page[index].name) of an earlier page: the server ignores skip")
             }
             next += page.count
-            if page.count < stride {
-                stride = page.count
-                ahead = 1
+            if page.count < pages.stride {
+                pages.shorten(to: page.count)
             } else {
-                ahead = concurrency
+                pages.setAhead(concurrency)
             }
             // The next pages are on their way while this one is taken — unless the transport
             // carries one call at a time (the embedded simulator): then one page at a time.
-            if concurrency > 1, asked.first.map({ $0.skip == next }) ?? true { askAhead(from: next) }
+            if concurrency > 1 { pages.askAhead(from: next, onlyIfNext: true) }
             for index in page.indices { try each(page[index].value) }
         }
     }
@@ -107,9 +97,22 @@ struct EndpointsClient: Sendable {
     }
 
     /// The page from `skip`, asked for at once, its items made into values as it arrives.
-    private func page<T: Sendable>(from skip: Int, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<[Item<T>], Error> {
+    /// Once its answer is in, it is one call fewer in flight: while pages come back full, the
+    /// next one is asked for from here.
+    private func page<T: Sendable>(from skip: Int, ticket: Int, _ pages: PagesAhead<T>, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<[Item<T>], Error> {
         let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)"))
-        return Task { [self] in items(try WireShape.list(checked(try await http.send(request)), "GET \(base)/"), transform) }
+        return Task { [self] in
+            let response: HTTPResponse
+            do {
+                response = try await http.send(request)
+            } catch {
+                pages.answered(ticket, count: nil)
+                throw error
+            }
+            let list = try? WireShape.list(checked(response), "GET \(base)/")
+            pages.answered(ticket, count: list?.count)
+            return items(try list ?? WireShape.list(checked(response), "GET \(base)/"), transform)
+        }
     }
 
     private func items<T: Sendable>(_ raw: [JSONNode], _ transform: (JSONNode) -> T) -> [Item<T>] {
@@ -180,6 +183,98 @@ struct EndpointsAPIError: CallFailure {
             problems = [(nil, text)]
         } else {
             problems = [(nil, response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))]
+        }
+    }
+}
+
+/// The pages of one read asked for ahead, in order of `skip`, shared by the reading task and
+/// the page tasks (which ask for the next page as their answers come in).
+final class PagesAhead<T: Sendable>: @unchecked Sendable {
+    typealias Page = Task<[EndpointsClient.Item<T>], Error>
+    private let lock = NSLock()
+    private var asked: [(skip: Int, answer: Page)] = []
+    /// The calls in flight, by the ticket each page was asked for with (a page dropped and
+    /// answered late counts for none of the pages asked for since).
+    private var inFlight: Set<Int> = []
+    private var tickets = 0
+    private var ahead = 1
+    private var stopped = false
+    private var currentStride: Int
+    private let ask: (Int, Int, PagesAhead<T>) -> Page
+
+    init(stride: Int, ask: @escaping (_ skip: Int, _ ticket: Int, PagesAhead<T>) -> Page) {
+        currentStride = stride
+        self.ask = ask
+    }
+
+    /// What a full page holds.
+    var stride: Int { lock.withLock { currentStride } }
+    var hasAsked: Bool { lock.withLock { !asked.isEmpty } }
+
+    func setAhead(_ count: Int) { lock.withLock { ahead = count } }
+
+    /// A short page: pages hold `count` from now on, asked for one at a time.
+    func shorten(to count: Int) {
+        lock.withLock {
+            currentStride = count
+            ahead = 1
+        }
+    }
+
+    /// The pages asked for are dropped unless the first starts at `skip` (a short page moved
+    /// the reading).
+    func dropUnless(first skip: Int) {
+        lock.withLock {
+            guard let first = asked.first, first.skip != skip else { return }
+            for page in asked { page.answer.cancel() }
+            asked = []
+            inFlight = []
+        }
+    }
+
+    /// Asks for pages a stride apart from `skip` (after those already asked for) while fewer
+    /// than `ahead` are held; with `onlyIfNext`, only when the first page held starts at
+    /// `skip` (or none is).
+    func askAhead(from skip: Int, onlyIfNext: Bool = false) {
+        lock.withLock {
+            if onlyIfNext, let first = asked.first, first.skip != skip { return }
+            fill(from: skip, holding: ahead)
+        }
+    }
+
+    /// A page's answer is in: one call fewer in flight. A full page (while pages come back
+    /// full) asks for the next one, up to twice `ahead` held (the reading task may not have
+    /// taken the pages answered yet).
+    func answered(_ ticket: Int, count: Int?) {
+        lock.withLock {
+            guard inFlight.remove(ticket) != nil else { return }
+            guard let count, count >= currentStride, ahead > 1, let last = asked.last else { return }
+            fill(from: last.skip + currentStride, holding: 2 * ahead)
+        }
+    }
+
+    /// Asks while fewer than `ahead` calls are in flight and fewer than `holding` pages held.
+    private func fill(from skip: Int, holding: Int) {
+        guard !stopped else { return }
+        while inFlight.count < ahead && asked.count < holding {
+            let skip = asked.last.map { $0.skip + currentStride } ?? skip
+            tickets += 1
+            inFlight.insert(tickets)
+            asked.append((skip, ask(skip, tickets, self)))
+        }
+    }
+
+    /// The first page asked for.
+    func takeFirst() -> Page {
+        lock.withLock { asked.removeFirst().answer }
+    }
+
+    /// The read is over (or cancelled): every page still asked for is cancelled, none asked again.
+    func stop() {
+        lock.withLock {
+            stopped = true
+            for page in asked { page.answer.cancel() }
+            asked = []
         }
     }
 }
