@@ -86,6 +86,22 @@ final class SmallPartsTests: XCTestCase {
                        ["name": .string("h"), "size": .null, "on": .bool(true)])
     }
 
+    /// UTF-8 is checked eight ASCII bytes at a time: a bad byte is found wherever it falls
+    /// in a word, after multi-byte characters too, and its line and column are the ones shown.
+    func testTheFirstByteThatIsNotUTF8IsFoundWhereverItFalls() {
+        for offset in 0..<24 {
+            var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 24)
+            bytes[offset] = 0xFF
+            XCTAssertEqual(ConfigBytes.firstInvalidUTF8(bytes), offset)
+            let after = Array("é\n".utf8) + bytes
+            XCTAssertEqual(ConfigBytes.firstInvalidUTF8(after), offset + 3)
+            XCTAssertEqual(ConfigBytes.invalid(after).map { [$0.line, $0.column, Int($0.byte)] }, [2, offset + 1, 0xFF])
+        }
+        XCTAssertNil(ConfigBytes.firstInvalidUTF8(Array(String(repeating: "ascii and ünïcödé 😀 ", count: 50).utf8)))
+        XCTAssertEqual(ConfigBytes.firstInvalidUTF8(Array("abcdefghij".utf8) + [0xE2, 0x82]), 10, "a character cut short at the end")
+        XCTAssertEqual(ConfigBytes.firstInvalidUTF8(Array("abcdefgh".utf8) + [0xED, 0xA0, 0x80]), 8, "a surrogate")
+    }
+
     func testCommaListsTrimAsFoundationDoes() {
         for text in ["ulaw,alaw", " ulaw , alaw ", "\tulaw,\u{00A0}alaw\u{2003}", "ulaw,,  ,alaw", "", " , ", "g722 , ulaw\n"] {
             let expected = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -30,10 +30,9 @@ public struct ConfigLoader: Sendable {
             Result(config: Config(), diagnostics: [Diagnostic(.error, Mark(file: file, line: line, column: column), "", message)])
         }
         func decoded(_ bytes: [UInt8], file: String, directory: String) -> Result {
-            switch ConfigBytes.text(bytes) {
-            case .success(let text): return load(text: text, file: file, baseDirectory: directory)
-            case .failure(let invalid): return failed(file, invalid.line, invalid.column, invalid.message)
-            }
+            // UTF-8 checked on the bytes, which are parsed as they are (no text made of them).
+            if let invalid = ConfigBytes.invalid(bytes) { return failed(file, invalid.line, invalid.column, invalid.message) }
+            return load(utf8: bytes, file: file, baseDirectory: directory)
         }
         if path == "-" {
             guard let bytes = ConfigBytes.standardInput() else {
@@ -54,8 +53,13 @@ public struct ConfigLoader: Sendable {
     }
 
     public func load(text: String, file: String, baseDirectory: String) -> Result {
+        load(utf8: Array(text.utf8), file: file, baseDirectory: baseDirectory)
+    }
+
+    /// Loads a root file's bytes, known to be UTF-8.
+    func load(utf8 bytes: [UInt8], file: String, baseDirectory: String) -> Result {
         var session = LoadSession(loader: self, baseDirectory: baseDirectory)
-        let config = session.run(rootText: text, rootFile: file)
+        let config = session.run(root: bytes, rootFile: file)
         return Result(config: config, diagnostics: session.diagnostics.sorted)
     }
 }
@@ -80,10 +84,10 @@ struct LoadSession {
     static let rootKeys = ["version", "include", "policy", "providers"]
     static let includedKeys = ["version", "providers"]
 
-    mutating func run(rootText: String, rootFile: String) -> Config {
+    mutating func run(root rootBytes: [UInt8], rootFile: String) -> Config {
         var config = Config()
         rootCanonical = rootFile == "<stdin>" ? "" : ConfigBytes.canonical(rootFile, relativeTo: ".")
-        guard let root = parse(rootText, file: rootFile) else { return config }
+        guard let root = parse(rootBytes, file: rootFile) else { return config }
         var fragments: [ProviderFragment] = []
         var sawVersion = false
         for pair in root.pairs ?? [] {
@@ -115,9 +119,9 @@ struct LoadSession {
     }
 
     /// Parses one file; reports and returns nil when it holds no mapping.
-    mutating func parse(_ text: String, file: String) -> YAMLNode? {
+    mutating func parse(_ bytes: [UInt8], file: String) -> YAMLNode? {
         files.append(file)
-        let (root, found) = YAMLParser(file: file).parse(text)
+        let (root, found) = YAMLParser(file: file).parse(utf8: bytes)
         diagnostics.append(contentsOf: found)
         guard let root else {
             if !found.contains(where: { $0.severity == .error }) {
@@ -203,14 +207,12 @@ struct LoadSession {
                     diagnostics.error(mark, "include", "cannot read \(display)")
                     continue
                 }
-                let text: String
-                switch ConfigBytes.text(Array(data)) {
-                case .success(let decoded): text = decoded
-                case .failure(let invalid):
+                let bytes = Array(data)
+                if let invalid = ConfigBytes.invalid(bytes) {
                     diagnostics.error(Mark(file: display, line: invalid.line, column: invalid.column), "", invalid.message)
                     continue
                 }
-                guard let root = parse(text, file: display) else { continue }
+                guard let root = parse(bytes, file: display) else { continue }
                 for pair in root.pairs ?? [] where !Self.includedKeys.contains(pair.key) {
                     let message = Self.rootKeys.contains(pair.key)
                         ? "\(pair.key): is allowed in the root file only"

@@ -75,7 +75,9 @@ public struct Typer {
             return nil
         }
         // Room for what a canonical form adds without growing (a dictionary grown is rehashed).
-        var result: [String: Value] = [:]
+        // Sized for the keys given: one allocation, no growth (what a canonical form adds
+        // later grows it as it would have).
+        var result: [String: Value] = Dictionary(minimumCapacity: pairs.count)
         for pair in pairs {
             guard let position = schema.position(pair.key) else {
                 diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: schema.fields.map(\.name)))

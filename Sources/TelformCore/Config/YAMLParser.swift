@@ -12,8 +12,12 @@ public struct YAMLParser {
 
     /// Parses `text`; returns the document's root (nil for an empty file) and the findings.
     public func parse(_ text: String) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
-        var bytes = Array(text.utf8)
-        if bytes.isEmpty { bytes = [0x0A] }
+        parse(utf8: Array(text.utf8))
+    }
+
+    /// Parses UTF-8 bytes (a file's, already checked).
+    public func parse(utf8 input: [UInt8]) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
+        let bytes = input.isEmpty ? [0x0A] : input
         return bytes.withUnsafeBufferPointer { buffer -> (YAMLNode?, [Diagnostic]) in
             var events = YAMLEventStream(buffer)
             defer { events.close() }

@@ -1,8 +1,13 @@
 /// A mapping with a closed set of fields and rules between them.
 public struct ObjectSchema: Sendable {
     public var fields: [FieldSchema] {
-        didSet { presence = Self.presence(fields) }
+        didSet {
+            presence = Self.presence(fields)
+            names = fields.map(\.name)
+        }
     }
+    /// The fields' names, in order: looked up for every key of every object typed.
+    private(set) var names: [String]
     public var rules: [ObjectRule]
     /// The positions of the fields that are required or have a default: what typing an
     /// object checks beyond the keys it was given.
@@ -12,6 +17,7 @@ public struct ObjectSchema: Sendable {
         self.fields = fields
         self.rules = rules
         presence = Self.presence(fields)
+        names = fields.map(\.name)
     }
 
     static func presence(_ fields: [FieldSchema]) -> [Int] {
@@ -24,7 +30,8 @@ public struct ObjectSchema: Sendable {
 
     /// The position of the field `name` in `fields`.
     func position(_ name: String) -> Int? {
-        fields.firstIndex { $0.name == name }
+        let count = name.utf8.count
+        return names.firstIndex { $0.utf8.count == count && $0 == name }
     }
 
     /// `fields` without those the table's `onlyWhen` rules say do not apply (a redirect
