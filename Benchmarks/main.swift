@@ -48,7 +48,8 @@ struct Bench {
         guard FileManager.default.isExecutableFile(atPath: telform) else {
             throw BenchError("no telform binary at \(telform): build it first (swift build -c release) or pass --telform PATH")
         }
-        self.telform = telform
+        // Absolute: the command is started in each workload's folder.
+        self.telform = telform.hasPrefix("/") ? telform : FileManager.default.currentDirectoryPath + "/" + telform
         root = FileManager.default.temporaryDirectory.appendingPathComponent("telform-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
