@@ -8,7 +8,7 @@ public enum PlatformDrivers {
     /// setting it calls; nil for a type the catalog does not list.
     public static func make(_ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
                             transport: (String) -> any HTTPTransport) -> (any ProviderDriver)? {
-        PlatformCatalog.entries.first { $0.schema.type == provider.type }?.make(provider, retry, transport)
+        PlatformCatalog.entries.first { $0.type == provider.type }?.make(provider, retry, transport)
     }
 
     /// Field names whose values traces must mask, across every platform's tables.

@@ -89,7 +89,7 @@ struct RoutingSources {
         }
         // The file alone: no secret is needed, so unset variables are not errors here.
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for diagnostic in errors { Terminal.diagnostic(diagnostic.description) }

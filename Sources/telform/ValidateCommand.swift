@@ -7,7 +7,7 @@ import TelformSimulator
 enum ValidateCommand {
     static func run(_ arguments: Arguments) -> Int32 {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
         KeptUntilExit.keep(result)
         for diagnostic in result.diagnostics {

@@ -21,7 +21,7 @@ struct Workspace {
     /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
     static func load(_ arguments: Arguments) -> Workspace? {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(platforms: PlatformCatalog.all, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
         var result = loader.load(path: path)
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.

@@ -24,6 +24,18 @@ final class ConformanceTests: XCTestCase {
         return rig
     }
 
+    /// The loader looks platforms up by type, building only the ones a file uses: the types
+    /// it knows and the tables it builds are the catalog's.
+    func testTheCatalogsTypesAndTablesBuiltByTypeAgree() {
+        XCTAssertEqual(PlatformCatalog.types, ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"])
+        XCTAssertEqual(PlatformCatalog.all.map(\.type), PlatformCatalog.types)
+        for type in PlatformCatalog.types {
+            XCTAssertEqual(PlatformCatalog.lazySchema(type)?.type, type)
+            XCTAssertEqual(PlatformCatalog.lookup.schema(type)?.kinds.map(\.name), PlatformCatalog.all.first { $0.type == type }?.kinds.map(\.name))
+        }
+        XCTAssertNil(PlatformCatalog.lazySchema("asterisk"))
+    }
+
     func testTheExamplesDeclareEveryKindOfTheCatalog() throws {
         var declared: [String] = []
         for example in ConformanceRig.exampleFiles {

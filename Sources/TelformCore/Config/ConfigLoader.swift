@@ -1,8 +1,25 @@
 import Foundation
 
+/// The provider types a loader knows and each one's tables, looked up by type (built when
+/// first asked for, where the lookup allows).
+public struct PlatformLookup: Sendable {
+    public let types: [String]
+    public let schema: @Sendable (String) -> PlatformSchema?
+
+    public init(types: [String], schema: @escaping @Sendable (String) -> PlatformSchema?) {
+        self.types = types
+        self.schema = schema
+    }
+
+    public init(_ platforms: [PlatformSchema]) {
+        types = platforms.map(\.type)
+        schema = { type in platforms.first { $0.type == type } }
+    }
+}
+
 /// Reads a config file and its includes into a `Config`, with every diagnostic of the run.
 public struct ConfigLoader: Sendable {
-    public let platforms: [PlatformSchema]
+    public let platforms: PlatformLookup
     public let environment: [String: String]
     public let mode: Typer.Mode
     /// Which providers an embedded simulator serves: it opens with its own credentials, so
@@ -11,6 +28,11 @@ public struct ConfigLoader: Sendable {
     public let simulated: @Sendable (ProviderConfig) -> Bool
 
     public init(platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode,
+                simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }) {
+        self.init(lookup: PlatformLookup(platforms), environment: environment, mode: mode, simulated: simulated)
+    }
+
+    public init(lookup platforms: PlatformLookup, environment: [String: String], mode: Typer.Mode,
                 simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }) {
         self.platforms = platforms
         self.environment = environment

@@ -20,12 +20,12 @@ extension LoadSession {
         reportDuplicateKeys(fragments, path: path)
         let typeNodes = fragments.compactMap { $0.node["type"] }
         guard let typeNode = typeNodes.first else {
-            diagnostics.error(fragments[0].keyMark, path + ".type", "is required: one of " + loader.platforms.map(\.type).joined(separator: ", "))
+            diagnostics.error(fragments[0].keyMark, path + ".type", "is required: one of " + loader.platforms.types.joined(separator: ", "))
             return nil
         }
-        let typeNames = loader.platforms.map(\.type)
+        let typeNames = loader.platforms.types
         guard case .string(let type)? = typer.value(typeNode, .string(StringRules(allowed: typeNames)), path: path + ".type"),
-              let platform = loader.platforms.first(where: { $0.type == type }) else { return nil }
+              let platform = loader.platforms.schema(type) else { return nil }
 
         var provider = ProviderConfig(name: name, type: type, mark: fragments[0].keyMark)
         var settingNodes: [String: YAMLNode] = [:]
