@@ -74,7 +74,6 @@ public struct Typer {
             diagnostics.error(node.mark, here, "expected a mapping, got \(node.kindName)")
             return nil
         }
-        // Room for what a canonical form adds without growing (a dictionary grown is rehashed).
         // Sized for the keys given: one allocation, no growth (what a canonical form adds
         // later grows it as it would have).
         var result: [String: Value] = Dictionary(minimumCapacity: pairs.count)

@@ -1,4 +1,3 @@
-import CYaml
 
 /// Builds `YAMLNode`s from libyaml's event stream, keeping FILE:LINE:COL for every node.
 /// Anchors and aliases are resolved here, `<<` merge keys applied, duplicate keys and
