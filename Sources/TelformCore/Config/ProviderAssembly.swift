@@ -223,14 +223,16 @@ extension LoadSession {
         }
         let half = items.count / 2
         let second = Halves(typer: Typer(interpolator: typer.interpolator, mode: typer.mode))
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
+        // A thread of its own, not the dispatch pool: this thread blocks until it is done.
+        let done = DispatchSemaphore(value: 0)
+        Thread {
             var other = second.typer
             second.resources = (half..<items.count).compactMap { make(&other, $0, items[$0]) }
             second.typer = other
-        }
+            done.signal()
+        }.start()
         var resources = (0..<half).compactMap { make(&typer, $0, items[$0]) }
-        group.wait()
+        done.wait()
         resources += second.resources
         typer.diagnostics.append(contentsOf: second.typer.diagnostics.items)
         return resources
