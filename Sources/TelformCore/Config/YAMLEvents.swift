@@ -108,50 +108,13 @@ struct YAMLEventStream {
         var batch = YAMLEventBatch()
         batch.events.reserveCapacity(batchSize)
         batch.bytes.reserveCapacity(batchSize * 16)
-        func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int?) -> Range<Int32> {
-            guard let pointer else { return -1 ..< -1 }
-            let count = length ?? strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
-            let start = Int32(batch.bytes.count)
-            batch.bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
-            return start ..< Int32(batch.bytes.count)
-        }
-        var event = yaml_event_t()
         while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else {
+            if let failure = append(&parser, to: &batch) {
                 channel.send(batch)
-                channel.finish(syntaxError(&parser))
+                channel.finish(failure)
                 return
             }
-            var raw = RawYAMLEvent(kind: .other, style: .plain, line: Int32(clamping: event.start_mark.line),
-                                   column: Int32(clamping: event.start_mark.column), value: -1 ..< -1, anchor: -1 ..< -1, tag: -1 ..< -1)
-            switch event.type {
-            case YAML_STREAM_END_EVENT: raw.kind = .streamEnd
-            case YAML_DOCUMENT_START_EVENT: raw.kind = .documentStart
-            case YAML_SCALAR_EVENT:
-                let s = event.data.scalar
-                raw.kind = .scalar
-                raw.style = style(s.style)
-                raw.value = s.value == nil ? 0 ..< 0 : text(s.value, Int(s.length))
-                raw.anchor = text(s.anchor, nil)
-                raw.tag = text(s.tag, nil)
-            case YAML_ALIAS_EVENT:
-                raw.kind = .alias
-                raw.value = text(event.data.alias.anchor, nil)
-            case YAML_SEQUENCE_START_EVENT:
-                raw.kind = .sequenceStart
-                raw.anchor = text(event.data.sequence_start.anchor, nil)
-                raw.tag = text(event.data.sequence_start.tag, nil)
-            case YAML_MAPPING_START_EVENT:
-                raw.kind = .mappingStart
-                raw.anchor = text(event.data.mapping_start.anchor, nil)
-                raw.tag = text(event.data.mapping_start.tag, nil)
-            case YAML_SEQUENCE_END_EVENT: raw.kind = .sequenceEnd
-            case YAML_MAPPING_END_EVENT: raw.kind = .mappingEnd
-            default: break
-            }
-            yaml_event_delete(&event)
-            batch.events.append(raw)
-            if raw.kind == .streamEnd {
+            if batch.events.last?.kind == .streamEnd {
                 channel.send(batch)
                 channel.finish(nil)
                 return
@@ -165,11 +128,56 @@ struct YAMLEventStream {
         }
     }
 
-    /// The next event; nil after the last one (see `error`).
+    /// Parses libyaml's next event into `batch`, its texts copied into the batch's bytes; the
+    /// syntax error instead when libyaml stops.
+    static func append(_ parser: UnsafeMutablePointer<yaml_parser_t>, to batch: inout YAMLEventBatch) -> YAMLSyntaxError? {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(parser, &event) == 1 else { return syntaxError(parser) }
+        defer { yaml_event_delete(&event) }
+        func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?, _ length: Int?) -> Range<Int32> {
+            guard let pointer else { return -1 ..< -1 }
+            let count = length ?? strlen(UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+            let start = Int32(batch.bytes.count)
+            batch.bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+            return start ..< Int32(batch.bytes.count)
+        }
+        var raw = RawYAMLEvent(kind: .other, style: .plain, line: Int32(clamping: event.start_mark.line),
+                               column: Int32(clamping: event.start_mark.column), value: -1 ..< -1, anchor: -1 ..< -1, tag: -1 ..< -1)
+        switch event.type {
+        case YAML_STREAM_END_EVENT: raw.kind = .streamEnd
+        case YAML_DOCUMENT_START_EVENT: raw.kind = .documentStart
+        case YAML_SCALAR_EVENT:
+            let s = event.data.scalar
+            raw.kind = .scalar
+            raw.style = style(s.style)
+            raw.value = s.value == nil ? 0 ..< 0 : text(s.value, Int(s.length))
+            raw.anchor = text(s.anchor, nil)
+            raw.tag = text(s.tag, nil)
+        case YAML_ALIAS_EVENT:
+            raw.kind = .alias
+            raw.value = text(event.data.alias.anchor, nil)
+        case YAML_SEQUENCE_START_EVENT:
+            raw.kind = .sequenceStart
+            raw.anchor = text(event.data.sequence_start.anchor, nil)
+            raw.tag = text(event.data.sequence_start.tag, nil)
+        case YAML_MAPPING_START_EVENT:
+            raw.kind = .mappingStart
+            raw.anchor = text(event.data.mapping_start.anchor, nil)
+            raw.tag = text(event.data.mapping_start.tag, nil)
+        case YAML_SEQUENCE_END_EVENT: raw.kind = .sequenceEnd
+        case YAML_MAPPING_END_EVENT: raw.kind = .mappingEnd
+        default: break
+        }
+        batch.events.append(raw)
+        return nil
+    }
+
+    /// The next event; nil after the last one (see `error`). A small input is parsed here,
+    /// one event at a time, into a batch of one.
     mutating func next() -> YAMLEvent? {
         if ended { return nil }
-        if let channel {
-            while position == batch.events.count {
+        while position == batch.events.count {
+            if let channel {
                 let (next, failure) = channel.receive()
                 guard let next else {
                     error = failure
@@ -177,29 +185,30 @@ struct YAMLEventStream {
                     return nil
                 }
                 batch = next
-                position = 0
-            }
-            let raw = batch.events[position]
-            position += 1
-            if raw.kind == .streamEnd { ended = true }
-            return batch.bytes.withUnsafeBufferPointer { bytes in
-                func text(_ range: Range<Int32>) -> String? {
-                    guard range.lowerBound >= 0 else { return nil }
-                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(range.lowerBound)..<Int(range.upperBound)]), as: UTF8.self)
+            } else {
+                guard let parser else { return nil }
+                batch.events.removeAll(keepingCapacity: true)
+                batch.bytes.removeAll(keepingCapacity: true)
+                if let failure = Self.append(parser, to: &batch) {
+                    error = failure
+                    finishInline()
+                    return nil
                 }
-                return YAMLEvent(kind: raw.kind, style: raw.style, line: Int(raw.line), column: Int(raw.column),
-                                 value: text(raw.value) ?? "", anchor: text(raw.anchor), tag: Self.meaningful(text(raw.tag)))
             }
+            position = 0
         }
-        guard let parser else { return nil }
-        switch Self.event(parser) {
-        case .success(let event):
-            if event.kind == .streamEnd { finishInline() }
-            return event
-        case .failure(let failure):
-            error = failure
-            finishInline()
-            return nil
+        let raw = batch.events[position]
+        position += 1
+        if raw.kind == .streamEnd {
+            if channel == nil { finishInline() } else { ended = true }
+        }
+        return batch.bytes.withUnsafeBufferPointer { bytes in
+            func text(_ range: Range<Int32>) -> String? {
+                guard range.lowerBound >= 0 else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(range.lowerBound)..<Int(range.upperBound)]), as: UTF8.self)
+            }
+            return YAMLEvent(kind: raw.kind, style: raw.style, line: Int(raw.line), column: Int(raw.column),
+                             value: text(raw.value) ?? "", anchor: text(raw.anchor), tag: Self.meaningful(text(raw.tag)))
         }
     }
 
@@ -241,55 +250,11 @@ struct YAMLEventStream {
         }
     }
 
-    /// One event from libyaml, converted (a small input, parsed where it is composed).
-    static func event(_ parser: UnsafeMutablePointer<yaml_parser_t>) -> Result<YAMLEvent, YAMLSyntaxError> {
-        var event = yaml_event_t()
-        guard yaml_parser_parse(parser, &event) == 1 else { return .failure(syntaxError(parser)) }
-        defer { yaml_event_delete(&event) }
-        var out = YAMLEvent(kind: .other, line: Int(event.start_mark.line), column: Int(event.start_mark.column))
-        switch event.type {
-        case YAML_STREAM_END_EVENT:
-            out.kind = .streamEnd
-        case YAML_DOCUMENT_START_EVENT:
-            out.kind = .documentStart
-        case YAML_SCALAR_EVENT:
-            let s = event.data.scalar
-            out.kind = .scalar
-            out.value = s.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(s.length)), as: UTF8.self) } ?? ""
-            out.style = style(s.style)
-            out.anchor = string(s.anchor)
-            out.tag = meaningful(string(s.tag))
-        case YAML_ALIAS_EVENT:
-            out.kind = .alias
-            out.value = string(event.data.alias.anchor) ?? ""
-        case YAML_SEQUENCE_START_EVENT:
-            out.kind = .sequenceStart
-            out.anchor = string(event.data.sequence_start.anchor)
-            out.tag = meaningful(string(event.data.sequence_start.tag))
-        case YAML_MAPPING_START_EVENT:
-            out.kind = .mappingStart
-            out.anchor = string(event.data.mapping_start.anchor)
-            out.tag = meaningful(string(event.data.mapping_start.tag))
-        case YAML_SEQUENCE_END_EVENT:
-            out.kind = .sequenceEnd
-        case YAML_MAPPING_END_EVENT:
-            out.kind = .mappingEnd
-        default:
-            break
-        }
-        return .success(out)
-    }
-
     /// A tag that says something: non-specific tags and !!str add nothing (every scalar
     /// starts out as text).
     static func meaningful(_ tag: String?) -> String? {
         guard let tag else { return nil }
         return (tag == "!" || tag == "tag:yaml.org,2002:str") ? nil : tag
-    }
-
-    static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        guard let pointer else { return nil }
-        return String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
     }
 
     /// The input, handed to the parsing thread (the caller keeps it alive until the end).

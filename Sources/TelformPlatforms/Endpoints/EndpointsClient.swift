@@ -109,9 +109,9 @@ struct EndpointsClient: Sendable {
                 pages.answered(ticket, count: nil)
                 throw error
             }
-            let list = try? WireShape.list(checked(response), "GET \(base)/")
-            pages.answered(ticket, count: list?.count)
-            return items(try list ?? WireShape.list(checked(response), "GET \(base)/"), transform)
+            let list = Result { try WireShape.list(checked(response), "GET \(base)/") }
+            pages.answered(ticket, count: try? list.get().count)
+            return items(try list.get(), transform)
         }
     }
 
