@@ -44,13 +44,12 @@ struct Workspace {
         let directory = path == "-" ? FileManager.default.currentDirectoryPath : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
         // The files' contents in their order, not the spelling of their paths: a plan made
         // from `-c endpoints.yaml` here applies from another folder as `-c dir/endpoints.yaml`.
-        // Read now: the digest is of what this run loaded, whenever it is computed.
-        let contents = result.config.files.map { FileManager.default.contents(atPath: $0) ?? Data() }
+        // The bytes this run loaded (not the files read again), whenever it is computed.
         let config = result.config
         let digest = Once<String> {
             var digestInput = ""
-            for data in contents {
-                digestInput += String(decoding: data, as: UTF8.self) + "\n\u{0}\n"
+            for bytes in config.sources {
+                digestInput += String(decoding: bytes, as: UTF8.self) + "\n\u{0}\n"
             }
             for provider in config.providers {
                 digestInput += "\(provider.name)\t\(Value.object(provider.settings))\n"

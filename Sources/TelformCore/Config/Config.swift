@@ -5,6 +5,8 @@ public struct Config: Sendable {
     public var providers: [ProviderConfig]
     /// Every file read, root first.
     public var files: [String]
+    /// Each of `files`' bytes, as read and parsed (a saved plan's digest covers them).
+    public var sources: [[UInt8]] = []
 
     public init(version: Int = 1, policy: Policy = Policy(), providers: [ProviderConfig] = [], files: [String] = []) {
         self.version = version

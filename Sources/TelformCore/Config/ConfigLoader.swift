@@ -93,6 +93,7 @@ struct LoadSession {
     var diagnostics = DiagnosticList()
     var typer: Typer
     var files: [String] = []
+    var sources: [[UInt8]] = []
     /// The root file and the included ones, each in one spelling.
     var rootCanonical = ""
     var seenCanonical: Set<String> = []
@@ -135,6 +136,7 @@ struct LoadSession {
         fragments = providerFragments(in: root, file: rootFile, rootFile: true) + fragments
         config.providers = assemble(fragments)
         config.files = files
+        config.sources = sources
         diagnostics.append(contentsOf: typer.diagnostics.items)
         typer = Typer(interpolator: typer.interpolator, mode: typer.mode)
         return config
@@ -143,6 +145,7 @@ struct LoadSession {
     /// Parses one file; reports and returns nil when it holds no mapping.
     mutating func parse(_ bytes: [UInt8], file: String) -> YAMLNode? {
         files.append(file)
+        sources.append(bytes)
         let (root, found) = YAMLParser(file: file).parse(utf8: bytes)
         diagnostics.append(contentsOf: found)
         guard let root else {
