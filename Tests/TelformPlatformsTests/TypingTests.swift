@@ -36,28 +36,53 @@ final class TypingTests: XCTestCase {
         XCTAssertEqual(config.fields("office/endpoints/true")?["extension"], .string("009"))
     }
 
-    /// A list of 512 items or more is typed in two halves at once: the resources and the
-    /// findings are those of one by one, in order, findings of both halves included.
-    func testALongListTypedInHalvesKeepsItsOrderAndFindings() throws {
+    /// A long list is typed in chunks by two threads: the resources and the findings are
+    /// those of one by one, in order, findings of every chunk included (items 0, 10 and 400
+    /// are in the first and second chunks, 599 in the third and last, which is short; 300
+    /// gives no resource).
+    func testALongListTypedInChunksKeepsItsOrderAndFindings() throws {
+        XCTAssertEqual(ItemTyping.chunkSize, 256)
+        XCTAssertGreaterThanOrEqual(3, ItemTyping.workerFrom, "three chunks start the worker")
         var text = "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints:\n"
         for index in 0..<600 {
             let name = index == 599 ? "ep001" : "ep" + String(repeating: "0", count: 3 - String(index).count) + String(index)
             let ext = index == 400 ? "abc" : String(100 + index)
-            text += "      - {name: \(name), extension: \"\(ext)\", password: \"${env:PW}\"\(index == 10 ? ", colour: red" : "")}\n"
+            // Item 300 has no name, so no resource: the second chunk gives 255.
+            text += "      - {\(index == 300 ? "" : "name: \(name), ")extension: \"\(ext)\", password: \"${env:PW}\"\(index == 10 ? ", colour: red" : "")}\n"
         }
         let (config, diagnostics) = try ConfigFixture.load(text, environment: ["PW": "abcdefghij0123456789"])
-        XCTAssertGreaterThanOrEqual(600, LoadSession.typedInHalvesFrom)
         XCTAssertEqual(diagnostics, [
             "telform.yaml:9:9: error: providers.office.endpoints[1]: office/endpoints/ep001 is declared twice (also at telform.yaml:607:9)",
             "telform.yaml:18:64: error: providers.office.endpoints[10].colour: unknown key \"colour\"; expected one of: name, extension, password, transport, allow, disallow, direct_media, rtp_symmetric, force_rport, rewrite_contact, allow_long_distance, language, outgoing_cli, forward, protect",
+            "telform.yaml:308:9: error: providers.office.endpoints[300].name: is required",
             "telform.yaml:408:34: error: providers.office.endpoints[400].extension: \"abc\" must be exactly 3 digits (000-999)",
             "telform.yaml:607:9: error: providers.office.endpoints[599]: office/endpoints/ep001 is declared twice (also at telform.yaml:9:9)",
         ])
         let resources = try XCTUnwrap(config.provider("office")?.resources)
-        XCTAssertEqual(resources.count, 600)
-        XCTAssertEqual(resources.map(\.path), (0..<600).map { "providers.office.endpoints[\($0)]" })
-        XCTAssertEqual(resources[400].fields["extension"], .string("abc"))
-        XCTAssertEqual(resources[599].address.description, "office/endpoints/ep001")
+        XCTAssertEqual(resources.count, 599)
+        XCTAssertEqual(resources.map(\.path), (0..<600).filter { $0 != 300 }.map { "providers.office.endpoints[\($0)]" })
+        XCTAssertEqual(resources[399].fields["extension"], .string("abc"))
+        XCTAssertEqual(resources[598].address.description, "office/endpoints/ep001")
+    }
+
+    /// A list one provider's block shares with another through an alias is typed for each
+    /// provider by its own name.
+    func testAListSharedByAliasBelongsToEachProvider() throws {
+        let text = """
+        version: 1
+        providers:
+          office: &block
+            type: endpoints
+            url: sim://office
+            tenant: acme
+            endpoints:
+              - {name: a, extension: "101", password: "${env:PW}"}
+          branch: *block
+        """
+        let (config, diagnostics) = try ConfigFixture.load(text, environment: ["PW": "abcdefghij0123456789"])
+        XCTAssertEqual(diagnostics, [])
+        XCTAssertEqual(config.provider("office")?.resources.map(\.address.description), ["office/endpoints/a"])
+        XCTAssertEqual(config.provider("branch")?.resources.map(\.address.description), ["branch/endpoints/a"])
     }
 
     func testBooleansAreTrueOrFalseOnly() throws {

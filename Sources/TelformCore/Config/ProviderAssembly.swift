@@ -171,13 +171,10 @@ extension LoadSession {
             return [Resource(address: Address(provider: provider.name, kind: kind.name, key: [key]), fields: fields, node: node, path: path)]
         case .objects(let schema):
             guard let items = listItems(node, path: path) else { return [] }
-            let kindName = kind.name
-            return typeItems(items) { typer, index, item in
-                let itemPath = "\(path)[\(index)]"
-                guard let fields = typer.object(item, schema, path: itemPath),
-                      let key = kind.key(fields) else { return nil }
-                return Resource(address: Address(provider: providerName, kind: kindName, key: key), fields: fields, node: item, path: itemPath)
-            }
+            let (resources, found) = ItemTyping(items, make: Self.objects(kind, schema, provider: providerName, path: path),
+                                                interpolator: typer.interpolator, mode: typer.mode).run()
+            typer.diagnostics.append(contentsOf: found)
+            return resources
         case .scalars(let type, let field):
             guard let items = listItems(node, path: path) else { return [] }
             return items.enumerated().compactMap { index, item in
@@ -211,38 +208,20 @@ extension LoadSession {
         }
     }
 
-    /// A list at least this long is typed in two halves at once.
-    static let typedInHalvesFrom = 512
-
-    /// The resources of a list's items, in order. A long list is typed in two halves at once,
-    /// the second on another thread by a typer of its own whose findings join this one's
-    /// after the first half's: the same resources and findings, in the same order, as one by one.
-    mutating func typeItems(_ items: [YAMLNode], _ make: @escaping @Sendable (inout Typer, Int, YAMLNode) -> Resource?) -> [Resource] {
-        guard items.count >= Self.typedInHalvesFrom else {
-            return items.indices.compactMap { make(&typer, $0, items[$0]) }
+    /// How one item of a kind of objects becomes a resource (at `path[index]`).
+    static func objects(_ kind: KindSchema, _ schema: ObjectSchema, provider: String, path: String) -> ItemTyping.Make {
+        let kindName = kind.name
+        return { typer, index, item in
+            // Written into one string sized ahead (interpolation built it in steps).
+            var itemPath = path
+            itemPath.reserveCapacity(path.utf8.count + 22)
+            itemPath += "["
+            itemPath += String(index)
+            itemPath += "]"
+            guard let fields = typer.object(item, schema, path: itemPath),
+                  let key = kind.key(fields) else { return nil }
+            return Resource(address: Address(provider: provider, kind: kindName, key: key), fields: fields, node: item, path: itemPath)
         }
-        let half = items.count / 2
-        let second = Halves(typer: Typer(interpolator: typer.interpolator, mode: typer.mode))
-        // A thread of its own, not the dispatch pool: this thread blocks until it is done.
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            var other = second.typer
-            second.resources = (half..<items.count).compactMap { make(&other, $0, items[$0]) }
-            second.typer = other
-            done.signal()
-        }.start()
-        var resources = (0..<half).compactMap { make(&typer, $0, items[$0]) }
-        done.wait()
-        resources += second.resources
-        typer.diagnostics.append(contentsOf: second.typer.diagnostics.items)
-        return resources
-    }
-
-    /// What the second half's thread hands back (read only after it is done).
-    private final class Halves: @unchecked Sendable {
-        var typer: Typer
-        var resources: [Resource] = []
-        init(typer: Typer) { self.typer = typer }
     }
 
     mutating func listItems(_ node: YAMLNode, path: String) -> [YAMLNode]? {

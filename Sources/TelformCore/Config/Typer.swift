@@ -87,7 +87,7 @@ public struct Typer {
                 if schema.fields[position].flags.contains(.removable) { result[pair.key] = .null }
                 continue
             }
-            if let value = below(.key(pair.key), { $0.value(pair.value, schema.fields[position].type, field: schema.fields[position]) }) {
+            if let value = below(.key(pair.key), { $0.value(pair.value, schema.fields[position].type, flags: schema.fields[position].flags) }) {
                 result[pair.key] = value
             }
         }
@@ -103,17 +103,19 @@ public struct Typer {
 
     /// Types one node as `type`. Returns nil when it cannot (the reason is reported).
     public mutating func value(_ node: YAMLNode, _ type: FieldType, path: String, field: FieldSchema? = nil) -> Value? {
-        at(path) { $0.value(node, type, field: field) }
+        at(path) { $0.value(node, type, flags: field?.flags ?? []) }
     }
 
-    mutating func value(_ node: YAMLNode, _ type: FieldType, field: FieldSchema?) -> Value? {
+    /// `flags` are those of the field the value lands in (none for a value of no field): a
+    /// sensitive one is registered to be scrubbed and described, never repeated.
+    mutating func value(_ node: YAMLNode, _ type: FieldType, flags: FieldSchema.Flags) -> Value? {
         if let tag = node.tag {
             diagnostics.error(node.mark, here, "YAML tag \(tag) is not used by telform; the field's type decides how the value is read")
             return nil
         }
         switch type {
         case .string(let rules):
-            return string(node, rules, field: field)
+            return string(node, rules, flags: flags)
         case .integer(let rules):
             return integer(node, rules)
         case .bool:
@@ -130,7 +132,7 @@ public struct Typer {
                     diagnostics.error(element.mark, below(.index(index)) { $0.here }, "a list item may not be empty")
                     continue
                 }
-                if let v = below(.index(index), { $0.value(element, itemType, field: field) }) { values.append(v) }
+                if let v = below(.index(index), { $0.value(element, itemType, flags: flags) }) { values.append(v) }
             }
             return .list(values)
         case .object(let schema):
@@ -146,7 +148,7 @@ public struct Typer {
                     diagnostics.error(pair.keyMark, here(pair.key), Suggestion.unknownKey(pair.key, among: keys))
                     continue
                 }
-                if let v = below(.key(pair.key), { $0.value(pair.value, valueType, field: field) }) { result[pair.key] = v }
+                if let v = below(.key(pair.key), { $0.value(pair.value, valueType, flags: flags) }) { result[pair.key] = v }
             }
             return .object(result)
         case .choice(let options):
@@ -154,7 +156,7 @@ public struct Typer {
                 diagnostics.error(node.mark, here, "expected \(type.expectation), got \(node.kindName)")
                 return nil
             }
-            return value(node, option, field: field)
+            return value(node, option, flags: flags)
         }
     }
 }

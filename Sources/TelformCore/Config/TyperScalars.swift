@@ -2,12 +2,12 @@
 extension Typer {
     static let yamlOneOneBooleans: Set<String> = ["yes", "no", "on", "off", "y", "n"]
 
-    mutating func string(_ node: YAMLNode, _ rules: StringRules, field: FieldSchema?) -> Value? {
+    mutating func string(_ node: YAMLNode, _ rules: StringRules, flags: FieldSchema.Flags) -> Value? {
         guard let raw = node.scalar else {
             diagnostics.error(node.mark, here, "expected a string, got \(node.kindName)")
             return nil
         }
-        let sensitive = field?.isSensitive ?? false
+        let sensitive = flags.contains(.sensitive)
         // The file's folder only matters to a string that holds a reference.
         let outcome = expand(raw, node: node)
         for problem in outcome.errors { diagnostics.error(node.mark, here, problem) }
@@ -18,10 +18,10 @@ extension Typer {
             case .strict: diagnostics.error(node.mark, here, "\(what) ${\(reference)}")
             }
         }
-        if let field, !outcome.interpolated, !raw.isEmpty {
-            if field.isSensitive {
+        if !outcome.interpolated, !raw.isEmpty {
+            if sensitive {
                 diagnostics.warning(node.mark, here, "a literal secret in the config; use ${env:NAME} or ${file:PATH}")
-            } else if field.flags.contains(.sensitiveWithCredentials), URLText.hasCredentials(raw) {
+            } else if flags.contains(.sensitiveWithCredentials), URLText.hasCredentials(raw) {
                 diagnostics.warning(node.mark, here, "a URL with credentials written literally; use ${env:NAME} or ${file:PATH}")
             }
         }
@@ -30,7 +30,7 @@ extension Typer {
             return outcome.errors.isEmpty ? .string(raw) : nil
         }
         // Whatever prints later (a server's echo of it included) is scrubbed of it.
-        if sensitive || (field?.flags.contains(.sensitiveWithCredentials) == true && URLText.hasCredentials(text)), text != lastRegistered {
+        if sensitive || (flags.contains(.sensitiveWithCredentials) && URLText.hasCredentials(text)), text != lastRegistered {
             SecretScrubber.shared.register(text)
             lastRegistered = text
         }
@@ -63,7 +63,8 @@ extension Typer {
     /// (one `${env:PW}` per endpoint of a long list).
     mutating func expand(_ raw: String, node: YAMLNode) -> Interpolator.Outcome {
         guard Interpolator.holdsReference(raw) else { return Interpolator.Outcome(text: raw) }
-        if let last = lastExpansion, last.raw == raw, last.file == node.mark.fileID { return last.outcome }
+        // Compared in place: a copy of the memo per value was a share of typing a long list.
+        if lastExpansion?.raw == raw, lastExpansion?.file == node.mark.fileID, let outcome = lastExpansion?.outcome { return outcome }
         let outcome = interpolator.expand(raw, directory: node.mark.directory)
         lastExpansion = (raw, node.mark.fileID, outcome)
         return outcome

@@ -56,18 +56,20 @@ public struct StringCheck: Sendable {
     }
 }
 
-public struct StringRules: Sendable {
-    public var minLength: Int?
+/// A class, immutable: typing reads a field's rules once per value, and a copy of a struct
+/// of them (an array, a check, texts) per value was a share of typing a long list.
+public final class StringRules: Sendable {
+    public let minLength: Int?
     /// Counted in characters (grapheme clusters), not bytes: a 30-character Cyrillic rule
     /// name is 60 bytes of UTF-8 and still fits.
-    public var maxLength: Int?
-    public var allowed: [String]?
-    public var check: StringCheck?
+    public let maxLength: Int?
+    public let allowed: [String]?
+    public let check: StringCheck?
     /// Who sets the limits, named in messages ("VPBX allows 30").
-    public var by: String?
+    public let by: String?
     /// Digit strings (phone numbers, extensions): YAML 1.2 tools see them as integers when
     /// written plain, so the JSON Schema accepts both; telform keeps the literal text.
-    public var digits: Bool
+    public let digits: Bool
 
     public init(minLength: Int? = nil, maxLength: Int? = nil, allowed: [String]? = nil,
                 check: StringCheck? = nil, by: String? = nil, digits: Bool = false) {

@@ -40,8 +40,9 @@ public struct TextPattern: @unchecked Sendable {
 }
 
 /// `^…$` patterns of literals and character classes with quantifiers (`?`, `*`, `+`, `{n}`,
-/// `{m,n}`), matched over Unicode scalars as ICU does; nil for anything else (groups,
-/// alternation, flags, unanchored patterns), which NSRegularExpression matches instead.
+/// `{m,n}`), matched over Unicode scalars as ICU does, and `^…` ones matched as a prefix;
+/// nil for anything else (groups, alternation, flags, patterns not anchored at the start),
+/// which NSRegularExpression matches instead.
 struct SimplePattern: Sendable {
     struct Atom: Sendable {
         /// Inclusive scalar ranges; `negated` matches what is outside them.
@@ -56,6 +57,22 @@ struct SimplePattern: Sendable {
     }
 
     let atoms: [Atom]
+    /// `$` ends the pattern: the text must end where the atoms do (else any rest may follow).
+    let anchoredEnd: Bool
+
+    /// The atoms as ASCII text meets them: which of the 128 bytes each accepts (two 64-bit
+    /// masks), so a byte is checked without walking an atom's ranges.
+    struct ASCIIAtom {
+        var low: UInt64
+        var high: UInt64
+        var min: Int
+        var max: Int
+
+        func accepts(_ byte: UInt8) -> Bool {
+            byte < 64 ? low & (1 << UInt64(byte)) != 0 : high & (1 << UInt64(byte - 64)) != 0
+        }
+    }
+    let asciiAtoms: [ASCIIAtom]
 
     /// ICU's `\s` as it matches (checked against it in TextPatternTests): tab to carriage
     /// return, NEL, and the space separators.
@@ -65,9 +82,11 @@ struct SimplePattern: Sendable {
 
     init?(_ pattern: String) {
         var scalars = Array(pattern.unicodeScalars)
-        guard scalars.first == "^", scalars.last == "$", scalars.count >= 2 else { return nil }
+        guard scalars.first == "^" else { return nil }
         scalars.removeFirst()
-        scalars.removeLast()
+        // Without a `$` at the end, the pattern matches any text it is a prefix match of.
+        anchoredEnd = scalars.last == "$"
+        if anchoredEnd { scalars.removeLast() }
         // A `$` escaped as `\$` at the end would have been taken for the anchor.
         if let last = scalars.last, last == "\\" { return nil }
         var atoms: [Atom] = []
@@ -160,6 +179,13 @@ struct SimplePattern: Sendable {
             atoms.append(atom)
         }
         self.atoms = atoms
+        asciiAtoms = atoms.map { atom in
+            var masks: (UInt64, UInt64) = (0, 0)
+            for byte in 0..<128 where atom.accepts(value: UInt32(byte)) {
+                if byte < 64 { masks.0 |= 1 << UInt64(byte) } else { masks.1 |= 1 << UInt64(byte - 64) }
+            }
+            return ASCIIAtom(low: masks.0, high: masks.1, min: atom.min, max: atom.max)
+        }
     }
 
     func matches(_ text: String) -> Bool {
@@ -170,7 +196,7 @@ struct SimplePattern: Sendable {
             var firstEnd = bytes.count
             if let last = bytes.last, last == 0x0A || last == 0x0D { firstEnd -= 1 }
             if bytes.count >= 2, bytes[bytes.count - 2] == 0x0D, bytes[bytes.count - 1] == 0x0A { firstEnd = bytes.count - 2 }
-            return match(bytes, 0, 0, firstEnd)
+            return matchASCII(bytes, 0, 0, firstEnd)
         }) {
             return ascii
         }
@@ -184,11 +210,24 @@ struct SimplePattern: Sendable {
         return match(scalars.map(\.value), 0, 0, firstEnd)
     }
 
-    /// Greedy, with backtracking: atom `a` from position `at` of the scalar values (the bytes
-    /// of ASCII text, or the scalars of any other).
+    /// `match` over ASCII bytes, by the atoms' masks.
+    private func matchASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool {
+        guard a < asciiAtoms.count else { return !anchoredEnd || at >= firstEnd }
+        let atom = asciiAtoms[a]
+        var count = 0
+        while count < atom.max, at + count < bytes.count, atom.accepts(bytes[at + count]) { count += 1 }
+        guard count >= atom.min else { return false }
+        while count >= atom.min {
+            if matchASCII(bytes, a + 1, at + count, firstEnd) { return true }
+            count -= 1
+        }
+        return false
+    }
+
+    /// Greedy, with backtracking: atom `a` from position `at` of the scalar values.
     private func match<Values: RandomAccessCollection>(_ values: Values, _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool
         where Values.Index == Int, Values.Element: FixedWidthInteger {
-        guard a < atoms.count else { return at >= firstEnd }
+        guard a < atoms.count else { return !anchoredEnd || at >= firstEnd }
         let atom = atoms[a]
         var count = 0
         while count < atom.max, at + count < values.count, atom.accepts(value: UInt32(truncatingIfNeeded: values[at + count])) { count += 1 }
