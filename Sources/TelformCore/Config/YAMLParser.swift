@@ -48,20 +48,63 @@ private struct Composer {
 
     /// A container under construction. A class, so a child is appended in place: an enum
     /// frame popped, extended and pushed back copied its whole array per child (quadratic).
+    /// Its children are kept in memory of its own and moved out when it ends, not copied out
+    /// of an array and then released with it (that copy and release were a fifth of composing).
     private final class Frame {
         let isMapping: Bool
         let mark: Mark
         let tag: String?
         let anchor: String?
-        var children: [YAMLNode] = []
+        private var children: UnsafeMutablePointer<YAMLNode>
+        private var capacity = 8
+        /// Children appended and not yet moved out.
+        private(set) var count = 0
 
         init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?) {
             self.isMapping = isMapping
             self.mark = mark
             self.tag = tag
             self.anchor = anchor
-            // Room for a few pairs or items at once (grown 1, 2, 4, 8 it was a share of a parse).
-            children.reserveCapacity(8)
+            // Room for a few pairs or items at once; doubled when full.
+            children = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            children.deinitialize(count: count)
+            children.deallocate()
+        }
+
+        func append(_ node: consuming YAMLNode) {
+            if count == capacity {
+                let larger = UnsafeMutablePointer<YAMLNode>.allocate(capacity: capacity * 2)
+                larger.moveInitialize(from: children, count: count)
+                children.deallocate()
+                children = larger
+                capacity *= 2
+            }
+            (children + count).initialize(to: node)
+            count += 1
+        }
+
+        /// Every child, in order, moved into an array; the frame is left empty.
+        func takeAll() -> [YAMLNode] {
+            let all = [YAMLNode](unsafeUninitializedCapacity: count) { buffer, initialized in
+                if let base = buffer.baseAddress, count > 0 { base.moveInitialize(from: children, count: count) }
+                initialized = count
+            }
+            count = 0
+            return all
+        }
+
+        /// Child `index`, moved out: each is taken once, then `forget` leaves the frame empty.
+        func take(_ index: Int) -> YAMLNode {
+            (children + index).move()
+        }
+
+        /// The children from `taken` on are released; the frame is left empty.
+        func forget(from taken: Int) {
+            if taken < count { (children + taken).deinitialize(count: count - taken) }
+            count = 0
         }
     }
 
@@ -97,11 +140,11 @@ private struct Composer {
                 stack.append(Frame(isMapping: true, mark: start, tag: event.tag, anchor: event.anchor))
             case .sequenceEnd:
                 if let frame = stack.popLast(), !frame.isMapping {
-                    add(YAMLNode(.sequence(frame.children), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
+                    add(YAMLNode(.sequence(frame.takeAll()), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
             case .mappingEnd:
                 if let frame = stack.popLast(), frame.isMapping {
-                    add(YAMLNode(.mapping(buildMapping(frame.children)), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
+                    add(YAMLNode(.mapping(buildMapping(frame)), mark: frame.mark, tag: frame.tag), anchor: frame.anchor)
                 }
             case .other:
                 break
@@ -110,20 +153,21 @@ private struct Composer {
         if let error = events.error { reportSyntaxError(error) }
     }
 
-    mutating func add(_ node: YAMLNode, anchor: String?) {
+    /// `node` is moved into its parent (a copy of each, then its release, was a share of composing).
+    mutating func add(_ node: consuming YAMLNode, anchor: String?) {
         if let anchor { anchors[anchor] = node }
         guard let top = stack.last else {
             if documents <= 1 { root = node }
             return
         }
-        top.children.append(node)
+        top.append(node)
     }
 
     /// Pairs up keys and values, applies `<<` merges (explicit keys win, earlier merged maps
     /// win over later ones, as the merge-key spec says) and reports duplicate explicit keys.
-    mutating func buildMapping(_ entries: [YAMLNode]) -> [YAMLPair] {
+    private mutating func buildMapping(_ frame: Frame) -> [YAMLPair] {
         var explicit: [YAMLPair] = []
-        explicit.reserveCapacity(entries.count / 2)
+        explicit.reserveCapacity(frame.count / 2)
         var merged: [YAMLPair] = []
         // Keys seen so far: a scan of the few pairs most mappings have, an index past 16
         // (a dictionary per mapping was a twentieth of a large validate).
@@ -132,17 +176,18 @@ private struct Composer {
             if let index { return index[key] }
             return explicit.first { $0.key == key }?.keyMark
         }
-        func keep(_ pair: YAMLPair) {
+        func keep(_ pair: consuming YAMLPair) {
+            if index != nil { index?[pair.key] = pair.keyMark }
             explicit.append(pair)
-            if index != nil {
-                index?[pair.key] = pair.keyMark
-            } else if explicit.count > 16 {
+            if index == nil && explicit.count > 16 {
                 index = Dictionary(explicit.map { ($0.key, $0.keyMark) }, uniquingKeysWith: { first, _ in first })
             }
         }
+        // Keys and values are moved out of the frame, and each value into its pair.
         var at = 0
-        while at + 1 < entries.count {
-            let keyNode = entries[at], value = entries[at + 1]
+        defer { frame.forget(from: at) }
+        while at + 1 < frame.count {
+            let keyNode = frame.take(at), value = frame.take(at + 1)
             at += 2
             guard let key = keyNode.scalar else {
                 diagnostics.error(keyNode.mark, "yaml", "a mapping key must be a scalar, not \(keyNode.kindName)")
@@ -156,7 +201,7 @@ private struct Composer {
                 diagnostics.error(keyNode.mark, "yaml", "duplicate key \"\(key)\" (first at line \(first.line), column \(first.column))")
                 continue
             }
-            keep(YAMLPair(key: key, keyMark: keyNode.mark, value: value))
+            keep(YAMLPair(key: key, keyMark: keyNode.mark, value: consume value))
         }
         for pair in merged where seen(pair.key) == nil {
             keep(pair)
