@@ -171,8 +171,15 @@ extension LoadSession {
             return [Resource(address: Address(provider: provider.name, kind: kind.name, key: [key]), fields: fields, node: node, path: path)]
         case .objects(let schema):
             guard let items = listItems(node, path: path) else { return [] }
-            let (resources, found) = ItemTyping(items, make: Self.objects(kind, schema, provider: providerName, path: path),
-                                                interpolator: typer.interpolator, mode: typer.mode).run()
+            // Typed while the file was parsed when it could be (see `ItemTyping`), else now.
+            let typing: ItemTyping
+            if let early = pretyped.take(provider: providerName, kind: kind.name, type: provider.type, mark: node.mark), early.count == items.count {
+                typing = early
+            } else {
+                typing = ItemTyping(make: Self.objects(kind, schema, provider: providerName, path: path), interpolator: typer.interpolator, mode: typer.mode)
+                for item in items { typing.add(item) }
+            }
+            let (resources, found) = typing.finish()
             typer.diagnostics.append(contentsOf: found)
             return resources
         case .scalars(let type, let field):
@@ -221,6 +228,41 @@ extension LoadSession {
             guard let fields = typer.object(item, schema, path: itemPath),
                   let key = kind.key(fields) else { return nil }
             return Resource(address: Address(provider: provider, kind: kindName, key: key), fields: fields, node: item, path: itemPath)
+        }
+    }
+
+    /// The lists of objects the composer handed over while parsing, by provider, kind and
+    /// place. One is used by the provider and kind it was typed for only, when that
+    /// provider's type is the one its items were typed by, and only once.
+    final class PretypedLists {
+        struct Key: Hashable {
+            var provider: String
+            var kind: String
+            var mark: Mark
+        }
+        let platforms: PlatformLookup
+        let interpolator: Interpolator
+        let mode: Typer.Mode
+        private var lists: [Key: (type: String, typing: ItemTyping)] = [:]
+
+        init(platforms: PlatformLookup, interpolator: Interpolator, mode: Typer.Mode) {
+            self.platforms = platforms
+            self.interpolator = interpolator
+            self.mode = mode
+        }
+
+        /// A list of `kind` objects starts at `mark`, in provider `provider` of type `type`.
+        func begin(provider: String, kind: String, type: String, mark: Mark) -> ItemTyping? {
+            guard let kindSchema = platforms.schema(type)?.kind(kind), case .objects(let schema) = kindSchema.shape else { return nil }
+            let typing = ItemTyping(make: LoadSession.objects(kindSchema, schema, provider: provider, path: "providers.\(provider).\(kind)"),
+                                    interpolator: interpolator, mode: mode)
+            lists[Key(provider: provider, kind: kind, mark: mark)] = (type, typing)
+            return typing
+        }
+
+        func take(provider: String, kind: String, type: String, mark: Mark) -> ItemTyping? {
+            guard let list = lists.removeValue(forKey: Key(provider: provider, kind: kind, mark: mark)), list.type == type else { return nil }
+            return list.typing
         }
     }
 

@@ -173,12 +173,13 @@ struct YAMLEventStream {
     }
 
     /// The next event; nil after the last one (see `error`). A small input is parsed here,
-    /// one event at a time, into a batch of one.
-    mutating func next() -> YAMLEvent? {
+    /// one event at a time, into a batch of one. While the parsing thread has no batch ready,
+    /// `meanwhile` is run for as long as it finds work to do (returns true).
+    mutating func next(meanwhile: () -> Bool = { false }) -> YAMLEvent? {
         if ended { return nil }
         while position == batch.events.count {
             if let channel {
-                let (next, failure) = channel.receive()
+                let (next, failure) = channel.receive(meanwhile: meanwhile)
                 guard let next else {
                     error = failure
                     ended = true
@@ -286,10 +287,19 @@ struct YAMLEventStream {
         }
 
         /// The next batch, or (nil, the error if any) once the thread is done and all are taken.
-        func receive() -> (YAMLEventBatch?, YAMLSyntaxError?) {
+        func receive(meanwhile: () -> Bool) -> (YAMLEventBatch?, YAMLSyntaxError?) {
             condition.lock()
             defer { condition.unlock() }
-            while batches.isEmpty && !done { condition.wait() }
+            var working = true
+            while batches.isEmpty && !done {
+                if working {
+                    condition.unlock()
+                    working = meanwhile()
+                    condition.lock()
+                } else {
+                    condition.wait()
+                }
+            }
             if !batches.isEmpty {
                 let batch = batches.removeFirst()
                 condition.broadcast()

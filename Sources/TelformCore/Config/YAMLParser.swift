@@ -4,9 +4,18 @@
 /// extra documents reported. Syntax errors come from libyaml with its own message.
 public struct YAMLParser {
     public let file: String
+    /// Asked, where a list starts at `providers.NAME.KIND` and NAME's block wrote its `type:`
+    /// above it, whom to hand the list's items to as they complete (see `ItemTyping`).
+    typealias ProviderLists = (_ provider: String, _ kind: String, _ type: String, _ mark: Mark) -> ItemTyping?
+    var providerLists: ProviderLists?
 
     public init(file: String) {
         self.file = file
+    }
+
+    init(file: String, providerLists: @escaping ProviderLists) {
+        self.file = file
+        self.providerLists = providerLists
     }
 
     /// Parses `text`; returns the document's root (nil for an empty file) and the findings.
@@ -20,7 +29,7 @@ public struct YAMLParser {
         return bytes.withUnsafeBufferPointer { buffer -> (YAMLNode?, [Diagnostic]) in
             var events = YAMLEventStream(buffer)
             defer { events.close() }
-            var composer = Composer(file: file, bytes: bytes)
+            var composer = Composer(file: file, bytes: bytes, providerLists: providerLists)
             composer.run(&events)
             return (composer.root, composer.diagnostics.items)
         }
@@ -37,9 +46,19 @@ private struct Composer {
     var anchors: [String: YAMLNode] = [:]
     var documents = 0
 
-    init(file: String, bytes: [UInt8]) {
+    let providerLists: YAMLParser.ProviderLists?
+    /// The lists handed over so far: their chunks are typed while libyaml scans on.
+    private let handedOver = HandedOver()
+
+    private final class HandedOver {
+        var lists: [ItemTyping] = []
+        func typeOne() -> Bool { lists.contains { $0.typeOne() } }
+    }
+
+    init(file: String, bytes: [UInt8], providerLists: YAMLParser.ProviderLists?) {
         self.file = file
         self.bytes = bytes
+        self.providerLists = providerLists
         fileID = Mark.files.id(file)
     }
 
@@ -59,6 +78,8 @@ private struct Composer {
         private var capacity = 8
         /// Children appended and not yet moved out.
         private(set) var count = 0
+        /// Who is handed this list's items as they complete, if anyone.
+        var typing: ItemTyping?
 
         init(isMapping: Bool, mark: Mark, tag: String?, anchor: String?) {
             self.isMapping = isMapping
@@ -96,6 +117,11 @@ private struct Composer {
             return all
         }
 
+        /// Child `index`, read in place.
+        func child(_ index: Int) -> YAMLNode {
+            children[index]
+        }
+
         /// Child `index`, moved out: each is taken once, then `forget` leaves the frame empty.
         func take(_ index: Int) -> YAMLNode {
             (children + index).move()
@@ -115,7 +141,8 @@ private struct Composer {
     }
 
     mutating func run(_ events: inout YAMLEventStream) {
-        while let event = events.next() {
+        let handedOver = handedOver
+        while let event = events.next(meanwhile: handedOver.typeOne) {
             let start = mark(event.line, event.column)
             switch event.kind {
             case .streamEnd:
@@ -135,7 +162,12 @@ private struct Composer {
                     add(YAMLNode(.scalar("", .plain), mark: start), anchor: nil)
                 }
             case .sequenceStart:
-                stack.append(Frame(isMapping: false, mark: start, tag: event.tag, anchor: event.anchor))
+                let frame = Frame(isMapping: false, mark: start, tag: event.tag, anchor: event.anchor)
+                if providerLists != nil, let typing = providerList(at: start) {
+                    frame.typing = typing
+                    handedOver.lists.append(typing)
+                }
+                stack.append(frame)
             case .mappingStart:
                 stack.append(Frame(isMapping: true, mark: start, tag: event.tag, anchor: event.anchor))
             case .sequenceEnd:
@@ -153,6 +185,21 @@ private struct Composer {
         if let error = events.error { reportSyntaxError(error) }
     }
 
+    /// Whom to hand the items of a list starting here: when it is the value of
+    /// `providers.NAME.KIND` (three mappings open, each waiting for its key's value) and
+    /// NAME's block wrote `type:` before it (the first one: a second is a duplicate key).
+    private func providerList(at mark: Mark) -> ItemTyping? {
+        guard let providerLists, stack.count == 3,
+              stack.allSatisfy({ $0.isMapping && $0.count % 2 == 1 }),
+              stack[0].child(stack[0].count - 1).scalar == "providers",
+              let provider = stack[1].child(stack[1].count - 1).scalar,
+              let kind = stack[2].child(stack[2].count - 1).scalar else { return nil }
+        let block = stack[2]
+        guard let at = stride(from: 0, to: block.count - 1, by: 2).first(where: { block.child($0).scalar == "type" }),
+              let type = block.child(at + 1).scalar else { return nil }
+        return providerLists(provider, kind, type, mark)
+    }
+
     /// `node` is moved into its parent (a copy of each, then its release, was a share of composing).
     mutating func add(_ node: consuming YAMLNode, anchor: String?) {
         if let anchor { anchors[anchor] = node }
@@ -160,6 +207,7 @@ private struct Composer {
             if documents <= 1 { root = node }
             return
         }
+        top.typing?.add(node)
         top.append(node)
     }
 
