@@ -219,15 +219,9 @@ extension LoadSession {
     static func objects(_ kind: KindSchema, _ schema: ObjectSchema, provider: String, path: String) -> ItemTyping.Make {
         let kindName = kind.name
         return { typer, index, item in
-            // Written into one string sized ahead (interpolation built it in steps).
-            var itemPath = path
-            itemPath.reserveCapacity(path.utf8.count + 22)
-            itemPath += "["
-            itemPath += String(index)
-            itemPath += "]"
-            guard let fields = typer.object(item, schema, path: itemPath),
+            guard let fields = typer.at(path, { $0.below(.index(index)) { $0.object(item, schema) } }),
                   let key = kind.key(fields) else { return nil }
-            return Resource(address: Address(provider: provider, kind: kindName, key: key), fields: fields, node: item, path: itemPath)
+            return Resource(address: Address(provider: provider, kind: kindName, key: key), fields: fields, node: item, path: path, index: index)
         }
     }
 

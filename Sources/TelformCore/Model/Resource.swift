@@ -4,14 +4,30 @@ public struct Resource: Sendable {
     public var address: Address
     public var fields: [String: Value]
     public var node: YAMLNode?
-    /// Config path of the node, e.g. `providers.mts.find_me[0].rules[1]`.
-    public var path: String
+    /// Config path of the node, e.g. `providers.mts.find_me[0].rules[1]`: written out when
+    /// read, from the list's path (shared by its items) and the item's index (a string per
+    /// item of a long list was a share of typing it, and is read for a diagnostic only).
+    public var path: String {
+        index < 0 ? pathBase : pathBase + "[" + String(index) + "]"
+    }
+    private let pathBase: String
+    private let index: Int
 
     public init(address: Address, fields: [String: Value], node: YAMLNode? = nil, path: String = "") {
         self.address = address
         self.fields = fields
         self.node = node
-        self.path = path
+        pathBase = path
+        index = -1
+    }
+
+    /// A resource at item `index` of the list at `path`.
+    init(address: Address, fields: [String: Value], node: YAMLNode, path: String, index: Int) {
+        self.address = address
+        self.fields = fields
+        self.node = node
+        pathBase = path
+        self.index = index
     }
 
     public var mark: Mark? { node?.mark }
