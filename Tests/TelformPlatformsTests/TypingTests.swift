@@ -236,3 +236,33 @@ final class TypingTests: XCTestCase {
         XCTAssertEqual(config.provider("mtt")?.settings["premedia_url"], .string("https://gapi.mtt.ru:6443/v1/api"))
     }
 }
+
+/// Two declarations of one address, within one provider: the same key in another kind is
+/// not one, kinds may interleave, and a key of several parts is compared whole.
+final class DuplicateAddressTests: XCTestCase {
+    func testDuplicatesAcrossKindsAndKeysOfSeveralParts() {
+        let loader = ConfigLoader(platforms: [], environment: [:], mode: .validate, simulated: { _ in false })
+        var session = LoadSession(loader: loader, baseDirectory: ".")
+        var provider = ProviderConfig(name: "p", type: "t", mark: Mark(file: "f", line: 1, column: 1))
+        func resource(_ kind: String, _ key: [String], _ line: Int) -> Resource {
+            Resource(address: Address(provider: "p", kind: kind, key: key), fields: [:],
+                     node: YAMLNode(.scalar("", .plain), mark: Mark(file: "f", line: line, column: 1)), path: "\(kind)[\(line)]")
+        }
+        provider.resources = [
+            resource("a", ["x"], 1), resource("b", ["x"], 2), resource("a", ["y"], 3), resource("a", ["x"], 4),
+            resource("b", ["x"], 5), resource("c", ["g", "x"], 6), resource("c", ["g", "x"], 7), resource("c", ["x", "g"], 8),
+            resource("a", ["x"], 9),
+        ]
+        session.checkDuplicateResources(provider)
+        XCTAssertEqual(session.diagnostics.items.map(\.description), [
+            "f:4:1: error: a[4]: p/a/x is declared twice (also at f:1:1)",
+            "f:1:1: error: a[1]: p/a/x is declared twice (also at f:4:1)",
+            "f:5:1: error: b[5]: p/b/x is declared twice (also at f:2:1)",
+            "f:2:1: error: b[2]: p/b/x is declared twice (also at f:5:1)",
+            "f:7:1: error: c[7]: p/c/g/x is declared twice (also at f:6:1)",
+            "f:6:1: error: c[6]: p/c/g/x is declared twice (also at f:7:1)",
+            "f:9:1: error: a[9]: p/a/x is declared twice (also at f:1:1)",
+            "f:1:1: error: a[1]: p/a/x is declared twice (also at f:9:1)",
+        ])
+    }
+}
