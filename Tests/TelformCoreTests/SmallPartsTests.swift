@@ -102,6 +102,24 @@ final class SmallPartsTests: XCTestCase {
         XCTAssertEqual(ConfigBytes.firstInvalidUTF8(Array("abcdefgh".utf8) + [0xED, 0xA0, 0x80]), 8, "a surrogate")
     }
 
+    /// A file's bytes as they are: a regular file whole (larger than one read), one whose
+    /// size stat does not give (of /proc), nothing for a folder or a missing file.
+    func testAFileIsReadWhole() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("telform-bytes-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 7 + $0 / 256) }
+        let file = folder.appendingPathComponent("big.yaml")
+        try Data(bytes).write(to: file)
+        XCTAssertEqual(ConfigBytes.contents(file.path), bytes)
+        try Data().write(to: folder.appendingPathComponent("empty.yaml"))
+        XCTAssertEqual(ConfigBytes.contents(folder.appendingPathComponent("empty.yaml").path), [])
+        let status = try XCTUnwrap(ConfigBytes.contents("/proc/self/status"))
+        XCTAssertTrue(String(decoding: status, as: UTF8.self).hasPrefix("Name:"))
+        XCTAssertNil(ConfigBytes.contents(folder.path))
+        XCTAssertNil(ConfigBytes.contents(folder.appendingPathComponent("none.yaml").path))
+    }
+
     func testCommaListsTrimAsFoundationDoes() {
         for text in ["ulaw,alaw", " ulaw , alaw ", "\tulaw,\u{00A0}alaw\u{2003}", "ulaw,,  ,alaw", "", " , ", "g722 , ulaw\n"] {
             let expected = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

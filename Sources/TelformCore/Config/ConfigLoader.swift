@@ -67,11 +67,11 @@ public struct ConfigLoader: Sendable {
             let folder = URL(fileURLWithPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent).standardizedFileURL.path
             return failed(path, 1, 1, "no \((path as NSString).lastPathComponent) in \(folder); pass -c FILE to name the config")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = ConfigBytes.contents(path) else {
             return failed(path, 1, 1, "cannot read the config file")
         }
         let directory = (path as NSString).deletingLastPathComponent
-        return decoded(Array(data), file: path, directory: directory.isEmpty ? "." : directory)
+        return decoded(bytes, file: path, directory: directory.isEmpty ? "." : directory)
     }
 
     public func load(text: String, file: String, baseDirectory: String) -> Result {
@@ -232,11 +232,10 @@ struct LoadSession {
                     diagnostics.error(mark, "include", "\(display) is \(what), not a config file")
                     continue
                 }
-                guard let data = FileManager.default.contents(atPath: display) else {
+                guard let bytes = ConfigBytes.contents(display) else {
                     diagnostics.error(mark, "include", "cannot read \(display)")
                     continue
                 }
-                let bytes = Array(data)
                 if let invalid = ConfigBytes.invalid(bytes) {
                     diagnostics.error(Mark(file: display, line: invalid.line, column: invalid.column), "", invalid.message)
                     continue
