@@ -34,10 +34,10 @@ extension Typer {
             SecretScrubber.shared.register(text)
             lastRegistered = text
         }
-        // Messages about a sensitive value describe it and never repeat it.
-        let shown = sensitive ? "the value" : "\"\(text)\""
         var ok = true
         if let allowed = rules.allowed, !allowed.contains(text) {
+            // Messages about a sensitive value describe it and never repeat it.
+            let shown = sensitive ? "the value" : "\"\(text)\""
             let hint = Suggestion.closest(to: text, in: allowed).map { "; did you mean \"\($0)\"?" } ?? ""
             diagnostics.error(node.mark, here, "\(shown) is not one of \(allowed.joined(separator: ", "))\(hint)")
             ok = false
