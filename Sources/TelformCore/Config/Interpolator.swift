@@ -87,12 +87,11 @@ public struct Interpolator: Sendable {
                 outcome.errors.append("${\(reference)} names \(what), not a file")
                 return nil
             }
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard var bytes = ConfigBytes.contents(path) else {
                 outcome.unresolved.append("file:\(argument)")
                 return nil
             }
             // One line ending is dropped, counted in bytes: Swift reads "\r\n" as one Character.
-            var bytes = Array(data)
             if bytes.last == 0x0A { bytes.removeLast() }
             if bytes.last == 0x0D { bytes.removeLast() }
             switch ConfigBytes.text(bytes) {

@@ -22,6 +22,14 @@ struct RawYAMLEvent {
 struct YAMLEventBatch {
     var events: [RawYAMLEvent] = []
     var bytes: [UInt8] = []
+
+    init() {}
+
+    /// An empty batch with room for `events` events and their texts (about 16 bytes each).
+    init(room events: Int) {
+        self.events.reserveCapacity(events)
+        bytes.reserveCapacity(events * 16)
+    }
 }
 
 struct YAMLEvent {
@@ -105,9 +113,7 @@ struct YAMLEventStream {
         }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_input_string(&parser, input.bytes.baseAddress, input.bytes.count)
-        var batch = YAMLEventBatch()
-        batch.events.reserveCapacity(batchSize)
-        batch.bytes.reserveCapacity(batchSize * 16)
+        var batch = YAMLEventBatch(room: batchSize)
         while true {
             if let failure = append(&parser, to: &batch) {
                 channel.send(batch)
@@ -121,9 +127,7 @@ struct YAMLEventStream {
             }
             if batch.events.count == batchSize {
                 channel.send(batch)
-                batch = YAMLEventBatch()
-                batch.events.reserveCapacity(batchSize)
-                batch.bytes.reserveCapacity(batchSize * 16)
+                batch = YAMLEventBatch(room: batchSize)
             }
         }
     }

@@ -1,10 +1,7 @@
 /// A mapping with a closed set of fields and rules between them.
 public struct ObjectSchema: Sendable {
     public var fields: [FieldSchema] {
-        didSet {
-            presence = Self.presence(fields)
-            names = fields.map(\.name)
-        }
+        didSet { (names, presence) = Self.derived(fields) }
     }
     /// The fields' names, in order: looked up for every key of every object typed.
     private(set) var names: [String]
@@ -16,12 +13,12 @@ public struct ObjectSchema: Sendable {
     public init(_ fields: [FieldSchema], rules: [ObjectRule] = []) {
         self.fields = fields
         self.rules = rules
-        presence = Self.presence(fields)
-        names = fields.map(\.name)
+        (names, presence) = Self.derived(fields)
     }
 
-    static func presence(_ fields: [FieldSchema]) -> [Int] {
-        fields.indices.filter { fields[$0].required || fields[$0].defaultValue != nil }
+    /// What typing looks up per object, kept beside the fields it comes from.
+    private static func derived(_ fields: [FieldSchema]) -> (names: [String], presence: [Int]) {
+        (fields.map(\.name), fields.indices.filter { fields[$0].required || fields[$0].defaultValue != nil })
     }
 
     public func field(_ name: String) -> FieldSchema? {
