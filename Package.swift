@@ -11,15 +11,18 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CYaml",
-            pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libcurl, opened by the first HTTP request instead of at every start (curl_loader.c).
+        .target(name: "CCurlLoader", exclude: ["link"]),
         .target(name: "TelformCore", dependencies: ["CYaml"]),
         .target(name: "TelformPlatforms", dependencies: ["TelformCore"]),
         .target(name: "TelformSimulator", dependencies: ["TelformCore"]),
         .executableTarget(
             name: "telform",
-            dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]
+            dependencies: ["CCurlLoader", "TelformCore", "TelformPlatforms", "TelformSimulator"],
+            // The link finds the empty libcurl beside curl_loader.c before the system's.
+            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Sources/CCurlLoader/link"])]
         ),
         // The benchmark (docs/performance.md): runs the built telform against its floors.
         .executableTarget(name: "telform-bench", dependencies: ["CYaml"], path: "Benchmarks"),

@@ -87,4 +87,40 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(direct.stderrLines, ["telform: error: office/endpoints: reading failed: cannot connect: Could not resolve host: pbx.example.invalid"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("proxy.log").path), "NO_PROXY bypassed the proxy")
     }
+    /// libcurl (https and proxies) is opened by the first request that needs it, not at every
+    /// start (Sources/CCurlLoader): the release binary's validate never maps it, and an https
+    /// request opens it and is answered by it. A build that links FoundationNetworking as a
+    /// shared library (the debug build) gets libcurl from that library at start instead.
+    func testLibcurlIsOpenedByTheFirstHTTPSRequestNotAtStart() throws {
+        let dir = try TelformProcess.scratch()
+        try SimConfigs.endpoints("https://pbx.example.invalid", token: "${env:OFFICE_TOKEN}", "    endpoints: []")
+            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let environment = ["OFFICE_TOKEN": "Tok3nForTheLoaderTest", "LD_DEBUG": "files"]
+        /// What the dynamic loader said about libcurl (its `file=` lines, without the pid),
+        /// and telform's own lines.
+        func split(_ run: TelformProcess.Outcome) -> (curl: [String], telform: [String]) {
+            let loader = run.stderrLines.filter { $0.first == " " }
+            let curl = loader.compactMap { line in line.range(of: "file=libcurl").map { String(line[$0.lowerBound...]) } }
+            return (curl, run.stderrLines.filter { $0.first != " " })
+        }
+        let validate = try TelformProcess.run(["validate"], environment: environment, directory: dir)
+        XCTAssertEqual(validate.status, 0)
+        let started = split(validate)
+        XCTAssertEqual(started.telform, ["telform.yaml: valid: 1 provider, 0 resources, 0 warnings"])
+        let plan = try TelformProcess.run(["plan"], environment: environment, directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        let planned = split(plan)
+        XCTAssertEqual(planned.telform, ["telform: error: office/endpoints: reading failed: cannot connect: Could not resolve host: pbx.example.invalid"])
+        if validate.stderr.contains("file=libFoundationNetworking.so [0];  needed by") {
+            for curl in [started.curl, planned.curl] {
+                XCTAssertEqual(curl.count, 2, "\(curl)")
+                XCTAssertTrue(curl.first?.hasPrefix("file=libcurl.so.4 [0];  needed by /") == true, "\(curl)")
+                XCTAssertTrue(curl.first?.hasSuffix("/libFoundationNetworking.so [0]") == true, "\(curl)")
+                XCTAssertEqual(curl.last, "file=libcurl.so.4 [0];  generating link map")
+            }
+        } else {
+            XCTAssertEqual(started.curl, [], "validate never opens libcurl")
+            XCTAssertEqual(planned.curl, ["file=libcurl.so.4 [0];  dynamically loaded by \(TelformProcess.binary.path) [0]", "file=libcurl.so.4 [0];  generating link map"])
+        }
+    }
 }
