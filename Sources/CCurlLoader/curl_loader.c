@@ -67,7 +67,7 @@ static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 static void *find(void *library, const char *name) {
     void *function = dlsym(library, name);
     if (function == NULL) {
-        fprintf(stderr, "error: libcurl.so.4 has no %s, which HTTP needs: %s\n", name, dlerror());
+        fprintf(stderr, "telform: error: libcurl.so.4 has no %s, which HTTP needs: %s\n", name, dlerror());
         exit(1);
     }
     return function;
@@ -76,7 +76,7 @@ static void *find(void *library, const char *name) {
 static void load(void) {
     void *library = dlopen(TELFORM_LIBCURL, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        fprintf(stderr, "error: HTTP needs libcurl (%s), which could not be loaded: %s\n",
+        fprintf(stderr, "telform: error: HTTP needs libcurl (%s), which could not be loaded: %s\n",
                 TELFORM_LIBCURL, dlerror());
         exit(1);
     }

@@ -123,4 +123,37 @@ final class TLSTests: XCTestCase {
             XCTAssertEqual(planned.curl, ["file=libcurl.so.4 [0];  dynamically loaded by \(TelformProcess.binary.path) [0]", "file=libcurl.so.4 [0];  generating link map"])
         }
     }
+    /// Where libcurl cannot be opened, only what needs it fails, and says why: validate and a
+    /// plain-http plan work, an https plan stops with the loader's reason and exit code 1.
+    /// libcurl is hidden by mounting an empty file over it in a mount namespace of the test's
+    /// own (`unshare -m`, which needs root or CAP_SYS_ADMIN; skipped where that is refused).
+    func testWithoutLibcurlOnlyHTTPSFailsAndSaysWhy() throws {
+        let dir = try TelformProcess.scratch()
+        let version = try TelformProcess.run(["version"], environment: ["LD_DEBUG": "files"], directory: dir)
+        if version.stderr.contains("file=libcurl.so.4 [0];  needed by") {
+            throw XCTSkip("this build loads libcurl at start (FoundationNetworking as a shared library)")
+        }
+        let dirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
+        let curl = try XCTUnwrap(dirs.map { $0 + "/libcurl.so.4" }.first { FileManager.default.fileExists(atPath: $0) }, "libcurl.so.4 is installed")
+        try SimConfigs.endpoints("https://pbx.example.invalid", token: "${env:OFFICE_TOKEN}", "    endpoints: []")
+            .write(to: dir.appendingPathComponent("https.yaml"), atomically: true, encoding: .utf8)
+        try SimConfigs.endpoints("http://127.0.0.1:1", token: "${env:OFFICE_TOKEN}", "    endpoints: []")
+            .write(to: dir.appendingPathComponent("http.yaml"), atomically: true, encoding: .utf8)
+        let binary = TelformProcess.binary.path
+        let script = """
+            mount --bind /dev/null '\(curl)' || exit 77
+            '\(binary)' validate -c https.yaml; echo "validate: $?"
+            '\(binary)' plan -c http.yaml; echo "http plan: $?"
+            '\(binary)' plan -c https.yaml; echo "https plan: $?"
+            """
+        let run = try TelformProcess.run(["-m", "sh", "-c", script], environment: ["OFFICE_TOKEN": "Tok3nForTheLoaderTest"], directory: dir,
+                                         executable: URL(fileURLWithPath: "/usr/bin/unshare"))
+        if run.status != 0 { throw XCTSkip("no mount namespace here (\(run.stderr))") }
+        XCTAssertEqual(run.stdout, "validate: 0\nhttp plan: 1\nhttps plan: 1\n")
+        XCTAssertEqual(run.stderrLines, [
+            "https.yaml: valid: 1 provider, 0 resources, 0 warnings",
+            "telform: error: office/endpoints: reading failed: cannot connect: could not connect to 127.0.0.1:1 (Connection refused)",
+            "telform: error: HTTP needs libcurl (libcurl.so.4), which could not be loaded: \(curl): file too short",
+        ])
+    }
 }
