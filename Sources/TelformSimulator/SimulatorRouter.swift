@@ -45,9 +45,12 @@ public enum SimulatorCatalog {
 /// Written behind the calls: a change marks the state dirty and a writer thread writes the
 /// latest state a moment later (`settle`), so the calls of that moment cost one write, not one
 /// per call (a whole-file rewrite per create made 10,000 creates quadratic; at 20 ms latency,
-/// answers spread out and a write per few calls took more CPU than answering them). `flush()` waits until what
-/// has been answered is on disk; the command line flushes every simulator before it exits and
-/// `sim serve` on `GET /_sim/flush` and on SIGINT or SIGTERM.
+/// answers spread out and a write per few calls took more CPU than answering them). A write
+/// costs time in proportion to the state, so the moment is at least `spacing` times the last
+/// write's own time: writing takes a bounded share of the time however large the state grows
+/// (10,000 creates in one burst would otherwise rewrite a growing file every 200 ms).
+/// `flush()` waits until what has been answered is on disk; the command line flushes every
+/// simulator before it exits and `sim serve` on `GET /_sim/flush` and on SIGINT or SIGTERM.
 public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let inner: SimulatedPlatform
     private let file: String
@@ -56,12 +59,16 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private let writer = DispatchQueue(label: "telform.sim.state-writer")
     private var dirty = false
     private var scheduled = false
-    /// How long a change waits for the next ones before the state is written.
-    static let settle: DispatchTimeInterval = .milliseconds(200)
+    /// How long a change waits for the next ones before the state is written, at least.
+    static let settle = 0.2
+    /// ... and at least this many times as long as the last write took.
+    static let spacing = 4.0
+    /// Seconds the last write took (under `lock`).
+    private var lastWriteSeconds = 0.0
     /// The state as last written, unsealed (sealing draws a fresh nonce each time), or as
-    /// opened while nothing was written yet.
-    private var written = ""
-    private var opened: JSONNode?
+    /// opened while nothing was written yet (taken when the first call that may change it
+    /// comes: a read-only run keeps no copy). Under `lock`.
+    private var written: JSONNode?
     private var baselineTaken = false
 
     private static let registryLock = NSLock()
@@ -84,8 +91,7 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
-        // A state file that exists is not written again on open. What it holds is kept as a
-        // tree only once a call that may change it comes (a read-only run keeps no copy).
+        // A state file that exists is not written again on open.
         if !FileManager.default.fileExists(atPath: file) { try write(onlyIfChanged: false) }
         Self.registryLock.withLock { Self.registry.append(self) }
     }
@@ -97,17 +103,17 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         if request.method != "GET" {
             lock.withLock {
-                if !baselineTaken { opened = inner.snapshot(); baselineTaken = true }
+                if !baselineTaken { written = inner.snapshot(); baselineTaken = true }
             }
         }
         let outcome = inner.handle(request)
         if request.method != "GET" {
-            let schedule: Bool = lock.withLock {
+            let delay: Double? = lock.withLock {
                 dirty = true
                 defer { scheduled = true }
-                return !scheduled
+                return scheduled ? nil : max(Self.settle, Self.spacing * lastWriteSeconds)
             }
-            if schedule { writer.asyncAfter(deadline: .now() + Self.settle) { [self] in try? writeIfDirty() } }
+            if let delay { writer.asyncAfter(deadline: .now() + delay) { [self] in try? writeIfDirty() } }
         }
         return outcome
     }
@@ -132,15 +138,18 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     }
 
     private func write(onlyIfChanged: Bool) throws {
+        let started = DispatchTime.now().uptimeNanoseconds
         let snapshot = inner.snapshot()
-        if onlyIfChanged, let opened, snapshot == opened, FileManager.default.fileExists(atPath: file) { return }
-        let text = snapshot.rendered()
-        if onlyIfChanged && text == written { return }
-        opened = nil
+        if onlyIfChanged, let written = lock.withLock({ written }), snapshot == written, FileManager.default.fileExists(atPath: file) { return }
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data((secrets.seal(snapshot).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
-        written = text
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        lock.withLock {
+            written = snapshot
+            baselineTaken = true
+            lastWriteSeconds = seconds
+        }
     }
 }
 

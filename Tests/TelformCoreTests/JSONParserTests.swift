@@ -40,6 +40,27 @@ final class JSONParserTests: XCTestCase {
         XCTAssertNotEqual(JSONNode.string("a"), .string("b"))
     }
 
+    /// Arrays and objects are compared item by item, with the outcome rendering would give.
+    func testContainersAreComparedItemByItemAsTheirRenderingWould() throws {
+        let state = try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)
+        let cases: [(JSONNode, JSONNode)] = [
+            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)),
+            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "c", "x": 1.5}]}}}"#)),
+            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}]}}}"#)),
+            (state, try JSONParser.parse(#"{"tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}, "tokens": ["t"]}"#)),
+            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": {}}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)),
+            (.array([.double(.nan), .int(1)]), .array([.null, .int(1)])),
+            (.array([.double(-0.0)]), .array([.double(0.0)])),
+            (.object([("a", .array([]))]), .object([("a", .object([]))])),
+            (.array([.string("[]")]), .array([.array([])])),
+            (.object([]), .null),
+        ]
+        for (a, b) in cases {
+            XCTAssertEqual(a == b, a.rendered() == b.rendered(), "\(a.compact) vs \(b.compact)")
+        }
+        XCTAssertEqual(cases.map { $0.0 == $0.1 }, [true, false, false, false, false, true, false, false, false, false])
+    }
+
     func testMalformedJSONSaysWhere() {
         XCTAssertThrowsError(try JSONParser.parse(#"{"a": 1,}"#)) { error in
             XCTAssertEqual("\(error)", "invalid JSON at byte 8: expected a key")

@@ -8,13 +8,17 @@ public enum JSONNode: Sendable, Equatable {
     case array([JSONNode])
     case object([(String, JSONNode)])
 
-    /// Equal when they render alike; scalars of one case are compared without rendering.
+    /// Equal when they render alike; scalars of one case are compared without rendering, and
+    /// arrays and objects item by item (a simulator compares its whole state before a write).
     public static func == (a: JSONNode, b: JSONNode) -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.int(let x), .int(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 }
+        case (.object(let x), .object(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.array, _), (.object, _), (_, .array), (_, .object): return false
         default: return a.rendered() == b.rendered()
         }
     }
