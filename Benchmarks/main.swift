@@ -70,6 +70,8 @@ struct Bench {
     static let pairedSamples = 15
     /// Applies of each size on sim:// (each from an empty simulator).
     static let applySimSamples = 3
+    /// Applies over HTTP at parallelism 8 and 32 (each against a fresh simulator).
+    static let applyHTTPSamples = 3
 
     static func seconds(_ s: Double) -> String { s < 1 ? String(format: "%.0f ms", s * 1000) : String(format: "%.2f s", s) }
 
@@ -177,21 +179,31 @@ struct Bench {
 
     mutating func applyHTTP() throws {
         for parallelism in [1, 8, 32] {
-            let dir = try folder("apply-http-\(parallelism)")
-            let server = try serve(dir, state: Workloads.emptyState)
-            defer { server.process.terminate(); server.process.waitUntilExit() }
-            try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)")
-                .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-            let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
-            guard run.status == 0 else { throw BenchError("apply over HTTP failed: \(run.stderr.suffix(500))") }
-            let calls = Self.requests(server.log)
-            let writes = calls.filter { !$0.hasPrefix("GET ") }.count, reads = calls.count - writes
+            // Parallel applies are short, so a busy moment of the machine weighs on one run:
+            // the median of three, each against a fresh simulator (one run at parallelism 1).
+            var samples: [(seconds: Double, reads: Int, writes: Int)] = []
+            for sample in 0..<(parallelism == 1 ? 1 : Self.applyHTTPSamples) {
+                let dir = try folder("apply-http-\(parallelism)-\(sample)")
+                let server = try serve(dir, state: Workloads.emptyState)
+                defer { server.process.terminate(); server.process.waitUntilExit() }
+                try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)")
+                    .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+                let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
+                guard run.status == 0 else { throw BenchError("apply over HTTP failed: \(run.stderr.suffix(500))") }
+                let calls = Self.requests(server.log)
+                let writes = calls.filter { !$0.hasPrefix("GET ") }.count
+                samples.append((run.seconds, calls.count - writes, writes))
+            }
+            let median = samples.sorted { $0.seconds < $1.seconds }[samples.count / 2]
+            let (reads, writes) = (median.reads, median.writes)
+            let oneCallPerObject = samples.allSatisfy { $0.writes == creates }
             // The bound: the reads one after another, then the writes `parallelism` at a time.
             let bound = (Double(reads) + (Double(writes) / Double(parallelism)).rounded(.up)) * latency / 1000
-            let ratio = run.seconds / bound
-            add("apply, \(creates) creates over HTTP at \(Int(latency)) ms, parallelism \(parallelism)", Self.seconds(run.seconds),
+            let ratio = median.seconds / bound
+            add("apply, \(creates) creates over HTTP at \(Int(latency)) ms, parallelism \(parallelism)",
+                Self.seconds(median.seconds) + (samples.count > 1 ? " (median of \(samples.count))" : ""),
                 "\(reads) reads + \(writes) writes ÷ \(parallelism) × \(Int(latency)) ms = \(Self.seconds(bound))",
-                ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && writes == creates)
+                ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && oneCallPerObject)
         }
         let dir = try folder("plan-http")
         let server = try serve(dir, state: Workloads.endpointsState(count: size))

@@ -22,6 +22,8 @@ public final class HTTPServer: @unchecked Sendable {
     public let port: UInt16
     private let handler: SimulatorHandler
     private let listener: Int32
+    /// A thread per connection at a time, kept for the next connection when one closes.
+    private let connections = BlockingThreads()
     private let lock = NSLock()
     private var stopped = false
 
@@ -91,8 +93,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             var noSigPipe: Int32 = 1
             _ = setsockopt(connection, SOL_SOCKET, SO_KEEPALIVE, &noSigPipe, socklen_t(MemoryLayout<Int32>.size))
-            let thread = Thread { [self] in serve(connection) }
-            thread.start()
+            connections.run { [self] in serve(connection) }
         }
     }
 
@@ -190,13 +191,13 @@ struct SocketReader {
         var headers: [(String, String)] = []
         while let header = line(), !header.isEmpty {
             guard let colon = header.firstIndex(of: ":") else { continue }
-            headers.append((String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append((String(header[..<colon]), HTTPText.trimmed(header[header.index(after: colon)...])))
         }
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
         var body = [UInt8]()
         if header("transfer-encoding")?.lowercased().contains("chunked") == true {
             while true {
-                guard let sizeLine = line(), let size = Int(sizeLine.split(separator: ";")[0].trimmingCharacters(in: .whitespaces), radix: 16) else { return nil }
+                guard let sizeLine = line(), let size = Int(HTTPText.trimmed(sizeLine.split(separator: ";")[0]), radix: 16) else { return nil }
                 if size == 0 {
                     while let trailer = line(), !trailer.isEmpty {}
                     break

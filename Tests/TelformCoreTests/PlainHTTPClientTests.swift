@@ -106,6 +106,48 @@ final class PlainHTTPClientTests: XCTestCase {
         XCTAssertEqual(server.seen.requests, ["GET /api/x HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nAuthorization: Bearer t\r\nAccept: */*\r\nAccept-Encoding: identity\r\n\r\n"])
     }
 
+    /// Header names and values lose the spaces and tabs around them (HTTP's optional
+    /// whitespace) and nothing else; a value of only blanks is empty.
+    func testHeaderWhitespaceIsSpacesAndTabs() throws {
+        let head = try PlainHTTPClient.Reader.parse("HTTP/1.1 200 OK\r\n Content-Length :\t 12 \t\r\nX-A:\u{A0}v\u{A0}\r\nX-B: \t \r\nX-C:a b\r\n")
+        XCTAssertEqual(head.status, 200)
+        XCTAssertEqual(head.headers, ["content-length": "12", "x-a": "\u{A0}v\u{A0}", "x-b": "", "x-c": "a b"])
+    }
+
+    /// Jobs run at once, each on a thread of its own (eight that wait for each other all
+    /// finish), and a thread whose job ended takes the next job.
+    func testBlockingThreadsRunJobsAtOnceAndKeepThreadsForTheNext() {
+        let threads = BlockingThreads(stackSize: 1 << 20)
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        for index in 0..<8 {
+            threads.run {
+                Thread.current.name = "kept \(index)"     // stays with the thread, not the job
+                started.signal()
+                release.wait()
+                done.signal()
+            }
+        }
+        for _ in 0..<8 { XCTAssertEqual(started.wait(timeout: .now() + 10), .success, "all eight ran at once") }
+        for _ in 0..<8 { release.signal() }
+        for _ in 0..<8 { XCTAssertEqual(done.wait(timeout: .now() + 10), .success) }
+        // The eight threads now wait for jobs (once each is back from its job): the next ones
+        // run on them.
+        let until = Date() + 10
+        while threads.waiting < 8 && Date() < until { usleep(1000) }
+        XCTAssertEqual(threads.waiting, 8)
+        let lock = NSLock()
+        nonisolated(unsafe) var names: [String] = []
+        for _ in 0..<8 {
+            let ran = DispatchSemaphore(value: 0)
+            threads.run {
+                lock.withLock { names.append(Thread.current.name ?? "") }
+                ran.signal()
+            }
+            XCTAssertEqual(ran.wait(timeout: .now() + 10), .success)
+        }
+        XCTAssertEqual(lock.withLock { names.allSatisfy { $0.hasPrefix("kept ") } }, true, "\(names)")
+    }
+
     func testReadsShareOneConnectionAndWritesEachGetTheirOwnClosedOne() async throws {
         let server = try ScriptedServer { connection in
             while let request = connection.next() {

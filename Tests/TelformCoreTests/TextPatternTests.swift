@@ -50,6 +50,20 @@ final class TextPatternTests: XCTestCase {
         XCTAssertFalse(URLText.hasCredentials("https://h/?k=1"))
     }
 
+    /// A query parameter is redacted exactly when the credential-parameter pattern matches it.
+    func testASecretParameterIsWhatItsPatternMatches() {
+        let names = ["", "k", "api_key", "API_KEY", "Token", "x-auth-y", "signature", "pass", "pas", "credentials", "ke y", "a#token", "secret", "sıg"]
+        let values = ["", "1", "#x", "a#b", "(x)", " ", "a=b"]
+        for name in names {
+            for value in values {
+                let pair = name + "=" + value
+                XCTAssertEqual(URLText.isSecret(name: Substring(name), value: Substring(value)), URLText.secretParameter.matches("?" + pair), pair.debugDescription)
+            }
+        }
+        XCTAssertEqual(URLText.redacted("http://h/api/x?skip=0&limit=1000&api_key=K1&Token=&sig=s#f"),
+                       "http://h/api/x?skip=0&limit=1000&api_key=(sensitive)&Token=&sig=(sensitive)")
+    }
+
     func testOtherPatternsAreLeftToICU() {
         for pattern in ["(?i)\\.mp3$", "^(a|b)$", "^a.b$", "[0-9]+", "a^", "^a+?$", "^([01][0-9]|2[0-3]):[0-5][0-9]$"] {
             XCTAssertNil(SimplePattern(pattern), pattern)

@@ -36,8 +36,10 @@ public struct PlanText: Sendable {
         if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.updateRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
+            var kind: KindSchema?     // looked up when the kind changes, not copied per line
             for change in provider.changes {
-                out += line(change, provider: provider)
+                if kind?.name != change.address.kind { kind = provider.kind(change.address.kind) }
+                out += line(change, kind: kind)
             }
         }
         out += RoutingChange.textSection(plan.routing)
@@ -45,7 +47,7 @@ public struct PlanText: Sendable {
         return out
     }
 
-    func line(_ change: Change, provider: Plan.ProviderPlan) -> String {
+    func line(_ change: Change, kind: KindSchema?) -> String {
         let head = "  " + change.symbol + " " + change.address.local
         var note = change.cleanup ? change.action.rawValue : change.label
         if change.cleanup, let old = change.live?.fields["live_name"]?.string { note += " \(old)" }
@@ -53,7 +55,6 @@ public struct PlanText: Sendable {
         let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
         if !after.isEmpty { note += ", after " + after.joined(separator: ", ") }
         var out = paint(head.padded(to: max(head.count + 1, 45)) + note, change.action) + "\n"
-        let kind = provider.kind(change.address.kind)
         var fields = change.fields
         if change.action == .create || change.rotate {
             // Write-only fields are sent on create (and re-sent on rotate): say so, never show them.

@@ -95,3 +95,13 @@ public protocol HTTPTransport: Sendable {
 extension HTTPTransport {
     public var concurrency: Int { 1 }
 }
+
+/// Text of HTTP messages, as both telform's client and the simulator's server read it.
+public enum HTTPText {
+    /// Without the spaces and tabs around it (HTTP's optional whitespace), and nothing else.
+    public static func trimmed(_ text: Substring) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
+    }
+}

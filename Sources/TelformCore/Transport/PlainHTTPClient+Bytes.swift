@@ -156,8 +156,8 @@ extension PlainHTTPClient {
             var headers: [String: String] = [:]
             for line in lines where !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = HTTPText.trimmed(line[..<colon]).lowercased()
+                let value = HTTPText.trimmed(line[line.index(after: colon)...])
                 if let earlier = headers[name] { headers[name] = earlier + ", " + value } else { headers[name] = value }
             }
             return Head(version: String(status[0]), status: code, headers: headers)

@@ -72,19 +72,17 @@ final class PlainHTTPClient: @unchecked Sendable {
     }
 
     /// One exchange: `target` is the path and query. Runs on a thread of its own (the socket
-    /// calls block), so the caller's task only waits.
+    /// calls block; `BlockingThreads`), so the caller's task only waits.
     func exchange(method: String, target: String, headers: [(String, String)], body: Data?, deadline seconds: TimeInterval, limit: Int) async throws -> Answer {
         let outcome = Outcome()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Answer, Error>) in
                 // Cancelled before it started: answered at once, and nothing is sent.
                 guard outcome.set(continuation) else { return }
-                let thread = Thread { [self] in
+                BlockingThreads.shared.run { [self] in
                     let result = Result { try perform(method: method, target: target, headers: headers, body: body, seconds: seconds, limit: limit) }
                     outcome.finish(result)
                 }
-                thread.stackSize = 1 << 20
-                thread.start()
             }
         } onCancel: {
             // The caller gave up (a sibling read failed): it gets its answer at once; the
@@ -175,7 +173,7 @@ final class PlainHTTPClient: @unchecked Sendable {
             } else if head.headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
                 body = try reader.chunked(limit: limit)
             } else if let text = head.headers["content-length"] {
-                guard let length = Int64(text.trimmingCharacters(in: .whitespaces)), length >= 0 else {
+                guard let length = Int64(HTTPText.trimmed(Substring(text))), length >= 0 else {
                     throw TransportError.interrupted("the answer's Content-Length is not a number: \(text.prefix(40))")
                 }
                 if length > Int64(limit) { throw TransportCalls.tooLarge(limit, announced: length) }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Threads for work that blocks (socket calls), kept for the next job when one ends: a thread
+/// made per HTTP exchange was a tenth of an apply's CPU at parallelism 32 (`clone`, a stack
+/// mapped and faulted in, per call). As many threads run as jobs run at once; a thread with
+/// no job waits for one, and one past `keptIdle` idle threads ends instead.
+public final class BlockingThreads: @unchecked Sendable {
+    /// The HTTP client's: its exchanges need little stack.
+    public static let shared = BlockingThreads(stackSize: 1 << 20)
+
+    /// Idle threads kept at most (a burst's extra threads end).
+    static let keptIdle = 64
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var idle = 0
+    private let stackSize: Int?
+
+    /// Threads with `stackSize` bytes of stack (nil: the system's default).
+    public init(stackSize: Int? = nil) {
+        self.stackSize = stackSize
+    }
+
+    /// Threads waiting for a job.
+    var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return idle - jobs.count
+    }
+
+    /// Runs `job` on a waiting thread, or on a new one when none waits.
+    public func run(_ job: @escaping @Sendable () -> Void) {
+        condition.lock()
+        if idle > jobs.count {
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
+            return
+        }
+        condition.unlock()
+        let thread = Thread { [self] in work(job) }
+        if let stackSize { thread.stackSize = stackSize }
+        thread.start()
+    }
+
+    private func work(_ first: @escaping @Sendable () -> Void) {
+        var job = first
+        while true {
+            job()
+            condition.lock()
+            if idle >= Self.keptIdle {
+                condition.unlock()
+                return
+            }
+            idle += 1
+            while jobs.isEmpty { condition.wait() }
+            job = jobs.removeFirst()
+            idle -= 1
+            condition.unlock()
+        }
+    }
+}
