@@ -97,13 +97,14 @@ public final class FaultInjector: SimulatorHandler, @unchecked Sendable {
         return .none
     }
 
-    /// The outcome leaves `latency` after the request came in: the fake's own work is done
-    /// within that time, not added to it (a page of 1,000 endpoints takes the fake milliseconds
-    /// to render, which a benchmark would otherwise count as telform's).
+    /// The outcome leaves `latency` after the request came in (its first bytes, when a socket
+    /// brought it): the server's own work, reading the request included, is done within that
+    /// time, not added to it (a page of 1,000 endpoints takes the fake milliseconds to render,
+    /// which a benchmark would otherwise count as telform's).
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
-        let started = Date()
+        let started = request.arrived ?? DispatchTime.now().uptimeNanoseconds
         let outcome = answer(request)
-        let left = latency - Date().timeIntervalSince(started)
+        let left = latency - Double(DispatchTime.now().uptimeNanoseconds &- started) / 1e9
         if left > 0 { Thread.sleep(forTimeInterval: left) }
         return outcome
     }

@@ -146,6 +146,10 @@ public final class HTTPServer: @unchecked Sendable {
 struct SocketReader {
     let fd: Int32
     var buffer = [UInt8]()
+    /// When the request being read began to arrive (its first bytes).
+    private var arrived: UInt64?
+    /// When bytes were last read (those still buffered came then or before).
+    private var lastRead: UInt64 = 0
 
     init(fd: Int32) {
         self.fd = fd
@@ -155,6 +159,8 @@ struct SocketReader {
         var chunk = [UInt8](repeating: 0, count: 16384)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 16384, 0) }
         guard n > 0 else { return false }
+        lastRead = DispatchTime.now().uptimeNanoseconds
+        if arrived == nil { arrived = lastRead }
         buffer.append(contentsOf: chunk[0..<n])
         return true
     }
@@ -181,6 +187,8 @@ struct SocketReader {
     }
 
     mutating func readRequest() -> (request: HTTPRequest, keepAlive: Bool)? {
+        // Bytes already read (a kept-alive client's next request) came in with the last read.
+        arrived = buffer.isEmpty ? nil : lastRead
         guard var requestLine = line() else { return nil }
         while requestLine.isEmpty {
             guard let next = line() else { return nil }
@@ -212,7 +220,7 @@ struct SocketReader {
         let version = String(parts[2])
         let connection = header("connection")?.lowercased()
         let keepAlive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive"
-        let request = HTTPRequest(method: String(parts[0]), path: String(parts[1]), headers: headers, body: body.isEmpty ? nil : Data(body))
+        let request = HTTPRequest(method: String(parts[0]), path: String(parts[1]), headers: headers, body: body.isEmpty ? nil : Data(body), arrived: arrived)
         return (request, keepAlive)
     }
 }

@@ -178,4 +178,32 @@ final class FaultPlanTests: XCTestCase {
         }
         XCTAssertEqual([status("POST"), status("GET"), status("POST"), status("POST")], [200, 200, 500, 500])
     }
+
+    /// A request's arrival is when its first bytes were read, and the latency counts from it:
+    /// one that arrived a latency ago is answered without waiting again.
+    func testLatencyCountsFromTheRequestsArrival() throws {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let before = DispatchTime.now().uptimeNanoseconds
+        let text = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        XCTAssertEqual(text.withUnsafeBytes { send(fds[1], $0.baseAddress, $0.count, 0) }, text.count)
+        usleep(30_000)
+        var reader = SocketReader(fd: fds[0])
+        let first = try XCTUnwrap(reader.readRequest()).request
+        let read = DispatchTime.now().uptimeNanoseconds
+        let second = try XCTUnwrap(reader.readRequest()).request     // already read with the first
+        XCTAssertEqual([first.path, second.path], ["/a", "/b"])
+        let arrivals = try [XCTUnwrap(first.arrived), XCTUnwrap(second.arrived)]
+        XCTAssertTrue(arrivals.allSatisfy { $0 >= before && $0 <= read }, "\(arrivals) not within \(before)...\(read)")
+
+        let latency = 0.3
+        let injector = FaultInjector(EchoHandler(), plan: try FaultPlan(spec: ""), latency: latency)
+        let started = DispatchTime.now().uptimeNanoseconds
+        _ = injector.handle(HTTPRequest(method: "GET", path: "/", arrived: started - UInt64(latency * 1e9)))
+        let waited = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        XCTAssertLessThan(waited, latency / 2, "a request that arrived a latency ago is answered at once")
+        _ = injector.handle(HTTPRequest(method: "GET", path: "/"))
+        XCTAssertGreaterThanOrEqual(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latency, "one that arrives now waits the latency")
+    }
 }

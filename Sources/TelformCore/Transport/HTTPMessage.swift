@@ -6,12 +6,16 @@ public struct HTTPRequest: Sendable {
     public var path: String
     public var headers: [(String, String)]
     public var body: Data?
+    /// When a server received the request's first bytes (`DispatchTime`'s uptime nanoseconds);
+    /// nil where no socket brought it.
+    public var arrived: UInt64?
 
-    public init(method: String, path: String, headers: [(String, String)] = [], body: Data? = nil) {
+    public init(method: String, path: String, headers: [(String, String)] = [], body: Data? = nil, arrived: UInt64? = nil) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.arrived = arrived
     }
 
     public func header(_ name: String) -> String? {
