@@ -92,6 +92,10 @@ public struct Executor: Sendable {
         var inFlight: [String: Int] = [:]
         var running = 0
         var finishedUnreported: Event?
+        // One watch for every call in flight (a timer per call cost a task and a dispatch
+        // timer per change).
+        let watch = slowAfter.flatMap { after in slow.map { SlowWatch(after: after, report: $0) } }
+        defer { watch?.stop() }
         await withTaskGroup(of: TaskResult<Int, Outcome>.self) { group in
             while true {
                 // Start what is ready, within the limits, lowest plan position first.
@@ -113,20 +117,10 @@ public struct Executor: Sendable {
                     let state = live[provider] ?? LiveState()
                     running += 1
                     inFlight[provider, default: 0] += 1
-                    let slowAfter = self.slowAfter, slow = self.slow
                     group.addTask {
                         let started = Date()
-                        let watcher = slowAfter.flatMap { after in slow.map { report in
-                            Task {
-                                var waited = 0.0
-                                while true {
-                                    try await Task.sleep(nanoseconds: UInt64(after * 1_000_000_000))
-                                    waited += after
-                                    report(change, waited)
-                                }
-                            }
-                        } }
-                        defer { watcher?.cancel() }
+                        watch?.begin(index, change)
+                        defer { watch?.end(index) }
                         do {
                             try await driver.apply(change, live: state)
                             return TaskResult(index, .succeeded(seconds: Date().timeIntervalSince(started)))
@@ -180,5 +174,63 @@ public struct Executor: Sendable {
     static func isFailure(_ outcome: Outcome) -> Bool {
         if case .succeeded = outcome { return false }
         return true
+    }
+}
+
+/// The calls in flight, looked at by one task a few times per `after`: a call still running
+/// after `after` seconds is reported, and again at every further multiple of `after` (its
+/// report says how long it has waited: that multiple).
+final class SlowWatch: @unchecked Sendable {
+    private let after: TimeInterval
+    private let report: @Sendable (Change, TimeInterval) -> Void
+    private let lock = NSLock()
+    private var running: [Int: (change: Change, started: UInt64, reported: Int)] = [:]
+    private var ticker: Task<Void, Never>?
+    private var stopped = false
+
+    init(after: TimeInterval, report: @escaping @Sendable (Change, TimeInterval) -> Void) {
+        self.after = after
+        self.report = report
+    }
+
+    func begin(_ index: Int, _ change: Change) {
+        lock.withLock {
+            running[index] = (change, DispatchTime.now().uptimeNanoseconds, 0)
+            if ticker == nil && !stopped {
+                let period = UInt64(after / 4 * 1_000_000_000)
+                ticker = Task { [self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(nanoseconds: period)
+                        look()
+                    }
+                }
+            }
+        }
+    }
+
+    func end(_ index: Int) {
+        lock.withLock { _ = running.removeValue(forKey: index) }
+    }
+
+    func stop() {
+        lock.withLock {
+            stopped = true
+            ticker?.cancel()
+        }
+    }
+
+    private func look() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        var due: [(Change, TimeInterval)] = []
+        lock.withLock {
+            for (index, call) in running {
+                let waited = Double(now &- call.started) / 1e9
+                let times = Int(waited / after)
+                guard times > call.reported else { continue }
+                running[index]?.reported = times
+                for time in (call.reported + 1)...times { due.append((call.change, Double(time) * after)) }
+            }
+        }
+        for (change, waited) in due { report(change, waited) }
     }
 }

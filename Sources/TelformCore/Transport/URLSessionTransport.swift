@@ -78,13 +78,9 @@ public struct URLSessionTransport: HTTPTransport {
         guard let url = URL(string: text) else {
             throw TransportError.unreachable("bad URL \(URLText.redacted(text))")
         }
-        var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
-        urlRequest.httpMethod = request.method
-        for (name, value) in request.headers {
-            if HTTPTrace.sensitiveHeaders.contains(name.lowercased()) { SecretScrubber.shared.registerAuthorization(value) }
-            urlRequest.setValue(value, forHTTPHeaderField: name)
+        for (name, value) in request.headers where HTTPTrace.sensitiveHeaders.contains(name.lowercased()) {
+            SecretScrubber.shared.registerAuthorization(value)
         }
-        urlRequest.httpBody = request.body
         let started = Date()
         let number = trace?.request(request, url: URLText.redacted(text))
         // A write (any method but GET and HEAD) goes on a connection of its own. On Linux,
@@ -96,7 +92,6 @@ public struct URLSessionTransport: HTTPTransport {
         // after the answer, so the pool never holds one a write could reuse (a session per
         // write cost a core of CPU for a whole apply).
         let isWrite = !["GET", "HEAD"].contains(request.method)
-        if isWrite { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         do {
             var result: HTTPResponse
             if let plain {
@@ -105,6 +100,12 @@ public struct URLSessionTransport: HTTPTransport {
                                                       body: request.body, deadline: timeout, limit: maxResponseBytes)
                 result = HTTPResponse(status: answer.status, headers: answer.headers, body: answer.body)
             } else if let session, let writeSession {
+                // (The plain client above builds its own request: no URLRequest for it.)
+                var urlRequest = URLRequest(url: url, timeoutInterval: timeout)
+                urlRequest.httpMethod = request.method
+                for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+                urlRequest.httpBody = request.body
+                if isWrite { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
                 let (http, data) = try await calls.run((isWrite ? writeSession : session).dataTask(with: urlRequest), deadline: timeout, limit: maxResponseBytes)
                 var headers: [String: String] = [:]
                 for (key, value) in http.allHeaderFields {
