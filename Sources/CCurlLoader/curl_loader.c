@@ -9,6 +9,10 @@
 // libcurl of its own, and a curl function FoundationNetworking uses that is not defined here
 // fails the link by name rather than loading libcurl at start again.
 //
+// Before it makes a URLSession, telform's transport asks `telform_libcurl_open` (found by
+// name), so where libcurl cannot be opened an https call fails like any unreachable server,
+// with the loader's reason, and nothing else of the run is cut short.
+//
 // In a build that links FoundationNetworking as a shared library (the debug build), that
 // library brings libcurl itself and its calls come here too; they are passed on the same way.
 //
@@ -63,34 +67,53 @@ static struct {
 } real;
 
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
+static int opened;
+static char failure[512];
 
-static void *find(void *library, const char *name) {
-    void *function = dlsym(library, name);
-    if (function == NULL) {
-        fprintf(stderr, "telform: error: libcurl.so.4 has no %s, which HTTP needs: %s\n", name, dlerror());
-        exit(1);
+static int find(void *library, const char *name, void **function) {
+    *function = dlsym(library, name);
+    if (*function == NULL) {
+        snprintf(failure, sizeof failure, "it has no %s", name);
+        return 0;
     }
-    return function;
+    return 1;
 }
 
 static void load(void) {
     void *library = dlopen(TELFORM_LIBCURL, RTLD_NOW | RTLD_LOCAL);
     if (library == NULL) {
-        fprintf(stderr, "telform: error: HTTP needs libcurl (%s), which could not be loaded: %s\n",
-                TELFORM_LIBCURL, dlerror());
-        exit(1);
+        const char *why = dlerror();
+        snprintf(failure, sizeof failure, "%s", why ? why : "unknown reason");
+        return;
     }
-#define LOOK_UP(ret, name, params, args) real.name = find(library, #name);
+#define LOOK_UP(ret, name, params, args) if (!find(library, #name, (void **)&real.name)) return;
     CURL_FUNCTIONS(LOOK_UP)
 #undef LOOK_UP
-#define LOOK_UP(name) real.name = find(library, #name);
+#define LOOK_UP(name) if (!find(library, #name, (void **)&real.name)) return;
     CURL_VARIADIC(LOOK_UP)
 #undef LOOK_UP
+    opened = 1;
+}
+
+int telform_libcurl_open(char *reason, unsigned long size) {
+    pthread_once(&loaded, load);
+    if (!opened && reason != NULL && size > 0) snprintf(reason, size, "%s", failure);
+    return opened;
+}
+
+/// Every call checks first (telform's transport asks `telform_libcurl_open` before it makes a
+/// URLSession, so this is a last resort): a call libcurl cannot take ends the process.
+static void ensure(void) {
+    pthread_once(&loaded, load);
+    if (!opened) {
+        fprintf(stderr, "telform: error: HTTP needs libcurl (%s), which could not be loaded: %s\n", TELFORM_LIBCURL, failure);
+        exit(1);
+    }
 }
 
 #define PASS_ON(ret, name, params, args)                                               \
     ret name params {                                                                  \
-        pthread_once(&loaded, load);                                                   \
+        ensure();                                                                      \
         return real.name args;                                                         \
     }
 CURL_FUNCTIONS(PASS_ON)
@@ -98,7 +121,7 @@ CURL_FUNCTIONS(PASS_ON)
 
 #define PASS_ON(name)                                                                  \
     int name(void *handle, int option, ...) {                                          \
-        pthread_once(&loaded, load);                                                   \
+        ensure();                                                                      \
         va_list values;                                                                \
         va_start(values, option);                                                      \
         void *value = va_arg(values, void *);                                          \

@@ -124,7 +124,8 @@ final class TLSTests: XCTestCase {
         }
     }
     /// Where libcurl cannot be opened, only what needs it fails, and says why: validate and a
-    /// plain-http plan work, an https plan stops with the loader's reason and exit code 1.
+    /// plain-http plan work, an https call fails like an unreachable server (the provider's
+    /// read, with the loader's reason; exit code 1), and the run ends in its own way.
     /// libcurl is hidden by mounting an empty file over it in a mount namespace of the test's
     /// own (`unshare -m`, which needs root or CAP_SYS_ADMIN; skipped where that is refused).
     func testWithoutLibcurlOnlyHTTPSFailsAndSaysWhy() throws {
@@ -153,7 +154,8 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(run.stderrLines, [
             "https.yaml: valid: 1 provider, 0 resources, 0 warnings",
             "telform: error: office/endpoints: reading failed: cannot connect: could not connect to 127.0.0.1:1 (Connection refused)",
-            "telform: error: HTTP needs libcurl (libcurl.so.4), which could not be loaded: \(curl): file too short",
+            "telform: error: office/endpoints: reading failed: GET https://pbx.example.invalid/api/organizations/acme/endpoints/?skip=0&limit=1000: "
+                + "HTTP needs libcurl (libcurl.so.4), which could not be loaded: \(curl): file too short",
         ])
     }
 }

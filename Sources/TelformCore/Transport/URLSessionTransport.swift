@@ -30,6 +30,8 @@ public struct URLSessionTransport: HTTPTransport {
     /// Plain `http://` without a proxy: telform's own client (`PlainHTTPClient`: URLSession
     /// spins a core while it waits on Linux). `TELFORM_HTTP_CLIENT=urlsession` keeps URLSession.
     private let plain: PlainHTTPClient?
+    /// Why URLSession cannot be used here: libcurl could not be opened.
+    private let noLibcurl: String?
 
     /// The largest response body telform accepts by default: 64 MiB.
     public static let defaultMaxResponseBytes = 64 << 20
@@ -43,7 +45,8 @@ public struct URLSessionTransport: HTTPTransport {
         calls = TransportCalls()
         self.connections = max(1, connections)
         plain = Self.usesPlainClient(self.baseURL) ? PlainHTTPClient(url: self.baseURL, connections: connections) : nil
-        if plain == nil {
+        noLibcurl = plain == nil ? Self.libcurlProblem : nil
+        if plain == nil && noLibcurl == nil {
             session = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
             writeSession = URLSession(configuration: Self.configuration(timeout: timeout, connections: max(1, connections)), delegate: calls, delegateQueue: nil)
         } else {
@@ -51,6 +54,17 @@ public struct URLSessionTransport: HTTPTransport {
             writeSession = nil
         }
     }
+
+    /// Why libcurl cannot be opened; nil when it can. The static binary opens it on first use
+    /// (Sources/CCurlLoader, whose `telform_libcurl_open` is found by name); a build without
+    /// that loader links libcurl, so it is there.
+    static let libcurlProblem: String? = {
+        guard let symbol = dlsym(nil, "telform_libcurl_open") else { return nil }
+        typealias Open = @convention(c) (UnsafeMutablePointer<CChar>?, UInt) -> Int32
+        var reason = [CChar](repeating: 0, count: 512)
+        let opened = reason.withUnsafeMutableBufferPointer { unsafeBitCast(symbol, to: Open.self)($0.baseAddress, UInt($0.count)) }
+        return opened == 1 ? nil : "HTTP needs libcurl (libcurl.so.4), which could not be loaded: " + String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// Whether calls to `url` go through `PlainHTTPClient`: an `http://` URL, no proxy variable
     /// that could apply to it (those stay with libcurl, which honours them), and URLSession not
@@ -112,6 +126,9 @@ public struct URLSessionTransport: HTTPTransport {
                     if let k = key as? String, let v = value as? String { headers[k] = v }
                 }
                 result = HTTPResponse(status: http.statusCode, headers: headers, body: data)
+            } else if let noLibcurl {
+                // Refused, not retried: the library will not appear on a second try.
+                throw TransportError.refused("\(request.method) \(URLText.redacted(text)): \(noLibcurl)")
             } else {
                 throw TransportError.unreachable("no HTTP client for \(URLText.redacted(text))")
             }
