@@ -205,7 +205,7 @@ struct SocketReader {
         var body = [UInt8]()
         if header("transfer-encoding")?.lowercased().contains("chunked") == true {
             while true {
-                guard let sizeLine = line(), let size = Int(HTTPText.trimmed(sizeLine.split(separator: ";")[0]), radix: 16) else { return nil }
+                guard let sizeLine = line(), let size = Int(HTTPText.trimmed(sizeLine.split(separator: ";", omittingEmptySubsequences: false)[0]), radix: 16) else { return nil }
                 if size == 0 {
                     while let trailer = line(), !trailer.isEmpty {}
                     break

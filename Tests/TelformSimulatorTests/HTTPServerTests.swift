@@ -107,6 +107,24 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertNil(connection.response(), "the server closes after Connection: close")
     }
 
+    /// A chunked body whose size line is empty or not hex ends that connection without an
+    /// answer; the server goes on serving others.
+    func testABrokenChunkSizeLineClosesOnlyThatConnection() throws {
+        let server = try HTTPServer(port: 0, handler: EchoHandler())
+        server.start()
+        defer { server.stop() }
+        for broken in ["\r\n", "zz\r\n", ";ext\r\n"] {
+            let connection = try RawConnection(port: server.port)
+            connection.send("PUT /c HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + broken + "Wiki\r\n0\r\n\r\n")
+            XCTAssertNil(connection.response(), broken.debugDescription)
+            connection.close()
+        }
+        let connection = try RawConnection(port: server.port)
+        defer { connection.close() }
+        connection.send("GET /after HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(connection.response()?.body, #"{"method":"GET","path":"/after","body":""}"#)
+    }
+
     func testConnectionsAreServedConcurrently() throws {
         let handler = EchoHandler()
         let server = try HTTPServer(port: 0, handler: handler)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Threads for work that blocks (socket calls), kept for the next job when one ends: a thread
-/// made per HTTP exchange was a tenth of an apply's CPU at parallelism 32 (`clone`, a stack
+/// made per HTTP exchange was ~8% of an apply's CPU at parallelism 32 (`clone`, a stack
 /// mapped and faulted in, per call). As many threads run as jobs run at once; a thread with
 /// no job waits for one, and one past `keptIdle` idle threads ends instead.
 public final class BlockingThreads: @unchecked Sendable {
