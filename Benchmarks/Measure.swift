@@ -55,6 +55,11 @@ enum Measure {
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     static let addChdir: AddChdir? = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: AddChdir.self) }
 
+    /// The median of `values` (the upper one of an even count).
+    static func median(_ values: [Double]) -> Double {
+        values.sorted()[values.count / 2]
+    }
+
     /// The median of `times` runs of `body`.
     static func median(_ times: Int, _ body: () throws -> Run) throws -> Run {
         var runs: [Run] = []

@@ -95,7 +95,7 @@ struct Bench {
             guard run.status == 0 else { throw BenchError("validate failed: \(run.stderr)") }
             return run.seconds
         }
-        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        let median: ([Double]) -> Double = Measure.median
         // Each run is paired with one it is compared with, and the ratio is the median of the
         // pairs' ratios: a busy moment of the machine weighs on both sides alike.
         let data = try Data(contentsOf: dirs[size]!.appendingPathComponent("telform.yaml"))
@@ -245,7 +245,7 @@ struct Bench {
                 runs[count, default: []].append(run.seconds)
             }
         }
-        let times = runs.mapValues { $0.sorted()[$0.count / 2] }
+        let times = runs.mapValues { Measure.median($0) }
         let ratio = times[creates * 10]! / times[creates]!
         add("apply, \(creates * 10) vs \(creates) creates on sim:// (linear: 10×)", Self.seconds(times[creates * 10]!), "\(creates): \(Self.seconds(times[creates]!))",
             ratio: ratio, target: "≤ 12×", holds: ratio <= 12)
