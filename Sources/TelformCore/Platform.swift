@@ -110,6 +110,10 @@ public struct LiveState: Sendable {
     /// typed by the platform: VPBX's abonent and group ids, XiVO's users, groups and queues,
     /// MX Proxy's extension → jid contacts. Never a string-keyed lookup.
     public var context: (any Sendable)?
+    /// What the read found that the plan must say, beside the objects: a live object telform
+    /// read but cannot key (a XiVO user without a line), named so that it is never silently
+    /// left out.
+    public var findings: [Finding] = []
 
     public init(resources: [Resource] = [], ids: [Address: String] = [:], undeletable: [Address: String] = [:]) {
         self.resources = resources

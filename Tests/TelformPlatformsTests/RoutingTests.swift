@@ -240,7 +240,7 @@ final class RoutingTests: XCTestCase {
               - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1001"}}
               - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
               - {exten: "0140000002", context: from-extern, destination: {type: voicemail, target: "1001"}}
-              - {exten: "0140000003", context: from-extern, destination: {type: endcall, target: busy}}
+              - {exten: "0140000003", context: from-extern, destination: {type: endcall, action: busy}}
             schedules:
               - name: office
                 timezone: Europe/Paris
@@ -265,7 +265,7 @@ final class RoutingTests: XCTestCase {
               - name: weekend
                 timezone: Europe/Paris
                 opened: [{hours: "10:00-14:00", weekdays: "6-7"}, {hours: "08:00-09:00", weekdays: "1,3"}]
-                fallback: {type: endcall, target: hangup}
+                fallback: {type: endcall, action: hangup}
 
         """)
         XCTAssertEqual(xivo.notes("1001"), ["schedule weekend (open mon and wed 08:00-09:00, sat-sun 10:00-14:00 Europe/Paris; closed: endcall hangup) is attached to nothing the documented formats carry: not applied here"])

@@ -73,4 +73,69 @@ final class XiVOTests: XCTestCase {
         XCTAssertEqual(refusal("/service/ipbx/json.php/restricted/system_management/context/?act=add", #"{"context": {"name": "x", "displayname": "X", "contexttype": "internal"}}"#),
                        "400 context.entity is required")
     }
+
+    /// What xivo-ws reads and sends, answered as XiVO answers it (its tests' shapes).
+    func testAnswersInTheShapesXivoWsReads() throws {
+        let fake = try XiVOFake(state: seed)
+        // The users list: the userfeatures with the fields xivo-ws's `from_list_obj_dict` reads.
+        let listed = try XCTUnwrap(try send(fake, "GET", users + "?act=list").json().array?.first)
+        XCTAssertEqual(listed["id"], .int(1))
+        for key in ["entityid", "firstname", "lastname", "enableclient", "loginclient", "passwdclient", "cti_profile_id", "bsfilter", "enablexfer", "agentid", "mobilephonenumber"] {
+            XCTAssertNotNil(listed[key], key)
+        }
+        // Lines carry their protocol's fields (a SIP line's name, type, username, secret...).
+        let line = try XCTUnwrap(try send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list").json().array?.first)
+        XCTAssertEqual(line["protocol"], .string("sip"))
+        XCTAssertEqual(line["type"], .string("friend"))
+        XCTAssertEqual(line["host"], .string("dynamic"))
+        XCTAssertEqual(line["iduserfeatures"], .int(1))
+        // A user added as xivo-ws adds one: number as a JSON number, its voicemail as
+        // `{name, number, context, password}`; the add answers the new id.
+        let added = send(fake, "POST", users + "?act=add", """
+            {"userfeatures": {"firstname": "Jack", "entityid": 2, "language": "en_US"},
+             "linefeatures": {"protocol": ["sip"], "context": ["default"], "number": [1061], "secret": ["toto"]},
+             "voicemail": {"name": "jack", "number": 1061, "context": "default", "password": "0000"}}
+            """)
+        XCTAssertEqual(added.status, 200, added.text)
+        let id = try XCTUnwrap(try added.json().string)
+        let jack = try send(fake, "GET", users + "?act=view&id=" + id).json()
+        XCTAssertEqual(jack["linefeatures"]?.array?.first?["number"], .string("1061"), "kept as text")
+        XCTAssertEqual(jack["voicemail"]?["mailbox"], .string("1061"))
+        XCTAssertEqual(jack["voicemail"]?["fullname"], .string("jack"))
+        let box = try XCTUnwrap(jack["voicemail"]?["uniqueid"])
+        XCTAssertEqual(jack["userfeatures"]?["voicemailid"], .string(String(box.int ?? 0)))
+        // The same line as text is the same line.
+        let again = send(fake, "POST", users + "?act=add", #"{"userfeatures": {"firstname": "J2", "entityid": 1}, "linefeatures": {"protocol": ["sip"], "context": ["default"], "number": ["1061"]}}"#)
+        XCTAssertEqual("\(again.status) \(again.text)", "400 line 1061@default is already used")
+        // The voicemail list (xivo-ws `VoicemailWebService`) gives each box's id and mailbox.
+        let boxes = try send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_settings/voicemail/?act=list").json().array ?? []
+        XCTAssertEqual(boxes.map { "\($0["uniqueid"]?.int ?? 0) \($0["mailbox"]?.string ?? "")" }, ["\(box.int ?? 0) 1061"])
+        // act=search, as documented for users (by number too), lines and incalls.
+        let found = try send(fake, "GET", users + "?act=search&search=1061").json().array ?? []
+        XCTAssertEqual(found.map { $0["firstname"] }, [.string("Jack")])
+        XCTAssertEqual(send(fake, "GET", users + "?act=search&search=nobody").status, 204)
+        XCTAssertEqual(try send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_settings/lines/?act=search&search=100").json().array?.count, 1)
+        // An incall whose exten is a JSON number, to the box by its id.
+        let incall = send(fake, "POST", "/service/ipbx/json.php/restricted/call_management/incall/?act=add",
+                          #"{"incall": {"exten": 1400, "context": "from-extern"}, "dialaction": {"answer": {"actiontype": "voicemail", "actionarg1": "\#(box.int ?? 0)", "actionarg2": ""}}}"#)
+        XCTAssertEqual(incall.status, 200, incall.text)
+        XCTAssertEqual(try send(fake, "GET", "/service/ipbx/json.php/restricted/call_management/incall/?act=search&search=1400").json().array?.first?["exten"], .string("1400"))
+        let byMailbox = send(fake, "POST", "/service/ipbx/json.php/restricted/call_management/incall/?act=add",
+                             #"{"incall": {"exten": "1401", "context": "from-extern"}, "dialaction": {"answer": {"actiontype": "voicemail", "actionarg1": "1061"}}}"#)
+        XCTAssertEqual("\(byMailbox.status) \(byMailbox.text)", "400 voicemail \"1061\" does not exist (give its id)")
+        let endcall = send(fake, "POST", "/service/ipbx/json.php/restricted/call_management/incall/?act=add",
+                           #"{"incall": {"exten": "1402", "context": "from-extern"}, "dialaction": {"answer": {"actiontype": "endcall", "actionarg1": "busy"}}}"#)
+        XCTAssertEqual("\(endcall.status) \(endcall.text)", "400 dialaction.answer.action must be hangup, busy or congestion with actiontype endcall")
+        // A schedule keeps its entity; a context's number ranges carry their didlength.
+        let schedule = send(fake, "POST", "/service/ipbx/json.php/restricted/call_management/schedule/?act=add",
+                            #"{"schedule": {"entity_id": 2, "name": "office", "timezone": "Europe/Paris"}, "dialaction": {"schedule_fallback": {"actiontype": "none"}}, "opened": []}"#)
+        XCTAssertEqual(schedule.status, 200)
+        XCTAssertEqual(try send(fake, "GET", "/service/ipbx/json.php/restricted/call_management/schedule/?act=list").json().array?.first?["entity_id"], .int(2))
+        let context = send(fake, "POST", "/service/ipbx/json.php/restricted/system_management/context/?act=add",
+                           #"{"context": {"name": "in", "displayname": "In", "entity": "acme", "contexttype": "incall"}, "contextnumbers": {"incall": [{"numberbeg": 230, "numberend": 239, "didlength": 3}], "user": [{"numberbeg": "1000", "numberend": "1999"}]}}"#)
+        XCTAssertEqual(context.status, 200)
+        let numbers = try send(fake, "GET", "/service/ipbx/json.php/restricted/system_management/context/?act=view&id=in").json()["contextnumbers"]
+        XCTAssertEqual(numbers?["incall"]?.array?.first?["didlength"], .int(3))
+        XCTAssertEqual(numbers?["user"]?.array?.first?["didlength"], .string("0"))
+    }
 }

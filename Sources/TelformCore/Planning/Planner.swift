@@ -48,6 +48,7 @@ public struct Planner: Sendable {
                 guard let kind = input.platform.kind(kindName) else { continue }
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
+            for finding in input.live.findings { plan.add(finding) }
             if let note = Self.unseenNote(input) { plan.add(Finding(.note, "write-only-unseen", at: input.provider.name, note)) }
             // An ignore pattern that protects nothing live is likely misspelled: say so, for the
             // kinds this plan read.

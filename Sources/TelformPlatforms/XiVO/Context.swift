@@ -45,15 +45,16 @@ struct ContextKind: XiVOObjectKind {
     /// **Reading:** the context list nests each item (`{"context": {"name": …}}`, xivo-ws
     /// test_from_list_obj_dict); a flat item is read too.
     func listedID(_ item: JSONNode) -> String? {
-        item["context"]?["name"]?.string ?? item["name"]?.string
+        WireValue.text(item["context"]?["name"] ?? item["name"]).string
     }
 
     func annotate(_ record: JSONNode, _ address: Address, _ state: inout LiveState) {
         state.undeletable[address] = "XiVO cannot delete contexts"
     }
 
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let c = record["context"], let name = c["name"]?.string else { return nil }
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let name = try XiVOWire.required(record["context"]?["name"], "context.name")
+        let c = record["context"] ?? .null
         var numbers: [String: Value] = [:]
         for (use, ranges) in record["contextnumbers"]?.pairs ?? [] {
             let list = (ranges.array ?? []).map { r -> Value in

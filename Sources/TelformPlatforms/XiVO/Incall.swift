@@ -6,8 +6,9 @@ import TelformCore
 struct IncallKind: XiVOObjectKind {
     static let destination = ObjectSchema([
         .string("type", StringRules(allowed: ["user", "group", "queue", "voicemail", "endcall"]), "Destination kind.", wire: "actiontype").required(),
-        FieldSchema.string("target", "A user's line number, a group or queue name, a mailbox.", wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
-    ], rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])])
+        FieldSchema.string("target", "A user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT).", wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
+        XiVOEndCall.action,
+    ], rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])] + XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail"]))
 
     static let table = ObjectSchema([
         .string("exten", PlatformFields.dialRules(), "The incoming number.", wire: "exten").required(),
@@ -29,27 +30,24 @@ struct IncallKind: XiVOObjectKind {
                            node: resource.node?["destination"]?["target"], path: resource.path + ".destination.target")]
     }
 
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let incall = record["incall"], let exten = incall["exten"]?.string, let context = incall["context"]?.string else { return nil }
-        let answer = record["dialaction"]?["answer"]
-        let type = answer?["actiontype"]?.string ?? "none"
-        var target = WireValue.text(answer?["actionarg1"])
-        // A user target is named by line number, a group or queue by name: the wire has ids.
-        if let id = target.string, let name = directory.name(type, id: id) { target = .string(name) }
-        var fields = Self.codec.decode(incall, missingIsNull: true)
-        fields["destination"] = .object(["type": .string(type), "target": target])
+    func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
+        var resource = resource
+        if let destination = resource.fields["destination"] { resource.fields["destination"] = XiVOEndCall.canonical(destination) }
+        return resource
+    }
+
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let exten = try XiVOWire.required(record["incall"]?["exten"], "incall.exten")
+        let context = try XiVOWire.required(record["incall"]?["context"], "incall.context")
+        var fields = Self.codec.decode(record["incall"] ?? .null, missingIsNull: true)
+        fields["destination"] = .object(XiVOEndCall.read(record["dialaction"]?["answer"], directory))
         return Resource(address: address(provider, "\(exten)@\(context)"), fields: fields)
     }
 
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
         let f = desired.fields
-        let destination = f["destination"]?.object ?? [:]
-        let type = destination["type"]?.string ?? "endcall"
-        var target = XiVOWire.text(destination["target"])
-        if ["user", "group", "queue"].contains(type), let name = destination["target"]?.string {
-            target = .string(try await client.memberID(type, name, provider: desired.address.provider))
-        }
+        let answer = try await XiVOEndCall.dialaction(f["destination"]?.object, client: client, provider: desired.address.provider, argument2: true)
         return .object([("incall", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")))),
-                        ("dialaction", .object([("answer", .object([("actiontype", .string(type)), ("actionarg1", target), ("actionarg2", .string(""))]))]))])
+                        ("dialaction", .object([("answer", .object(answer))]))])
     }
 }

@@ -19,8 +19,8 @@ struct ParkingLotKind: XiVOObjectKind {
 
     /// **Reading:** parking lots are listed, then viewed one by one like every other object
     /// (the list may answer summaries).
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let name = record["name"]?.string else { return nil }
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let name = try XiVOWire.required(record["name"], "name")
         return Resource(address: address(provider, name), fields: Self.codec.decode(record, missingIsNull: true))
     }
 

@@ -34,12 +34,12 @@ struct PickupKind: XiVOObjectKind {
         }
     }
 
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let p = record["pickup"], let name = p["name"]?.string else { return nil }
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let name = try XiVOWire.required(record["pickup"]?["name"], "pickup.name")
+        let p = record["pickup"] ?? .null
         func named(_ member: JSONNode) -> Value? {
-            guard let type = member["membertype"]?.string, let id = WireValue.text(member["memberid"]).string,
-                  let name = directory.name(type, id: id) else { return nil }
-            return .object([type: .string(name)])
+            guard let type = member["membertype"]?.string, let id = WireValue.text(member["memberid"]).string else { return nil }
+            return .object([type: .string(directory.name(type, id: id) ?? "#\(id)")])
         }
         var fields = Self.codec.decode(p, missingIsNull: true)
         for side in Self.sides { fields[side.field] = .list((record[side.wire]?.array ?? []).compactMap(named)) }

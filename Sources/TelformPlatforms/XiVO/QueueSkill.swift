@@ -18,8 +18,8 @@ struct QueueSkillKind: XiVOObjectKind {
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
 
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let name = record["name"]?.string else { return nil }
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let name = try XiVOWire.required(record["name"], "name")
         return Resource(address: address(provider, name), fields: Self.codec.decode(record, missingIsNull: true))
     }
 

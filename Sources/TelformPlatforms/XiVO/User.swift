@@ -84,11 +84,18 @@ struct UserKind: XiVOObjectKind {
         return resource
     }
 
-    /// A user's view (`linefeatures` as a list of objects) in canonical form.
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let uf = record["userfeatures"], let line = record["linefeatures"]?.array?.first,
-              let number = line["number"]?.string else { return nil }
-        let context = line["context"]?.string ?? "default"
+    let unkeyed = "has no line (its view answers no linefeatures), so it has no number@context key"
+
+    /// A user's view (`linefeatures` as a list of objects) in canonical form; nil for a user
+    /// without a line, which telform cannot key.
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        guard let uf = record["userfeatures"], uf.pairs != nil else { throw XiVOUnreadable(field: "userfeatures", got: record["userfeatures"].map { ServerText.excerpt($0.compact) } ?? "missing") }
+        // **Reading:** a user without a line has `linefeatures: false` (or an empty list).
+        let lines = record["linefeatures"]
+        if lines == nil || lines?.array?.isEmpty == true || WireCodec.bool(lines) == false { return nil }
+        guard let line = lines?.array?.first else { throw XiVOUnreadable(field: "linefeatures", got: ServerText.excerpt(lines?.compact ?? "")) }
+        let number = try XiVOWire.required(line["number"], "linefeatures[0].number")
+        let context = WireValue.text(line["context"]).string ?? "default"
         var fields = Self.codec.decode(uf, missingIsNull: true)
         if let entity = uf["entityid"], !entity.isNull { fields["entity_id"] = WireValue.integer(entity) }
         // A case that is off reads as null, the canonical form of one the file leaves out.
@@ -101,7 +108,10 @@ struct UserKind: XiVOObjectKind {
         // **Reading:** view answers `voicemail: false` for a user without a box (the web
         // interface's `_get_voicemail`); only an object is a voicemail.
         if let vm = record["voicemail"], vm.pairs != nil {
-            fields["voicemail"] = .object(Self.voicemailCodec.decode(vm, missingIsNull: true))
+            var box = Self.voicemailCodec.decode(vm, missingIsNull: true)
+            // Later web services show the box's `number`, not `mailbox`: both are read.
+            if box["mailbox"] == .null { box["mailbox"] = WireValue.text(vm["number"]) }
+            fields["voicemail"] = .object(box)
         }
         return Resource(address: address(provider, "\(number)@\(context)"), fields: fields)
     }

@@ -11,6 +11,7 @@ struct XiVOClient: Sendable {
         "users": "/service/ipbx/json.php/restricted/pbx_settings/users/",
         "lines": "/service/ipbx/json.php/restricted/pbx_settings/lines/",
         "groups": "/service/ipbx/json.php/restricted/pbx_settings/groups/",
+        "voicemail": "/service/ipbx/json.php/restricted/pbx_settings/voicemail/",
         "schedule": "/service/ipbx/json.php/restricted/call_management/schedule/",
         "incall": "/service/ipbx/json.php/restricted/call_management/incall/",
         "pickup": "/service/ipbx/json.php/restricted/call_management/pickup/",

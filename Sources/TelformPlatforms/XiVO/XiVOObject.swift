@@ -6,29 +6,37 @@ struct XiVODirectory: Sendable {
     var users: [String: (number: String, context: String)] = [:]
     var groups: [String: String] = [:]
     var queues: [String: String] = [:]
+    /// Voicemail boxes by id: the mailbox, and the context where the list gives one.
+    var voicemails: [String: (mailbox: String, context: String?)] = [:]
 
-    /// The kinds that name users, groups or queues.
+    /// The kinds that name users, groups, queues or voicemail boxes.
     static let naming: Set<String> = ["incalls", "pickups", "schedules"]
+    /// The kinds whose destinations may be a voicemail box.
+    static let namingVoicemails: Set<String> = ["incalls", "schedules"]
 
     static func read(_ client: XiVOClient, kinds: [String], desired: [Resource]) async throws -> XiVODirectory {
         var directory = XiVODirectory()
         if kinds.contains(where: { naming.contains($0) || $0 == "users" }) {
             // **Reading:** the users list has no line; a user's number and context come from
-            // the lines list (api-docs/002 lines 98-173: `number`, `context`, `iduserfeatures`).
+            // the lines list (api-docs/002 lines 98-173: `number`, `context`, `iduserfeatures`),
+            // each a JSON string or number.
             for line in try await client.list("lines") {
                 guard let id = WireValue.text(line["iduserfeatures"]).string, id != "0", let number = WireValue.text(line["number"]).string else { continue }
-                if directory.users[id] == nil { directory.users[id] = (number, line["context"]?.string ?? "default") }
+                if directory.users[id] == nil { directory.users[id] = (number, WireValue.text(line["context"]).string ?? "default") }
             }
         }
         if kinds.contains(where: naming.contains) {
             for group in try await client.list("groups") {
-                if let id = WireValue.text(group["id"]).string, let name = group["name"]?.string { directory.groups[id] = name }
+                if let id = WireValue.text(group["id"]).string, let name = WireValue.text(group["name"]).string { directory.groups[id] = name }
             }
             for queue in try await client.list("queues") {
-                if let id = WireValue.text(queue["id"]).string, let name = queue["name"]?.string { directory.queues[id] = name }
+                if let id = WireValue.text(queue["id"]).string, let name = WireValue.text(queue["name"]).string { directory.queues[id] = name }
             }
-            try directory.checkReferences(desired)
         }
+        if kinds.contains(where: namingVoicemails.contains) {
+            directory.voicemails = try await client.voicemails()
+        }
+        if kinds.contains(where: naming.contains) { try directory.checkReferences(desired) }
         return directory
     }
 
@@ -38,6 +46,7 @@ struct XiVODirectory: Sendable {
         case "user": return users[id]?.number
         case "group": return groups[id]
         case "queue": return queues[id]
+        case "voicemail": return voicemails[id].map { XiVODirectory.mailbox($0.mailbox, $0.context) }
         default: return nil
         }
     }
@@ -45,12 +54,25 @@ struct XiVODirectory: Sendable {
     /// A user, group or queue that an incall, a schedule fallback or a pickup names must be
     /// declared (users) or live: otherwise a plan error at its position in the file, with the
     /// nearest name the file or the server has (the apply would fail on it, after other calls).
+    /// A box as the file names it: its mailbox, with `@context` unless the context is
+    /// `default` (as a user's line is keyed `number@context`, default `default`).
+    static func mailbox(_ mailbox: String, _ context: String?) -> String {
+        guard let context, context != "default" else { return mailbox }
+        return mailbox + "@" + context
+    }
+
     func checkReferences(_ desired: [Resource]) throws {
         let declaredUsers = desired.filter { $0.address.kind == "users" }.compactMap { $0.fields["line"]?["number"]?.string }
-        let known: [String: [String]] = ["user": declaredUsers + users.values.map(\.number), "group": Array(groups.values), "queue": Array(queues.values)]
+        let declaredBoxes = desired.filter { $0.address.kind == "users" }.compactMap { user in
+            user.fields["voicemail"]?["mailbox"]?.string.map { Self.mailbox($0, user.fields["line"]?["context"]?.string) }
+        }
+        let known: [String: [String]] = ["user": declaredUsers + users.values.map(\.number), "group": Array(groups.values), "queue": Array(queues.values),
+                                         "voicemail": declaredBoxes + voicemails.values.map { Self.mailbox($0.mailbox, $0.context) }]
         var problems: [String] = []
         func check(_ type: String?, _ name: String?, _ node: YAMLNode?, _ path: String) {
-            guard let type, let name, let names = known[type], !names.contains(name) else { return }
+            guard let type, var name, let names = known[type] else { return }
+            if type == "voicemail", name.hasSuffix("@default") { name = String(name.dropLast("@default".count)) }
+            guard !names.contains(name) else { return }
             let hint = Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
             let where_ = node.map { "\($0.mark): \(path): " } ?? ""
             problems.append("\(where_)no \(type) \"\(name)\" in the file or on the XiVO server\(hint)")
@@ -79,8 +101,12 @@ struct XiVOTarget {
 protocol XiVOObjectKind: Kind where Client == XiVOClient {
     /// The object's name in the web-services paths (`users`, `schedule`, `queueskills`).
     var object: String { get }
-    /// The live object of a viewed record, canonical; nil when it is not one.
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource?
+    /// The live object of a viewed record, canonical. Throws `XiVOUnreadable` naming the field
+    /// it cannot read; nil only for an object that exists but has no key (a user without a
+    /// line), which the read names in a warning.
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource?
+    /// Why an object has no key, for the warning (when `resource` may answer nil).
+    var unkeyed: String { get }
     /// The add (id nil) or edit body; `changed` names the paths an edit changes.
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode
     /// The id list answers for an item (contexts are named, not numbered).
@@ -99,6 +125,7 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
 extension XiVOObjectKind {
     var viewed: Bool { true }
     var idRule: ServerID { .digits }
+    var unkeyed: String { "has no key" }
     func targets(_ resource: Resource) -> [XiVOTarget] { [] }
 
     func listedID(_ item: JSONNode) -> String? {
@@ -108,18 +135,37 @@ extension XiVOObjectKind {
     func read(_ client: XiVOClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
         let directory = state.context as? XiVODirectory ?? XiVODirectory()
         let items = try await client.list(object)
+        // An item without an id could be neither viewed nor kept apart: an error, never skipped.
+        let ids = try items.map { item in
+            guard let id = listedID(item) else {
+                throw PlatformError(address: "\(provider.name)/\(schema.name)", message: "list \(object) answered an item without an id: \(ServerText.excerpt(item.compact))")
+            }
+            return id
+        }
         let records: [(String, JSONNode)]
         if viewed {
             // List answers summaries: each object is viewed (four at a time).
-            let ids = items.compactMap(listedID)
             let object = self.object
             let views = try await BoundedConcurrency.map(ids) { try await client.view(object, $0) }
             records = Array(zip(ids, views))
         } else {
-            records = items.compactMap { item in listedID(item).map { ($0, item) } }
+            records = Array(zip(ids, items))
         }
         for (id, record) in records {
-            guard let resource = resource(record, directory: directory, provider: provider.name) else { continue }
+            let read: Resource?
+            do {
+                read = try resource(record, directory: directory, provider: provider.name)
+            } catch let unreadable as XiVOUnreadable {
+                // A live object telform cannot read is an error naming it: skipped, it would be
+                // planned as a create (a second user on the same line).
+                throw PlatformError(address: "\(provider.name)/\(schema.name)",
+                                    message: "\(object) \(ServerID.shown(id)) cannot be read: \(unreadable.field) is \(unreadable.got); telform stops rather than plan without it")
+            }
+            guard let resource = read else {
+                let scope = "\(provider.name)/\(schema.name)"
+                state.findings.append(Finding(.warning, "unkeyed", at: scope, "\(scope): \(object) \(ServerID.shown(id)) \(unkeyed): telform cannot manage it and leaves it alone"))
+                continue
+            }
             let added = state.add(resource, id: id, rule: idRule)
             annotate(record, added, &state)
         }
@@ -182,15 +228,57 @@ extension XiVOClient {
             }
             throw PlatformError(address: provider, message: "no user \(name) on the XiVO server")
         }
+        if type == "voicemail" { return try await voicemailID(name, provider: provider) }
         for item in try await list(type == "group" ? "groups" : "queues") {
-            if item["name"]?.string == name, let id = WireValue.text(item["id"]).string { return id }
+            if WireValue.text(item["name"]).string == name, let id = WireValue.text(item["id"]).string { return id }
         }
         throw PlatformError(address: provider, message: "no \(type) \(name) on the XiVO server")
     }
+
+    /// **Reading:** a voicemail destination carries the box's id (xivo-ws
+    /// `VoicemailDestination(voicemail_id)`), not its mailbox. The list
+    /// (`pbx_settings/voicemail/?act=list`, xivo-ws `VoicemailWebService`) gives each box's
+    /// `uniqueid` and `mailbox`, and its `context` where the server answers one.
+    func voicemails() async throws -> [String: (mailbox: String, context: String?)] {
+        var boxes: [String: (mailbox: String, context: String?)] = [:]
+        for box in try await list("voicemail") {
+            guard let id = WireValue.text(box["uniqueid"] ?? box["id"]).string, let mailbox = WireValue.text(box["mailbox"]).string else {
+                throw WireShape.Unexpected(call: "list voicemail", got: "a box without uniqueid and mailbox: \(ServerText.excerpt(box.compact))")
+            }
+            boxes[id] = (mailbox, WireValue.text(box["context"]).string)
+        }
+        return boxes
+    }
+
+    /// The id of the box the file names `MAILBOX` (context `default`) or `MAILBOX@CONTEXT`.
+    /// A list without contexts matches the mailbox alone, and two such boxes are an error.
+    func voicemailID(_ name: String, provider: String) async throws -> String {
+        let parts = name.split(separator: "@", maxSplits: 1).map(String.init)
+        let mailbox = parts[0], context = parts.count > 1 ? parts[1] : "default"
+        let matches = try await voicemails().filter { $0.value.mailbox == mailbox && ($0.value.context ?? context) == context }.map(\.key).sorted()
+        guard let id = matches.first else { throw PlatformError(address: provider, message: "no voicemail box \(name) on the XiVO server") }
+        guard matches.count == 1 else {
+            throw PlatformError(address: provider, message: "voicemail box \(name) is ambiguous: boxes \(matches.joined(separator: ", ")) have that mailbox; name it MAILBOX@CONTEXT")
+        }
+        return id
+    }
+}
+
+/// A field of a live record that is missing or of a type telform cannot read.
+struct XiVOUnreadable: Error {
+    let field: String
+    let got: String
 }
 
 /// XiVO's wire scalars.
 enum XiVOWire {
+    /// A field that must be text: a JSON string, or a number as its digits (XiVO answers
+    /// both: xivo-ws sends `number: [1061]`). Missing or of another type, it fails naming it.
+    static func required(_ node: JSONNode?, _ field: String) throws -> String {
+        if let text = WireValue.text(node).string { return text }
+        throw XiVOUnreadable(field: field, got: node.map { $0.isNull ? "null" : ServerText.excerpt($0.compact) } ?? "missing")
+    }
+
     /// A text field as XiVO takes it: the string, or "" when the file leaves it out.
     static func text(_ value: Value?) -> JSONNode { value?.string.map(JSONNode.string) ?? .string("") }
 

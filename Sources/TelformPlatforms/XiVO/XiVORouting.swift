@@ -70,7 +70,7 @@ struct XiVORouting: RoutingModel {
             case "group": route = .handoff("group \(target): its members ring by the group's own strategy (not managed by telform)")
             case "queue": route = .handoff("queue \(target): its agents ring by the queue's own strategy (not managed by telform)")
             case "voicemail": route = .voicemail(target)
-            case "endcall": route = .hangup(target == "?" ? "hangup" : target)
+            case "endcall": route = .hangup(incall.text("destination.action") ?? "hangup")
             case let other: route = .handoff("destination \(other ?? "?") \(target)")
             }
             return RouteAt(route, reasons: reasons)
@@ -107,7 +107,7 @@ struct XiVORouting: RoutingModel {
         guard incall(number) != nil || users[number] != nil else { return [] }
         return schedules.map { schedule in
             let name = schedule.text("name") ?? "?"
-            let fallback = [schedule.text("fallback.type"), schedule.text("fallback.target")].compactMap { $0 }.joined(separator: " ")
+            let fallback = [schedule.text("fallback.type"), schedule.text("fallback.action") ?? schedule.text("fallback.target")].compactMap { $0 }.joined(separator: " ")
             return "schedule \(name) (open \(Self.openWindows(schedule).windows)\(schedule.text("timezone").map { " \($0)" } ?? ""); closed: \(fallback.isEmpty ? "no fallback" : fallback)) is attached to nothing the documented formats carry: not applied here"
         }
     }

@@ -16,14 +16,17 @@ struct XiVOScheduleKind: XiVOObjectKind {
     static let action = ObjectSchema([
         .string("type", StringRules(allowed: ["none", "endcall", "user", "group", "queue", "voicemail", "schedule", "extension", "application"]),
                 "What happens: endcall, user, group, queue, voicemail...", wire: "actiontype").required(),
-        .string("target", "The target: a user's line number, a group or queue name, a number.", wire: "actionarg1"),
-        .string("action", StringRules(allowed: ["hangup", "busy", "congestion"]), "With endcall: how the call ends (hangup when left out).", wire: "action"),
-    ])
+        // A user or a box is made before the schedule that names it (the wire carries its id).
+        FieldSchema.string("target", "The target: a user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT), a number.",
+                           wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
+        XiVOEndCall.action,
+    ], rules: XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail", "schedule", "extension", "application"]))
 
     static let table = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Schedule name.", wire: "name").required(),
         .string("timezone", StringRules(minLength: 1), "Time zone, e.g. Europe/Paris (required by XiVO).", wire: "timezone").required(),
         .string("description", "Free text.", wire: "description"),
+        .integer("entity_id", 1...1_000_000, "Entity the schedule belongs to (sent as 1 when left out, as users' entity is).", wire: "entity_id"),
         .list("opened", of: .object(opened), ListRules(itemNoun: "opening periods", order: .set), "When the schedule is open.", wire: "opened"),
         .object("fallback", action, "Where calls go while closed (schedule_fallback)."),
     ])
@@ -31,12 +34,14 @@ struct XiVOScheduleKind: XiVOObjectKind {
     let schema = KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
     let object = "schedule"
 
-    static let codec = WireCodec(table, emptyIsAbsent: true)
+    /// `entity_id` is sent as a JSON number (as xivo-ws does): a hook.
+    static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["entity_id"])
     static let openedCodec = WireCodec(opened, emptyIsAbsent: true)
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
         resource.fields["opened"] = .list((resource.fields["opened"]?.list ?? []).map { Self.opened($0.object ?? [:]) })
+        if let fallback = resource.fields["fallback"] { resource.fields["fallback"] = XiVOEndCall.canonical(fallback) }
         return resource
     }
 
@@ -53,9 +58,11 @@ struct XiVOScheduleKind: XiVOObjectKind {
                            node: resource.node?["fallback"]?["target"], path: resource.path + ".fallback.target")]
     }
 
-    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) -> Resource? {
-        guard let s = record["schedule"], let name = s["name"]?.string else { return nil }
+    func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
+        let name = try XiVOWire.required(record["schedule"]?["name"], "schedule.name")
+        let s = record["schedule"] ?? .null
         var fields = Self.codec.decode(s, missingIsNull: true)
+        fields["entity_id"] = WireValue.integer(s["entity_id"])
         fields["opened"] = .list((record["opened"]?.array ?? []).map { Self.opened(Self.openedCodec.decode($0, missingIsNull: true)) })
         if let fallback = Self.fallback(record, directory: directory) { fields["fallback"] = fallback }
         return Resource(address: address(provider, name), fields: fields)
@@ -67,39 +74,22 @@ struct XiVOScheduleKind: XiVOObjectKind {
     /// absent. User, group and queue ids are named as the file names them.
     static func fallback(_ record: JSONNode, directory: XiVODirectory) -> Value? {
         let schedule = record["schedule"]
-        var type: String?, action: String?, target = WireValue.text(schedule?["fallback_actionid"]).string
+        let fields: [String: Value]
         if let text = schedule?["fallback_action"]?.string, !text.isEmpty {
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-            type = parts[0]
-            action = parts.count > 1 ? parts[1] : nil
-        } else if let dial = record["dialaction"]?["schedule_fallback"], let t = dial["actiontype"]?.string {
-            type = t
-            action = dial["action"]?.string
-            target = WireValue.text(dial["actionarg1"]).string
+            fields = XiVOEndCall.read(.object([("actiontype", .string(text)), ("actionarg1", schedule?["fallback_actionid"] ?? .null)]), directory)
+        } else {
+            fields = XiVOEndCall.read(record["dialaction"]?["schedule_fallback"], directory)
         }
-        guard let type, type != "none" else { return nil }
-        var fields: [String: Value] = ["type": .string(type)]
-        if let target, !target.isEmpty {
-            fields["target"] = .string(["user", "group", "queue"].contains(type) ? directory.name(type, id: target) ?? "#\(target)" : target)
-        }
-        if let action, !action.isEmpty { fields["action"] = .string(action) }
-        return .object(fields)
+        return fields["type"] == .string("none") ? nil : .object(fields)
     }
 
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
         let f = desired.fields
-        var pairs: [(String, JSONNode)] = [("schedule", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string(""))))]
-        // The documented add shape (api-docs/002 lines 1066-1069): `actiontype` and `action`
-        // ("endcall" + "hangup"); a user, group or queue target goes as its id in `actionarg1`.
-        var fallback: [(String, JSONNode)] = [("actiontype", .string("none"))]
-        if let declared = f["fallback"]?.object, let type = declared["type"]?.string {
-            fallback = [("actiontype", .string(type))]
-            if type == "endcall" { fallback.append(("action", .string(declared["action"]?.string ?? "hangup"))) }
-            if let target = declared["target"]?.string {
-                fallback.append(("actionarg1", ["user", "group", "queue"].contains(type)
-                    ? .string(try await client.memberID(type, target, provider: desired.address.provider)) : .string(target)))
-            }
-        }
+        // xivo-ws sends `entity_id` with every schedule (later web services refuse one
+        // without it): the file's, or 1, as for users.
+        let schedule = Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")) + [("entity_id", .int(f["entity_id"]?.int ?? 1))]
+        var pairs: [(String, JSONNode)] = [("schedule", .object(schedule))]
+        let fallback = try await XiVOEndCall.dialaction(f["fallback"]?.object, client: client, provider: desired.address.provider)
         pairs.append(("dialaction", .object([("schedule_fallback", .object(fallback))])))
         pairs.append(("opened", .array((f["opened"]?.list ?? []).map { o in
             .object(Self.openedCodec.encode(o.object ?? [:], explicitNull: Self.openedCodec.names, absent: .string("")))

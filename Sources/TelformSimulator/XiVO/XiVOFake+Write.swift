@@ -15,8 +15,11 @@ extension XiVOFake {
             guard let line = linefeatures(body["linefeatures"]) else {
                 return Self.text(400, "linefeatures must be an object of arrays (protocol, context, number)")
             }
-            if let number = line["number"]?.string, let context = line["context"]?.string,
-               (collections["users"] ?? []).contains(where: { $0["linefeatures"]?.array?.first?["number"]?.string == number && $0["linefeatures"]?.array?.first?["context"]?.string == context }) {
+            // One line per number and context, whether a number came as text or as a JSON number.
+            if let number = Self.textual(line["number"]), let context = Self.textual(line["context"]),
+               (collections["users"] ?? []).contains(where: { user in
+                   (user["linefeatures"]?.array ?? []).contains { Self.textual($0["number"]) == number && Self.textual($0["context"]) == context }
+               }) {
                 return Self.text(400, "line \(number)@\(context) is already used")
             }
             var record = JSONNode.object([("userfeatures", uf.setting("id", .int(id))),
@@ -25,7 +28,7 @@ extension XiVOFake {
             // On add, a voicemail with no option is added ("add" is what xivo-ws sends).
             if let refusal = voicemail(body, into: &record, option: body["voicemail-option"]?.string ?? "add") { return Self.text(400, refusal) }
             collections[object, default: []].append(record)
-            return HTTPResponse(status: 200)
+            return Self.added(id)
         case "schedule":
             // xivo-ws `Schedule`: name and timezone are required.
             guard let name = body["schedule"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "schedule.name is required") }
@@ -37,16 +40,12 @@ extension XiVOFake {
             // (test_from_obj_dict), with the dialaction's own fields null.
             let fallback = body["dialaction"]?["schedule_fallback"] ?? .null
             let type = fallback["actiontype"]?.string ?? "none"
+            if let problem = dialactionProblem(fallback, "dialaction.schedule_fallback") { return Self.text(400, problem) }
             var actionID: JSONNode = .null
-            if ["user", "group", "queue"].contains(type) {
-                let target = fallback["actionarg1"]?.int ?? fallback["actionarg1"]?.string.flatMap { Int64($0) }
-                guard let target, exists(type, target) else { return Self.text(400, "\(type) \(fallback["actionarg1"]?.compact ?? "null") does not exist (give its id)") }
-                actionID = .string(String(target))
-            } else if let arg = fallback["actionarg1"], !arg.isNull {
-                actionID = arg
-            }
+            if let arg = fallback["actionarg1"], !arg.isNull { actionID = Self.textual(arg).map(JSONNode.string) ?? arg }
             let action = type == "none" ? "" : type + (fallback["action"]?.string.map { ":" + $0 } ?? "")
             var schedule = (body["schedule"] ?? .null).setting("id", .string(String(id)))
+            schedule = schedule.setting("entity_id", body["schedule"]?["entity_id"] ?? .null)
             schedule = schedule.setting("fallback_action", .string(action)).setting("fallback_actionid", actionID)
                 .setting("fallback_actionargs", .string("")).setting("commented", .int(0))
             let opened = (body["opened"]?.array ?? []).enumerated().map { index, period in
@@ -56,14 +55,26 @@ extension XiVOFake {
                               ("dialaction", .object([("schedule_fallback", .object([("actiontype", .null), ("action", .null)]))])),
                               ("opened", .array(opened)), ("closed", .bool(false))])
         case "incall":
-            guard let exten = body["incall"]?["exten"]?.string, let context = body["incall"]?["context"]?.string else {
+            // xivo-ws sends `exten` as the user gave it: text or a JSON number; stored as text.
+            guard let exten = Self.textual(body["incall"]?["exten"]), let context = Self.textual(body["incall"]?["context"]) else {
                 return Self.text(400, "incall.exten and incall.context are required")
             }
             if let problem = destinationProblem(body) { return Self.text(400, problem) }
-            if (collections["incall"] ?? []).contains(where: { $0["incall"]?["exten"]?.string == exten && $0["incall"]?["context"]?.string == context }) {
+            if (collections["incall"] ?? []).contains(where: { Self.textual($0["incall"]?["exten"]) == exten && Self.textual($0["incall"]?["context"]) == context }) {
                 return Self.text(400, "incall \(exten)@\(context) exists")
             }
-            record = .object([("incall", (body["incall"] ?? .null).setting("id", .int(id))), ("dialaction", body["dialaction"] ?? .null)])
+            record = .object([("incall", (body["incall"] ?? .null).setting("id", .int(id)).setting("exten", .string(exten))), ("dialaction", body["dialaction"] ?? .null)])
+        case "voicemail":
+            // xivo-ws `Voicemail`: a box of its own, `{voicemail: {mailbox, fullname, ...}}`.
+            guard let box = body["voicemail"], let mailbox = Self.textual(box["mailbox"]), Self.textual(box["fullname"]) != nil else {
+                return Self.text(400, "voicemail.mailbox and voicemail.fullname are required")
+            }
+            let context = Self.textual(box["context"]) ?? "default"
+            if voicemails().contains(where: { Self.textual($0["mailbox"]) == mailbox && Self.textual($0["context"]) == context }) {
+                return Self.text(400, "voicemail \(mailbox)@\(context) exists")
+            }
+            collections["voicemail", default: []].append(box.setting("uniqueid", .int(id)).setting("mailbox", .string(mailbox)).setting("context", .string(context)))
+            return Self.added(id)
         case "context":
             guard let name = body["context"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "context.name is required") }
             // xivo-ws `Context`: name, display name, entity and type are required.
@@ -92,7 +103,27 @@ extension XiVOFake {
             record = body.setting("id", .int(id))
         }
         collections[object, default: []].append(record)
+        return Self.added(id)
+    }
+
+    /// An add answers the new object's id (xivo-ws's `add` returns it, quotes and end of line
+    /// stripped).
+    static func added(_ id: Int64) -> HTTPResponse {
+        .json(200, .string(String(id)))
+    }
+
+    /// A box of its own is deleted by its id; a user's goes with the user.
+    func deleteVoicemail(_ id: String?) -> HTTPResponse {
+        guard let index = (collections["voicemail"] ?? []).firstIndex(where: { Self.number($0["uniqueid"]).map(String.init) == id }) else {
+            return Self.text(404, "voicemail \(id ?? "") not found")
+        }
+        collections["voicemail"]?.remove(at: index)
         return HTTPResponse(status: 200)
+    }
+
+    /// A JSON string, or a number as its digits.
+    static func textual(_ node: JSONNode?) -> String? {
+        node?.string ?? node?.int.map(String.init)
     }
 
     func edit(_ object: String, at index: Int, _ body: JSONNode) -> HTTPResponse {
@@ -146,12 +177,18 @@ extension XiVOFake {
         if let given = body["voicemail"], option != "none" {
             guard given.pairs != nil else { return "voicemail must be an object" }
             if option == "add" {
-                guard given["fullname"]?.string?.isEmpty == false, given["mailbox"]?.string?.isEmpty == false else {
-                    return "voicemail.fullname and voicemail.mailbox are required"
+                // The web form's `{fullname, mailbox}` or xivo-ws's `{name, number, context}`.
+                guard let fullname = Self.textual(given["fullname"] ?? given["name"]), !fullname.isEmpty,
+                      let mailbox = Self.textual(given["mailbox"] ?? given["number"]), !mailbox.isEmpty else {
+                    return "voicemail.fullname and voicemail.mailbox (or xivo-ws's name and number) are required"
                 }
                 guard uf["language"]?.string?.isEmpty == false else { return "a voicemail needs the user's language (userfeatures.language)" }
-                box = given.setting("context", record["linefeatures"]?.array?.first?["context"] ?? .string("default"))
-                uf = uf.setting("voicemailid", .string(String(newID())))
+                let context = Self.textual(given["context"]) ?? Self.textual(record["linefeatures"]?.array?.first?["context"]) ?? "default"
+                let boxID = newID()
+                var made = JSONNode.object([("uniqueid", .int(boxID)), ("fullname", .string(fullname)), ("mailbox", .string(mailbox)), ("context", .string(context))])
+                for (key, value) in given.pairs ?? [] where !["name", "number", "fullname", "mailbox", "context"].contains(key) { made = made.setting(key, value) }
+                box = made
+                uf = uf.setting("voicemailid", .string(String(boxID)))
                 if uf["voicemailtype"] == nil || uf["voicemailtype"]?.isNull == true { uf = uf.setting("voicemailtype", .string("asterisk")) }
             } else {
                 guard var edited = current, Self.number(uf["voicemailid"]) != nil else { return "the user has no voicemail to edit (voicemail-option add makes one)" }
@@ -176,22 +213,37 @@ extension XiVOFake {
         var line: [(String, JSONNode)] = []
         for (key, value) in pairs {
             guard let values = value.array, let first = values.first else { return nil }
-            line.append((key, first))
+            // The server keeps a line's number and context as text, whichever way they came.
+            line.append((key, ["number", "context", "protocol"].contains(key) ? Self.textual(first).map(JSONNode.string) ?? first : first))
         }
         return .object(line)
     }
 
     func exists(_ type: String, _ id: Int64) -> Bool {
+        if type == "voicemail" { return voicemails().contains { Self.number($0["uniqueid"]) == id } }
         let object = type == "user" ? "users" : type == "group" ? "groups" : "queues"
         return (collections[object] ?? []).contains { Self.id($0) == id }
     }
 
     func destinationProblem(_ body: JSONNode) -> String? {
-        guard let answer = body["dialaction"]?["answer"], let type = answer["actiontype"]?.string else { return "dialaction.answer.actiontype is required" }
-        if ["user", "group", "queue"].contains(type) {
-            // A destination is the object's id (xivo-ws test_incall), never its name or number.
-            let id = answer["actionarg1"]?.int ?? answer["actionarg1"]?.string.flatMap { Int64($0) }
-            guard let id, exists(type, id) else { return "\(type) \(answer["actionarg1"]?.compact ?? "") does not exist (give its id)" }
+        guard let answer = body["dialaction"]?["answer"], answer["actiontype"]?.string != nil else { return "dialaction.answer.actiontype is required" }
+        return dialactionProblem(answer, "dialaction.answer")
+    }
+
+    /// A dial action as the web interface checks it: a user, group, queue or voicemail
+    /// destination is the object's id (xivo-ws `UserDestination(user_id)`,
+    /// `VoicemailDestination(voicemail_id)`), never its name or number; `endcall` says how in
+    /// `action` (api-docs/002 lines 1066-1069), or as `endcall:ACTION`.
+    func dialactionProblem(_ dial: JSONNode, _ path: String) -> String? {
+        let type = dial["actiontype"]?.string ?? "none"
+        if ["user", "group", "queue", "voicemail"].contains(type) {
+            let id = Self.number(dial["actionarg1"])
+            guard let id, exists(type, id) else { return "\(type) \(dial["actionarg1"]?.compact ?? "") does not exist (give its id)" }
+        }
+        if type == "endcall" {
+            guard let action = dial["action"]?.string, ["hangup", "busy", "congestion"].contains(action) else {
+                return "\(path).action must be hangup, busy or congestion with actiontype endcall"
+            }
         }
         return nil
     }

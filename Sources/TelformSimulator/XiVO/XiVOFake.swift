@@ -21,7 +21,7 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         credentials = [:]
     }
 
-    static let objects = ["users", "lines", "groups", "queues", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
+    static let objects = ["users", "lines", "groups", "queues", "voicemail", "schedule", "incall", "context", "pickup", "parkinglot", "queueskills"]
 
     public init(state: JSONNode?) throws {
         let json = state ?? .object([])
@@ -33,6 +33,15 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         for object in Self.objects where object != "lines" { collections[object] = json[object]?.array ?? [] }
         let highest = collections.values.joined().compactMap { XiVOFake.id($0) }.max() ?? 99
         nextID = json["next_id"]?.int ?? (highest + 1)
+        // Every box has its id (`uniqueid`), which the user's `voicemailid` names.
+        for (index, user) in (collections["users"] ?? []).enumerated() {
+            guard var box = user["voicemail"], box.pairs != nil else { continue }
+            var uf = user["userfeatures"] ?? .object([])
+            let id = Self.number(box["uniqueid"]) ?? Self.number(uf["voicemailid"]) ?? newID()
+            box = box.setting("uniqueid", .int(id))
+            uf = uf.setting("voicemailid", .string(String(id)))
+            collections["users"]?[index] = user.setting("voicemail", box).setting("userfeatures", uf)
+        }
     }
 
     public func snapshot() -> JSONNode {
@@ -93,6 +102,25 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         case "list":
             let summaries = summaries(object)
             return summaries.isEmpty ? HTTPResponse(status: 204) : .json(200, .array(summaries))
+        case "search" where Self.searched[object] != nil:
+            // The list's items whose searched fields contain the text (api-docs/002: users by
+            // firstname, lastname, number or userfield; lines by number or name).
+            let text = (query["search"] ?? "").lowercased()
+            // A user's number is its line's, which the users list does not carry.
+            let userNumbers = Dictionary((collections["users"] ?? []).map { user in
+                (Self.id(user) ?? 0, (user["linefeatures"]?.array ?? []).compactMap { Self.textual($0["number"]) })
+            }, uniquingKeysWith: { first, _ in first })
+            let found = summaries(object).filter { item in
+                var values = (Self.searched[object] ?? []).map { Self.textual(item[$0]) ?? "" }
+                if object == "users" { values += userNumbers[Self.id(item) ?? 0] ?? [] }
+                return !text.isEmpty && values.contains { $0.lowercased().contains(text) }
+            }
+            return found.isEmpty ? HTTPResponse(status: 204) : .json(200, .array(found))
+        case "view" where object == "voicemail":
+            guard let box = voicemails().first(where: { Self.number($0["uniqueid"]).map(String.init) == id }) else { return Self.text(404, "voicemail \(id ?? "") not found") }
+            return .json(200, .object([("voicemail", box)]))
+        case "delete" where object == "voicemail":
+            return deleteVoicemail(id)
         case "view":
             guard let record = find(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
             return .json(200, view(object, record))
@@ -122,6 +150,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         return objects.contains(name) ? name : nil
     }
 
+    /// The fields `act=search` looks in, per object (api-docs/002 documents users, lines,
+    /// incalls and schedules; xivo-ws searches voicemails by mailbox).
+    static let searched: [String: [String]] = ["users": ["firstname", "lastname", "number", "userfield"], "lines": ["number", "name"],
+                                               "incall": ["exten"], "schedule": ["name"], "voicemail": ["mailbox", "fullname"]]
+
     func find(_ object: String, _ id: String?) -> JSONNode? {
         index(object, id).flatMap { collections[object]?[$0] }
     }
@@ -139,28 +172,31 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             // api-docs/002 lines 98-173: each line with its number, context and user.
             return (collections["users"] ?? []).flatMap { user in
                 (user["linefeatures"]?.array ?? []).map { line in
-                    .object([("id", line["id"] ?? .null), ("name", line["name"] ?? line["number"] ?? .null), ("number", line["number"] ?? .null),
-                             ("context", line["context"] ?? .null), ("protocol", line["protocol"] ?? .null),
-                             ("iduserfeatures", line["iduserfeatures"] ?? user["userfeatures"]?["id"] ?? .null)])
+                    Self.lineSummary(line, user: user)
                 }
             }
         }
+        if object == "voicemail" { return voicemails() }
         return (collections[object] ?? []).map { record in
             switch object {
             case "users":
                 // The users list carries no line (xivo-ws test_from_list_obj_dict): numbers and
-                // contexts are in the lines list.
+                // contexts are in the lines list. It carries the userfeatures, with the fields
+                // xivo-ws reads given their defaults.
                 let uf = record["userfeatures"] ?? .null
-                return .object([("id", uf["id"] ?? .null), ("firstname", uf["firstname"] ?? .null), ("lastname", uf["lastname"] ?? .null),
-                                ("entityid", uf["entityid"] ?? .int(1))])
-            case "schedule": return record["schedule"] ?? .null
+                var item = JSONNode.object([("entityid", .int(1)), ("lastname", .string("")), ("enableclient", .bool(false)), ("loginclient", .string("")),
+                                            ("passwdclient", .string("")), ("cti_profile_id", .null), ("bsfilter", .string("no")), ("enablexfer", .bool(false)),
+                                            ("agentid", .null), ("mobilephonenumber", .string("")), ("userfield", .string(""))])
+                for (key, value) in uf.pairs ?? [] { item = item.setting(key, value) }
+                return item
+            case "schedule": return (record["schedule"] ?? .null).setting("entity_id", record["schedule"]?["entity_id"] ?? .null)
             case "incall": return .object((record["incall"]?.pairs ?? []) + [("destination", record["dialaction"]?["answer"] ?? .null)])
             case "context":
                 // The list answers each context nested (xivo-ws test_from_list_obj_dict): one
                 // include as an object, several as a list, none as false; numbers flat or false.
                 let includes = Self.includeRecords(record)
                 let numbers = (record["contextnumbers"]?.pairs ?? []).flatMap { use, ranges in
-                    (ranges.array ?? []).map { $0.setting("type", .string(use)) }
+                    (ranges.array ?? []).map { Self.numberRange($0).setting("type", .string(use)) }
                 }
                 return .object([("context", record["context"] ?? .null),
                                 ("contextinclude", includes.isEmpty ? .bool(false) : includes.count == 1 ? includes[0] : .array(includes)),
@@ -170,6 +206,41 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             case "parkinglot": return .object([("id", record["id"] ?? .null), ("name", record["name"] ?? .null)])
             default: return record
             }
+        }
+    }
+
+    /// A line as the lines list answers it (xivo-ws test_line): the line's own fields and its
+    /// protocol's (a SIP line's `name`, `type`, `username`, `secret`, `host`, ...).
+    static func lineSummary(_ line: JSONNode, user: JSONNode) -> JSONNode {
+        var item = JSONNode.object([("id", line["id"] ?? .null), ("name", line["name"] ?? line["number"] ?? .null), ("number", line["number"] ?? .null),
+                                    ("context", line["context"] ?? .null), ("protocol", line["protocol"] ?? .null),
+                                    ("iduserfeatures", line["iduserfeatures"] ?? user["userfeatures"]?["id"] ?? .null),
+                                    ("commented", .bool(false)), ("configregistrar", .string("default")), ("device", line["device"] ?? .string("")),
+                                    ("num", line["num"] ?? .int(1))])
+        switch line["protocol"]?.string {
+        case "sip":
+            for (key, value) in [("type", JSONNode.string("friend")), ("username", line["name"] ?? .string("")), ("secret", line["secret"] ?? .string("")),
+                                 ("language", .null), ("host", .string("dynamic")), ("port", .null)] { item = item.setting(key, value) }
+        case "custom": item = item.setting("interface", line["interface"] ?? .string(""))
+        default: break
+        }
+        return item
+    }
+
+    /// A number range as the context answers it: with its `didlength` (xivo-ws test_context).
+    static func numberRange(_ range: JSONNode) -> JSONNode {
+        range.setting("didlength", range["didlength"] ?? .string("0"))
+    }
+
+    /// Every voicemail box, the users' and the ones of their own, as the voicemail list
+    /// answers them (xivo-ws test_voicemail: `uniqueid`, `mailbox`, `fullname`, ...).
+    func voicemails() -> [JSONNode] {
+        let owned = (collections["users"] ?? []).compactMap { user in user["voicemail"].flatMap { $0.pairs == nil ? nil : $0 } }
+        return (owned + (collections["voicemail"] ?? [])).map { box in
+            var item = JSONNode.object([("uniqueid", box["uniqueid"] ?? .null), ("context", .string("default")), ("fullname", .string("")),
+                                        ("password", .string("")), ("email", .null), ("tz", .string("eu-fr"))])
+            for (key, value) in box.pairs ?? [] { item = item.setting(key, value) }
+            return item
         }
     }
 
@@ -183,7 +254,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     func view(_ object: String, _ record: JSONNode) -> JSONNode {
-        if object == "context" { return record.setting("contextinclude", .array(Self.includeRecords(record))) }
+        if object == "context" {
+            let numbers = (record["contextnumbers"]?.pairs ?? []).map { use, ranges in (use, JSONNode.array((ranges.array ?? []).map(Self.numberRange))) }
+            return record.setting("contextinclude", .array(Self.includeRecords(record))).setting("contextnumbers", .object(numbers))
+        }
+        if object == "schedule" { return record.setting("schedule", (record["schedule"] ?? .null).setting("entity_id", record["schedule"]?["entity_id"] ?? .null)) }
         if object == "users" {
             // Memberships as view answers them: false, or the member rows (api-docs/002 lines 417-420).
             var shown = record
@@ -191,7 +266,7 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             var uf = record["userfeatures"] ?? .object([])
             if uf["entityid"] == nil { uf = uf.setting("entityid", .int(1)) }
             if let box = record["voicemail"], box.pairs != nil {
-                if uf["voicemailid"] == nil { uf = uf.setting("voicemailid", .string(String(Self.id(record) ?? 0))) }
+                uf = uf.setting("voicemailid", .string(String(Self.number(box["uniqueid"]) ?? 0)))
                 if uf["voicemailtype"] == nil { uf = uf.setting("voicemailtype", .string("asterisk")) }
                 uf = uf.setting("enablevoicemail", .bool(true))
             } else {
