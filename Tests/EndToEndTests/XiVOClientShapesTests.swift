@@ -184,7 +184,7 @@ final class XiVOClientShapesTests: XCTestCase {
         let answers = try records(server, "incall").map { record -> String in
             let answer = (record["dialaction"] as? [String: Any])?["answer"] as? [String: Any] ?? [:]
             return "\(answer["actiontype"] as? String ?? "-"):\(answer["action"] as? String ?? "-")"
-        }
+        }.sorted()
         XCTAssertEqual(answers, ["endcall:congestion", "endcall:hangup"])
         XCTAssertEqual(try run(server, dir, config, ["plan", "--detailed-exitcode"]).status, 0, "converged")
     }

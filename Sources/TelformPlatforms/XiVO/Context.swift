@@ -27,6 +27,7 @@ struct ContextKind: XiVOObjectKind {
                             shape: .objects(table), keyFields: ["name"]).onlyAdded()
     let object = "context"
     let idRule = ServerID.text
+    let namedByKey = true
 
     static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["includes"])
 

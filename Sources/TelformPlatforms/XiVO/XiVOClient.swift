@@ -47,11 +47,21 @@ struct XiVOClient: Sendable {
         return try response.json()
     }
 
-    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws {
+    @discardableResult
+    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> HTTPResponse {
         let response = try await http.send(request(object, act, id: id, body: body), idempotency)
         // A repeated delete finds nothing: the desired state.
-        if act == "delete" && response.status == 404 { return }
+        if act == "delete" && response.status == 404 { return response }
         guard response.isSuccess else { throw XiVOAPIError(response: response, act: "\(act) \(object)") }
+        return response
+    }
+
+    /// The id an add answers: `"36"`, `36` or `36` with an end of line (xivo-ws strips the
+    /// end of line and the quotes); nil when the body holds no id.
+    static func addedID(_ response: HTTPResponse) -> String? {
+        var text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        text.removeAll { $0 == "\"" }
+        return !text.isEmpty && text.allSatisfy(\.isNumber) && text.count <= 18 ? text : nil
     }
 }
 

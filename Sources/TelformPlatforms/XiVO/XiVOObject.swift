@@ -107,6 +107,8 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource?
     /// Why an object has no key, for the warning (when `resource` may answer nil).
     var unkeyed: String { get }
+    /// True where the key is the object's id (contexts): an add's answer is not its id.
+    var namedByKey: Bool { get }
     /// The add (id nil) or edit body; `changed` names the paths an edit changes.
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode
     /// The id list answers for an item (contexts are named, not numbered).
@@ -126,6 +128,7 @@ extension XiVOObjectKind {
     var viewed: Bool { true }
     var idRule: ServerID { .digits }
     var unkeyed: String { "has no key" }
+    var namedByKey: Bool { false }
     func targets(_ resource: Resource) -> [XiVOTarget] { [] }
 
     func listedID(_ item: JSONNode) -> String? {
@@ -183,20 +186,24 @@ extension XiVOObjectKind {
         let key = change.address.key[0]
         let object = self.object
         let kind = self
-        try await client.write(object, "add", body: body, .create(readBack: {
-            // The add answers nothing to go by: look for the object by its key.
-            var state = LiveState()
-            state.context = try await XiVODirectory.read(client, kinds: [kind.schema.name], desired: [])
-            try await kind.read(client, provider: ProviderConfig(name: change.address.provider, type: "xivo", settings: [:], mark: Mark(file: "", line: 0, column: 0)),
-                                desired: [], into: &state)
-            return state.resources.contains { $0.address.key[0] == key } ? HTTPResponse(status: 200) : nil
+        let provider = change.address.provider
+        let response = try await client.write(object, "add", body: body, .create(readBack: {
+            // The outcome is unknown: look for the object by its key before any resend.
+            try await kind.find(client, key: key, provider: provider) == nil ? nil : HTTPResponse(status: 200)
         }))
+        // The add answers the new id (xivo-ws strips its quotes); without one, the object is
+        // found by its key.
+        var id = namedByKey ? nil : XiVOClient.addedID(response)
+        if id == nil { id = try await find(client, key: key, provider: provider)?.id }
+        guard let id else { throw PlatformError(change.address, "the \(object) was added, but no \(object) with this key reads back") }
+        try await confirm(client, change, id: id, done: "added")
     }
 
     func update(_ client: XiVOClient, _ change: Change, live: LiveState) async throws {
         guard let desired = change.desired else { return }
         let id = try liveID(change, live)
         try await client.write(object, "edit", id: id, body: try await body(desired, client: client, id: id, changed: Set(change.changedPaths)))
+        try await confirm(client, change, id: id, done: "edited")
     }
 
     func delete(_ client: XiVOClient, _ change: Change, live: LiveState) async throws {
@@ -211,6 +218,59 @@ extension XiVOObjectKind {
         let body = try await body(desired, client: client, id: nil, changed: nil)
         if let id = live.ids[change.address] { try await client.write(object, "delete", id: id) }
         try await add(client, change, body: body)
+    }
+
+    /// The object with this server id as it reads now (nil: it has no key, or is gone).
+    func readBack(_ client: XiVOClient, id: String, provider: String) async throws -> Resource? {
+        let directory = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
+        let record: JSONNode
+        if viewed {
+            record = try await client.view(object, id)
+        } else {
+            guard let item = try await client.list(object).first(where: { listedID($0) == id }) else { return nil }
+            record = item
+        }
+        return try resource(record, directory: directory, provider: provider)
+    }
+
+    /// The live object with this key and its id, read now.
+    func find(_ client: XiVOClient, key: String, provider: String) async throws -> (id: String, resource: Resource)? {
+        var state = LiveState()
+        state.context = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
+        try await read(client, provider: ProviderConfig(name: provider, type: "xivo", settings: [:], mark: Mark(file: "", line: 0, column: 0)),
+                       desired: [], into: &state)
+        guard let resource = state.resources.first(where: { $0.address.key[0] == key }), let id = state.ids[resource.address] else { return nil }
+        return (id, resource)
+    }
+
+    /// Every XiVO write is read back: some servers take a write and keep less than it said
+    /// (a later web interface deletes a user's line on an edit without `linefeatures`, and
+    /// empties one-element arrays). A declared field that reads differently from what was sent
+    /// is an error naming the object and the field, never a silent loss.
+    func confirm(_ client: XiVOClient, _ change: Change, id: String, done: String) async throws {
+        guard let desired = change.desired else { return }
+        let noun = object == "users" ? "user" : object
+        let read: Resource?
+        do {
+            read = try await readBack(client, id: id, provider: change.address.provider)
+        } catch let unreadable as XiVOUnreadable {
+            throw PlatformError(change.address, "the \(noun) was \(done), but it reads back without \(unreadable.field) (\(unreadable.got))")
+        }
+        guard let read else {
+            throw PlatformError(change.address, schema.name == "users" ? "the user was \(done), but its line is gone" : "the \(noun) was \(done), but it does not read back")
+        }
+        let differences = Diff.fields(desired: desired, live: read, kind: schema)
+        guard differences.isEmpty else {
+            let schema = self.schema
+            let fields = differences.map { difference in
+                // A secret is named, never shown.
+                if schema.isSensitive(path: difference.path, value: difference.after) || schema.isSensitive(path: difference.path, value: difference.before) {
+                    return "\(difference.path) reads differently from what was sent (sensitive)"
+                }
+                return "\(difference.path) reads \(ValueDisplay.field(difference.path, difference.before, kind: schema)) where \(ValueDisplay.field(difference.path, difference.after, kind: schema)) was sent"
+            }
+            throw PlatformError(change.address, "the \(noun) was \(done), but \(fields.joined(separator: "; "))")
+        }
     }
 
     func address(_ provider: String, _ key: String) -> Address {
