@@ -138,4 +138,48 @@ final class XiVOTests: XCTestCase {
         XCTAssertEqual(numbers?["incall"]?.array?.first?["didlength"], .int(3))
         XCTAssertEqual(numbers?["user"]?.array?.first?["didlength"], .string("0"))
     }
+
+    /// The current web services, as the web interface's last code behaves (d8ca970).
+    func testTheCurrentWebServicesAsTheirCodeBehaves() throws {
+        let fake = try XiVOFake(state: JSONParser.parse("""
+            {"web_services": "current", "users": [{"userfeatures": {"id": 1, "firstname": "User", "lastname": "One"},
+              "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}], "voicemail": false}]}
+            """))
+        func status(_ method: String, _ path: String, _ body: String? = nil) -> String {
+            let response = send(fake, method, path, body)
+            return "\(response.status) \(response.text)"
+        }
+        let line = try XCTUnwrap(try send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list").json().array?.first)
+        XCTAssertNil(line["iduserfeatures"], "the lines list lost iduserfeatures in 2013")
+        // One-element arrays lose their only value: the user is made without a line.
+        let added = send(fake, "POST", users + "?act=add", #"{"userfeatures": {"firstname": "Two", "callerid": "Boss"}, "linefeatures": {"protocol": ["sip"], "context": ["default"], "number": ["1002"]}, "voicemail-option": "add", "voicemail": {"mailbox": "1002", "fullname": "Two"}}"#)
+        XCTAssertEqual(added.status, 200)
+        let two = try send(fake, "GET", users + "?act=view&id=" + (try added.json().string ?? "")).json()
+        XCTAssertEqual(two["linefeatures"], .bool(false))
+        XCTAssertEqual(two["voicemail"], .bool(false), "voicemail-option is not read; a box is {number, context}")
+        XCTAssertEqual(two["userfeatures"]?["callerid"], .string("\"Two\""), "the caller id is the name, whatever was sent")
+        XCTAssertEqual(two["userfeatures"]?["entityid"], .int(1))
+        // With the trailing value, the line is made; a box in xivo-ws's form is added.
+        let three = send(fake, "POST", users + "?act=add", #"{"userfeatures": {"firstname": "Three"}, "linefeatures": {"protocol": ["sip", ""], "context": ["default", ""], "number": ["1003", ""]}, "voicemail": {"number": "1003", "context": "default"}}"#)
+        let view = try send(fake, "GET", users + "?act=view&id=" + (try three.json().string ?? "")).json()
+        XCTAssertEqual(view["linefeatures"]?.array?.first?["number"], .string("1003"))
+        XCTAssertEqual(view["voicemail"]?["number"], .string("1003"), "view shows the box's number, not mailbox")
+        XCTAssertEqual(view["voicemail"]?["name"], .string("Three"))
+        // An edit without linefeatures deletes the line; a box for a user who has one is refused.
+        XCTAssertEqual(status("POST", users + "?act=edit&id=1", #"{"userfeatures": {"ringseconds": "30"}}"#), "200 ")
+        XCTAssertEqual(try send(fake, "GET", users + "?act=view&id=1").json()["linefeatures"], .bool(false))
+        let threeID = try three.json().string ?? ""
+        XCTAssertEqual(status("POST", users + "?act=edit&id=" + threeID, #"{"userfeatures": {}, "linefeatures": {"id": [1], "number": ["1003", ""]}, "voicemail": {"number": "1004", "context": "default"}}"#),
+                       "400 the user already has a voicemail")
+        // Entities, number ranges, and the services that are gone.
+        XCTAssertEqual(status("POST", "/service/ipbx/json.php/restricted/call_management/schedule/?act=add", #"{"schedule": {"name": "s", "timezone": "Europe/Paris"}, "opened": []}"#),
+                       "400 schedule.entity_id is required")
+        XCTAssertEqual(status("POST", "/service/ipbx/json.php/restricted/call_management/pickup/?act=add", #"{"name": "p", "members": []}"#), "400 entity_id is required")
+        XCTAssertEqual(status("POST", "/service/ipbx/json.php/restricted/system_management/context/?act=add", #"{"context": {"name": "c", "displayname": "C", "entity": "e", "contexttype": "internal"}}"#),
+                       "400 a context needs number ranges (contextnumbers)")
+        XCTAssertEqual(send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_services/parkinglot?act=list").status, 404)
+        XCTAssertEqual(send(fake, "GET", "/service/ipbx/json.php/restricted/pbx_settings/voicemail/?act=list").status, 404)
+        XCTAssertEqual(send(fake, "POST", "/callcenter/json.php/restricted/settings/queueskills?act=add", #"{"name": "en", "printscreen": "En", "category_name": "l"}"#).status, 200)
+        XCTAssertNil(try send(fake, "GET", "/callcenter/json.php/restricted/settings/queueskills?act=list").json().array?.first?["printscreen"])
+    }
 }

@@ -56,6 +56,8 @@ struct PickupKind: XiVOObjectKind {
                 members.append(.object([("category", .string(side.category)), ("membertype", .string(type)), ("memberid", Int64(id).map(JSONNode.int) ?? .string(id))]))
             }
         }
-        return .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")) + [("members", .array(members))])
+        // The current web services refuse a pickup without `entity_id` (pickup/config.inc ~40,
+        // since 2014); the document's server takes it and keeps what it knows.
+        return .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")) + [("entity_id", .int(1)), ("members", .array(members))])
     }
 }

@@ -23,6 +23,12 @@ struct QueueSkillKind: XiVOObjectKind {
         return Resource(address: address(provider, name), fields: Self.codec.decode(record, missingIsNull: true))
     }
 
+    /// **Reading:** the current web services' skills list never returns `printscreen`
+    /// (queue/datastorage/sql.inc ~166): a declared one would plan a replace on every run.
+    func unreturned(_ record: JSONNode) -> [String] {
+        record["printscreen"] == nil ? ["printscreen"] : []
+    }
+
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
         .object(Self.codec.encode(desired.fields, explicitNull: Self.codec.names, absent: .string("")))
     }

@@ -131,7 +131,6 @@ struct UserKind: XiVOObjectKind {
 
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
         let f = desired.fields
-        let text = XiVOWire.text
         func touched(_ prefix: String) -> Bool { changed.map { $0.contains { $0 == prefix || $0.hasPrefix(prefix + ".") } } ?? true }
         var view: JSONNode?
         if let id { view = try await client.view("users", id) }
@@ -145,12 +144,26 @@ struct UserKind: XiVOObjectKind {
             let to = forward[name]?["to"]?.string
             uf = uf.setting(enable, .bool(to != nil)).setting(dest, .string(to ?? ""))
         }
-
         let liveVoicemail = view?["voicemail"].flatMap { $0.pairs == nil ? nil : $0 }
+        var pairs: [(String, JSONNode)]
+        switch client.webServices {
+        case .document:
+            pairs = Self.documentForm(f, uf: uf, view: view, liveVoicemail: liveVoicemail, voicemailTouched: touched("voicemail"), lineTouched: touched("line"))
+        case .current:
+            pairs = try Self.currentForm(desired, uf: uf, view: view, liveVoicemail: liveVoicemail, voicemailTouched: touched("voicemail"))
+        }
+        if view == nil {
+            // As xivo-ws sends a new user: no dial actions.
+            pairs.append(("dialaction", .object(["noanswer", "busy", "congestion", "chanunavail"].map { ($0, .object([("actiontype", .string("none"))])) })))
+        }
+        return .object(pairs)
+    }
+
+    /// The document's form (see the type's Reading).
+    static func documentForm(_ f: [String: Value], uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool, lineTouched: Bool) -> [(String, JSONNode)] {
+        var uf = uf
         let declared = f["voicemail"]
-        let voicemailChanged = declared != nil && touched("voicemail")
-        let sendLine = view == nil || touched("line") || voicemailChanged
-        var pairs: [(String, JSONNode)] = []
+        let sendLine = view == nil || lineTouched || (declared != nil && voicemailTouched)
         var voicemail: JSONNode?
         var option: String?
         if sendLine {
@@ -160,8 +173,8 @@ struct UserKind: XiVOObjectKind {
             } else if let vm = declared?.object {
                 let fullname = [f["firstname"]?.string, f["lastname"]?.string].compactMap { $0 }.joined(separator: " ")
                 var node = liveVoicemail ?? .object([("fullname", .string(fullname))])
-                node = node.setting("mailbox", text(vm["mailbox"]))
-                for (wire, value) in Self.voicemailCodec.encode(vm, only: ["password", "email"]) { node = node.setting(wire, value) }
+                node = node.setting("mailbox", XiVOWire.text(vm["mailbox"]))
+                for (wire, value) in voicemailCodec.encode(vm, only: ["password", "email"]) { node = node.setting(wire, value) }
                 voicemail = node
                 if liveVoicemail == nil {
                     option = "add"
@@ -172,26 +185,52 @@ struct UserKind: XiVOObjectKind {
                 voicemail = liveVoicemail
             }
         }
-        pairs.append(("userfeatures", uf))
-        if sendLine {
-            let line = f["line"]?.object ?? [:]
-            var lf: [(String, JSONNode)] = []
-            if let current = view?["linefeatures"]?.array?.first {
-                for key in Self.lineEditKeys { if let value = current[key], !value.isNull { lf.append((key, .array([value]))) } }
-            }
-            for key in ["protocol", "context", "number"] {
-                let value = JSONNode.array([text(line[key])])
-                if let index = lf.firstIndex(where: { $0.0 == key }) { lf[index].1 = value } else { lf.append((key, value)) }
-            }
-            pairs.append(("linefeatures", .object(lf)))
-        }
+        var pairs: [(String, JSONNode)] = [("userfeatures", uf)]
+        if sendLine { pairs.append(("linefeatures", linefeatures(f, view: view, trailing: false))) }
         if let voicemail { pairs.append(("voicemail", voicemail)) }
         if let option { pairs.append(("voicemail-option", .string(option))) }
-        if view == nil {
-            // As xivo-ws sends a new user: no dial actions.
-            pairs.append(("dialaction", .object(["noanswer", "busy", "congestion", "chanunavail"].map { ($0, .object([("actiontype", .string("none"))])) })))
+        return pairs
+    }
+
+    /// The current web services (xivo-web-interface d8ca970, user.inc `_prepare_import`,
+    /// `set_linefeatures`, `edit_from_json`, `edit_voicemail`):
+    /// - an edit without `linefeatures` deletes the user's line (~1431): it goes on every edit,
+    ///   with the line's `id`;
+    /// - every `linefeatures` array loses its last value, the web form's empty trailing row
+    ///   (~873; `id` gets a 0 pushed first): each other array carries a trailing "";
+    /// - a voicemail is `{number, context, name, password, email}`, and is only ever added
+    ///   (`voicemail-option` is not read since d69e41a63): an edit can neither change nor remove
+    ///   a box, so such a change fails here, before anything is sent.
+    static func currentForm(_ desired: Resource, uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool) throws -> [(String, JSONNode)] {
+        let f = desired.fields
+        var pairs: [(String, JSONNode)] = [("userfeatures", uf), ("linefeatures", linefeatures(f, view: view, trailing: true))]
+        let declared = f["voicemail"]
+        if liveVoicemail != nil, declared != nil, voicemailTouched {
+            throw PlatformError(desired.address, "XiVO's current web services cannot change or remove a user's voicemail (an edit can only add one): change it in the web interface, or leave voicemail out of the file")
         }
-        return .object(pairs)
+        if liveVoicemail == nil, let vm = declared?.object {
+            let name = [f["firstname"]?.string, f["lastname"]?.string].compactMap { $0 }.joined(separator: " ")
+            var box: [(String, JSONNode)] = [("number", XiVOWire.text(vm["mailbox"])), ("context", XiVOWire.text(f["line"]?["context"] ?? .string("default"))), ("name", .string(name))]
+            box += voicemailCodec.encode(vm, only: ["password", "email"])
+            pairs.append(("voicemail", .object(box)))
+        }
+        return pairs
+    }
+
+    /// `linefeatures` in the add/edit form: an object of arrays, the view's first line's edit
+    /// keys with the file's protocol, context and number over them; `trailing` adds the empty
+    /// last value the current web services drop.
+    static func linefeatures(_ f: [String: Value], view: JSONNode?, trailing: Bool) -> JSONNode {
+        let line = f["line"]?.object ?? [:]
+        var lf: [(String, JSONNode)] = []
+        if let current = view?["linefeatures"]?.array?.first {
+            for key in lineEditKeys { if let value = current[key], !value.isNull { lf.append((key, value)) } }
+        }
+        for key in ["protocol", "context", "number"] {
+            let value = XiVOWire.text(line[key])
+            if let index = lf.firstIndex(where: { $0.0 == key }) { lf[index].1 = value } else { lf.append((key, value)) }
+        }
+        return .object(lf.map { key, value in (key, .array(trailing && key != "id" ? [value, .string("")] : [value])) })
     }
 
     /// The voicemail PIN is never written: a placeholder.

@@ -5,6 +5,7 @@ import TelformCore
 struct XiVOClient: Sendable {
     let http: ResilientClient
     let authorization: String?
+    var webServices: XiVOWebServices = .document
 
     /// Where each object lives.
     static let paths: [String: String] = [

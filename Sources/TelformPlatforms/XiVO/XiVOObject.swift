@@ -17,13 +17,7 @@ struct XiVODirectory: Sendable {
     static func read(_ client: XiVOClient, kinds: [String], desired: [Resource]) async throws -> XiVODirectory {
         var directory = XiVODirectory()
         if kinds.contains(where: { naming.contains($0) || $0 == "users" }) {
-            // **Reading:** the users list has no line; a user's number and context come from
-            // the lines list (api-docs/002 lines 98-173: `number`, `context`, `iduserfeatures`),
-            // each a JSON string or number.
-            for line in try await client.list("lines") {
-                guard let id = WireValue.text(line["iduserfeatures"]).string, id != "0", let number = WireValue.text(line["number"]).string else { continue }
-                if directory.users[id] == nil { directory.users[id] = (number, WireValue.text(line["context"]).string ?? "default") }
-            }
+            directory.users = try await client.userLines()
         }
         if kinds.contains(where: naming.contains) {
             for group in try await client.list("groups") {
@@ -37,7 +31,37 @@ struct XiVODirectory: Sendable {
             directory.voicemails = try await client.voicemails()
         }
         if kinds.contains(where: naming.contains) { try directory.checkReferences(desired) }
+        if client.webServices == .current { try checkCurrent(desired) }
         return directory
+    }
+
+    /// What the current web services cannot keep, refused at plan time at its place in the
+    /// file (docs/readings.md names the commit of each change).
+    static func checkCurrent(_ desired: [Resource]) throws {
+        var problems: [String] = []
+        func problem(_ resource: Resource, _ field: String?, _ text: String) {
+            let node = field.map { resource.node?[$0] } ?? resource.node
+            let path = field.map { resource.path + "." + $0 } ?? resource.path
+            problems.append((node.map { "\($0.mark): " } ?? "") + "\(path): " + text)
+        }
+        for resource in desired {
+            let kind = resource.address.kind
+            if kind == "parking_lots" {
+                problem(resource, nil, "the current web services have no parking-lot service (removed in 2014, 8a134e440): manage parking lots in the web interface, or set web_services: document for a server that has it")
+            }
+            if kind == "users", resource.fields["caller_id"] != nil {
+                problem(resource, "caller_id", "the current web services set the caller id to \"firstname lastname\" on every add and edit: it cannot be managed (leave caller_id out)")
+            }
+            if kind == "users", resource.fields["voicemail"] == .null {
+                problem(resource, "voicemail", "the current web services never remove a voicemail on an edit: remove the box in the web interface and leave voicemail out")
+            }
+            if kind == "contexts", (resource.fields["numbers"]?.object ?? [:]).values.allSatisfy({ ($0.list ?? []).isEmpty }) {
+                problem(resource, nil, "the current web services refuse a context without number ranges: give it numbers")
+            }
+        }
+        if !problems.isEmpty {
+            throw PlatformError(address: desired.first?.address.provider ?? "xivo", message: problems.joined(separator: "\n  "))
+        }
     }
 
     /// The name the file gives the user, group or queue of a wire id (`#id` when unknown).
@@ -122,6 +146,9 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
     func targets(_ resource: Resource) -> [XiVOTarget]
     /// What a read adds beside the resource (a caution, an undeletable mark).
     func annotate(_ record: JSONNode, _ address: Address, _ state: inout LiveState)
+    /// The fields this record does not carry at all because the server never returns them
+    /// (not: returns them empty). The read takes the file's value for them, and says so.
+    func unreturned(_ record: JSONNode) -> [String]
 }
 
 extension XiVOObjectKind {
@@ -129,6 +156,7 @@ extension XiVOObjectKind {
     var idRule: ServerID { .digits }
     var unkeyed: String { "has no key" }
     var namedByKey: Bool { false }
+    func unreturned(_ record: JSONNode) -> [String] { [] }
     func targets(_ resource: Resource) -> [XiVOTarget] { [] }
 
     func listedID(_ item: JSONNode) -> String? {
@@ -154,6 +182,7 @@ extension XiVOObjectKind {
         } else {
             records = Array(zip(ids, items))
         }
+        var unseen = Set<String>()
         for (id, record) in records {
             let read: Resource?
             do {
@@ -169,8 +198,18 @@ extension XiVOObjectKind {
                 state.findings.append(Finding(.warning, "unkeyed", at: scope, "\(scope): \(object) \(ServerID.shown(id)) \(unkeyed): telform cannot manage it and leaves it alone"))
                 continue
             }
-            let added = state.add(resource, id: id, rule: idRule)
+            var kept = resource
+            let missing = unreturned(record)
+            if !missing.isEmpty, let declared = desired.first(where: { $0.address == resource.address }) {
+                for field in missing { kept.fields[field] = declared.fields[field] ?? .null }
+                unseen.formUnion(missing)
+            }
+            let added = state.add(kept, id: id, rule: idRule)
             annotate(record, added, &state)
+        }
+        for field in unseen.sorted() {
+            let scope = "\(provider.name)/\(schema.name)"
+            state.findings.append(Finding(.note, "unreturned", at: scope, "\(scope): the server does not return \(field), so telform takes the file's value as live and cannot see a change made on the server"))
         }
     }
 
@@ -221,7 +260,8 @@ extension XiVOObjectKind {
     }
 
     /// The object with this server id as it reads now (nil: it has no key, or is gone).
-    func readBack(_ client: XiVOClient, id: String, provider: String) async throws -> Resource? {
+    /// A field the server never returns reads as `desired` has it.
+    func readBack(_ client: XiVOClient, id: String, provider: String, desired: Resource) async throws -> Resource? {
         let directory = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
         let record: JSONNode
         if viewed {
@@ -230,7 +270,9 @@ extension XiVOObjectKind {
             guard let item = try await client.list(object).first(where: { listedID($0) == id }) else { return nil }
             record = item
         }
-        return try resource(record, directory: directory, provider: provider)
+        guard var read = try resource(record, directory: directory, provider: provider) else { return nil }
+        for field in unreturned(record) { read.fields[field] = desired.fields[field] ?? .null }
+        return read
     }
 
     /// The live object with this key and its id, read now.
@@ -252,7 +294,7 @@ extension XiVOObjectKind {
         let noun = object == "users" ? "user" : object
         let read: Resource?
         do {
-            read = try await readBack(client, id: id, provider: change.address.provider)
+            read = try await readBack(client, id: id, provider: change.address.provider, desired: desired)
         } catch let unreadable as XiVOUnreadable {
             throw PlatformError(change.address, "the \(noun) was \(done), but it reads back without \(unreadable.field) (\(unreadable.got))")
         }
@@ -282,10 +324,8 @@ extension XiVOClient {
     /// A user's, a group's or a queue's id, looked up now (it may have been added moments ago).
     func memberID(_ type: String, _ name: String, provider: String) async throws -> String {
         if type == "user" {
-            // A user by its line number, through the lines list (the users list has no line).
-            for line in try await list("lines") where WireValue.text(line["number"]).string == name {
-                if let id = WireValue.text(line["iduserfeatures"]).string, id != "0" { return id }
-            }
+            // A user by its line number (the users list has no line).
+            if let id = try await userLines().filter({ $0.value.number == name }).map(\.key).sorted().first { return id }
             throw PlatformError(address: provider, message: "no user \(name) on the XiVO server")
         }
         if type == "voicemail" { return try await voicemailID(name, provider: provider) }
@@ -300,6 +340,7 @@ extension XiVOClient {
     /// (`pbx_settings/voicemail/?act=list`, xivo-ws `VoicemailWebService`) gives each box's
     /// `uniqueid` and `mailbox`, and its `context` where the server answers one.
     func voicemails() async throws -> [String: (mailbox: String, context: String?)] {
+        if webServices == .current { return try await viewedUsers().voicemails }
         var boxes: [String: (mailbox: String, context: String?)] = [:]
         for box in try await list("voicemail") {
             guard let id = WireValue.text(box["uniqueid"] ?? box["id"]).string, let mailbox = WireValue.text(box["mailbox"]).string else {
@@ -308,6 +349,41 @@ extension XiVOClient {
             boxes[id] = (mailbox, WireValue.text(box["context"]).string)
         }
         return boxes
+    }
+
+    /// Each user's line by the user's id.
+    /// **Reading:** the users list has no line; in the document a user's number and context
+    /// come from the lines list (api-docs/002 lines 98-173: `number`, `context`,
+    /// `iduserfeatures`), each a JSON string or number. The current web services' lines list
+    /// has no `iduserfeatures` (6adc28a8f, 2013): there, each user is viewed.
+    func userLines() async throws -> [String: (number: String, context: String)] {
+        if webServices == .current { return try await viewedUsers().users }
+        var users: [String: (number: String, context: String)] = [:]
+        for line in try await list("lines") {
+            guard let id = WireValue.text(line["iduserfeatures"]).string, id != "0", let number = WireValue.text(line["number"]).string else { continue }
+            if users[id] == nil { users[id] = (number, WireValue.text(line["context"]).string ?? "default") }
+        }
+        return users
+    }
+
+    /// The current web services: every user viewed (four at a time) for its first line and
+    /// its box (`voicemail.id`, `number`, `context`; the voicemail list is gone).
+    func viewedUsers() async throws -> (users: [String: (number: String, context: String)], voicemails: [String: (mailbox: String, context: String?)]) {
+        let ids = try await list("users").compactMap { WireValue.text($0["id"]).string }
+        let views = try await BoundedConcurrency.map(ids) { try await self.view("users", $0) }
+        var users: [String: (number: String, context: String)] = [:]
+        var boxes: [String: (mailbox: String, context: String?)] = [:]
+        for (id, view) in zip(ids, views) {
+            if let line = view["linefeatures"]?.array?.first, let number = WireValue.text(line["number"]).string {
+                users[id] = (number, WireValue.text(line["context"]).string ?? "default")
+            }
+            if let box = view["voicemail"], box.pairs != nil,
+               let boxID = WireValue.text(box["id"] ?? box["uniqueid"] ?? view["userfeatures"]?["voicemailid"]).string,
+               let mailbox = WireValue.text(box["number"] ?? box["mailbox"]).string {
+                boxes[boxID] = (mailbox, WireValue.text(box["context"]).string)
+            }
+        }
+        return (users, boxes)
     }
 
     /// The id of the box the file names `MAILBOX` (context `default`) or `MAILBOX@CONTEXT`.

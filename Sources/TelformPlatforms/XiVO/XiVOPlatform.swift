@@ -11,7 +11,8 @@ extension KindedPlatform where Client == XiVOClient {
         if let user = provider.settings["username"]?.string, let password = provider.settings["password"]?.string {
             authorization = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         }
-        let client = XiVOClient(http: ResilientClient(transport: transport, policy: retry), authorization: authorization)
+        let webServices = provider.settings["web_services"]?.string.flatMap(XiVOWebServices.init(rawValue:)) ?? .document
+        let client = XiVOClient(http: ResilientClient(transport: transport, policy: retry), authorization: authorization, webServices: webServices)
         self.init(provider: provider, schema: XiVOKinds.platform, client: client, kinds: XiVOKinds.kinds,
                   directory: { client, kinds, desired in try await XiVODirectory.read(client, kinds: kinds, desired: desired) })
     }

@@ -15,6 +15,10 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     var credentials: [String: String] = [:]     // username → password digest; empty: the host is trusted
     var collections: [String: [JSONNode]] = [:]
     var nextID: Int64 = 100
+    /// Which web services the fake answers as: `document` (api-docs/002, xivo-ws) or
+    /// `current` (the web interface's last code, d8ca970): see XiVOFake+Current.swift.
+    var webServices = "document"
+    var current: Bool { webServices == "current" }
 
     /// XiVO's default is a trusted host: no credentials asked.
     public func admitDefaultCredentials() {
@@ -25,6 +29,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
 
     public init(state: JSONNode?) throws {
         let json = state ?? .object([])
+        webServices = json["web_services"]?.string ?? "document"
+        guard ["document", "current"].contains(webServices) else { throw SimulatorStateError("web_services is document or current") }
         for user in json["credentials"]?.array ?? [] {
             guard let name = user["username"]?.string else { throw SimulatorStateError("credentials need a username") }
             credentials[name] = user["password_sha256"]?.string ?? SHA256.hex(user["password"]?.string ?? "")
@@ -49,7 +55,7 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         defer { lock.unlock() }
         return .object([("platform", .string("xivo")),
                         ("credentials", .array(credentials.keys.sorted().map { .object([("username", .string($0)), ("password_sha256", .string(credentials[$0] ?? ""))]) })),
-                        ("next_id", .int(nextID))] + Self.objects.map { ($0, .array(collections[$0] ?? [])) })
+                        ("next_id", .int(nextID)), ("web_services", .string(webServices))] + Self.objects.map { ($0, .array(collections[$0] ?? [])) })
     }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
@@ -88,6 +94,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         let (path, query) = SimulatorPath.split(request.path)
         let parts = path.split(separator: "/").map(String.init)
         guard let object = Self.object(parts) else { return Self.text(404, "no web service at \(path)") }
+        // The current web interface has no parking-lot service (8a134e440) and no voicemail
+        // list (boxes are confd's, seen through each user).
+        if current && ["parkinglot", "voicemail"].contains(object) { return Self.text(404, "no web service at \(path)") }
         let act = query["act"] ?? ""
         let body = request.body.flatMap { try? JSONParser.parse(Array($0)) }
         // The parking-lot edit URL has no `&id=` in the document: its id is in the body.
@@ -130,8 +139,14 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
             collections[object]?.remove(at: index)
             return HTTPResponse(status: 200)
+        case "add" where current && object == "users":
+            return addCurrentUser(body ?? .null)
         case "add" where !["groups", "queues"].contains(object):
+            if let refusal = currentRefusal(object, body ?? .null) { return Self.text(400, refusal) }
             return add(object, body ?? .null)
+        case "edit" where current && object == "users":
+            guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
+            return editCurrentUser(at: index, body ?? .null)
         case "edit" where ["users", "incall", "parkinglot"].contains(object):
             guard let index = index(object, id) else { return Self.text(404, "\(object) \(id ?? "") not found") }
             return edit(object, at: index, body ?? .null)
@@ -172,7 +187,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             // api-docs/002 lines 98-173: each line with its number, context and user.
             return (collections["users"] ?? []).flatMap { user in
                 (user["linefeatures"]?.array ?? []).map { line in
-                    Self.lineSummary(line, user: user)
+                    // The current lines list has no `iduserfeatures` (6adc28a8f, 2013).
+                    let item = Self.lineSummary(line, user: user)
+                    return current ? .object((item.pairs ?? []).filter { $0.0 != "iduserfeatures" }) : item
                 }
             }
         }
@@ -204,6 +221,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             case "pickup": return record["pickup"] ?? .null
             // A summary: the lot's number of positions and the rest come with view.
             case "parkinglot": return .object([("id", record["id"] ?? .null), ("name", record["name"] ?? .null)])
+            // The current skills list never returns `printscreen` (queue/datastorage/sql.inc ~166).
+            case "queueskills" where current: return .object((record.pairs ?? []).filter { $0.0 != "printscreen" })
             default: return record
             }
         }
@@ -265,7 +284,13 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             // A user without a box: `voicemail: false`, and userfeatures says so.
             var uf = record["userfeatures"] ?? .object([])
             if uf["entityid"] == nil { uf = uf.setting("entityid", .int(1)) }
-            if let box = record["voicemail"], box.pairs != nil {
+            if let box = record["voicemail"], box.pairs != nil, current {
+                // confd's box, as the current view shows it: `id`, `number`, `name`.
+                let id = Self.number(box["uniqueid"]) ?? 0
+                shown = shown.setting("voicemail", .object([("id", .int(id)), ("number", box["mailbox"] ?? .null), ("context", box["context"] ?? .string("default")),
+                                                            ("name", box["fullname"] ?? .string("")), ("password", box["password"] ?? .string("")), ("email", box["email"] ?? .null)]))
+                uf = uf.setting("voicemailid", .string(String(id))).setting("enablevoicemail", .bool(true))
+            } else if let box = record["voicemail"], box.pairs != nil {
                 uf = uf.setting("voicemailid", .string(String(Self.number(box["uniqueid"]) ?? 0)))
                 if uf["voicemailtype"] == nil { uf = uf.setting("voicemailtype", .string("asterisk")) }
                 uf = uf.setting("enablevoicemail", .bool(true))
