@@ -155,6 +155,10 @@ struct Workspace {
             let found = names.compactMap(source)
             lines.append(found.isEmpty ? "  the server refused the credentials, and this provider sets none"
                                        : "  the server refused the credentials; check " + found.joined(separator: ", "))
+            // A 403 may be a token that is good but not for this tenant.
+            if status == 403, let tenant = source("tenant") {
+                lines.append("  or the credentials may not reach this tenant; check \(tenant)")
+            }
         } else if status == 404, reading, let url = source("url") {
             lines.append("  a 404 on a read: the url may carry a wrong path; check \(url)")
         }

@@ -13,7 +13,7 @@ final class RuntimeErrorTests: XCTestCase {
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines, [
             "telform: error: office/endpoints: reading failed: Invalid token (HTTP 401)",
-            "  call: GET \(server.endpointsURL)/api/organizations/acme/endpoints/?skip=0&limit=1000 -> HTTP 401",
+            "  call: GET \(server.endpointsURL)/api/organizations/acme/endpoints/?skip=0&limit=100 -> HTTP 401",
             "  the server refused the credentials; check telform.yaml:7:12: providers.office.token (${env:OFFICE_TOKEN})",
         ])
         XCTAssertFalse(plan.stdout.contains("Tok3nThatIsNotKnown") || plan.stderr.contains("Tok3nThatIsNotKnown"))
@@ -38,7 +38,7 @@ final class RuntimeErrorTests: XCTestCase {
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(Array(plan.stderrLines.dropFirst()), [
             "telform: error: office/endpoints: reading failed: no simulator at /endpoint; serving /endpoints, /mtt, /mxproxy, /vpbx, /xivo (HTTP 404)",
-            "  call: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=1000 -> HTTP 404",
+            "  call: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100 -> HTTP 404",
             "  a 404 on a read: the url may carry a wrong path; check telform.yaml:5:10: providers.office.url (\(url))",
         ])
     }

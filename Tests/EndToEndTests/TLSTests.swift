@@ -59,7 +59,7 @@ final class TLSTests: XCTestCase {
         let plan = try TelformProcess.run(["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheTLSTest"], directory: dir)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines, [
-            "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=1000: the server's TLS certificate is not trusted (SSL certificate problem: self-signed certificate); if a private CA signed it, add that CA to this machine's trust store (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/NAME.crt, run update-ca-certificates)",
+            "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is not trusted (SSL certificate problem: self-signed certificate); if a private CA signed it, add that CA to this machine's trust store (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/NAME.crt, run update-ca-certificates)",
         ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("requests.log").path), "no request got through the handshake")
     }
@@ -154,7 +154,7 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(run.stderrLines, [
             "https.yaml: valid: 1 provider, 0 resources, 0 warnings",
             "telform: error: office/endpoints: reading failed: cannot connect: could not connect to 127.0.0.1:1 (Connection refused)",
-            "telform: error: office/endpoints: reading failed: GET https://pbx.example.invalid/api/organizations/acme/endpoints/?skip=0&limit=1000: "
+            "telform: error: office/endpoints: reading failed: GET https://pbx.example.invalid/api/organizations/acme/endpoints/?skip=0&limit=100: "
                 + "HTTP needs libcurl (libcurl.so.4), which could not be loaded: \(curl): file too short",
         ])
     }

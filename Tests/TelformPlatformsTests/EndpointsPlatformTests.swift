@@ -35,7 +35,7 @@ final class EndpointsPlatformTests: XCTestCase {
         let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t0k")])),
                                                      ("tenants", .object([("acme", .object([("endpoints", .array(endpoints))]))]))]))
         let log = RequestLog(FaultInjector(fake, plan: faults))
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                       declaredKinds: ["endpoints"], resources: declared, mark: Mark(file: "t", line: 1, column: 1))
         return Rig(fake: fake, log: log, driver: EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: log), retry: fast))
     }
@@ -89,7 +89,7 @@ final class EndpointsPlatformTests: XCTestCase {
     func testPagingFollowsWhatTheServerReturnsAndStopsWhenItIgnoresSkip() async throws {
         let endpoints = (1...25).map { endpoint($0, "e\($0)") }
         func driver(_ handler: SimulatorHandler) -> EndpointsPlatform {
-            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                           declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
             return EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: handler), retry: fast)
         }
@@ -123,7 +123,7 @@ final class EndpointsPlatformTests: XCTestCase {
 
     func testPagesAreAskedForAheadUpToTheProvidersParallelism() async throws {
         func read(_ all: [JSONNode], cap: Int) async throws -> (count: Int, skips: [Int]) {
-            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                           declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
             let transport = Concurrent(inner: SimulatorTransport(handler: Paging(all: all, cap: cap, ignoresSkip: false)), concurrency: 4)
             let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
@@ -176,7 +176,7 @@ final class EndpointsPlatformTests: XCTestCase {
     /// Pages asked for by the pages' own tasks as their answers come in: never more calls in
     /// flight than the parallelism, every page read once, few asked for past the end.
     func testPagesKeepTheParallelismInFlightAndNoMore() async throws {
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                       declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
         let transport = Delayed(inner: SimulatorTransport(handler: Paging(all: (1...10_000).map { endpoint($0, "e\($0)") }, cap: 1000, ignoresSkip: false)),
                                 delay: 20_000_000)
@@ -203,7 +203,7 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testCancellingAReadCancelsThePagesAskedForAhead() async throws {
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office")],
+        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                       declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
         let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(), retry: fast)
         let started = Date()

@@ -7,7 +7,10 @@ public enum ServerID: Sendable {
     /// Decimal digits that fit an unsigned 64-bit number (every platform that numbers its
     /// objects: endpoints, vpbx, xivo, mxproxy).
     case digits
-    /// Any text; it is percent-encoded wherever it is used (names used as ids).
+    /// A path telform made itself from parts it checked (`composite`): used as it is.
+    case composed
+    /// Text (PJSIP ids, names used as ids, MX Proxy's opaque ids); it is percent-encoded
+    /// wherever it is used. Empty, `.`, `..`, a `/` or a control character is refused.
     case text
 
     /// Why `id` cannot be used, or nil when it can.
@@ -19,8 +22,17 @@ public enum ServerID: Sendable {
             }
             guard UInt64(id) != nil else { return "the server gave it the id \(Self.shown(id)), past 2^64; telform will not put it in a URL" }
             return nil
-        case .text:
+        case .composed:
             return id.isEmpty ? "the server gave it no id" : nil
+        case .text:
+            // Percent-encoded as one path segment, any text is safe but these: a `/` or a
+            // control character is no id a server means, and `.`/`..` would move the path
+            // wherever a proxy or server normalizes dot segments.
+            if id.isEmpty { return "the server gave it no id" }
+            if id == "." || id == ".." || id.contains("/") || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                return "the server gave it the id \"\(Self.shown(id))\", which telform will not put in a URL (a path part or a control character)"
+            }
+            return nil
         }
     }
 
@@ -38,7 +50,7 @@ public enum ServerID: Sendable {
     /// A composite id (`abonent/12/345`: the path to an object and its number) when `number`
     /// is usable, and the rule that checks it: a bad number makes the object unusable.
     public static func composite(_ prefix: String, _ number: String) -> (id: String, rule: ServerID) {
-        digits.problem(number) == nil ? (prefix + "/" + number, .text) : (number, .digits)
+        digits.problem(number) == nil ? (prefix + "/" + number, .composed) : (number, .digits)
     }
 
     /// An id as it may be printed: one line, at most 40 characters.

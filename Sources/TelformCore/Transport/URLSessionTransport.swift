@@ -136,6 +136,9 @@ public struct URLSessionTransport: HTTPTransport {
             trace?.response(result, after: Date().timeIntervalSince(started), number: number)
             if [301, 302, 303, 307, 308].contains(result.status) {
                 let location = result.headers["location"].map(URLText.redacted) ?? "(no Location)"
+                if let target = result.headers["location"], Self.differsOnlyBySlash(text, target) {
+                    throw TransportError.refused("\(request.method) \(URLText.redacted(text)) answered \(result.status) redirecting to \(location), which differs only by a trailing slash: the server routes the path with and without it apart; telform follows no redirect (it would carry the credentials there): check whether the provider's url has a slash too many or too few at its end")
+                }
                 throw TransportError.refused("\(request.method) \(URLText.redacted(text)) answered \(result.status) redirecting to \(location); telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it")
             }
             return result
@@ -383,5 +386,17 @@ public struct HTTPTrace: Sendable {
         default:
             return node
         }
+    }
+}
+
+extension URLSessionTransport {
+    /// True when `location` (absolute, or a path) names the same URL as `request` but for a
+    /// trailing slash on the path.
+    static func differsOnlyBySlash(_ request: String, _ location: String) -> Bool {
+        guard let asked = URLComponents(string: request), let base = URL(string: request),
+              let target = URL(string: location, relativeTo: base).flatMap({ URLComponents(url: $0.absoluteURL, resolvingAgainstBaseURL: true) }) else { return false }
+        func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
+        return asked.host == target.host && asked.port == target.port && asked.scheme == target.scheme && asked.query == target.query
+            && asked.path != target.path && trimmed(asked.path) == trimmed(target.path)
     }
 }

@@ -61,12 +61,38 @@ struct EndpointKind: Kind {
     }
 
     func read(_ client: EndpointsClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
+        var client = client
+        client.pageSize = provider.settings["page_size"]?.int.map(Int.init) ?? EndpointsClient.documentedPageSize
+        do {
+            try await readPages(client, provider: provider, into: &state)
+        } catch let refused as EndpointsAPIError where refused.refusesLimit && client.pageSize > EndpointsClient.documentedPageSize && state.resources.isEmpty {
+            // The server caps `limit` below the provider's page_size: the document's 100.
+            let scope = "\(provider.name)/\(schema.name)"
+            state.findings.append(Finding(.warning, "page-size", at: scope, "\(scope): the server refused limit=\(client.pageSize) (\(refused.message)); pages of \(EndpointsClient.documentedPageSize) were read instead: set page_size: \(EndpointsClient.documentedPageSize) or less"))
+            client.pageSize = EndpointsClient.documentedPageSize
+            state.context = nil
+            try await readPages(client, provider: provider, into: &state)
+        }
+    }
+
+    /// Every endpoint, page by page. An item without a name is an error naming it, never
+    /// skipped (skipped, a declared endpoint would be planned as a second one). The form
+    /// the server answers codec lists in is kept, to write them so (`EndpointsWireForm`).
+    func readPages(_ client: EndpointsClient, provider: ProviderConfig, into state: inout LiveState) async throws {
         let (providerName, kindName) = (provider.name, schema.name)
-        try await client.forEach({ item -> (Resource, String)? in
-            guard let name = item["name"]?.string, let id = item["id"] else { return nil }
-            return (Resource(address: Address(provider: providerName, kind: kindName, key: [name]), fields: Self.fields(fromWire: item)), ServerID.text(id))
+        try await client.forEach({ item -> Result<(Resource, String, listsAsArrays: Bool?), WireShape.Unexpected> in
+            // Without a name there is no key: an error. An id telform cannot use makes the
+            // object unusable (named by the plan), never skipped.
+            guard let name = item["name"]?.string, !name.isEmpty else {
+                return .failure(WireShape.Unexpected(call: "GET " + client.base + "/", got: "an endpoint without a name: \(ServerText.excerpt(item.compact))"))
+            }
+            let id = item["id"]
+            let lists = [item["allow"], item["disallow"]].compactMap { $0 }.first { !$0.isNull }.map { $0.array != nil }
+            return .success((Resource(address: Address(provider: providerName, kind: kindName, key: [name]), fields: Self.fields(fromWire: item)), ServerID.text(id), lists))
         }) { read in
-            if let (resource, id) = read { state.add(resource, id: id) }
+            let (resource, id, lists) = try read.get()
+            state.add(resource, id: id, rule: .text)
+            if let lists, state.context == nil { state.context = EndpointsWireForm(listsAsArrays: lists) }
         }
     }
 
@@ -89,9 +115,18 @@ struct EndpointKind: Kind {
     }
 
     /// Canonical → wire: every field (create), or those under the changed paths (update).
-    static func wire(_ fields: [String: Value], only paths: Set<String>?) -> JSONNode {
+    /// **Reading:** the document gives `allow`/`disallow` no type: PJSIP keeps them as
+    /// comma-joined text, a server typed `list[str]` wants JSON lists. They are written in the
+    /// form the server answered them in, comma-joined where it has shown neither.
+    static func wire(_ fields: [String: Value], only paths: Set<String>?, listsAsArrays: Bool = false) -> JSONNode {
         let top = paths.map { Set($0.map { String($0.prefix { $0 != "." }) }) }
         var pairs = codec.encode(fields, only: top)
+        if listsAsArrays {
+            pairs = pairs.map { key, node in
+                guard ["allow", "disallow"].contains(key), let list = fields[key]?.list else { return (key, node) }
+                return (key, .array(list.compactMap { $0.string.map(JSONNode.string) }))
+            }
+        }
         let forward = fields["forward"]?.object ?? [:]
         for (name, wire) in forwardCases where paths.map({ $0.contains { $0 == "forward" || $0 == "forward.\(name)" || $0.hasPrefix("forward.\(name).") } }) ?? true {
             guard let value = forward[name] else { continue }
@@ -108,13 +143,13 @@ struct EndpointKind: Kind {
 
     func create(_ client: EndpointsClient, _ change: Change, live: LiveState) async throws {
         guard let desired = change.desired else { return }
-        _ = try await client.create(Self.wire(desired.fields, only: nil), name: desired.address.key[0])
+        _ = try await client.create(Self.wire(desired.fields, only: nil, listsAsArrays: EndpointsWireForm.arrays(live)), name: desired.address.key[0])
     }
 
     func update(_ client: EndpointsClient, _ change: Change, live: LiveState) async throws {
         let id = try liveID(change, live)
         if !change.fields.isEmpty {
-            try await client.update(id: id, Self.wire(change.desired?.fields ?? [:], only: Set(change.changedPaths)))
+            try await client.update(id: id, Self.wire(change.desired?.fields ?? [:], only: Set(change.changedPaths), listsAsArrays: EndpointsWireForm.arrays(live)))
         }
         if change.rotate, let password = change.desired?.fields["password"]?.string {
             try await client.setPassword(id: id, password)
@@ -135,5 +170,15 @@ struct EndpointKind: Kind {
             fields["password"] = export.placeholder([provider.name, name, "password"], "the SIP password of \(resource.address) (never returned)", at: resource.address, path: "password")
             return .object(fields)
         })
+    }
+}
+
+/// The form a server answered codec lists in, learned by the read (kept typed in
+/// `LiveState.context`).
+struct EndpointsWireForm: Sendable {
+    var listsAsArrays: Bool
+
+    static func arrays(_ live: LiveState) -> Bool {
+        (live.context as? EndpointsWireForm)?.listsAsArrays ?? false
     }
 }

@@ -6,8 +6,12 @@ struct EndpointsClient: Sendable {
     let http: ResilientClient
     let tenant: String
     let token: String
-    /// The document gives `limit` a default of 100 and no maximum: telform asks for 1000.
-    static let pageSize = 1000
+    /// Endpoints asked for per page (`limit`). The document shows `limit` with its default,
+    /// 100, and nothing more: telform asks for 100 unless the provider's `page_size` says
+    /// otherwise (a server that caps `limit` below it answers 422, and the read falls back
+    /// to the document's 100).
+    var pageSize = EndpointsClient.documentedPageSize
+    static let documentedPageSize = 100
 
     var base: String { "/api/organizations/\(tenant.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? tenant)/endpoints" }
 
@@ -38,20 +42,21 @@ struct EndpointsClient: Sendable {
         var next = 0                        // the first endpoint not yet read
         let concurrency = max(1, http.transport.concurrency)
         var seen: Set<String> = []
-        let pages = PagesAhead<T>(stride: Self.pageSize) { skip, ticket, pages in
+        let pages = PagesAhead<T>(stride: pageSize) { skip, ticket, pages in
             page(from: skip, ticket: ticket, pages, transform)
         }
         defer { pages.stop() }
         while true {
             pages.dropUnless(first: next)
-            let path = "\(base)/?skip=\(next)&limit=\(Self.pageSize)"
+            let path = "\(base)/?skip=\(next)&limit=\(pageSize)"
             let page: [Item<T>]
             if concurrency == 1 || !pages.hasAsked {
                 // One call at a time: on this task (memory a page task allocates on another
                 // thread's heap arena stays there: +20 MB on a 10,000-endpoint sim:// plan).
                 // The first page too: once it is known full, the next ones are asked for
                 // before it is turned into values.
-                let raw = try WireShape.list(checked(try await http.send(authorized(.json("GET", path)))), "GET \(base)/")
+                let response = try await http.send(authorized(.json("GET", path)))
+                let raw = try WireShape.list(checked(response), response.call ?? "GET \(base)/")
                 if concurrency > 1, !raw.isEmpty, raw.count >= pages.stride {
                     pages.setAhead(concurrency)
                     pages.askAhead(from: next + raw.count)
@@ -100,7 +105,7 @@ struct EndpointsClient: Sendable {
     /// Once its answer is in, it is one call fewer in flight: while pages come back full, the
     /// next one is asked for from here.
     private func page<T: Sendable>(from skip: Int, ticket: Int, _ pages: PagesAhead<T>, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<[Item<T>], Error> {
-        let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(Self.pageSize)"))
+        let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(pageSize)"))
         return Task { [self] in
             let response: HTTPResponse
             do {
@@ -109,7 +114,7 @@ struct EndpointsClient: Sendable {
                 pages.answered(ticket, count: nil)
                 throw error
             }
-            let list = Result { try WireShape.list(checked(response), "GET \(base)/") }
+            let list = Result { try WireShape.list(checked(response), response.call ?? "GET \(base)/") }
             pages.answered(ticket, count: try? list.get().count)
             return items(try list.get(), transform)
         }
@@ -157,7 +162,7 @@ struct EndpointsClient: Sendable {
     func checked(_ response: HTTPResponse) throws -> JSONNode {
         guard response.isSuccess else { throw EndpointsAPIError(response: response) }
         if response.body.isEmpty { return .null }
-        guard let json = try? response.json() else { throw WireShape.Unexpected(call: "the endpoint API", got: "a body that is not JSON") }
+        guard let json = try? response.json() else { throw WireShape.Unexpected(call: response.call ?? "the endpoint API", got: "a body that is not JSON") }
         return json
     }
 }
@@ -168,11 +173,14 @@ struct EndpointsAPIError: CallFailure {
     let call: String?
     /// (wire field or nil, message) pairs.
     let problems: [(String?, String)]
+    /// A 422 on the query's `limit`: the server caps the page size.
+    let refusesLimit: Bool
 
     init(response: HTTPResponse) {
         status = response.status
         call = response.call
         let detail = (try? response.json())?["detail"]
+        refusesLimit = response.status == 422 && (detail?.array ?? []).contains { $0["loc"]?.array?.compactMap(\.string) == ["query", "limit"] }
         if let items = detail?.array {
             problems = items.map { item in
                 let loc = item["loc"]?.array?.compactMap(\.string) ?? []

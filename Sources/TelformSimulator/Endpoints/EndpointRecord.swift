@@ -33,14 +33,25 @@ struct EndpointRecord {
     }
 
     /// Pydantic-style checks of a create or update body.
-    static func validate(_ body: JSONNode, creating: Bool) -> [ValidationProblem] {
+    static let codecFields: Set<String> = ["allow", "disallow"]
+
+    static func validate(_ body: JSONNode, creating: Bool, server: EndpointsServer = EndpointsServer()) -> [ValidationProblem] {
         var problems: [ValidationProblem] = []
         check(body, "name", required: creating, pattern: nil, into: &problems)
         if creating {
             check(body, "extension", required: true, pattern: "^[0-9]{3}$", into: &problems)
             check(body, "password", required: true, pattern: "^[A-Za-z0-9]{20}$", into: &problems)
         }
-        for field in stringFields { check(body, field, required: false, pattern: nil, into: &problems) }
+        for field in stringFields {
+            if server.listCodecs && codecFields.contains(field) {
+                guard let value = body[field], !value.isNull else { continue }
+                if value.array?.allSatisfy({ $0.string != nil }) != true {
+                    problems.append(ValidationProblem(loc: ["body", field], msg: "Input should be a valid list", type: "list_type"))
+                }
+                continue
+            }
+            check(body, field, required: false, pattern: nil, into: &problems)
+        }
         // The flags are PJSIP realtime text, as the answers show them ("yes"/"no"): a string
         // field, which pydantic refuses a JSON boolean for.
         for field in boolFields {
@@ -82,16 +93,30 @@ struct EndpointRecord {
         if let n = body["name"]?.string { name = n }
         if let e = body["extension"]?.string { extensionNumber = e }
         if let p = body["password"]?.string { passwordDigest = SHA256.hex(p) }
-        for (index, field) in Self.stringFields.enumerated() { if let v = body[field]?.string { strings[index] = v } }
+        for (index, field) in Self.stringFields.enumerated() {
+            if let v = body[field]?.string { strings[index] = v }
+            if let list = body[field]?.array { strings[index] = list.compactMap(\.string).joined(separator: ",") }
+        }
         for (index, field) in Self.boolFields.enumerated() { if let v = body[field]?.string.flatMap(Self.flag) { bools[index] = v } }
         if let t = body["cf_noanswer_timeout"]?.int { noAnswerTimeout = t }
     }
 
+    /// The id as the server shows it.
+    func shownID(tenant: String, _ server: EndpointsServer) -> JSONNode {
+        server.textIDs ? .string("\(tenant)_\(id)") : .int(id)
+    }
+
     /// The API's EndpointResponse: no extension, no password; booleans as PJSIP's yes/no.
-    func response(tenant: String) -> JSONNode {
-        var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("tenant_id", .string(tenant)),
+    func response(tenant: String, _ server: EndpointsServer = EndpointsServer()) -> JSONNode {
+        var pairs: [(String, JSONNode)] = [("id", shownID(tenant: tenant, server)), ("name", .string(name)), ("tenant_id", .string(tenant)),
                                            ("context", .string("from-internal-\(tenant)"))]
-        for (index, field) in Self.stringFields.enumerated() { pairs.append((field, .string(strings[index]))) }
+        for (index, field) in Self.stringFields.enumerated() {
+            if server.listCodecs && Self.codecFields.contains(field) {
+                pairs.append((field, .array(strings[index].split(separator: ",").map { .string(String($0)) })))
+            } else {
+                pairs.append((field, .string(strings[index])))
+            }
+        }
         for (index, field) in Self.boolFields.enumerated() { pairs.append((field, .string(bools[index] ? "yes" : "no"))) }
         pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
         pairs += [("aors", .string(name)), ("auth", .string(name)), ("type", .string("endpoint")), ("mailboxes", .string(""))]
@@ -150,11 +175,37 @@ struct TenantState {
     }
 }
 
+/// Where api-docs/003 leaves a choice open, the server a state can be: the fake answers as
+/// Asterisk's PJSIP tables do by default, and as a FastAPI + pydantic server typed the other
+/// way when a state's `server` says so.
+struct EndpointsServer {
+    /// `id` as text (`acme_102`; PJSIP ids are text, as `aors`/`auth` are), not a number.
+    var textIDs = false
+    /// `allow`/`disallow` typed `list[str]`: JSON lists both ways, a string refused.
+    var listCodecs = false
+    /// `limit` declared `le=N`: a larger one is refused with 422.
+    var limitMax: Int?
+
+    init() {}
+
+    init(json: JSONNode?) {
+        textIDs = json?["ids"]?.string == "text"
+        listCodecs = json?["lists"]?.string == "array"
+        limitMax = json?["limit_max"]?.int.map(Int.init)
+    }
+
+    var json: JSONNode {
+        .object([("ids", .string(textIDs ? "text" : "number")), ("lists", .string(listCodecs ? "array" : "text"))]
+                + (limitMax.map { [("limit_max", JSONNode.int(Int64($0)))] } ?? []))
+    }
+}
+
 /// The whole fake's state, as kept in `.telform/sim/NAME.json` or a seed file.
 struct EndpointsState {
     /// SHA-256 digests of the accepted tokens: the state file never holds a token itself.
     var tokenDigests: [String]
     var tenants: [String: TenantState]
+    var server = EndpointsServer()
 
     init(tokens: [String], tenants: [String: TenantState]) {
         tokenDigests = tokens.map { SHA256.hex($0) }
@@ -168,6 +219,7 @@ struct EndpointsState {
         tokenDigests = clear + digests
         if tokenDigests.isEmpty { tokenDigests = [SHA256.hex(EndpointsFake.defaultToken)] }
         tenants = [:]
+        server = EndpointsServer(json: json["server"])
         for (name, tenant) in json["tenants"]?.pairs ?? [] {
             let records = try (tenant["endpoints"]?.array ?? []).map(EndpointRecord.init(stored:))
             let next = tenant["next_id"]?.int ?? ((records.map(\.id).max() ?? 0) + 1)
@@ -179,6 +231,7 @@ struct EndpointsState {
         .object([
             ("platform", .string("endpoints")),
             ("token_sha256", .array(tokenDigests.map(JSONNode.string))),
+            ("server", server.json),
             ("tenants", .object(tenants.keys.sorted().map { name in
                 let t = tenants[name] ?? TenantState(nextID: 1, endpoints: [])
                 return (name, .object([("next_id", .int(t.nextID)), ("endpoints", .array(t.endpoints.map(\.stored)))]))

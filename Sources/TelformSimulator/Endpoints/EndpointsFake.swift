@@ -33,9 +33,13 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         // A page is taken under the lock and rendered outside it: pages asked for at once are
         // rendered at once (a page of 1,000 endpoints takes milliseconds to render).
         var page: (tenant: String, records: [EndpointRecord])?
-        let response: HTTPResponse = lock.withLock { route(request, page: &page) }
+        var server = EndpointsServer()
+        let response: HTTPResponse = lock.withLock {
+            server = state.server
+            return route(request, page: &page)
+        }
         guard let page else { return .respond(response) }
-        return .respond(.json(200, .array(page.records.map { $0.response(tenant: page.tenant) })))
+        return .respond(.json(200, .array(page.records.map { $0.response(tenant: page.tenant, server) })))
     }
 
     static func detail(_ status: Int, _ message: String) -> HTTPResponse {
@@ -64,7 +68,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         case 0 where method == "GET": return list(tenant, query, page: &page)
         case 0 where method == "POST": return create(tenant, request.body)
         case 1 where rest[0] == "status": return method == "GET" ? status(tenant) : Self.detail(405, "Method Not Allowed")
-        case 1 where method == "GET": return withEndpoint(tenant, rest[0]) { .json(200, $0.response(tenant: tenant)) }
+        case 1 where method == "GET": return withEndpoint(tenant, rest[0]) { .json(200, $0.response(tenant: tenant, state.server)) }
         case 1 where method == "PUT": return update(tenant, rest[0], request.body)
         case 1 where method == "DELETE": return delete(tenant, rest[0])
         case 2 where rest[1] == "password": return method == "PUT" ? setPassword(tenant, rest[0], request.body) : Self.detail(405, "Method Not Allowed")
@@ -76,12 +80,15 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
     func list(_ tenant: String, _ query: [String: String], page: inout (tenant: String, records: [EndpointRecord])?) -> HTTPResponse {
         var problems: [ValidationProblem] = []
         let skip = Int(query["skip"] ?? "0").flatMap { $0 >= 0 ? $0 : nil }
-        let limit = Int(query["limit"] ?? "100").flatMap { (1...1000).contains($0) ? $0 : nil }
+        // The document gives `limit` a default (100) and no bound; a server may declare one.
+        let limit = Int(query["limit"] ?? "100").flatMap { $0 >= 1 ? $0 : nil }
         if skip == nil {
             problems.append(ValidationProblem(loc: ["query", "skip"], msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing"))
         }
         if limit == nil {
-            problems.append(ValidationProblem(loc: ["query", "limit"], msg: "Input should be between 1 and 1000", type: "int_parsing"))
+            problems.append(ValidationProblem(loc: ["query", "limit"], msg: "Input should be greater than or equal to 1", type: "greater_than_equal"))
+        } else if let limit, let max = state.server.limitMax, limit > max {
+            problems.append(ValidationProblem(loc: ["query", "limit"], msg: "Input should be less than or equal to \(max)", type: "less_than_equal"))
         }
         guard problems.isEmpty, let skip, let limit else { return ValidationProblem.response(problems) }
         let all = state.tenants[tenant]?.endpoints ?? []
@@ -96,7 +103,7 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
 
     func create(_ tenant: String, _ body: Data?) -> HTTPResponse {
         guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
-        var problems = EndpointRecord.validate(object, creating: true)
+        var problems = EndpointRecord.validate(object, creating: true, server: state.server)
         let name = object["name"]?.string ?? ""
         if problems.isEmpty, state.tenants[tenant]?.names.contains(name) == true {
             problems.append(ValidationProblem(loc: ["body", "name"], msg: "Endpoint with name '\(name)' already exists", type: "value_error"))
@@ -107,16 +114,17 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         record.apply(object)
         state.tenants[tenant, default: TenantState(nextID: 1, endpoints: [])].nextID += 1
         state.tenants[tenant, default: TenantState(nextID: 1, endpoints: [])].append(record)
-        return .json(201, record.response(tenant: tenant))
+        return .json(201, record.response(tenant: tenant, state.server))
     }
 
     func update(_ tenant: String, _ id: String, _ body: Data?) -> HTTPResponse {
         guard let object = Self.body(body) else { return ValidationProblem.response([.invalidJSON]) }
-        let problems = EndpointRecord.validate(object, creating: false)
+        let problems = EndpointRecord.validate(object, creating: false, server: state.server)
         guard problems.isEmpty else { return ValidationProblem.response(problems) }
+        let server = state.server
         return mutate(tenant, id) { record in
             record.apply(object)
-            return .json(200, record.response(tenant: tenant))
+            return .json(200, record.response(tenant: tenant, server))
         }
     }
 
@@ -131,8 +139,15 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         }
     }
 
+    /// The record number an id in a path names: digits, or `TENANT_N` on a server of text ids.
+    func number(_ tenant: String, _ id: String) -> Int64? {
+        guard state.server.textIDs else { return Int64(id) }
+        guard id.hasPrefix(tenant + "_") else { return nil }
+        return Int64(id.dropFirst(tenant.count + 1))
+    }
+
     func delete(_ tenant: String, _ id: String) -> HTTPResponse {
-        guard let number = Int64(id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }) else {
+        guard let number = number(tenant, id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }) else {
             return Self.detail(404, "Endpoint not found")
         }
         state.tenants[tenant]?.remove(at: index)
@@ -140,14 +155,14 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     func withEndpoint(_ tenant: String, _ id: String, _ body: (EndpointRecord) -> HTTPResponse) -> HTTPResponse {
-        guard let number = Int64(id), let record = state.tenants[tenant]?.endpoints.first(where: { $0.id == number }) else {
+        guard let number = number(tenant, id), let record = state.tenants[tenant]?.endpoints.first(where: { $0.id == number }) else {
             return Self.detail(404, "Endpoint not found")
         }
         return body(record)
     }
 
     func mutate(_ tenant: String, _ id: String, _ change: (inout EndpointRecord) -> HTTPResponse) -> HTTPResponse {
-        guard let number = Int64(id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }),
+        guard let number = number(tenant, id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }),
               var record = state.tenants[tenant]?.endpoints[index] else {
             return Self.detail(404, "Endpoint not found")
         }
