@@ -8,12 +8,12 @@ final class ConcurrentReadFailureTests: XCTestCase {
         let accounts = (1...8).map { "7495134580\($0)" }
         let seed = """
         {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
-         "customers": {"88314050000000": {"prompts": [], "gbl": []}},
-         "accounts": {\(accounts.map { "\"\($0)\": {\"customer\": \"88314050000000\"}" }.joined(separator: ", "))}}
+         "customers": {"88314050000000": {"prompts": [], "gbl": []}, "88314059999999": {"prompts": [], "gbl": []}},
+         "accounts": {\(accounts.map { "\"\($0)\": {\"customer\": \"88314050000000\"}" }.joined(separator: ", ")), "74951345899": {"customer": "88314059999999"}}}
         """
         let server = try SimServer(states: ["mtt": seed])
         defer { server.stop() }
-        // The fourth premedia scope is an account the platform does not know: its read fails
+        // The fourth premedia scope is another customer's account: its read is refused
         // while the others (and the follow-me reads) are in flight.
         let premedia = (Array(accounts.prefix(3)) + ["74951345899"] + Array(accounts.dropFirst(3)))
             .map { "      - {sip_id: \"\($0)\", scenario: a}" }.joined(separator: "\n")
@@ -28,7 +28,7 @@ final class ConcurrentReadFailureTests: XCTestCase {
                 outcomes["\(command) exit \(run.status): \(errors.joined(separator: " | "))", default: 0] += 1
             }
         }
-        let error = "telform: error: mtt/premedia: sip_id «74951345899» not found. (getPremediaAccountSettings: -32001)"
+        let error = #"telform: error: mtt/premedia: You don't have access to this common\models\premedia\api\Account «». (getPremediaAccountSettings: -32002)"#
         XCTAssertEqual(outcomes, ["plan exit 1: \(error)": 100, "apply exit 1: \(error)": 100])
     }
 }

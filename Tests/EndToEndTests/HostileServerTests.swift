@@ -368,12 +368,12 @@ final class ChallengeTests: XCTestCase {
         let plan = try TelformProcess.run(["plan"], environment: ["WRONG": "not-the-secret"], directory: dir, timeout: 30)
         XCTAssertEqual(plan.status, 1)
         XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") }, [
-            "telform: error: mx/conferences: authorization failed: the application is not registered (HTTP 401)",
+            "telform: error: mx/conferences: authorization failed: bad client-id or app secret (HTTP 403)",
             "telform: error: xivo/users: list lines: authentication required: Authentication required (HTTP 401)",
         ])
         // The providers are read concurrently: compare in a fixed order.
         XCTAssertEqual(try server.requests().sorted(), ["GET /xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list 401",
-                                                        "POST /mxproxy/auth 401"], "one request each, never retried")
+                                                        "POST /mxproxy/auth 403"], "one request each, never retried")
     }
 }
 

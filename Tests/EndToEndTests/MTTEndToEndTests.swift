@@ -162,3 +162,27 @@ final class MTTEndToEndTests: XCTestCase {
         XCTAssertEqual(try TelformProcess.run(["plan", "-c", "mtt.yaml", "--detailed-exitcode"], directory: dir).status, 0)
     }
 }
+
+/// MTT Premedia where an account has none: PLATFORMS.md's reading.
+final class MTTPremediaNotFoundTests: XCTestCase {
+    /// The platform answers `sip_id «…» not found` for an account without Premedia settings:
+    /// read as nothing configured, with a warning naming the sip_id; the apply's own error
+    /// (the sip_id is no account) stays an error.
+    func testAnAccountWithoutPremediaIsNothingConfiguredWithAWarning() throws {
+        let seed = """
+        {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+         "customers": {"88314050000000": {"prompts": [], "gbl": []}},
+         "accounts": {"74951345801": {"customer": "88314050000000"}}}
+        """
+        let server = try SimServer(states: ["mtt": seed])
+        defer { server.stop() }
+        let dir = try SimConfigs.folder(SimConfigs.mtt(port: server.port, "    premedia:\n      - {sip_id: \"74951345899\", scenario: a}"))
+        let plan = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.environment, directory: dir)
+        XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
+        XCTAssertTrue(plan.stdout.contains("Warning: mtt/premedia/74951345899: the platform answers \"sip_id «74951345899» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("  + premedia/74951345899"), plan.stdout)
+        let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: SimConfigs.environment, directory: dir)
+        XCTAssertEqual(apply.status, 1)
+        XCTAssertTrue(apply.stderr.contains("mtt/premedia/74951345899: create FAILED: sip_id «74951345899» not found."), apply.stderr)
+    }
+}

@@ -177,3 +177,24 @@ final class VPBXEndToEndTests: XCTestCase {
         XCTAssertEqual(try TelformProcess.run(["plan", "-c", "vpbx.yaml", "--detailed-exitcode"], directory: dir).status, 0)
     }
 }
+
+/// What the document allows instead, said where it refuses.
+final class VPBXScheduleRuleTests: XCTestCase {
+    func testAScheduleOnASequentialRuleSaysWhatTheDocumentAllows() throws {
+        let dir = try SimConfigs.folder("""
+            version: 1
+            providers:
+              mts:
+                type: vpbx
+                url: sim://mts
+                token: sim-vpbx-token
+                find_me:
+                  - user: "201"
+                    rules:
+                      - {name: Day, type: sequential, numbers: [{number: "79161234567"}], schedule: office-hours}
+            """)
+        let validate = try TelformProcess.run(["validate"], directory: dir)
+        XCTAssertEqual(validate.status, 1)
+        XCTAssertTrue(validate.stderr.contains("telform.yaml:10:89: error: providers.mts.find_me[0].rules[0].schedule: applies only when type is redirect, not sequential: the document gives sequential rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one"), validate.stderr)
+    }
+}

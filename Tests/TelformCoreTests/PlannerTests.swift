@@ -141,6 +141,18 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(summary(plan), ["+ things/a", "+ links/l after things/a"])
     }
 
+    /// Creates wait for the deletes of their kind to order a plan; a targeted create brings
+    /// in no delete it did not target (it would delete an unrelated object for nothing).
+    func testATargetedCreateBringsInNoUntargetedDelete() {
+        let live = [T.resource("things", "old")]
+        let whole = T.plan(desired: [T.resource("things", "new")], live: live)
+        XCTAssertEqual(summary(whole), ["+ things/new after things/old", "- things/old"])
+        let targeted = T.plan(desired: [T.resource("things", "new")], live: live, options: Planner.Options(targets: [AddressPattern("p/things/new")]))
+        XCTAssertEqual(summary(targeted), ["+ things/new"])
+        let both = T.plan(desired: [T.resource("things", "new")], live: live, options: Planner.Options(targets: [AddressPattern("p/things/*")]))
+        XCTAssertEqual(summary(both), ["+ things/new after things/old", "- things/old"], "both targeted: still ordered")
+    }
+
     func testTextPlanLayout() {
         let plan = T.plan(desired: [T.resource("things", "a", ["color": .string("red"), "secret": .string("s")]),
                                     T.resource("things", "b", ["size": .int(3), "secret": .string("hush")])],

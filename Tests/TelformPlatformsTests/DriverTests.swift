@@ -91,16 +91,16 @@ final class DriverTests: XCTestCase {
     func testMXAConferenceIsSentWholeWithTheOwnersJidAndEpochSeconds() async throws {
         let (driver, journal) = try mx()
         let declared = Resource(address: Address(provider: "mxproxy", kind: "conferences", key: ["Board"]), fields: [
-            "name": .string("Board"), "owner": .string("1001"), "start": .string("2026-03-02T10:00:00+03:00"), "duration": .int(30),
+            "name": .string("Board"), "owner": .string("3044"), "start": .string("2026-03-02T10:00:00+03:00"), "duration": .int(30),
         ])
         let live = try await driver.read(kinds: ["conferences"], desired: [declared])
         let canonical = driver.canonical([declared], live: live)
-        XCTAssertEqual(canonical[0].fields["owner"], .string("43892779647572507"), "an extension becomes its jid")
+        XCTAssertEqual(canonical[0].fields["owner"], .string("43884851428118509"), "an extension becomes its jid")
         XCTAssertEqual(canonical[0].fields["start"], .string("2026-03-02T07:00:00Z"))
         _ = journal.drain()
         try await driver.apply(Change(address: declared.address, action: .create, desired: canonical[0], live: nil, fields: []), live: live)
         XCTAssertEqual(writes(journal), [
-            #"POST /conferences {"Id":"","name":"Board","ownerId":43892779647572507,"accessId":0,"type":"","startDate":1772434800,"duration":30,"waitForOwner":false,"delOnOwnerLeave":false,"ws":"","wsType":""}"#,
+            #"POST /conferences {"Id":"","name":"Board","ownerId":43884851428118509,"accessId":0,"description":"","type":"","startDate":1772434800,"duration":30,"waitForOwner":false,"delOnOwnerLeave":false,"ws":"","wsType":""}"#,
         ])
     }
 

@@ -1,7 +1,9 @@
 import Foundation
 
-/// SPEC §3 retries: reads and idempotent writes are retried on connection errors, 429, 502,
-/// 503 and 504 with exponential backoff and jitter, 5 attempts, honouring `Retry-After`.
+/// SPEC §3 retries: reads and idempotent writes are retried on connection errors, 408, 429,
+/// 502, 503 and 504 with exponential backoff and jitter, 5 attempts, honouring `Retry-After`.
+/// A 408 may come after the change was made (MX Proxy answers it when MX is slow to confirm):
+/// like a gateway error, it leaves a create's outcome unknown.
 public struct RetryPolicy: Sendable {
     public var attempts: Int
     public var baseDelay: TimeInterval
@@ -13,7 +15,7 @@ public struct RetryPolicy: Sendable {
         self.maxDelay = maxDelay
     }
 
-    public static let retriedStatuses: Set<Int> = [429, 502, 503, 504]
+    public static let retriedStatuses: Set<Int> = [408, 429, 502, 503, 504]
 
     /// The wait before attempt `attempt + 1` (attempt counts from 1): full jitter over the
     /// exponential step, or the server's Retry-After when it gives one.
@@ -57,7 +59,7 @@ public struct ResilientClient: Sendable {
                 if request.method == "DELETE", attempt > 1, response.status == 404 { return HTTPResponse(status: 204) }
                 guard RetryPolicy.retriedStatuses.contains(response.status), attempt < policy.attempts else { return response }
                 // A gateway error on a create may hide a create that happened: look before repeating.
-                if case .create(let readBack) = idempotency, response.status == 502 || response.status == 504,
+                if case .create(let readBack) = idempotency, [408, 502, 504].contains(response.status),
                    let found = try await readBack() {
                     return found
                 }

@@ -173,7 +173,9 @@ public struct Planner: Sendable {
         for original in declaredDuplicates {
             let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
             let protected = protectedAddresses.contains(original)
-            if !prunes || protected {
+            if !kind.uniqueKey {
+                plan.add(Finding(.error, "duplicate", at: original.description, "\(original) exists more than once live (ids \(ids)); the platform does not keep \(kind.name) keys unique, so telform will not choose which to delete: remove one on the platform, or rename one"))
+            } else if !prunes || protected {
                 plan.add(Finding(.error, "duplicate", at: original.description, "\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")"))
             }
         }
@@ -185,7 +187,7 @@ public struct Planner: Sendable {
                     continue
                 }
                 let original = input.live.duplicates[resource.address]
-                if let original, protectedAddresses.contains(original) { continue }
+                if let original, protectedAddresses.contains(original) || (!kind.uniqueKey && desiredAddresses.contains(original)) { continue }
                 var change = Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: [],
                                     reason: original.map { "a second live object with the key of \($0.local)" })
                 change.duplicateOf = original
@@ -380,13 +382,23 @@ public struct Planner: Sendable {
     func targeted(_ changes: [Change]) -> [Change] {
         guard !options.targets.isEmpty else { return changes }
         let byAddress = Dictionary(changes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        /// A create waits for the deletes of its kind only to order them (`deletesFirst`):
+        /// that edge orders what a plan holds, and never brings a delete into a targeted one.
+        func ordersOnly(_ change: Change?, _ dependency: Address) -> Bool {
+            guard let change, change.action == .create, let other = byAddress[dependency] else { return false }
+            return (other.action == .delete || other.action == .replace) && other.address.kind == change.address.kind
+        }
         var keep = Set(changes.filter { c in options.targets.contains { $0.matches(c.address.description) } }.map(\.address))
         var frontier = Array(keep)
         while let next = frontier.popLast() {
-            for dependency in byAddress[next]?.dependsOn ?? [] where keep.insert(dependency).inserted {
+            for dependency in byAddress[next]?.dependsOn ?? [] where !ordersOnly(byAddress[next], dependency) && keep.insert(dependency).inserted {
                 frontier.append(dependency)
             }
         }
-        return changes.filter { keep.contains($0.address) }
+        return changes.filter { keep.contains($0.address) }.map { change in
+            var change = change
+            change.dependsOn = change.dependsOn.filter(keep.contains)
+            return change
+        }
     }
 }

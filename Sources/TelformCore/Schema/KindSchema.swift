@@ -39,6 +39,10 @@ public struct KindSchema: Sendable {
     /// True when the platform can add but neither edit nor delete (XiVO contexts): differences
     /// are reported (plan and drift), never applied, and live extras are never deleted.
     public var addOnly = false
+    /// False when the platform does not keep the key unique (MX Proxy conference names): two
+    /// live objects of a declared key are a plan error naming both ids, whatever `prune` says,
+    /// since the one telform would delete may be the one in use.
+    public var uniqueKey = true
     /// Its declared paths and their fields, computed once (`KindSchema+Paths`).
     var pathIndex: PathIndex
     /// True when the kind's scope is each declared key itself (an account's settings, MTT
@@ -80,6 +84,12 @@ public struct KindSchema: Sendable {
     }
 
     /// The same kind, with only an add call.
+    public func keyNotUnique() -> KindSchema {
+        var copy = self
+        copy.uniqueKey = false
+        return copy
+    }
+
     public func onlyAdded() -> KindSchema {
         var copy = self
         copy.addOnly = true

@@ -22,6 +22,12 @@ struct MTTClient: Sendable {
         error.code == -32001 && !error.message.contains("«") && error.message != "Data not found"
     }
 
+    /// The document's not-found answer naming this sip_id ("sip_id «…» not found.", -32001 or
+    /// -32602).
+    static func sipNotFound(_ error: JSONRPCError, _ sip: String) -> Bool {
+        [-32001, -32602].contains(error.code ?? 0) && error.message.contains("sip_id «\(sip)»") && error.message.contains("not found")
+    }
+
     /// How to repeat a call that sets `fields` of `change`'s resource. The platform refuses
     /// some repeats (a second setCallBackFollowme: "Delete before insert") and a repeat is
     /// never known to be harmless, so when the outcome is unknown (the connection dropped

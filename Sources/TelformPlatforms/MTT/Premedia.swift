@@ -1,3 +1,4 @@
+import Foundation
 import TelformCore
 
 /// The Premedia settings of a sip_id (api-docs/004, on `premedia_url`): scenario, answer,
@@ -60,16 +61,29 @@ struct PremediaKind: Kind {
     }
 
     func read(_ client: MTTClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
-        try await MTTClient.perAccount(desired, kind: schema.name, into: &state) { try await Self.read(client, $0) }
+        let unknown = UnknownAccounts()
+        try await MTTClient.perAccount(desired, kind: schema.name, into: &state) { try await Self.read(client, $0, unknown: unknown) }
+        for sip in unknown.list.sorted() {
+            let address = Address(provider: provider.name, kind: schema.name, key: [sip])
+            state.findings.append(Finding(.warning, "premedia-not-found", at: address.description,
+                                          "\(address): the platform answers \"sip_id «\(sip)» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"))
+        }
     }
 
-    static func read(_ client: MTTClient, _ address: Address) async throws -> Resource? {
+    /// **Reading** (PLATFORMS.md § premedia): an account without Premedia settings answers the
+    /// document's not-found shapes, also `V_VALUE_NOT_FOUND` "sip_id «…» not found." (api-docs/004
+    /// lines 3616-3631): nothing configured for that sip_id, noted in `unknown` so the plan
+    /// warns naming it (a typo stays visible). The apply's own errors stay errors.
+    static func read(_ client: MTTClient, _ address: Address, unknown: UnknownAccounts? = nil) async throws -> Resource? {
         let sip = address.key[0]
         let settings: JSONNode
         do {
             settings = try await client.premedia.call("getPremediaAccountSettings", .object([("sip_id", .string(sip))]))
         } catch let error as JSONRPCError where MTTClient.nothingConfigured(error) {
             return nil    // an account without Premedia: nothing live
+        } catch let error as JSONRPCError where unknown != nil && MTTClient.sipNotFound(error, sip) {
+            unknown?.add(sip)
+            return nil
         }
         let scenario = WireValue.integer(settings["scenario_id"]).int.flatMap { id in scenarios.first { $0.value == id }?.key }
         var fields: [String: Value] = [
@@ -158,4 +172,13 @@ struct PremediaKind: Kind {
             return .object(fields)
         })
     }
+}
+
+/// The sip_ids a read found "not found", gathered from the reads that run at once.
+final class UnknownAccounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: [String] = []
+
+    func add(_ sip: String) { lock.withLock { found.append(sip) } }
+    var list: [String] { lock.withLock { found } }
 }

@@ -15,6 +15,7 @@ struct ConferenceKind: Kind {
         .string("name", StringRules(minLength: 1), "Conference name; the resource key.", wire: "name").required(),
         .string("owner", StringRules(minLength: 1), "Owner: an extension (resolved through GET /contacts) or a jid.", wire: "ownerId").required(),
         .integer("access_id", 0...999_999_999, "Conference ID callers enter.", wire: "accessId"),
+        .string("description", "Free text. Carried through every update when left out (PUT replaces the whole conference).", wire: "description"),
         .string("type", StringRules(minLength: 1), "Conference type as MX names it, e.g. Once.", wire: "type"),
         .string("start", StringRules(check: isoTimestamp), "Start, ISO-8601 with zone (sent as epoch seconds).", wire: "startDate"),
         .integer("duration", 1...100_000, "Duration in minutes.", wire: "duration"),
@@ -24,7 +25,9 @@ struct ConferenceKind: Kind {
         .string("ws_type", "Web session type, e.g. Undefined.", wire: "wsType"),
     ])
 
-    let schema = KindSchema(name: "conferences", doc: "Conferences of the logged-in user.", shape: .objects(table), keyFields: ["name"])
+    /// Names are not unique on the platform (the server checks none): two live conferences
+    /// of a declared name are a plan error naming both ids, never an arbitrary delete.
+    let schema = KindSchema(name: "conferences", doc: "Conferences of the logged-in user.", shape: .objects(table), keyFields: ["name"]).keyNotUnique()
 
     static let codec = WireCodec(table)
 
@@ -55,17 +58,28 @@ struct ConferenceKind: Kind {
         // a plan error now, naming the conference.
         let contacts = state.context as? MXProxyContacts ?? MXProxyContacts()
         for resource in desired where resource.address.kind == schema.name {
-            if let owner = resource.fields["owner"]?.string, !contacts.knows(owner) {
+            guard let owner = resource.fields["owner"]?.string else { continue }
+            if !contacts.knows(owner) {
                 throw PlatformError(resource.address, "owner \(owner) is neither an extension GET /contacts lists nor a jid")
+            }
+            // **Reading** (mdigger/mxproxy conference.go): GET /conferences lists only the
+            // logged-in user's conferences. One owned by another would never read back, and be
+            // made again on every apply.
+            if let me = contacts.me, contacts.jid(owner) != me.jid {
+                let who = me.ext.map { "extension \($0), jid \(me.jid)" } ?? "jid \(me.jid)"
+                throw PlatformError(resource.address, "owner \(owner) is not the logged-in user (\(who)): MX Proxy lists only the logged-in user's conferences, so telform could never read this one back; log in as its owner, or make the logged-in user its owner")
             }
         }
         for item in try await client.conferences() {
-            guard let name = item["name"]?.string else { continue }
+            guard let name = item["name"]?.string, !name.isEmpty else {
+                throw WireShape.Unexpected(call: "GET /conferences", got: "a conference without a name: \(ServerText.excerpt(item.compact))")
+            }
             var fields = Self.codec.decode(item)
             // Owner ids exceed 2^53: read as exact 64-bit integers, compared as text.
             fields["owner"] = (item["ownerId"]?.int ?? item["ownerId"]?.string.flatMap { Int64($0) }).map { .string(String($0)) }
             fields["start"] = item["startDate"]?.int.map { .string(Self.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))) }
-            state.add(Resource(address: Address(provider: provider.name, kind: schema.name, key: [name]), fields: fields), id: ServerID.text(item["Id"]))
+            // `Id` is an opaque string (the server's code): used as text, percent-encoded.
+            state.add(Resource(address: Address(provider: provider.name, kind: schema.name, key: [name]), fields: fields), id: ServerID.text(item["Id"]), rule: .text)
         }
     }
 

@@ -71,7 +71,21 @@ struct MXProxyClient: Sendable {
     }
 
     func contacts() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/contacts")["contacts"], "GET /contacts") }
-    func conferences() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/conferences")["conferences"], "GET /conferences") }
+
+    /// **Reading:** the server's code answers an empty list as `"conferences": null` (Go's nil
+    /// slice, mdigger/mxproxy): read as no conference. A missing key is not the shape.
+    func conferences() async throws -> [JSONNode] {
+        let list = try await call("GET", "/conferences")["conferences"]
+        if list == .null { return [] }
+        return try WireShape.list(list, "GET /conferences")
+    }
+
+    /// The logged-in user (`GET /auth`: `ext`, `jid`).
+    func me() async throws -> (ext: String?, jid: String) {
+        let info = try WireShape.object(try await call("GET", "/auth"), "GET /auth")
+        guard let jid = WireValue.text(info["jid"]).string else { throw WireShape.Unexpected(call: "GET /auth", got: "no jid") }
+        return (WireValue.text(info["ext"]).string, jid)
+    }
 }
 
 struct MXProxyAPIError: CallFailure, CustomStringConvertible {
@@ -102,10 +116,12 @@ struct MXProxyAPIError: CallFailure, CustomStringConvertible {
 /// Extensions and their jids, from GET /contacts: what a conference's owner is sent as.
 struct MXProxyContacts: Sendable {
     private var jids: [String: String] = [:]
+    /// The logged-in user, whose conferences GET /conferences lists.
+    var me: (ext: String?, jid: String)?
 
     init(_ contacts: [JSONNode] = []) {
         for contact in contacts {
-            if let ext = contact["ext"]?.string, let jid = contact["jid"]?.string { jids[ext] = jid }
+            if let ext = WireValue.text(contact["ext"]).string, let jid = WireValue.text(contact["jid"]).string { jids[ext] = jid }
         }
     }
 

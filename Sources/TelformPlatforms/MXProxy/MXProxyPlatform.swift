@@ -12,6 +12,11 @@ extension KindedPlatform where Client == MXProxyClient {
         let client = MXProxyClient(http: http, auth: MXProxyAuth(http: http, clientID: setting("client_id"), clientSecret: setting("client_secret"),
                                                                  username: setting("username"), password: setting("password")))
         self.init(provider: provider, schema: MXProxyKinds.platform, client: client, kinds: MXProxyKinds.kinds,
-                  directory: { client, _, _ in MXProxyContacts(try await client.contacts()) })
+                  directory: { client, kinds, _ in
+                      var contacts = MXProxyContacts(try await client.contacts())
+                      // Conferences are listed for the logged-in user only: who that is.
+                      if kinds.contains("conferences") { contacts.me = try await client.me() }
+                      return contacts
+                  })
     }
 }

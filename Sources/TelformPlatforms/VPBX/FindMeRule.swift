@@ -29,13 +29,17 @@ struct FindMeRuleKind: Kind {
         .string("if_unreachable", PlatformFields.dialRules(), "Redirect when unreachable.", wire: "ifNoAccessRedirect"),
         .integer("no_answer_rings", 1...99, "Rings before the no-answer redirect.", wire: "ifNoAnswerTimeout"),
         .string("conditional", "Conditional redirect expression, as the platform stores it.", wire: "conditional"),
-        FieldSchema.string("schedule", StringRules(minLength: 1), "Name of a schedule of the same user (or its group) during which the rule applies.",
+        FieldSchema.string("schedule", StringRules(minLength: 1), "Name of a schedule of the same user (or its group) during which the rule applies. Redirect rules only: the document gives parallel and sequential rules no scheduleId (4.11), so a ring that depends on the hours is a redirect rule with this schedule.",
                            wire: "scheduleId").references("schedules", declaredOnly: false),
     ], rules: [
         .onlyWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
         .requiredWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
         .onlyWhen(field: "type", in: ["sequential"], fields: ["continue_if_busy"]),
-        .onlyWhen(field: "type", in: ["redirect"], fields: redirectFields),
+        .onlyWhen(field: "type", in: ["redirect"], fields: redirectFields.filter { $0 != "schedule" }),
+        .custom { fields in
+            guard let type = fields["type"]?.string, type != "redirect", fields["schedule"] != nil else { return [] }
+            return [("schedule", "applies only when type is redirect, not \(type): the document gives \(type) rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one")]
+        },
         .custom { fields in
             guard fields["type"]?.string != "sequential", let numbers = fields["numbers"]?.list,
                   numbers.contains(where: { $0["rings"] != nil }) else { return [] }
