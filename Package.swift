@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// No package dependencies: Foundation and the system libyaml only (ARCHITECTURE.md).
+// No package dependencies: Foundation and the system libraries libyaml and libcurl
+// (ARCHITECTURE.md).
 let package = Package(
     name: "telform",
     products: [
@@ -13,20 +14,24 @@ let package = Package(
             name: "CYaml",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // libcurl, opened by the first HTTP request instead of at every start (curl_loader.c).
-        .target(name: "CCurlLoader", exclude: ["link"]),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "TelformCore", dependencies: ["CYaml"]),
+        // The one HTTP transport: libcurl for http:// and https:// alike.
+        .target(name: "TelformHTTP", dependencies: ["CCurl", "TelformCore"]),
         .target(name: "TelformPlatforms", dependencies: ["TelformCore"]),
         .target(name: "TelformSimulator", dependencies: ["TelformCore"]),
         .executableTarget(
             name: "telform",
-            dependencies: ["CCurlLoader", "TelformCore", "TelformPlatforms", "TelformSimulator"],
-            // The link finds the empty libcurl beside curl_loader.c before the system's.
-            linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Sources/CCurlLoader/link"])]
+            dependencies: ["TelformCore", "TelformHTTP", "TelformPlatforms", "TelformSimulator"]
         ),
         // The benchmark (docs/performance.md): runs the built telform against its floors.
         .executableTarget(name: "telform-bench", dependencies: ["CYaml"], path: "Benchmarks"),
         .testTarget(name: "TelformCoreTests", dependencies: ["TelformCore"]),
+        .testTarget(name: "TelformHTTPTests", dependencies: ["TelformCore", "TelformHTTP"]),
         .testTarget(name: "TelformPlatformsTests", dependencies: ["TelformCore", "TelformPlatforms", "TelformSimulator"]),
         .testTarget(name: "TelformSimulatorTests", dependencies: ["TelformCore", "TelformSimulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["telform"], exclude: ["schema_check.py", "golden"]),

@@ -1,5 +1,6 @@
 import Foundation
 import TelformCore
+import TelformHTTP
 import TelformPlatforms
 import TelformSimulator
 
@@ -93,7 +94,7 @@ struct Workspace {
                 let labelled = trace?.labelled(provider.name)
                 let settings = provider.settings
                 transport = { setting in
-                    URLSessionTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections)
+                    CurlTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections)
                 }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
