@@ -38,3 +38,6 @@ static inline CURLcode telform_getinfo_long(CURL *handle, CURLINFO info, long *v
 static inline CURLcode telform_getinfo_offset(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode telform_getinfo_pointer(CURL *handle, CURLINFO info, struct curl_certinfo **value) {
+    return curl_easy_getinfo(handle, info, value);
+}

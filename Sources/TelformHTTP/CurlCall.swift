@@ -21,6 +21,7 @@ final class CurlCall: @unchecked Sendable {
     private var headers: [String: String] = [:]
     private var body = Data()
     private var overLimit = false
+    private var presentedPin: String?
 
     init(url: String, request: HTTPRequest, timeout: TimeInterval, limit: Int, tls: TLSSettings) {
         self.url = url
@@ -90,6 +91,7 @@ final class CurlCall: @unchecked Sendable {
             telform_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &answered)
             return HTTPResponse(status: answered, headers: headers, body: body)
         }
+        if code == CURLE_PEER_FAILED_VERIFICATION { presentedPin = fetchPresentedPin() }
         let announced = headers["content-length"].flatMap { Int64($0) }
         var osError = 0
         telform_getinfo_long(curl, CURLINFO_OS_ERRNO, &osError)
@@ -101,6 +103,37 @@ final class CurlCall: @unchecked Sendable {
             detail = "could not connect to \(host):\(port) (\(osError != 0 ? String(cString: strerror(Int32(osError))) : detail))"
         }
         throw failure(code, detail: detail, announced: announced)
+    }
+
+    /// The pin of the key the server presents, for the error that refuses it: a handshake of
+    /// its own on a fresh handle that sends nothing (`CURLOPT_CONNECT_ONLY`) and only reads the
+    /// presented chain (`CURLINFO_CERTINFO`) — libcurl keeps no chain of a refused handshake.
+    func fetchPresentedPin() -> String? {
+        guard let curl = curl_easy_init() else { return nil }
+        defer { curl_easy_cleanup(curl) }
+        telform_setopt_string(curl, CURLOPT_URL, url)
+        telform_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
+        telform_setopt_long(curl, CURLOPT_CONNECT_ONLY, 1)
+        telform_setopt_long(curl, CURLOPT_TIMEOUT_MS, max(1, Int(min(timeout, 10) * 1000)))
+        telform_setopt_long(curl, CURLOPT_CERTINFO, 1)
+        // Only to read the key: the connection carries no request and is closed at once.
+        telform_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 0)
+        telform_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 0)
+        guard curl_easy_perform(curl) == CURLE_OK else { return nil }
+        return Self.firstPin(curl)
+    }
+
+    /// The pin of the first certificate of a handshake's chain (`CURLINFO_CERTINFO`).
+    static func firstPin(_ curl: UnsafeMutableRawPointer) -> String? {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard telform_getinfo_pointer(curl, CURLINFO_CERTINFO, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
+              var field = info.pointee.certinfo?[0] else { return nil }
+        while true {
+            let text = String(cString: field.pointee.data)
+            if text.hasPrefix("Cert:") { return PublicKeyPin.of(pem: String(text.dropFirst(5))) }
+            guard let next = field.pointee.next else { return nil }
+            field = next
+        }
     }
 
     private func configure(_ curl: UnsafeMutableRawPointer, headers list: UnsafeMutablePointer<curl_slist>?, context: UnsafeMutableRawPointer) {
@@ -128,8 +161,17 @@ final class CurlCall: @unchecked Sendable {
             telform_setopt_long(curl, CURLOPT_FRESH_CONNECT, 1)
             telform_setopt_long(curl, CURLOPT_FORBID_REUSE, 1)
         }
-        if let caFile = tls.caFile { telform_setopt_string(curl, CURLOPT_CAINFO, caFile) }
-        if let pin = tls.pinnedPublicKey { telform_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin) }
+        if let caFile = tls.caFile {
+            // The provider's CAs instead of the system store: no default CA directory either.
+            telform_setopt_string(curl, CURLOPT_CAINFO, caFile)
+            telform_setopt_pointer(curl, CURLOPT_CAPATH, nil)
+        }
+        if let pin = tls.pinnedPublicKey {
+            telform_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin)
+            // A pin without a CA file is the trust itself: the server's key must be the pinned
+            // one (and its name the url's), whoever signed it; with a CA file, both hold.
+            if tls.caFile == nil { telform_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 0) }
+        }
         if let certificate = tls.clientCertificate { telform_setopt_string(curl, CURLOPT_SSLCERT, certificate) }
         if let key = tls.clientKey { telform_setopt_string(curl, CURLOPT_SSLKEY, key) }
         telform_setopt_data_callback(curl, CURLOPT_HEADERFUNCTION) { data, size, count, context in
@@ -193,16 +235,59 @@ final class CurlCall: @unchecked Sendable {
         case CURLE_PEER_FAILED_VERIFICATION:
             // Not retried: the same certificate would be refused again. Verification is never
             // turned off.
+            let pin = presentedPin.map { " (the server presented the key \($0); check it before you paste it)" } ?? ""
             return .refused("\(method) \(shown): the server's TLS certificate is not trusted (\(detail)); "
-                            + "if a private CA signed it, add that CA to this machine's trust store (Debian/Ubuntu: copy it to /usr/local/share/ca-certificates/NAME.crt, run update-ca-certificates)")
+                            + "give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key\(pin)")
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .refused("\(method) \(shown): the server's public key does not match tls.pinned_public_key (\(detail))")
         case CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND:
             return .refused("\(method) \(shown): \(detail)")
+        case _ where detail.contains("certificate required") || (tls.clientCertificate == nil && detail.contains("alert handshake failure")):
+            return .refused("\(method) \(shown): the server requires a client certificate (\(detail)); give the provider tls.client_cert and tls.client_key")
         case CURLE_SSL_CONNECT_ERROR:
             return .refused("\(method) \(shown): the TLS handshake failed (\(detail))")
         default:
             return .interrupted(detail)
         }
+    }
+}
+
+/// The pin of a certificate's public key as libcurl's `CURLOPT_PINNEDPUBLICKEY` takes it:
+/// `sha256//` and the base64 of the SHA-256 of its DER SubjectPublicKeyInfo.
+enum PublicKeyPin {
+    static func of(pem: String) -> String? {
+        let body = pem.components(separatedBy: "\n").filter { !$0.hasPrefix("-----") }.joined().trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let der = Data(base64Encoded: body, options: .ignoreUnknownCharacters), let info = subjectPublicKeyInfo(Array(der)) else { return nil }
+        return "sha256//" + Data(SHA256.digest(Array(info))).base64EncodedString()
+    }
+
+    /// A DER element at `at`: its tag, where its content starts and where it ends.
+    static func element(_ der: [UInt8], _ at: Int) -> (tag: UInt8, content: Int, end: Int)? {
+        guard at + 1 < der.count else { return nil }
+        let tag = der[at]
+        var length = Int(der[at + 1]), content = at + 2
+        if length & 0x80 != 0 {
+            let octets = length & 0x7f
+            guard octets > 0, octets <= 4, content + octets <= der.count else { return nil }
+            length = der[content..<(content + octets)].reduce(0) { $0 << 8 | Int($1) }
+            content += octets
+        }
+        guard content + length <= der.count else { return nil }
+        return (tag, content, content + length)
+    }
+
+    /// Certificate → tbsCertificate → [version], serial, signature, issuer, validity,
+    /// subject, subjectPublicKeyInfo (RFC 5280 §4.1).
+    static func subjectPublicKeyInfo(_ der: [UInt8]) -> ArraySlice<UInt8>? {
+        guard let certificate = element(der, 0), certificate.tag == 0x30,
+              let tbs = element(der, certificate.content), tbs.tag == 0x30 else { return nil }
+        var at = tbs.content
+        if let version = element(der, at), version.tag == 0xA0 { at = version.end }
+        for _ in 0..<5 {
+            guard let skipped = element(der, at) else { return nil }
+            at = skipped.end
+        }
+        guard let info = element(der, at), info.tag == 0x30 else { return nil }
+        return der[at..<info.end]
     }
 }

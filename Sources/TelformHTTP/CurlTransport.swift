@@ -141,20 +141,3 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         .refused("the response body is larger than \(limit >> 20) MiB\(announced.map { " (\($0) bytes announced)" } ?? ""), telform's limit for one call; nothing of it was used")
     }
 }
-
-/// TLS settings of one provider (`tls:` in the file).
-public struct TLSSettings: Sendable, Equatable {
-    /// PEM file of CAs trusted for this provider, instead of the system store.
-    public var caFile: String?
-    /// `sha256//BASE64=` pins of the server's public key.
-    public var pinnedPublicKey: String?
-    public var clientCertificate: String?
-    public var clientKey: String?
-
-    public init(caFile: String? = nil, pinnedPublicKey: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil) {
-        self.caFile = caFile
-        self.pinnedPublicKey = pinnedPublicKey
-        self.clientCertificate = clientCertificate
-        self.clientKey = clientKey
-    }
-}

@@ -92,9 +92,9 @@ struct Workspace {
                 let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
                 let connections = config.policy.providerParallelism
                 let labelled = trace?.labelled(provider.name)
-                let settings = provider.settings
+                let settings = provider.settings, tls = provider.tls
                 transport = { setting in
-                    CurlTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections)
+                    CurlTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections, tls: tls)
                 }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {

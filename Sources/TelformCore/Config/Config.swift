@@ -57,6 +57,8 @@ public struct ProviderConfig: Sendable {
     /// Where each connection setting is written, and its text as written (`${env:TOKEN}`),
     /// for errors that point at the setting to fix.
     public var settingSources: [String: (mark: Mark, text: String)] = [:]
+    /// The provider's `tls:` settings, file paths resolved against the file that names them.
+    public var tls = TLSSettings()
 
     public init(name: String, type: String, settings: [String: Value] = [:], prune: [String: Bool] = [:],
                 ignore: [AddressPattern] = [], simSeed: String? = nil, declaredKinds: [String] = [],
@@ -77,4 +79,33 @@ public struct ProviderConfig: Sendable {
     public func resources(of kind: String) -> [Resource] {
         resources.filter { $0.address.kind == kind }
     }
+}
+
+/// TLS settings of one provider (`tls:` in the file), file paths absolute.
+public struct TLSSettings: Sendable, Equatable {
+    /// PEM file of the CAs trusted for this provider, instead of the system store.
+    public var caFile: String?
+    /// `sha256//BASE64=` pins of the server's public key (`;`-separated).
+    public var pinnedPublicKey: String?
+    /// PEM client certificate and its key, for an API that wants mutual TLS.
+    public var clientCertificate: String?
+    public var clientKey: String?
+
+    public init(caFile: String? = nil, pinnedPublicKey: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil) {
+        self.caFile = caFile
+        self.pinnedPublicKey = pinnedPublicKey
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+    }
+
+    /// The `tls:` mapping of a provider.
+    public static let schema = ObjectSchema([
+        .string("ca_file", StringRules(minLength: 1), "PEM file of the CAs to trust for this provider, instead of the system store (a self-signed server's own certificate, or a private CA)."),
+        .string("pinned_public_key", StringRules(check: .regex("^sha256//[A-Za-z0-9+/]{43}=(;sha256//[A-Za-z0-9+/]{43}=)*$", "must be sha256//BASE64= pins, ;-separated")),
+                "Pin of the server's public key (sha256//BASE64=, as the error for an untrusted certificate prints it); checked with or without ca_file."),
+        .string("client_cert", StringRules(minLength: 1), "PEM client certificate, for an API that wants mutual TLS."),
+        .string("client_key", StringRules(minLength: 1), "PEM key of client_cert (never printed; one other users can read is a warning)."),
+    ], rules: [.custom { fields in
+        (fields["client_cert"] == nil) == (fields["client_key"] == nil) ? [] : [(fields["client_cert"] == nil ? "client_key" : "client_cert", "client_cert and client_key go together")]
+    }])
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Merges provider blocks from all files, types their settings and kinds, builds resources
 /// and runs the checks across them.
 extension LoadSession {
-    static let commonKeys = ["type", "prune", "ignore", "sim_seed"]
+    static let commonKeys = ["type", "prune", "ignore", "sim_seed", "tls"]
 
     mutating func assemble(_ fragments: [ProviderFragment]) -> [ProviderConfig] {
         var order: [String] = []
@@ -136,6 +136,9 @@ extension LoadSession {
                 }
             }
         }
+        if let node = fragment.node["tls"], let fields = typer.object(node, TLSSettings.schema, path: path + ".tls") {
+            provider.tls = tls(fields, node: node, path: path + ".tls")
+        }
         if let node = fragment.node["sim_seed"], case .string(let seed)? = typer.value(node, .string(StringRules(minLength: 1)), path: path + ".sim_seed") {
             let full = seed.hasPrefix("/") ? seed : (node.mark.directory ?? baseDirectory) + "/" + seed
             provider.simSeed = full
@@ -143,6 +146,29 @@ extension LoadSession {
                 diagnostics.error(node.mark, path + ".sim_seed", "file \(seed) not found (paths are relative to the file that names them)")
             }
         }
+    }
+
+    /// A provider's TLS files, checked now: each must exist and be PEM; a client key other
+    /// users can read is a warning.
+    mutating func tls(_ fields: [String: Value], node: YAMLNode, path: String) -> TLSSettings {
+        func file(_ key: String, marker: String) -> String? {
+            guard let name = fields[key]?.string, let child = node[key] else { return nil }
+            let full = name.hasPrefix("/") ? name : (child.mark.directory ?? baseDirectory) + "/" + name
+            guard let data = FileManager.default.contents(atPath: full) else {
+                diagnostics.error(child.mark, "\(path).\(key)", "file \(name) not found or not readable (paths are relative to the file that names them)")
+                return full
+            }
+            let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
+            if !text.contains("-----BEGIN ") || !text.contains(marker) {
+                diagnostics.error(child.mark, "\(path).\(key)", "\(name) is not a PEM file holding \(marker == "CERTIFICATE" ? "a certificate" : "a private key") (no -----BEGIN \(marker == "CERTIFICATE" ? "CERTIFICATE" : "... PRIVATE KEY") line)")
+            }
+            if key == "client_key", let mode = (try? FileManager.default.attributesOfItem(atPath: full))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+                diagnostics.warning(child.mark, "\(path).\(key)", "\(name) can be read by other users (mode \(String(mode, radix: 8))); chmod 600 it")
+            }
+            return full
+        }
+        return TLSSettings(caFile: file("ca_file", marker: "CERTIFICATE"), pinnedPublicKey: fields["pinned_public_key"]?.string,
+                           clientCertificate: file("client_cert", marker: "CERTIFICATE"), clientKey: file("client_key", marker: "PRIVATE KEY"))
     }
 
     /// Builds the resources of one kind from its node, per the kind's shape.

@@ -63,6 +63,7 @@ public struct JSONSchemaEmitter: Sendable {
             ("ignore", .object([("type", .string("array")), ("items", .object([("type", .string("string"))])),
                                 ("description", .string("Address patterns (KIND/KEY..., * wildcards) of live objects never touched."))])),
             ("sim_seed", .object([("type", .string("string")), ("description", .string("With a sim:// url: a JSON fixture that fills a new simulator state."))])),
+            ("tls", type(.object(TLSSettings.schema), doc: "TLS for an https url: a CA file, a pinned key, a client certificate.")),
         ]
         for setting in platform.settings {
             properties.append((setting.name, field(setting)))

@@ -17,7 +17,9 @@ public struct ReferenceEmitter: Sendable {
         replaces the resource). Every resource written as a mapping also takes `protect: true`.
 
         Common provider keys: `type`, `prune` (true/false, or per kind), `ignore` (address patterns),
-        `sim_seed` (a fixture for a new `sim://` state).
+        `sim_seed` (a fixture for a new `sim://` state), `tls` (for an https url: `ca_file`, a PEM
+        file of the CAs trusted instead of the system store; `pinned_public_key`, `sha256//BASE64=`;
+        `client_cert` and `client_key`, PEM files for mutual TLS; each file checked by `validate`).
 
         """
         for platform in platforms {
