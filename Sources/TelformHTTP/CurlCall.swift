@@ -236,7 +236,7 @@ final class CurlCall: @unchecked Sendable {
             // Not retried: the same certificate would be refused again. Verification is never
             // turned off.
             let pin = presentedPin.map { " (the server presented the key \($0); check it before you paste it)" } ?? ""
-            return .refused("\(method) \(shown): the server's TLS certificate is not trusted (\(detail)); "
+            return .refused("\(method) \(shown): \(TransportError.untrustedCertificate) (\(detail)); "
                             + "give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key\(pin)")
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .refused("\(method) \(shown): the server's public key does not match tls.pinned_public_key (\(detail))")

@@ -142,8 +142,13 @@ struct Workspace {
     static func leads(_ error: PlatformError, reading: Bool, _ driver: (any ProviderDriver)?) -> String {
         var lines: [String] = []
         if let call = error.call { lines.append("  call: \(call)" + (error.status.map { " -> HTTP \($0)" } ?? "")) }
-        guard let status = error.status, let driver else { return lines.map { "\n" + $0 }.joined() }
+        guard let driver else { return lines.map { "\n" + $0 }.joined() }
         let provider = driver.provider
+        // An untrusted certificate: the setting it was refused for, and where the fix goes.
+        if error.description.contains(TransportError.untrustedCertificate), let (mark, text) = provider.settingSources["url"] {
+            lines.append("  for \(mark): providers.\(provider.name).url (\(text)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.\(provider.name)")
+        }
+        guard let status = error.status else { return lines.map { "\n" + $0 }.joined() }
         func source(_ name: String) -> String? {
             guard let (mark, text) = provider.settingSources[name] else { return nil }
             let sensitive = driver.schema.settings.first { $0.name == name }?.isSensitive ?? false

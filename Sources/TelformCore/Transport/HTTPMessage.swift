@@ -81,6 +81,10 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
         }
     }
 
+    /// The words every refusal of an untrusted server certificate carries, for the lead
+    /// that points at the provider's `url` and `tls` settings.
+    public static let untrustedCertificate = "the server's TLS certificate is not trusted"
+
     /// Whether sending the request again may give another outcome.
     public var isRetryable: Bool {
         if case .refused = self { return false }
