@@ -7,14 +7,31 @@ final class HostileServerTests: XCTestCase {
     static let token = "Tok3n-9f8e7d6c5b4a-secret"
     static let password = "Pa55word-for-the-mtt-api"
     static let sipPassword = "Sip0Password0Twenty1"
-    /// The transport is one (libcurl, TelformHTTP) for every scheme; the loops over clients
-    /// are kept for the https variants of these servers, still to come.
+    /// The scheme a run meets the hostile server over: nil for http, "https" through a TLS
+    /// front (`TLSFront`), its certificate trusted by the provider's `tls.ca_file`. The
+    /// transport's guarantees are checked over both.
     var client: String?
-    static let clients: [String?] = [nil]
-    var environment: [String: String] {
-        var environment = ["TOKEN": Self.token, "PASSWORD": Self.password, "SIP": Self.sipPassword]
-        if let client { environment["TELFORM_HTTP_CLIENT"] = client }
-        return environment
+    static let clients: [String?] = [nil, "https"]
+    var fronts: [TLSFront] = []
+    var environment: [String: String] { ["TOKEN": Self.token, "PASSWORD": Self.password, "SIP": Self.sipPassword] }
+
+    override func tearDown() {
+        for front in fronts { front.stop() }
+        fronts = []
+    }
+
+    /// Where the run reaches `server`: itself over http, or a TLS front before it.
+    func address(_ server: HostileServer) throws -> String {
+        guard client == "https" else { return server.url }
+        let front = try TLSFront(upstream: server.port)
+        fronts.append(front)
+        return front.url
+    }
+
+    /// The provider's `tls:` line over https (the front's certificate), nothing over http.
+    var tls: String {
+        guard client == "https", let ca = TLSFront.certificate?.appendingPathComponent("cert.pem").path else { return "" }
+        return "\n    tls: {ca_file: \"\(ca)\"}"
     }
 
     func endpoints(_ url: String, policy: String = "{http_timeout: 5}") -> String {
@@ -23,7 +40,7 @@ final class HostileServerTests: XCTestCase {
         policy: \(policy)
         providers:
           office:
-            type: endpoints
+            type: endpoints\(tls)
             url: \(url)
             tenant: acme
             token: ${env:TOKEN}
@@ -38,7 +55,7 @@ final class HostileServerTests: XCTestCase {
         policy: {http_timeout: 5}
         providers:
           mts:
-            type: vpbx
+            type: vpbx\(tls)
             url: \(url)
             token: ${env:TOKEN}
             schedules: []
@@ -51,7 +68,7 @@ final class HostileServerTests: XCTestCase {
         policy: {http_timeout: 5}
         providers:
           mtt:
-            type: mtt
+            type: mtt\(tls)
             url: \(url)/index.php
             premedia_url: \(url)/v1/api
             customer: "88314050000000"
@@ -81,16 +98,17 @@ final class HostileServerTests: XCTestCase {
                     connection.respond(status, headers: ["Location: \(target.url)\(request.path)"])
                 }
                 defer { hostile.stop() }
-                let endpoints = try run(endpoints(hostile.url + "/ep"))
+                let url = try address(hostile)
+                let endpoints = try run(endpoints(url + "/ep"))
                 XCTAssertEqual(endpoints.status, 1)
                 XCTAssertEqual(errors(endpoints), [
-                    "telform: error: office/endpoints: reading failed: GET \(hostile.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
+                    "telform: error: office/endpoints: reading failed: GET \(url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
                 ])
-                XCTAssertEqual(try run(vpbx(hostile.url + "/vpbx")).status, 1)
-                let mtt = try run(mtt(hostile.url + "/mtt"))
+                XCTAssertEqual(try run(vpbx(url + "/vpbx")).status, 1)
+                let mtt = try run(mtt(url + "/mtt"))
                 XCTAssertEqual(mtt.status, 1)
                 XCTAssertEqual(errors(mtt), [
-                    "telform: error: mtt/blacklist: POST \(hostile.url)/mtt/v1/api answered \(status) redirecting to \(target.url)/mtt/v1/api; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
+                    "telform: error: mtt/blacklist: POST \(url)/mtt/v1/api answered \(status) redirecting to \(target.url)/mtt/v1/api; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
                 ])
                 // One request each, never repeated (a redirect is not a transient failure).
                 XCTAssertEqual(hostile.requests.map(\.method), ["GET", "GET", "POST"])
@@ -130,8 +148,9 @@ final class HostileServerTests: XCTestCase {
                                    body: #"{"detail": "token refused"}"#)
             }
             defer { hostile.stop() }
+            let url = try address(hostile)
             let started = Date()
-            let plan = try run(endpoints(hostile.url))
+            let plan = try run(endpoints(url))
             XCTAssertEqual(plan.status, 1)
             XCTAssertEqual(errors(plan), ["telform: error: office/endpoints: reading failed: token refused (HTTP 401)"])
             XCTAssertEqual(hostile.requests.count, 1, "a 401 is not retried")
@@ -151,7 +170,8 @@ final class HostileServerTests: XCTestCase {
                 }
             }
             defer { hostile.stop() }
-            let plan = try run(endpoints(hostile.url, policy: "{http_timeout: 1}"))
+            let url = try address(hostile)
+            let plan = try run(endpoints(url, policy: "{http_timeout: 1}"))
             XCTAssertEqual(plan.status, 1)
             XCTAssertEqual(errors(plan), ["telform: error: office/endpoints: reading failed: no response: timed out after 1s (the whole call)"])
             XCTAssertEqual(hostile.requests.count, 5, "a read is retried: 5 attempts, each cut at 1 s")
@@ -176,11 +196,12 @@ final class HostileServerTests: XCTestCase {
                 }
             }
             defer { hostile.stop() }
+            let url = try address(hostile)
             let limit = "{http_timeout: 20, max_response_mb: 1}"
-            let announced = try run(endpoints(hostile.url + "/announced", policy: limit))
+            let announced = try run(endpoints(url + "/announced", policy: limit))
             XCTAssertEqual(errors(announced), ["telform: error: office/endpoints: reading failed: the response body is larger than 1 MiB (2147483648 bytes announced), telform's limit for one call; nothing of it was used"])
             for path in ["endless", "gzip"] {
-                let plan = try run(endpoints(hostile.url + "/" + path, policy: limit))
+                let plan = try run(endpoints(url + "/" + path, policy: limit))
                 XCTAssertEqual(plan.status, 1)
                 // libcurl inflates a compressed body as it comes; the limit counts what it
                 // inflates to and stops there.
