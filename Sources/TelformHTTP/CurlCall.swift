@@ -232,6 +232,9 @@ final class CurlCall: @unchecked Sendable {
             return .interrupted("cancelled")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return .unreachable(detail)
+        case CURLE_PEER_FAILED_VERIFICATION where detail.contains("certificate has expired") || detail.contains("certificate is not yet valid"):
+            // Trusting another CA would not help: the server's certificate must be renewed.
+            return .refused("\(method) \(shown): the server's TLS certificate is outside its validity dates (\(detail)); the server must renew it (telform accepts no expired certificate)")
         case CURLE_PEER_FAILED_VERIFICATION:
             // Not retried: the same certificate would be refused again. Verification is never
             // turned off.

@@ -88,12 +88,19 @@ final class TLSTests: XCTestCase {
             done
             openssl req -x509 -newkey rsa:2048 -nodes -keyout self.key -out self.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
             chmod 600 client.key
+            mkdir -p newcerts; touch index.txt; echo 01 > serial
+            printf '[ca]\\ndefault_ca=d\\n[d]\\ndir=.\\ndatabase=index.txt\\nnew_certs_dir=newcerts\\nserial=serial\\ndefault_md=sha256\\npolicy=p\\n[p]\\ncommonName=supplied\\n' > ca.cnf
+            openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem -startdate 20200101000000Z -enddate 20200102000000Z -extfile server.ext 2>/dev/null
+            cp server.key expired.key
             """, in: dir)
         return "sha256//" + (try shell("openssl x509 -in self.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64", in: dir))
     }
 
     /// A TLS server with `cert`/`key` that answers `[]`, asking for a client certificate
-    /// signed by the CA when `clients` is set.
+    /// signed by the CA when `clients` is set. That one speaks TLS 1.2 at most: there the
+    /// refusal of a missing client certificate comes in the handshake, every time. Over TLS
+    /// 1.3 it comes after the handshake, as an alert a connection reset can overtake, and the
+    /// error is then the network's.
     func tlsServer(_ cert: String, _ key: String, clients: Bool = false, in dir: URL) throws -> (Process, String) {
         // A folder of its own: the helper hands the port over in a file.
         let own = try TelformProcess.scratch()
@@ -107,7 +114,7 @@ final class TLSTests: XCTestCase {
                 def log_message(self, *args): pass
             """, wrap: """
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain("\(cert)", "\(key)")
-            \(clients ? "ctx.verify_mode = ssl.CERT_REQUIRED; ctx.load_verify_locations(\"ca.pem\")" : "")
+            \(clients ? "ctx.verify_mode = ssl.CERT_REQUIRED; ctx.load_verify_locations(\"ca.pem\"); ctx.maximum_version = ssl.TLSVersion.TLSv1_2" : "")
             s.socket = ctx.wrap_socket(s.socket, server_side=True)
             """, in: own)
     }
@@ -181,5 +188,17 @@ final class TLSTests: XCTestCase {
             "telform.yaml:8:46: error: providers.office.tls.client_cert: notes.txt is not a PEM file holding a certificate (no -----BEGIN CERTIFICATE line)",
             "telform.yaml:8:69: warning: providers.office.tls.client_key: other.key can be read by other users (mode 644); chmod 600 it",
         ])
+    }
+
+    /// An expired certificate is its own error: no CA or pin makes it good.
+    func testAnExpiredCertificateIsItsOwnError() throws {
+        let dir = try TelformProcess.scratch()
+        _ = try certificates(in: dir)
+        let (server, port) = try tlsServer("expired.pem", "expired.key", in: dir)
+        defer { server.terminate(); server.waitUntilExit() }
+        let url = "https://127.0.0.1:\(port)"
+        let expired = try plan(dir, url: url, tls: "{ca_file: ca.pem}")
+        XCTAssertEqual(expired.status, 1)
+        XCTAssertEqual(expired.stderrLines.first, "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is outside its validity dates (SSL certificate problem: certificate has expired); the server must renew it (telform accepts no expired certificate)")
     }
 }
