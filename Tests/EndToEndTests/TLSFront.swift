@@ -59,18 +59,8 @@ final class TLSFront {
             client, _ = listener.accept()
             threading.Thread(target=serve, args=(client,), daemon=True).start()
         """.write(to: dir.appendingPathComponent("front.py"), atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "front.py"]
-        process.currentDirectoryURL = dir
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        for _ in 0..<200 where text.isEmpty {
-            text = (try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8)) ?? ""
-            if text.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
-        }
+        let (process, text) = try TLSTests.start("front.py", in: dir, tries: 200)
+        self.process = process
         guard let port = Int(text) else { throw CocoaError(.fileReadCorruptFile) }
         self.port = port
     }

@@ -16,15 +16,21 @@ final class TLSTests: XCTestCase {
         os.rename("port.tmp", "port")
         s.serve_forever()
         """.write(to: dir.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
+        return try Self.start("server.py", in: dir, tries: 100)
+    }
+
+    /// Runs the Python script `name` in `dir` and waits for the port it writes to `port`
+    /// (written whole: the script renames it into place); "" when none came.
+    static func start(_ name: String, in dir: URL, tries: Int) throws -> (Process, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "server.py"]
+        process.arguments = ["python3", name]
         process.currentDirectoryURL = dir
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         var port = ""
-        for _ in 0..<100 where port.isEmpty {
+        for _ in 0..<tries where port.isEmpty {
             port = (try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8)) ?? ""
             if port.isEmpty { Thread.sleep(forTimeInterval: 0.05) }
         }

@@ -36,6 +36,8 @@ struct EndpointKind: Kind {
     /// them as "yes"/"no": sent so, a boolean field and a string field both accept them (and
     /// every spelling is read). Codec lists are sent comma-joined.
     static let codec = WireCodec(table, booleans: .yesNo, lists: .commaJoined)
+    /// The same, for a server whose codec lists are JSON lists (`EndpointsWireForm`).
+    static let arrayListsCodec = WireCodec(table, booleans: .yesNo, lists: .array)
 
     /// Forward cases: YAML name → wire prefix.
     static let forwardCases = [(name: "always", wire: "cf_unconditional"), (name: "unavailable", wire: "cf_unavailable"),
@@ -120,13 +122,7 @@ struct EndpointKind: Kind {
     /// form the server answered them in, comma-joined where it has shown neither.
     static func wire(_ fields: [String: Value], only paths: Set<String>?, listsAsArrays: Bool = false) -> JSONNode {
         let top = paths.map { Set($0.map { String($0.prefix { $0 != "." }) }) }
-        var pairs = codec.encode(fields, only: top)
-        if listsAsArrays {
-            pairs = pairs.map { key, node in
-                guard ["allow", "disallow"].contains(key), let list = fields[key]?.list else { return (key, node) }
-                return (key, .array(list.compactMap { $0.string.map(JSONNode.string) }))
-            }
-        }
+        var pairs = (listsAsArrays ? arrayListsCodec : codec).encode(fields, only: top)
         let forward = fields["forward"]?.object ?? [:]
         for (name, wire) in forwardCases where paths.map({ $0.contains { $0 == "forward" || $0 == "forward.\(name)" || $0.hasPrefix("forward.\(name).") } }) ?? true {
             guard let value = forward[name] else { continue }

@@ -16,8 +16,13 @@ struct XiVODirectory: Sendable {
 
     static func read(_ client: XiVOClient, kinds: [String], desired: [Resource]) async throws -> XiVODirectory {
         var directory = XiVODirectory()
-        if kinds.contains(where: { naming.contains($0) || $0 == "users" }) {
-            directory.users = try await client.userLines()
+        let needsUsers = kinds.contains { naming.contains($0) || $0 == "users" }
+        let needsBoxes = kinds.contains(where: namingVoicemails.contains)
+        // The current web services have neither the lines' users nor a voicemail list: one
+        // view of every user gives both.
+        let viewed = client.webServices == .current && (needsUsers || needsBoxes) ? try await client.viewedUsers() : nil
+        if needsUsers {
+            if let viewed { directory.users = viewed.users } else { directory.users = try await client.userLines() }
         }
         if kinds.contains(where: naming.contains) {
             for group in try await client.list("groups") {
@@ -27,8 +32,8 @@ struct XiVODirectory: Sendable {
                 if let id = WireValue.text(queue["id"]).string, let name = WireValue.text(queue["name"]).string { directory.queues[id] = name }
             }
         }
-        if kinds.contains(where: namingVoicemails.contains) {
-            directory.voicemails = try await client.voicemails()
+        if needsBoxes {
+            if let viewed { directory.voicemails = viewed.voicemails } else { directory.voicemails = try await client.voicemails() }
         }
         if kinds.contains(where: naming.contains) { try directory.checkReferences(desired) }
         if client.webServices == .current { try checkCurrent(desired) }
@@ -198,12 +203,8 @@ extension XiVOObjectKind {
                 state.findings.append(Finding(.warning, "unkeyed", at: scope, "\(scope): \(object) \(ServerID.shown(id)) \(unkeyed): telform cannot manage it and leaves it alone"))
                 continue
             }
-            var kept = resource
-            let missing = unreturned(record)
-            if !missing.isEmpty, let declared = desired.first(where: { $0.address == resource.address }) {
-                for field in missing { kept.fields[field] = declared.fields[field] ?? .null }
-                unseen.formUnion(missing)
-            }
+            let (kept, taken) = filled(resource, from: record, as: desired.first { $0.address == resource.address })
+            unseen.formUnion(taken)
             let added = state.add(kept, id: id, rule: idRule)
             annotate(record, added, &state)
         }
@@ -262,7 +263,8 @@ extension XiVOObjectKind {
     /// The object with this server id as it reads now (nil: it has no key, or is gone).
     /// A field the server never returns reads as `desired` has it.
     func readBack(_ client: XiVOClient, id: String, provider: String, desired: Resource) async throws -> Resource? {
-        let directory = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
+        // Only the kinds that name users, groups, queues or boxes need the directory.
+        let directory = XiVODirectory.naming.contains(schema.name) ? try await XiVODirectory.read(client, kinds: [schema.name], desired: []) : XiVODirectory()
         let record: JSONNode
         if viewed {
             record = try await client.view(object, id)
@@ -270,9 +272,18 @@ extension XiVOObjectKind {
             guard let item = try await client.list(object).first(where: { listedID($0) == id }) else { return nil }
             record = item
         }
-        guard var read = try resource(record, directory: directory, provider: provider) else { return nil }
-        for field in unreturned(record) { read.fields[field] = desired.fields[field] ?? .null }
-        return read
+        guard let read = try resource(record, directory: directory, provider: provider) else { return nil }
+        return filled(read, from: record, as: desired).resource
+    }
+
+    /// `resource` with the fields its record does not carry taken from `desired` (nil: left
+    /// as read), and those fields.
+    func filled(_ resource: Resource, from record: JSONNode, as desired: @autoclosure () -> Resource?) -> (resource: Resource, taken: [String]) {
+        let missing = unreturned(record)
+        guard !missing.isEmpty, let desired = desired() else { return (resource, []) }
+        var filled = resource
+        for field in missing { filled.fields[field] = desired.fields[field] ?? .null }
+        return (filled, missing)
     }
 
     /// The live object with this key and its id, read now.
