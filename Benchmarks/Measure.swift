@@ -3,9 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// One run of a command: its wall time, the child's peak memory, its status and output.
+/// One run of a command: its wall time, the child's CPU time (user and system) and peak
+/// memory, its status and output.
 struct Run {
     var seconds: Double
+    var cpuSeconds: Double = 0
     var peakMegabytes: Double
     var status: Int32
     var stdout: String
@@ -46,7 +48,8 @@ enum Measure {
         _ = wait4(pid, &status, 0, &usage)
         let seconds = Date().timeIntervalSince(started)
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Run(seconds: seconds, peakMegabytes: Double(usage.ru_maxrss) / 1024, status: exit,
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
+        return Run(seconds: seconds, cpuSeconds: cpu, peakMegabytes: Double(usage.ru_maxrss) / 1024, status: exit,
                    stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 

@@ -6,9 +6,11 @@ enum Workloads {
     static let token = "sim-endpoints-token"
 
     /// A config of `count` endpoints `ep000001...` in provider `office`, tenant acme.
-    static func endpointsConfig(url: String, count: Int, policy: String = "") -> String {
+    /// `caFile`: the CA the provider trusts (tls.ca_file), for an https url.
+    static func endpointsConfig(url: String, count: Int, policy: String = "", caFile: String? = nil) -> String {
         var text = "version: 1\n" + (policy.isEmpty ? "" : "policy: {\(policy)}\n")
         text += "providers:\n  office:\n    type: endpoints\n    url: \(url)\n    tenant: acme\n"
+        if let caFile { text += "    tls: {ca_file: \(caFile)}\n" }
         if !url.hasPrefix("sim://") { text += "    token: \(token)\n" }
         if url.hasPrefix("sim://") { text += "    sim_seed: seed.json\n" }
         text += "    endpoints:\n"

@@ -70,7 +70,7 @@ struct Bench {
     static let pairedSamples = 15
     /// Applies of each size on sim:// (each from an empty simulator).
     static let applySimSamples = 3
-    /// Applies over HTTP at parallelism 8 and 32 (each against a fresh simulator).
+    /// Applies over http and https at parallelism 8 and 32 (each against a fresh simulator).
     static let applyHTTPSamples = 3
 
     static func seconds(_ s: Double) -> String { s < 1 ? String(format: "%.0f ms", s * 1000) : String(format: "%.2f s", s) }
@@ -150,10 +150,27 @@ struct Bench {
             target: "< 100 MB", holds: run.peakMegabytes < 100)
     }
 
-    // MARK: over HTTP, against `telform sim serve --latency`
+    // MARK: over http and https, against `telform sim serve --latency`
 
-    /// A simulator over HTTP with `state` as its endpoints state; returns its URL and log.
-    func serve(_ dir: URL, state: String) throws -> (process: Process, url: String, log: URL) {
+    /// A simulator with `state` as its endpoints state, over `scheme` (https: behind a TLS
+    /// front); its URL, the CA that URL needs trusted, its request log.
+    struct Served {
+        var processes: [Process]
+        var front: TLSFront?
+        var url: String
+        var log: URL
+        var caFile: String? { front?.caFile }
+
+        func stop() {
+            front?.stop()
+            for process in processes {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+    }
+
+    func serve(_ dir: URL, state: String, scheme: String) throws -> Served {
         let stateDir = dir.appendingPathComponent("state")
         try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
         try state.write(to: stateDir.appendingPathComponent("endpoints.json"), atomically: true, encoding: .utf8)
@@ -170,7 +187,15 @@ struct Bench {
         try process.run()
         for _ in 0..<200 {
             if let text = try? String(contentsOf: out, encoding: .utf8), let line = text.split(separator: "\n").first, line.hasPrefix("listening on ") {
-                return (process, String(line.dropFirst("listening on ".count)) + "/endpoints", log)
+                let http = String(line.dropFirst("listening on ".count))
+                guard scheme == "https" else { return Served(processes: [process], url: http + "/endpoints", log: log) }
+                do {
+                    let front = try TLSFront(before: http, in: dir, certificates: root)
+                    return Served(processes: [process], front: front, url: front.url + "/endpoints", log: log)
+                } catch {
+                    process.terminate()
+                    throw error
+                }
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -182,40 +207,64 @@ struct Bench {
         ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    mutating func applyHTTP() throws {
-        for parallelism in [1, 8, 32] {
-            // Parallel applies are short, so a busy moment of the machine weighs on one run:
-            // the median of three, each against a fresh simulator (one run at parallelism 1).
-            var samples: [(seconds: Double, reads: Int, writes: Int)] = []
-            for sample in 0..<(parallelism == 1 ? 1 : Self.applyHTTPSamples) {
-                let dir = try folder("apply-http-\(parallelism)-\(sample)")
-                let server = try serve(dir, state: Workloads.emptyState)
-                defer { server.process.terminate(); server.process.waitUntilExit() }
-                try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)")
-                    .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-                let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
-                guard run.status == 0 else { throw BenchError("apply over HTTP failed: \(run.stderr.suffix(500))") }
-                let calls = Self.requests(server.log)
-                let writes = calls.filter { !$0.hasPrefix("GET ") }.count
-                samples.append((run.seconds, calls.count - writes, writes))
+    /// The parallelisms of the apply rows.
+    static let parallelisms = [1, 8, 32]
+
+    /// Apply `creates` new endpoints at each parallelism, over http then https, against the
+    /// latency bound; the https rows also against the http run's CPU and a memory ceiling.
+    mutating func applyOverNetwork() throws {
+        var httpCPU: [Int: Double] = [:]
+        for scheme in ["http", "https"] {
+            for parallelism in Self.parallelisms {
+                // Parallel applies are short, so a busy moment of the machine weighs on one run:
+                // the median of three, each against a fresh simulator (one run at parallelism 1).
+                var samples: [(run: Run, reads: Int, writes: Int)] = []
+                for sample in 0..<(parallelism == 1 ? 1 : Self.applyHTTPSamples) {
+                    let dir = try folder("apply-\(scheme)-\(parallelism)-\(sample)")
+                    let server = try serve(dir, state: Workloads.emptyState, scheme: scheme)
+                    defer { server.stop() }
+                    try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)", caFile: server.caFile)
+                        .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+                    let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
+                    guard run.status == 0 else { throw BenchError("apply over \(scheme) failed: \(run.stderr.suffix(500))") }
+                    let calls = Self.requests(server.log)
+                    let writes = calls.filter { !$0.hasPrefix("GET ") }.count
+                    samples.append((run, calls.count - writes, writes))
+                }
+                let median = samples.sorted { $0.run.seconds < $1.run.seconds }[samples.count / 2]
+                let (reads, writes) = (median.reads, median.writes)
+                let cpu = Measure.median(samples.map(\.run.cpuSeconds))
+                let peak = samples.map(\.run.peakMegabytes).max() ?? 0
+                let oneCallPerObject = samples.allSatisfy { $0.writes == creates }
+                // The bound: the reads one after another, then the writes `parallelism` at a time.
+                let bound = (Double(reads) + (Double(writes) / Double(parallelism)).rounded(.up)) * latency / 1000
+                let ratio = median.run.seconds / bound
+                let work = "apply, \(creates) creates over \(scheme.uppercased()) at \(Int(latency)) ms, parallelism \(parallelism)"
+                let figure = Self.seconds(median.run.seconds) + (samples.count > 1 ? " (median of \(samples.count))" : "")
+                    + ", CPU \(Self.seconds(cpu)), \(Int(peak)) MB"
+                let floor = "\(reads) reads + \(writes) writes ÷ \(parallelism) × \(Int(latency)) ms = \(Self.seconds(bound))"
+                if scheme == "http" {
+                    httpCPU[parallelism] = cpu
+                    add(work, figure, floor, ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && oneCallPerObject)
+                } else {
+                    add(work, figure, floor, ratio: ratio, target: "≤ 1.2×, one call per object, < 100 MB",
+                        holds: ratio <= 1.2 && oneCallPerObject && peak < 100)
+                    let plain = httpCPU[parallelism] ?? 0
+                    add("CPU of that apply, https vs http, parallelism \(parallelism)", Self.seconds(cpu), "http: \(Self.seconds(plain))",
+                        ratio: plain > 0 ? cpu / plain : nil, target: "≤ 1.5×", holds: plain > 0 ? cpu / plain <= 1.5 : nil)
+                }
             }
-            let median = samples.sorted { $0.seconds < $1.seconds }[samples.count / 2]
-            let (reads, writes) = (median.reads, median.writes)
-            let oneCallPerObject = samples.allSatisfy { $0.writes == creates }
-            // The bound: the reads one after another, then the writes `parallelism` at a time.
-            let bound = (Double(reads) + (Double(writes) / Double(parallelism)).rounded(.up)) * latency / 1000
-            let ratio = median.seconds / bound
-            add("apply, \(creates) creates over HTTP at \(Int(latency)) ms, parallelism \(parallelism)",
-                Self.seconds(median.seconds) + (samples.count > 1 ? " (median of \(samples.count))" : ""),
-                "\(reads) reads + \(writes) writes ÷ \(parallelism) × \(Int(latency)) ms = \(Self.seconds(bound))",
-                ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && oneCallPerObject)
         }
-        let dir = try folder("plan-http")
-        let server = try serve(dir, state: Workloads.endpointsState(count: size))
-        defer { server.process.terminate(); server.process.waitUntilExit() }
-        try Workloads.endpointsConfig(url: server.url, count: size).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// A no-change plan of `size` endpoints over `scheme`, against the pages read one after another.
+    mutating func planOverNetwork(_ scheme: String) throws {
+        let dir = try folder("plan-\(scheme)")
+        let server = try serve(dir, state: Workloads.endpointsState(count: size), scheme: scheme)
+        defer { server.stop() }
+        try Workloads.endpointsConfig(url: server.url, count: size, caFile: server.caFile).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let first = try telform(["plan", "--detailed-exitcode"], in: dir)
-        guard first.status == 0 else { throw BenchError("the no-change plan over HTTP planned changes or failed (\(first.status)): \(first.stderr.prefix(500))") }
+        guard first.status == 0 else { throw BenchError("the no-change plan over \(scheme) planned changes or failed (\(first.status)): \(first.stderr.prefix(500))") }
         // The floor is the pages read one after another, each with data plus the empty one that
         // ends the read, whatever telform asks for ahead (pages past the end come back empty).
         let requests = Self.requests(server.log)
@@ -224,7 +273,7 @@ struct Bench {
         let pages = Set(skips.filter { $0 < size }).count + 1
         let bound = Double(pages) * latency / 1000
         let ratio = run.seconds / bound
-        add("no-change plan, \(size) endpoints over HTTP at \(Int(latency)) ms", Self.seconds(run.seconds),
+        add("no-change plan, \(size) endpoints over \(scheme.uppercased()) at \(Int(latency)) ms", Self.seconds(run.seconds),
             "\(pages) pages one after another × \(Int(latency)) ms = \(Self.seconds(bound)) (telform sent \(requests.count) requests, pages asked for ahead)",
             ratio: ratio, target: "≤ 1.2×", holds: ratio <= 1.2)
     }
@@ -286,7 +335,9 @@ do {
     defer { try? FileManager.default.removeItem(at: bench.root) }
     try bench.validate()
     try bench.planSim()
-    try bench.applyHTTP()
+    try bench.applyOverNetwork()
+    try bench.planOverNetwork("http")
+    try bench.planOverNetwork("https")
     try bench.applySim()
     print(bench.report(), terminator: "")
 } catch {

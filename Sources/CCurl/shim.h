@@ -41,3 +41,22 @@ static inline CURLcode telform_getinfo_offset(CURL *handle, CURLINFO info, curl_
 static inline CURLcode telform_getinfo_pointer(CURL *handle, CURLINFO info, struct curl_certinfo **value) {
     return curl_easy_getinfo(handle, info, value);
 }
+typedef int (*telform_prereq_callback)(void *context, char *primary_ip, char *local_ip, int primary_port, int local_port);
+static inline CURLcode telform_setopt_prereq_callback(CURL *handle, telform_prereq_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+// curl_share_setopt is variadic too.
+static inline CURLSHcode telform_share_data(CURLSH *share, curl_lock_data data) {
+    return curl_share_setopt(share, CURLSHOPT_SHARE, data);
+}
+typedef void (*telform_lock_callback)(CURL *handle, curl_lock_data data, curl_lock_access access, void *context);
+typedef void (*telform_unlock_callback)(CURL *handle, curl_lock_data data, void *context);
+static inline CURLSHcode telform_share_locks(CURLSH *share, telform_lock_callback lock, telform_unlock_callback unlock, void *context) {
+    CURLSHcode code = curl_share_setopt(share, CURLSHOPT_LOCKFUNC, lock);
+    if (code == CURLSHE_OK) code = curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, unlock);
+    if (code == CURLSHE_OK) code = curl_share_setopt(share, CURLSHOPT_USERDATA, context);
+    return code;
+}
+static inline const char *telform_default_ca_bundle(void) {
+    return curl_version_info(CURLVERSION_NOW)->cainfo;
+}

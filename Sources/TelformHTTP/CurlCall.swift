@@ -10,6 +10,7 @@ final class CurlCall: @unchecked Sendable {
     let timeout: TimeInterval
     let limit: Int
     let tls: TLSSettings
+    let share: OpaquePointer?
 
     private let lock = NSLock()
     private var continuation: CheckedContinuation<HTTPResponse, Error>?
@@ -22,13 +23,24 @@ final class CurlCall: @unchecked Sendable {
     private var body = Data()
     private var overLimit = false
     private var presentedPin: String?
+    private var sendings = 0
 
-    init(url: String, request: HTTPRequest, timeout: TimeInterval, limit: Int, tls: TLSSettings) {
+    init(url: String, request: HTTPRequest, timeout: TimeInterval, limit: Int, tls: TLSSettings, share: OpaquePointer? = nil) {
         self.url = url
         self.request = request
         self.timeout = timeout
         self.limit = limit
         self.tls = tls
+        self.share = share
+    }
+
+    /// libcurl's CA bundle, when the file is there.
+    static let systemBundle: String? = telform_default_ca_bundle().map { String(cString: $0) }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+
+    /// True for the first sending of the request, false for any later one.
+    private func sendingAllowed() -> Bool {
+        sendings += 1
+        return sendings == 1
     }
 
     /// False when the call was cancelled before it started: `continuation` is answered and
@@ -156,13 +168,25 @@ final class CurlCall: @unchecked Sendable {
             }
             if method != "POST" || body == nil { telform_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method) }
         }
+        telform_setopt_pointer(curl, CURLOPT_SHARE, share.map(UnsafeMutableRawPointer.init))
         if isWrite {
-            // A write rides no reused connection, so libcurl never re-sends it.
-            telform_setopt_long(curl, CURLOPT_FRESH_CONNECT, 1)
-            telform_setopt_long(curl, CURLOPT_FORBID_REUSE, 1)
+            // A write is sent at most once per call. libcurl sends a request again, on a new
+            // connection, when the kept connection it rode closed before any answer; the
+            // pre-request callback, called before each sending, refuses the second one, and
+            // the call ends "no response" (maybe processed): telform's retry policy decides
+            // what to repeat, knowing that it does. A write rides only a connection idle for
+            // at most a second, well inside any server's keep-alive timeout, so that this is rare.
+            telform_setopt_prereq_callback(curl) { context, _, _, _, _ in
+                guard let context else { return Int32(CURL_PREREQFUNC_ABORT) }
+                return Unmanaged<CurlCall>.fromOpaque(context).takeUnretainedValue().sendingAllowed() ? Int32(CURL_PREREQFUNC_OK) : Int32(CURL_PREREQFUNC_ABORT)
+            }
+            telform_setopt_pointer(curl, CURLOPT_PREREQDATA, context)
+            telform_setopt_long(curl, CURLOPT_MAXAGE_CONN, 1)
         }
-        if let caFile = tls.caFile {
-            // The provider's CAs instead of the system store: no default CA directory either.
+        // The CA store is a file, never a directory: libcurl keeps a file's store for the
+        // handle's later connections (CURLOPT_CA_CACHE_TIMEOUT) but reads a directory again for
+        // each one. The system store is libcurl's CA bundle (`curl-config --ca`).
+        if let caFile = tls.caFile ?? CurlCall.systemBundle {
             telform_setopt_string(curl, CURLOPT_CAINFO, caFile)
             telform_setopt_pointer(curl, CURLOPT_CAPATH, nil)
         }
@@ -197,7 +221,9 @@ final class CurlCall: @unchecked Sendable {
     /// One header line. A status line starts a new answer (a 100 Continue, a proxy's CONNECT
     /// answer come before the server's own): its headers replace those before it.
     private func header(_ line: UnsafeRawBufferPointer) {
-        let text = String(decoding: line, as: UTF8.self)
+        var end = line.count
+        while end > 0, line[end - 1] == 10 || line[end - 1] == 13 { end -= 1 }
+        let text = String(decoding: line[..<end], as: UTF8.self)
         if text.hasPrefix("HTTP/") {
             headers = [:]
             status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -205,7 +231,7 @@ final class CurlCall: @unchecked Sendable {
         }
         guard let colon = text.firstIndex(of: ":") else { return }
         let name = text[..<colon].lowercased()
-        let value = HTTPText.trimmed(text[text.index(after: colon)...].trimmingCharacters(in: .newlines)[...])
+        let value = HTTPText.trimmed(text[text.index(after: colon)...])
         headers[name] = headers[name].map { $0 + ", " + value } ?? value
     }
 
@@ -228,6 +254,8 @@ final class CurlCall: @unchecked Sendable {
             return CurlTransport.tooLarge(limit, announced: code == CURLE_FILESIZE_EXCEEDED ? announced : nil)
         case CURLE_OPERATION_TIMEDOUT:
             return .interrupted("timed out after \(Int(timeout))s (the whole call)")
+        case CURLE_ABORTED_BY_CALLBACK where sendings > 1:
+            return .interrupted("the connection closed before an answer came; libcurl would have sent the \(method) again, telform does not (it may have been processed)")
         case CURLE_ABORTED_BY_CALLBACK:
             return .interrupted("cancelled")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:

@@ -15,12 +15,12 @@ import TelformCore
 /// - **exhaust its memory**: a body past `maxResponseBytes` fails the call, announced
 ///   (`Content-Length`) or as it streams, counted after decompression (a gzip bomb counts what
 ///   it inflates to);
-/// - **make it send a write twice**: a write (any method but GET and HEAD) goes on a fresh
-///   connection closed after its answer (`CURLOPT_FRESH_CONNECT`, `CURLOPT_FORBID_REUSE`).
-///   libcurl re-sends a request whose reused keep-alive connection closed without an answer;
-///   a write never rides a reused connection, so it is never re-sent. Only telform repeats a
-///   write, knowing that it does. Reads keep their connections alive on the handle that made
-///   them.
+/// - **make it send a write twice**: libcurl sends a request again on a new connection when
+///   the kept connection it rode closed before any answer. For a write (any method but GET
+///   and HEAD) a pre-request callback refuses that second sending (`CURLOPT_PREREQFUNCTION`):
+///   the call ends with no response, and only telform's retry policy repeats a write, knowing
+///   that it does. Reads and writes alike ride kept-alive connections, so a run opens about
+///   as many connections (and TLS handshakes) as calls go at once.
 ///
 /// Proxies come from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), as libcurl
 /// reads them. Each call blocks a thread of `BlockingThreads`, never the caller's task; a
@@ -38,11 +38,13 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// The largest response body telform accepts by default: 64 MiB.
     public static let defaultMaxResponseBytes = 64 << 20
 
-    /// Easy handles not in use. A handle keeps its connections, its TLS sessions and its CA
-    /// store between calls (`curl_easy_reset` keeps them): each is loaded once per handle,
-    /// not once per connection.
+    /// Easy handles not in use. A handle keeps its connections and its CA store between calls
+    /// (`curl_easy_reset` keeps them): the store is read once per handle, not once per connection.
     private let lock = NSLock()
     private var idle: [OpaquePointer] = []
+    /// What the handles share: TLS sessions (a new connection resumes one another handle's
+    /// connection began, skipping the certificate's checks) and resolved names.
+    private let share: CurlShare
 
     public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil,
                 maxResponseBytes: Int = CurlTransport.defaultMaxResponseBytes, connections: Int = 4, tls: TLSSettings = TLSSettings()) {
@@ -53,6 +55,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         self.maxResponseBytes = maxResponseBytes
         self.connections = max(1, connections)
         self.tls = tls
+        self.share = CurlShare()
     }
 
     deinit {
@@ -73,7 +76,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         let started = Date()
         let number = trace?.request(request, url: URLText.redacted(text))
-        let call = CurlCall(url: text, request: request, timeout: timeout, limit: maxResponseBytes, tls: tls)
+        let call = CurlCall(url: text, request: request, timeout: timeout, limit: maxResponseBytes, tls: tls, share: share.handle)
         do {
             var result = try await run(call)
             result.call = "\(request.method) \(URLText.redacted(text))"
@@ -139,5 +142,34 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     static func tooLarge(_ limit: Int, announced: Int64?) -> TransportError {
         .refused("the response body is larger than \(limit >> 20) MiB\(announced.map { " (\($0) bytes announced)" } ?? ""), telform's limit for one call; nothing of it was used")
+    }
+}
+
+/// A libcurl share handle with its locks: libcurl calls `lock` and `unlock` around each use of
+/// a shared part, from whichever thread performs a transfer.
+final class CurlShare: @unchecked Sendable {
+    let handle: OpaquePointer?
+    private let locks = (0..<Int(CURL_LOCK_DATA_LAST.rawValue)).map { _ in NSLock() }
+
+    init() {
+        guard let share = curl_share_init() else {
+            handle = nil
+            return
+        }
+        handle = OpaquePointer(share)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        telform_share_locks(share, { _, data, _, context in
+            guard let context else { return }
+            Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].lock()
+        }, { _, data, context in
+            guard let context else { return }
+            Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].unlock()
+        }, context)
+        telform_share_data(share, CURL_LOCK_DATA_SSL_SESSION)
+        telform_share_data(share, CURL_LOCK_DATA_DNS)
+    }
+
+    deinit {
+        if let handle { curl_share_cleanup(UnsafeMutableRawPointer(handle)) }
     }
 }
