@@ -60,3 +60,10 @@ static inline CURLSHcode telform_share_locks(CURLSH *share, telform_lock_callbac
 static inline const char *telform_default_ca_bundle(void) {
     return curl_version_info(CURLVERSION_NOW)->cainfo;
 }
+static inline CURLMcode telform_multi_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+/// The result of a finished transfer (a union member Swift reads awkwardly).
+static inline CURLcode telform_message_result(CURLMsg *message) {
+    return message->data.result;
+}

@@ -81,40 +81,52 @@ final class CurlCall: @unchecked Sendable {
 
     var isWrite: Bool { !["GET", "HEAD"].contains(request.method) }
 
-    // MARK: the transfer, blocking
+    // MARK: the transfer
 
-    func perform(on handle: OpaquePointer) throws -> HTTPResponse {
-        if isCancelled { throw TransportError.interrupted("cancelled") }
+    // What libcurl reads while the transfer runs: the header lines and the error buffer.
+    private var list: UnsafeMutablePointer<curl_slist>?
+    private let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    deinit {
+        curl_slist_free_all(list)
+        errorText.deallocate()
+    }
+
+    /// Sets `handle` up for this call (after `curl_easy_reset`); false when the call was
+    /// cancelled already and nothing is to be sent.
+    func prepare(_ handle: OpaquePointer) -> Bool {
+        if isCancelled { return false }
         let curl = UnsafeMutableRawPointer(handle)
         curl_easy_reset(curl)
-        var errorText = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        var list: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(list) }
+        errorText.initialize(to: 0)
         // "Expect:" keeps libcurl from waiting for a 100 Continue before a body.
         for line in request.headers.map({ "\($0.0): \($0.1)" }) + ["Expect:"] { list = curl_slist_append(list, line) }
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        let code: CURLcode = errorText.withUnsafeMutableBufferPointer { buffer in
-            telform_setopt_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            configure(curl, headers: list, context: context)
-            return curl_easy_perform(curl)
-        }
+        telform_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorText)
+        telform_setopt_pointer(curl, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
+        configure(curl, headers: list, context: Unmanaged.passUnretained(self).toOpaque())
+        return true
+    }
+
+    /// What the transfer on `handle` came to, once libcurl has finished it with `code`.
+    func outcome(_ code: CURLcode, on handle: OpaquePointer) -> Result<HTTPResponse, Error> {
+        let curl = UnsafeMutableRawPointer(handle)
         if code == CURLE_OK {
             var answered = 0
             telform_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &answered)
-            return HTTPResponse(status: answered, headers: headers, body: body)
+            return .success(HTTPResponse(status: answered, headers: headers, body: body))
         }
         if code == CURLE_PEER_FAILED_VERIFICATION { presentedPin = fetchPresentedPin() }
         let announced = headers["content-length"].flatMap { Int64($0) }
         var osError = 0
         telform_getinfo_long(curl, CURLINFO_OS_ERRNO, &osError)
-        let buffered = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let buffered = String(cString: errorText)
         var detail = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
         if code == CURLE_COULDNT_CONNECT, let parts = URLComponents(string: url), let host = parts.host {
             // libcurl's own text carries the milliseconds it took: the host, port and reason say it all.
             let port = parts.port ?? (parts.scheme == "https" ? 443 : 80)
             detail = "could not connect to \(host):\(port) (\(osError != 0 ? String(cString: strerror(Int32(osError))) : detail))"
         }
-        throw failure(code, detail: detail, announced: announced)
+        return .failure(failure(code, detail: detail, announced: announced))
     }
 
     /// The pin of the key the server presents, for the error that refuses it: a handshake of

@@ -23,7 +23,8 @@ import TelformCore
 ///   as many connections (and TLS handshakes) as calls go at once.
 ///
 /// Proxies come from the environment (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`), as libcurl
-/// reads them. Each call blocks a thread of `BlockingThreads`, never the caller's task; a
+/// reads them. The calls of one transport (one provider) run on one libcurl multi handle,
+/// driven by a thread of its own (`CurlLoop`); a caller's task only waits for its answer. A
 /// cancelled call (Ctrl-C, a sibling read failed) answers at once and its transfer is aborted
 /// by the progress callback.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
@@ -38,34 +39,22 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// The largest response body telform accepts by default: 64 MiB.
     public static let defaultMaxResponseBytes = 64 << 20
 
-    /// Easy handles not in use. A handle keeps its connections and its CA store between calls
-    /// (`curl_easy_reset` keeps them): the store is read once per handle, not once per connection.
-    private let lock = NSLock()
-    private var idle: [OpaquePointer] = []
-    /// What the handles share: TLS sessions (a new connection resumes one another handle's
-    /// connection began, skipping the certificate's checks) and resolved names.
-    private let share: CurlShare
+    private let loop: CurlLoop
 
     public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil,
                 maxResponseBytes: Int = CurlTransport.defaultMaxResponseBytes, connections: Int = 4, tls: TLSSettings = TLSSettings()) {
-        CurlTransport.initializeOnce
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.trace = trace
         self.maxResponseBytes = maxResponseBytes
         self.connections = max(1, connections)
         self.tls = tls
-        self.share = CurlShare()
+        loop = CurlLoop(connections: self.connections)
     }
 
     deinit {
-        for handle in idle { curl_easy_cleanup(UnsafeMutableRawPointer(handle)) }
+        loop.stop()
     }
-
-    /// `curl_global_init` before any thread uses libcurl.
-    private static let initializeOnce: Void = {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    }()
 
     public var concurrency: Int { connections }
 
@@ -76,7 +65,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         let started = Date()
         let number = trace?.request(request, url: URLText.redacted(text))
-        let call = CurlCall(url: text, request: request, timeout: timeout, limit: maxResponseBytes, tls: tls, share: share.handle)
+        let call = CurlCall(url: text, request: request, timeout: timeout, limit: maxResponseBytes, tls: tls, share: loop.share.handle)
         do {
             var result = try await run(call)
             result.call = "\(request.method) \(URLText.redacted(text))"
@@ -91,35 +80,17 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    /// The call on a thread of its own; cancelling the caller answers it at once.
+    /// The call on the transport's loop; cancelling the caller answers it at once.
     private func run(_ call: CurlCall) async throws -> HTTPResponse {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, Error>) in
                 guard call.start(continuation) else { return }
-                BlockingThreads.shared.run { [self] in
-                    let handle = take()
-                    let result = Result { try call.perform(on: handle) }
-                    give(handle)
-                    call.finish(result)
-                }
+                loop.add(call)
             }
         } onCancel: {
             call.cancel()
+            loop.wake()
         }
-    }
-
-    private func take() -> OpaquePointer {
-        if let handle = lock.withLock({ idle.popLast() }) { return handle }
-        return OpaquePointer(curl_easy_init())
-    }
-
-    private func give(_ handle: OpaquePointer) {
-        let kept = lock.withLock { () -> Bool in
-            guard idle.count < connections else { return false }
-            idle.append(handle)
-            return true
-        }
-        if !kept { curl_easy_cleanup(UnsafeMutableRawPointer(handle)) }
     }
 
     static func redirectRefusal(_ method: String, _ url: String, _ result: HTTPResponse) -> TransportError {
@@ -145,6 +116,105 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 }
 
+/// One libcurl multi handle and the thread that drives it: every call of a transport is a
+/// transfer on it, so its calls share one pool of kept-alive connections and one CA store
+/// (libcurl keeps a file's CA store per multi handle: it is read once per provider and run),
+/// and one thread waits on all their sockets at once.
+final class CurlLoop: @unchecked Sendable {
+    let share = CurlShare()
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    private var pending: [CurlCall] = []
+    private var stopped = false
+    private var started = false
+    // Touched only by the loop's thread.
+    private var running: [OpaquePointer: CurlCall] = [:]
+    private var idle: [OpaquePointer] = []
+    private let keptHandles: Int
+
+    init(connections: Int) {
+        CurlLoop.initializeOnce
+        // libcurl answers NULL only when it cannot allocate.
+        guard let multi = curl_multi_init() else { fatalError("libcurl could not make a multi handle: out of memory") }
+        self.multi = multi
+        // Connections kept alive between calls: as many as calls go at once.
+        telform_multi_long(multi, CURLMOPT_MAXCONNECTS, max(1, connections))
+        keptHandles = max(1, connections)
+    }
+
+    /// `curl_global_init` before any thread uses libcurl.
+    private static let initializeOnce: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    }()
+
+    func add(_ call: CurlCall) {
+        let start = lock.withLock { () -> Bool in
+            pending.append(call)
+            defer { started = true }
+            return !started
+        }
+        if start {
+            let thread = Thread { [self] in drive() }
+            thread.name = "telform-curl"
+            thread.start()
+        }
+        curl_multi_wakeup(multi)
+    }
+
+    /// Wakes the loop (a call was cancelled: its transfer is aborted at its next progress callback).
+    func wake() { curl_multi_wakeup(multi) }
+
+    /// Ends the loop once its transfers are done (the transport is gone, so none are left).
+    func stop() {
+        let running = lock.withLock { () -> Bool in
+            stopped = true
+            return started
+        }
+        if running { curl_multi_wakeup(multi) } else { curl_multi_cleanup(multi) }
+    }
+
+    private func drive() {
+        var active: Int32 = 0
+        while true {
+            let (added, stop) = lock.withLock { () -> ([CurlCall], Bool) in
+                defer { pending = [] }
+                return (pending, stopped)
+            }
+            for call in added { begin(call) }
+            if stop && running.isEmpty { break }
+            curl_multi_perform(multi, &active)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                finish(OpaquePointer(easy), telform_message_result(message))
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for handle in idle { curl_easy_cleanup(UnsafeMutableRawPointer(handle)) }
+        curl_multi_cleanup(multi)
+    }
+
+    private func begin(_ call: CurlCall) {
+        guard let handle = idle.popLast() ?? curl_easy_init().map(OpaquePointer.init) else {
+            call.finish(.failure(TransportError.interrupted("libcurl could not make a handle: out of memory")))
+            return
+        }
+        guard call.prepare(handle) else {
+            idle.append(handle)
+            return
+        }
+        running[handle] = call
+        curl_multi_add_handle(multi, UnsafeMutableRawPointer(handle))
+    }
+
+    private func finish(_ handle: OpaquePointer, _ code: CURLcode) {
+        curl_multi_remove_handle(multi, UnsafeMutableRawPointer(handle))
+        guard let call = running.removeValue(forKey: handle) else { return }
+        call.finish(call.outcome(code, on: handle))
+        if idle.count < keptHandles { idle.append(handle) } else { curl_easy_cleanup(UnsafeMutableRawPointer(handle)) }
+    }
+}
+
 /// A libcurl share handle with its locks: libcurl calls `lock` and `unlock` around each use of
 /// a shared part, from whichever thread performs a transfer.
 final class CurlShare: @unchecked Sendable {
@@ -166,7 +236,6 @@ final class CurlShare: @unchecked Sendable {
             Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].unlock()
         }, context)
         telform_share_data(share, CURL_LOCK_DATA_SSL_SESSION)
-        telform_share_data(share, CURL_LOCK_DATA_DNS)
     }
 
     deinit {

@@ -213,52 +213,56 @@ final class HostileServerTests: XCTestCase {
     }
 
     func testSecretsEchoedByAServerNeverPrint() throws {
-        // The server repeats the whole request — headers and body — in its error.
-        let hostile = try HostileServer { request, connection in
-            let echo = String(decoding: try! JSONSerialization.data(withJSONObject: ["detail": request.text, "message": request.text]), as: UTF8.self)
-            connection.respond(request.method == "GET" ? 200 : 422, headers: ["Content-Type: application/json"],
-                               body: request.method == "GET" ? "[]" : echo)
+        for client in Self.clients {
+            self.client = client
+            // The server repeats the whole request — headers and body — in its error.
+            let hostile = try HostileServer { request, connection in
+                let echo = String(decoding: try! JSONSerialization.data(withJSONObject: ["detail": request.text, "message": request.text]), as: UTF8.self)
+                connection.respond(request.method == "GET" ? 200 : 422, headers: ["Content-Type: application/json"],
+                                   body: request.method == "GET" ? "[]" : echo)
+            }
+            defer { hostile.stop() }
+            let dir = try TelformProcess.scratch()
+            let url = try address(hostile)
+            try endpoints(url).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            let apply = try TelformProcess.run(["apply", "--auto-approve", "-v"], environment: environment, directory: dir)
+            XCTAssertEqual(apply.status, 1)
+            XCTAssertEqual(hostile.requests.map(\.method), ["GET", "POST"])
+            XCTAssertTrue(hostile.requests[1].text.contains(Self.sipPassword) && hostile.requests[1].text.contains(Self.token), "the server did see them")
+            let printed = apply.stdout + apply.stderr
+            for secret in [Self.token, Self.sipPassword, "Bearer " + Self.token] {
+                XCTAssertFalse(printed.contains(secret), "printed: \(secret), client \(client ?? "http")")
+            }
+            // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
+            let failure = apply.stderrLines.first { $0.hasPrefix("[1/1] office/endpoints/desk: create FAILED: ") }.map { String($0.dropFirst("[1/1] ".count)) } ?? ""
+            XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
+            XCTAssertEqual(apply.stderrLines.suffix(4), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
+                                                         "  call: POST \(url)/api/organizations/acme/endpoints/ -> HTTP 422"])
+            // Basic credentials, and their base64, are scrubbed alike.
+            let basic = try HostileServer { request, connection in
+                connection.respond(401, headers: ["Content-Type: text/plain"], body: "refused: " + request.text)
+            }
+            defer { basic.stop() }
+            let xivo = try run("""
+                version: 1
+                providers:
+                  xivo:
+                    type: xivo\(tls)
+                    url: \(try address(basic))
+                    username: ws
+                    password: ${env:PASSWORD}
+                    users: []
+                """, ["plan", "-v"])
+            XCTAssertEqual(xivo.status, 1)
+            let encoded = Data("ws:\(Self.password)".utf8).base64EncodedString()
+            XCTAssertTrue(basic.requests.first?.header("authorization") == "Basic \(encoded)")
+            for secret in [Self.password, encoded] {
+                XCTAssertFalse((xivo.stdout + xivo.stderr).contains(secret), "printed: \(secret)")
+            }
+            // Cut to 300 characters after scrubbing, so no part of a secret survives the cut.
+            XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list lines: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/lines/?act=list Host: ") ?? false, xivo.stderr)
+            XCTAssertTrue(errors(xivo).first?.contains(" Authorization: (sensitive) ") ?? false, xivo.stderr)
         }
-        defer { hostile.stop() }
-        let dir = try TelformProcess.scratch()
-        try endpoints(hostile.url).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let apply = try TelformProcess.run(["apply", "--auto-approve", "-v"], environment: environment, directory: dir)
-        XCTAssertEqual(apply.status, 1)
-        XCTAssertEqual(hostile.requests.map(\.method), ["GET", "POST"])
-        XCTAssertTrue(hostile.requests[1].text.contains(Self.sipPassword) && hostile.requests[1].text.contains(Self.token), "the server did see them")
-        let printed = apply.stdout + apply.stderr
-        for secret in [Self.token, Self.sipPassword, "Bearer " + Self.token] {
-            XCTAssertFalse(printed.contains(secret), "printed: \(secret)")
-        }
-        // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
-        let failure = apply.stderrLines.first { $0.hasPrefix("[1/1] office/endpoints/desk: create FAILED: ") }.map { String($0.dropFirst("[1/1] ".count)) } ?? ""
-        XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
-        XCTAssertEqual(apply.stderrLines.suffix(4), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
-                                                     "  call: POST http://127.0.0.1:\(hostile.port)/api/organizations/acme/endpoints/ -> HTTP 422"])
-        // Basic credentials, and their base64, are scrubbed alike.
-        let basic = try HostileServer { request, connection in
-            connection.respond(401, headers: ["Content-Type: text/plain"], body: "refused: " + request.text)
-        }
-        defer { basic.stop() }
-        let xivo = try run("""
-            version: 1
-            providers:
-              xivo:
-                type: xivo
-                url: \(basic.url)
-                username: ws
-                password: ${env:PASSWORD}
-                users: []
-            """, ["plan", "-v"])
-        XCTAssertEqual(xivo.status, 1)
-        let encoded = Data("ws:\(Self.password)".utf8).base64EncodedString()
-        XCTAssertTrue(basic.requests.first?.header("authorization") == "Basic \(encoded)")
-        for secret in [Self.password, encoded] {
-            XCTAssertFalse((xivo.stdout + xivo.stderr).contains(secret), "printed: \(secret)")
-        }
-        // Cut to 300 characters after scrubbing, so no part of a secret survives the cut.
-        XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list lines: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/lines/?act=list Host: ") ?? false, xivo.stderr)
-        XCTAssertTrue(errors(xivo).first?.contains(" Authorization: (sensitive) ") ?? false, xivo.stderr)
     }
 
     /// `size` MiB of zeros, gzipped by Python (Foundation on Linux has no compressor).
