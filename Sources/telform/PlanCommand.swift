@@ -98,7 +98,6 @@ enum PlanCommand {
         // a quiet apply do not show them, so they are not computed there.
         let routing = command == "plan" || (command == "apply" && !arguments.has("-q", "--quiet"))
         let plan = workspace.plan(live: live, options: options, seconds: seconds, routing: routing)
-        KeptUntilExit.keep((workspace, plan, live))
         return (workspace, plan, live)
     }
 }

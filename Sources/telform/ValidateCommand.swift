@@ -9,7 +9,6 @@ enum ValidateCommand {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
         let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
-        KeptUntilExit.keep(result)
         for diagnostic in result.diagnostics {
             Terminal.diagnostic(diagnostic.description)
         }

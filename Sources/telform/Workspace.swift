@@ -181,7 +181,6 @@ struct Workspace {
                                  desired: driver.canonical(provider.resources, live: state), live: state)
         }
         var plan = Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
-        KeptUntilExit.keep(inputs)
         for providerPlan in plan.providers where routing {
             guard let provider = config.provider(providerPlan.name), let state = live[provider.name],
                   let routing = PlatformCatalog.routingBuilder(provider.type) else { continue }

@@ -45,19 +45,9 @@ public enum ConfigBytes {
 
     /// The offset of the first byte that does not belong to well-formed UTF-8 (RFC 3629: no
     /// overlong forms, no surrogates, nothing past U+10FFFF), or nil.
-    public static func firstInvalidUTF8(_ input: [UInt8]) -> Int? {
-        input.withUnsafeBufferPointer { firstInvalidUTF8($0) }
-    }
-
-    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var i = 0
         while i < bytes.count {
-            // Eight ASCII bytes at a time.
-            if i + 8 <= bytes.count,
-               UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                i += 8
-                continue
-            }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             let length: Int, low: UInt8, high: UInt8

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A strict JSON parser that keeps integers exact to 64 bits (MX Proxy ids exceed 2^53,
 /// so nothing goes through Double unless it has a fraction or an exponent).
 public struct JSONParser {
@@ -11,38 +7,34 @@ public struct JSONParser {
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    /// The input, valid for the parse (`parse` holds the array).
-    private let bytes: UnsafeBufferPointer<UInt8>
+    private let bytes: [UInt8]
     private var index = 0
     /// The last key read at each position of an object, with its bytes: the objects of a
-    /// page share their keys, and a key equal to the one before at its place is that string
-    /// again (no new string per key, and equal keys compare by identity later).
-    private var keys: [(bytes: [UInt8], key: String)] = []
-    /// How many pairs the last object had, to size the next one's storage at once.
-    private var lastPairs = 0
+    /// page share their keys, so a key is mostly the one read at its place before, and that
+    /// string is used again instead of a new one. It buys 12% of the no-change plan of 10,000
+    /// endpoints on sim:// (telform-bench's row; farm-bench A/B, docs/performance.md).
+    private var keys: [(bytes: ArraySlice<UInt8>, key: String)] = []
 
     public static func parse(_ data: [UInt8]) throws -> JSONNode {
-        try data.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(bytes: buffer)
-            parser.skipSpace()
-            let value = try parser.value(depth: 0)
-            parser.skipSpace()
-            guard parser.index == parser.bytes.count else { throw parser.failure("unexpected text after the value") }
-            return value
-        }
+        var parser = JSONParser(bytes: data)
+        parser.skipSpace()
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.index == parser.bytes.count else { throw parser.failure("unexpected text after the value") }
+        return value
     }
 
     public static func parse(_ text: String) throws -> JSONNode {
         try parse(Array(text.utf8))
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// The text of `range` of the input.
     private func text(_ range: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        String(decoding: bytes[range], as: UTF8.self)
     }
 
     private func failure(_ reason: String) -> Failure {
@@ -67,7 +59,6 @@ public struct JSONParser {
             var pairs: [(String, JSONNode)] = []
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
-            pairs.reserveCapacity(lastPairs)
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
@@ -77,10 +68,7 @@ public struct JSONParser {
                 skipSpace()
                 pairs.append((key, try value(depth: depth + 1)))
                 skipSpace()
-                if try separator("}") {
-                    lastPairs = pairs.count
-                    return .object(pairs)
-                }
+                if try separator("}") { return .object(pairs) }
             }
         case UInt8(ascii: "["):
             index += 1
@@ -157,19 +145,14 @@ public struct JSONParser {
         var end = index + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try string() }
-        let start = index + 1
-        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        if position < keys.count, keys[position].bytes.count == raw.count,
-           raw.isEmpty || keys[position].bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
-            index = end + 1
-            return keys[position].key
-        }
-        let key = text(start..<end)
+        let raw = bytes[(index + 1)..<end]
         index = end + 1
+        if position < keys.count, keys[position].bytes.elementsEqual(raw) { return keys[position].key }
+        let key = String(decoding: raw, as: UTF8.self)
         if position < keys.count {
-            keys[position] = (Array(raw), key)
+            keys[position] = (raw, key)
         } else if position == keys.count {
-            keys.append((Array(raw), key))
+            keys.append((raw, key))
         }
         return key
     }

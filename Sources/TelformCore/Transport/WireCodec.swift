@@ -75,61 +75,19 @@ public struct WireCodec: Sendable {
         // One pass over the object's keys, each looked up once (a page holds thousands of
         // objects of a few dozen keys); the first of a repeated key counts, as `item[key]`.
         var seen = [Bool](repeating: false, count: slots)
-        let pairs = item.pairs ?? []
-        // The objects of a page share their keys in one order: each key is first compared
-        // with the one at its place in the object before (the same string, from the parser),
-        // and hashed only when it differs.
-        let layout = memo.layout
-        var matches = layout.keys.count == pairs.count
-        var entries: [Entry?] = []
-        for position in pairs.indices {
-            let key = pairs[position].0
-            let entry: Entry?
-            if matches, layout.keys[position] == key {
-                entry = layout.entries[position]
-            } else {
-                if matches {
-                    matches = false
-                    entries = Array(layout.entries[..<position])
-                }
-                entry = byWire[key]
-            }
-            if !matches { entries.append(entry) }
-            guard let (slot, indexes) = entry, !seen[slot] else { continue }
+        for (key, node) in item.pairs ?? [] {
+            guard let (slot, indexes) = byWire[key], !seen[slot] else { continue }
             seen[slot] = true
-            let node = pairs[position].1
             for index in indexes {
                 let field = fields[index]
                 if let value = Self.value(node, field.type, emptyIsAbsent: emptyIsAbsent) { out[field.name] = value }
             }
         }
-        if !matches { memo.layout = Layout(keys: pairs.map(\.0), entries: entries) }
         if missingIsNull {
             for field in fields where out[field.name] == nil { out[field.name] = .null }
         }
         return out
     }
-
-    typealias Entry = (slot: Int, fields: [Int])
-
-    /// An object's keys in order, and what each is to the codec.
-    struct Layout {
-        var keys: [String] = []
-        var entries: [Entry?] = []
-    }
-
-    /// The layout of the last object decoded, shared by the tasks decoding pages.
-    final class LayoutMemo: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored = Layout()
-
-        var layout: Layout {
-            get { lock.withLock { stored } }
-            set { lock.withLock { stored = newValue } }
-        }
-    }
-
-    private let memo = LayoutMemo()
 
     /// The wire pairs of the given fields, in table order: every declared flat field, or only
     /// those under `paths` (an update sends what changed). With `explicitNull`, a field among
@@ -207,27 +165,16 @@ public struct WireCodec: Sendable {
         case .bool(let b)?: return b
         case .int(let i)?: return i != 0
         case .string(let s)?:
-            // The spellings compared without case, and without a lowercased copy of each.
-            var text = s
-            return text.withUTF8 { bytes -> Bool? in
-                guard bytes.count <= 5 else { return nil }
-                var folded: UInt64 = 0
-                for byte in bytes { folded = folded << 8 | UInt64((0x41...0x5A).contains(byte) ? byte | 0x20 : byte) }
-                if Self.trueSpellings.contains(folded) { return true }
-                if Self.falseSpellings.contains(folded) { return false }
-                return nil
-            }
+            let word = s.lowercased()
+            if Self.trueSpellings.contains(word) { return true }
+            if Self.falseSpellings.contains(word) { return false }
+            return nil
         default: return nil
         }
     }
 
-    static let trueSpellings = ["yes", "y", "true", "on", "1"].map(spelled)
-    static let falseSpellings = ["no", "n", "false", "off", "0"].map(spelled)
-
-    /// A word of at most 8 ASCII bytes as one number, to compare spellings.
-    static func spelled(_ word: String) -> UInt64 {
-        word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
-    }
+    static let trueSpellings: Set<String> = ["yes", "y", "true", "on", "1"]
+    static let falseSpellings: Set<String> = ["no", "n", "false", "off", "0"]
 }
 
 extension Substring {
