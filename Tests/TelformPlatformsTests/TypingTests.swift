@@ -36,14 +36,9 @@ final class TypingTests: XCTestCase {
         XCTAssertEqual(config.fields("office/endpoints/true")?["extension"], .string("009"))
     }
 
-    /// A long list is typed in chunks: the resources and the findings are those of one by
-    /// one, in order, findings of every chunk included (items 0, 10 and 400 are in the first
-    /// and second chunks, 599 in the third and last, which is short; 300 gives no resource) —
-    /// whether the composer was handed its items as the file was parsed (`type:` above the
-    /// list) or they were handed over whole once it was (`type:` below it).
-    func testALongListTypedInChunksKeepsItsOrderAndFindings() throws {
-        XCTAssertEqual(ItemTyping.chunkSize, 256)
-        XCTAssertGreaterThanOrEqual(3, ItemTyping.workerFrom, "three chunks start the worker")
+    /// A long list: its resources and findings in order (item 300 gives no resource), whether
+    /// the provider's `type:` is written above the list or below it.
+    func testALongListKeepsItsOrderAndFindings() throws {
         for typeFirst in [true, false] {
             var text = "version: 1\nproviders:\n  office:\n" + (typeFirst ? "    type: endpoints\n" : "    # type: below\n") + "    url: sim://office\n    tenant: acme\n    endpoints:\n"
             for index in 0..<600 {
@@ -73,46 +68,9 @@ final class TypingTests: XCTestCase {
         XCTAssertEqual(resources[598].address.description, "office/endpoints/ep001")
     }
 
-    /// The composer hands over the items of a list at providers.NAME.KIND only, once its
-    /// provider's type is known, every item in order, each list to its own place.
-    func testTheComposerHandsOverProviderListsOnly() throws {
-        let text = """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            ignore: [endpoints/x-*]
-            endpoints:
-              - {name: a, extension: "101"}
-              - b
-              - {name: c, extension: [1, 2]}
-            other: [1]
-          later:
-            endpoints: [{name: z}]
-            type: endpoints
-        lists: {providers: {x: {type: endpoints, endpoints: [{name: q}]}}}
-        """
-        final class Asked: @unchecked Sendable { var lists: [String] = []; var typings: [ItemTyping] = [] }
-        let asked = Asked()
-        let parser = YAMLParser(file: "t.yaml", providerLists: { provider, kind, type, mark in
-            asked.lists.append("\(provider).\(kind) \(type) \(mark)")
-            let typing = ItemTyping(make: { _, index, item in Resource(address: Address(provider: provider, kind: kind, key: ["\(index)"]), fields: [:], node: item) },
-                                    interpolator: Interpolator(baseDirectory: ".", environment: [:]), mode: .validate)
-            asked.typings.append(typing)
-            return typing
-        })
-        let (root, diagnostics) = parser.parse(text)
-        XCTAssertNotNil(root)
-        XCTAssertEqual(diagnostics.map(\.description), [])
-        XCTAssertEqual(asked.lists, ["office.ignore endpoints t.yaml:5:13", "office.endpoints endpoints t.yaml:7:7", "office.other endpoints t.yaml:10:12"])
-        let typed = asked.typings.map { $0.finish().resources }
-        XCTAssertEqual(typed.map { $0.map(\.address.description) }, [["office/ignore/0"], ["office/endpoints/0", "office/endpoints/1", "office/endpoints/2"], ["office/other/0"]])
-        XCTAssertEqual(typed[1].map { $0.node?.mark.description }, ["t.yaml:7:9", "t.yaml:8:9", "t.yaml:9:9"])
-    }
-
     /// A list one provider's block shares with another through an alias is typed for each
-    /// provider by its own name; a file that breaks off inside a long list handed over
-    /// reports the break and nothing its items were typed to.
+    /// provider by its own name; a file that breaks off inside a long list reports the break
+    /// and nothing its items were typed to.
     func testAListSharedByAliasBelongsToEachProvider() throws {
         let text = """
         version: 1

@@ -92,7 +92,6 @@ struct LoadSession {
     let baseDirectory: String
     var diagnostics = DiagnosticList()
     var typer: Typer
-    let pretyped: PretypedLists
     var files: [String] = []
     var sources: [[UInt8]] = []
     /// The root file and the included ones, each in one spelling.
@@ -103,7 +102,6 @@ struct LoadSession {
         self.loader = loader
         self.baseDirectory = baseDirectory
         typer = Typer(interpolator: Interpolator(baseDirectory: baseDirectory, environment: loader.environment), mode: loader.mode)
-        pretyped = PretypedLists(platforms: loader.platforms, interpolator: typer.interpolator, mode: loader.mode)
     }
 
     static let rootKeys = ["version", "include", "policy", "providers"]
@@ -148,9 +146,7 @@ struct LoadSession {
     mutating func parse(_ bytes: [UInt8], file: String) -> YAMLNode? {
         files.append(file)
         sources.append(bytes)
-        let pretyped = pretyped
-        let parser = YAMLParser(file: file, providerLists: { pretyped.begin(provider: $0, kind: $1, type: $2, mark: $3) })
-        let (root, found) = parser.parse(utf8: bytes)
+        let (root, found) = YAMLParser(file: file).parse(utf8: bytes)
         diagnostics.append(contentsOf: found)
         guard let root else {
             if !found.contains(where: { $0.severity == .error }) {

@@ -197,17 +197,11 @@ extension LoadSession {
             return [Resource(address: Address(provider: provider.name, kind: kind.name, key: [key]), fields: fields, node: node, path: path)]
         case .objects(let schema):
             guard let items = listItems(node, path: path) else { return [] }
-            // Typed while the file was parsed when it could be (see `ItemTyping`), else now.
-            let typing: ItemTyping
-            if let early = pretyped.take(provider: providerName, kind: kind.name, type: provider.type, mark: node.mark), early.count == items.count {
-                typing = early
-            } else {
-                typing = ItemTyping(make: Self.objects(kind, schema, provider: providerName, path: path), interpolator: typer.interpolator, mode: typer.mode)
-                for item in items { typing.add(item) }
+            return items.indices.compactMap { index in
+                guard let fields = typer.at(path, { $0.below(.index(index)) { $0.object(items[index], schema) } }),
+                      let key = kind.key(fields) else { return nil }
+                return Resource(address: Address(provider: providerName, kind: kind.name, key: key), fields: fields, node: items[index], path: path, index: index)
             }
-            let (resources, found) = typing.finish()
-            typer.diagnostics.append(contentsOf: found)
-            return resources
         case .scalars(let type, let field):
             guard let items = listItems(node, path: path) else { return [] }
             return items.enumerated().compactMap { index, item in
@@ -238,51 +232,6 @@ extension LoadSession {
                 }
             }
             return result
-        }
-    }
-
-    /// How one item of a kind of objects becomes a resource (at `path[index]`).
-    static func objects(_ kind: KindSchema, _ schema: ObjectSchema, provider: String, path: String) -> ItemTyping.Make {
-        let kindName = kind.name
-        return { typer, index, item in
-            guard let fields = typer.at(path, { $0.below(.index(index)) { $0.object(item, schema) } }),
-                  let key = kind.key(fields) else { return nil }
-            return Resource(address: Address(provider: provider, kind: kindName, key: key), fields: fields, node: item, path: path, index: index)
-        }
-    }
-
-    /// The lists of objects the composer handed over while parsing, by provider, kind and
-    /// place. One is used by the provider and kind it was typed for only, when that
-    /// provider's type is the one its items were typed by, and only once.
-    final class PretypedLists {
-        struct Key: Hashable {
-            var provider: String
-            var kind: String
-            var mark: Mark
-        }
-        let platforms: PlatformLookup
-        let interpolator: Interpolator
-        let mode: Typer.Mode
-        private var lists: [Key: (type: String, typing: ItemTyping)] = [:]
-
-        init(platforms: PlatformLookup, interpolator: Interpolator, mode: Typer.Mode) {
-            self.platforms = platforms
-            self.interpolator = interpolator
-            self.mode = mode
-        }
-
-        /// A list of `kind` objects starts at `mark`, in provider `provider` of type `type`.
-        func begin(provider: String, kind: String, type: String, mark: Mark) -> ItemTyping? {
-            guard let kindSchema = platforms.schema(type)?.kind(kind), case .objects(let schema) = kindSchema.shape else { return nil }
-            let typing = ItemTyping(make: LoadSession.objects(kindSchema, schema, provider: provider, path: "providers.\(provider).\(kind)"),
-                                    interpolator: interpolator, mode: mode)
-            lists[Key(provider: provider, kind: kind, mark: mark)] = (type, typing)
-            return typing
-        }
-
-        func take(provider: String, kind: String, type: String, mark: Mark) -> ItemTyping? {
-            guard let list = lists.removeValue(forKey: Key(provider: provider, kind: kind, mark: mark)), list.type == type else { return nil }
-            return list.typing
         }
     }
 
