@@ -19,7 +19,9 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "TelformCore", dependencies: ["CYaml"]),
+        // libyaml's events as Swift values: the core's one door to a C library.
+        .target(name: "TelformYAML", dependencies: ["CYaml"]),
+        .target(name: "TelformCore", dependencies: ["TelformYAML"]),
         // The one HTTP transport: libcurl for http:// and https:// alike.
         .target(name: "TelformHTTP", dependencies: ["CCurl", "TelformCore"]),
         .target(name: "TelformPlatforms", dependencies: ["TelformCore"]),

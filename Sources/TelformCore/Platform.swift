@@ -171,15 +171,13 @@ public struct LiveState: Sendable {
     }
 
     /// `fingerprint`, and the digest of each of `kinds` (the scope a saved plan checks again
-    /// at apply), each resource described once (describing 10,000 resources twice was a
-    /// tenth of a plan).
+    /// at apply), each resource described once for both.
     public func fingerprints(kinds: [String]) -> (all: String, byKind: [String: String]) {
         let lines = resources.map { ($0.address.kind, Self.line($0)) }
         var byKind: [String: String] = [:]
         let grouped = Dictionary(grouping: lines, by: \.0)
         for kind in kinds { byKind[kind] = Self.digest(lines: (grouped[kind] ?? []).map(\.1)) }
-        // One kind read holds every line: its digest is the whole one (sorting and hashing
-        // 10,000 lines twice was a twentieth of a plan).
+        // One kind read holds every line: its digest is the whole one.
         if grouped.count == 1, let only = grouped.keys.first, let digest = byKind[only] { return (digest, byKind) }
         return (Self.digest(lines: lines.map(\.1)), byKind)
     }

@@ -122,7 +122,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 /// and one thread waits on all their sockets at once.
 final class CurlLoop: @unchecked Sendable {
     let share = CurlShare()
-    private let multi: UnsafeMutableRawPointer
+    /// Nil only when libcurl could not allocate one: every call then fails.
+    private let multi: UnsafeMutableRawPointer?
     private let lock = NSLock()
     private var pending: [CurlCall] = []
     private var stopped = false
@@ -134,11 +135,9 @@ final class CurlLoop: @unchecked Sendable {
 
     init(connections: Int) {
         CurlLoop.initializeOnce
-        // libcurl answers NULL only when it cannot allocate.
-        guard let multi = curl_multi_init() else { fatalError("libcurl could not make a multi handle: out of memory") }
-        self.multi = multi
+        multi = curl_multi_init()
         // Connections kept alive between calls: as many as calls go at once.
-        telform_multi_long(multi, CURLMOPT_MAXCONNECTS, max(1, connections))
+        if let multi { telform_multi_long(multi, CURLMOPT_MAXCONNECTS, max(1, connections)) }
         keptHandles = max(1, connections)
     }
 
@@ -148,6 +147,10 @@ final class CurlLoop: @unchecked Sendable {
     }()
 
     func add(_ call: CurlCall) {
+        guard let multi else {
+            call.finish(.failure(TransportError.interrupted("libcurl could not start: out of memory")))
+            return
+        }
         let start = lock.withLock { () -> Bool in
             pending.append(call)
             defer { started = true }
@@ -162,10 +165,13 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     /// Wakes the loop (a call was cancelled: its transfer is aborted at its next progress callback).
-    func wake() { curl_multi_wakeup(multi) }
+    func wake() {
+        if let multi { curl_multi_wakeup(multi) }
+    }
 
     /// Ends the loop once its transfers are done (the transport is gone, so none are left).
     func stop() {
+        guard let multi else { return }
         let running = lock.withLock { () -> Bool in
             stopped = true
             return started
@@ -174,19 +180,20 @@ final class CurlLoop: @unchecked Sendable {
     }
 
     private func drive() {
+        guard let multi else { return }
         var active: Int32 = 0
         while true {
             let (added, stop) = lock.withLock { () -> ([CurlCall], Bool) in
                 defer { pending = [] }
                 return (pending, stopped)
             }
-            for call in added { begin(call) }
+            for call in added { begin(call, on: multi) }
             if stop && running.isEmpty { break }
             curl_multi_perform(multi, &active)
             var left: Int32 = 0
             while let message = curl_multi_info_read(multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-                finish(OpaquePointer(easy), telform_message_result(message))
+                finish(OpaquePointer(easy), telform_message_result(message), on: multi)
             }
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }
@@ -194,7 +201,7 @@ final class CurlLoop: @unchecked Sendable {
         curl_multi_cleanup(multi)
     }
 
-    private func begin(_ call: CurlCall) {
+    private func begin(_ call: CurlCall, on multi: UnsafeMutableRawPointer) {
         guard let handle = idle.popLast() ?? curl_easy_init().map(OpaquePointer.init) else {
             call.finish(.failure(TransportError.interrupted("libcurl could not make a handle: out of memory")))
             return
@@ -207,7 +214,7 @@ final class CurlLoop: @unchecked Sendable {
         curl_multi_add_handle(multi, UnsafeMutableRawPointer(handle))
     }
 
-    private func finish(_ handle: OpaquePointer, _ code: CURLcode) {
+    private func finish(_ handle: OpaquePointer, _ code: CURLcode, on multi: UnsafeMutableRawPointer) {
         curl_multi_remove_handle(multi, UnsafeMutableRawPointer(handle))
         guard let call = running.removeValue(forKey: handle) else { return }
         call.finish(call.outcome(code, on: handle))

@@ -9,8 +9,8 @@ struct Workspace {
     let config: Config
     let configDirectory: String
     /// The files, and what they resolve to (interpolated secrets included): a saved plan
-    /// keeps only this digest, never a value. Computed when a saved or JSON plan asks for it
-    /// (a fifth of a no-change plan of 10,000 endpoints went into it).
+    /// keeps only this digest, never a value. Computed when a saved or JSON plan asks for it:
+    /// a text plan does not need it.
     let digest: Once<String>
     var configDigest: String { digest.value }
     var drivers: [String: any ProviderDriver] = [:]

@@ -2,8 +2,8 @@ import Foundation
 
 /// A position in a config file: 1-based line and column (columns count characters).
 ///
-/// Twelve bytes: the file by number (every YAML node and key has a mark, and a string per
-/// mark was a large share of a big config's memory and of its reference counting).
+/// Twelve bytes: the file by number, not by name (every YAML node and key has a mark, so a
+/// string per mark would weigh on a big config's memory).
 public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
     let fileID: UInt32
     let lineNumber: UInt32

@@ -245,40 +245,18 @@ extension LoadSession {
 
     /// Two resources with one address: an error at both places.
     mutating func checkDuplicateResources(_ provider: ProviderConfig) {
-        // Within one provider an address is its kind and key. Resources are read in place,
-        // through a buffer (a copy of each was a tenth of assembling 10,000 endpoints), and each
-        // key is hashed once: a later index is swapped back for the first one it displaced.
-        // A key of one part (most kinds') is looked up by itself among its kind's, the kind
-        // followed from one resource to the next (a kind and a list hashed per resource were
-        // most of this check).
-        var single: [String: [String: Int]] = [:]
-        var other: [AddressKey: Int] = [:]
+        // Within one provider an address is its kind and key.
+        var first: [AddressKey: Int] = [:]
         var twice: [(earlier: Int, later: Int)] = []
-        provider.resources.withUnsafeBufferPointer { resources in
-            var kind: String?
-            var seen: [String: Int] = [:]
-            for index in resources.indices {
-                guard resources[index].address.key.count == 1 else {
-                    let key = AddressKey(kind: resources[index].address.kind, key: resources[index].address.key)
-                    if let earlier = other.updateValue(index, forKey: key) {
-                        other[key] = earlier
-                        twice.append((earlier, index))
-                    }
-                    continue
-                }
-                if resources[index].address.kind != kind {
-                    if let kind { single[kind] = seen }
-                    kind = resources[index].address.kind
-                    // The first kind met is sized for the rest (usually all of them).
-                    seen = single.removeValue(forKey: resources[index].address.kind) ?? Dictionary(minimumCapacity: single.isEmpty ? resources.count - index : 0)
-                }
-                if let earlier = seen.updateValue(index, forKey: resources[index].address.key[0]) {
-                    seen[resources[index].address.key[0]] = earlier
-                    twice.append((earlier, index))
-                }
+        for index in provider.resources.indices {
+            let address = provider.resources[index].address
+            let key = AddressKey(kind: address.kind, key: address.key)
+            if let earlier = first[key] {
+                twice.append((earlier, index))
+            } else {
+                first[key] = index
             }
         }
-        twice.sort { $0.later < $1.later }
         for (earlierIndex, index) in twice {
             let resource = provider.resources[index], earlier = provider.resources[earlierIndex]
             if let a = earlier.mark, let b = resource.mark {

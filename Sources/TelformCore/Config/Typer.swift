@@ -19,8 +19,7 @@ public struct Typer {
 
     /// Where the node being typed is: the caller's path, then the keys and indexes taken
     /// below it, rendered (`providers.office.endpoints[3].forward.busy.to`) only when a
-    /// diagnostic needs it — most values need none, and building a string for each was a
-    /// large share of a big validate.
+    /// diagnostic needs it: most values need none.
     enum Step {
         case key(String)
         case index(Int)

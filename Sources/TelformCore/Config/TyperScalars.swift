@@ -63,7 +63,8 @@ extension Typer {
     /// (one `${env:PW}` per endpoint of a long list).
     mutating func expand(_ raw: String, node: YAMLNode) -> Interpolator.Outcome {
         guard Interpolator.holdsReference(raw) else { return Interpolator.Outcome(text: raw) }
-        // Compared in place: a copy of the memo per value was a share of typing a long list.
+        // The items of a list mostly repeat one reference (`${env:PW}`): the last one's outcome
+        // is used again.
         if lastExpansion?.raw == raw, lastExpansion?.file == node.mark.fileID, let outcome = lastExpansion?.outcome { return outcome }
         let outcome = interpolator.expand(raw, directory: node.mark.directory)
         lastExpansion = (raw, node.mark.fileID, outcome)

@@ -1,9 +1,8 @@
+import TelformYAML
 /// A YAML node as the loader sees it: untyped text with its position. Typing happens later,
 /// by the schema of the field the node lands in, never by YAML 1.1 guessing.
 public struct YAMLNode: Sendable {
-    public enum ScalarStyle: Sendable, Equatable {
-        case plain, quoted, block
-    }
+    public typealias ScalarStyle = YAMLScalarStyle
 
     public enum Content: Sendable {
         case scalar(String, ScalarStyle)

@@ -1,3 +1,4 @@
+import TelformYAML
 
 /// Builds `YAMLNode`s from libyaml's event stream, keeping FILE:LINE:COL for every node.
 /// Anchors and aliases are resolved here, `<<` merge keys applied, duplicate keys and
@@ -17,13 +18,9 @@ public struct YAMLParser {
     /// Parses UTF-8 bytes (a file's, already checked).
     public func parse(utf8 input: [UInt8]) -> (root: YAMLNode?, diagnostics: [Diagnostic]) {
         let bytes = input.isEmpty ? [0x0A] : input
-        return bytes.withUnsafeBufferPointer { buffer -> (YAMLNode?, [Diagnostic]) in
-            var events = YAMLEventStream(buffer)
-            defer { events.close() }
-            var composer = Composer(file: file, bytes: bytes)
-            composer.run(&events)
-            return (composer.root, composer.diagnostics.items)
-        }
+        var composer = Composer(file: file, bytes: bytes)
+        YAMLEventStream.read(bytes) { composer.run(&$0) }
+        return (composer.root, composer.diagnostics.items)
     }
 }
 

@@ -5,8 +5,8 @@ public struct Resource: Sendable {
     public var fields: [String: Value]
     public var node: YAMLNode?
     /// Config path of the node, e.g. `providers.mts.find_me[0].rules[1]`: written out when
-    /// read, from the list's path (shared by its items) and the item's index (a string per
-    /// item of a long list was a share of typing it, and is read for a diagnostic only).
+    /// read, from the list's path (shared by its items) and the item's index: it is read for
+    /// a diagnostic only.
     public var path: String {
         index < 0 ? pathBase : pathBase + "[" + String(index) + "]"
     }

@@ -9,8 +9,7 @@ public enum Diff {
         let liveValue = Value.object(live.fields)
         var changes: [FieldChange] = []
         // A top-level field equal on both sides holds no change anywhere below it: only the
-        // others are flattened and compared path by path (a no-change plan of 10,000
-        // endpoints compared every path of every one).
+        // others are flattened and compared path by path.
         // A top-level value that flattens to its own path only (not a non-empty mapping) and
         // is never compared there (unmanaged, write-only) is left out here already: a declared
         // password would otherwise send every endpoint down the path-by-path compare.

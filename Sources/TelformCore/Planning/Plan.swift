@@ -13,8 +13,8 @@ public struct Plan: Sendable {
         public var kinds: [KindSchema]
         /// Per declared kind, the digest of its live objects as read.
         public var scopeFingerprints: [String: String] { digests.value.byKind }
-        /// Computed when first asked for: only saved and JSON plans show them (describing
-        /// and hashing every live object took a sixth of a 10,000-endpoint plan's CPU).
+        /// Computed when first asked for: only saved and JSON plans show them, and a text plan
+        /// need not describe and hash every live object.
         private let digests: LiveDigests
         /// Declared keys held by more than one live object: every server id, the one kept first.
         public var duplicates: [(address: Address, ids: [String])] = []

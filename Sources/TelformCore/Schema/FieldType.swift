@@ -56,8 +56,8 @@ public struct StringCheck: Sendable {
     }
 }
 
-/// A class, immutable: typing reads a field's rules once per value, and a copy of a struct
-/// of them (an array, a check, texts) per value was a share of typing a long list.
+/// A class, immutable: typing reads a field's rules once per value, by reference, not as a
+/// copy of an array, a check and texts.
 public final class StringRules: Sendable {
     public let minLength: Int?
     /// Counted in characters (grapheme clusters), not bytes: a 30-character Cyrillic rule

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// The anchored patterns the kind tables use (`^\+?[0-9]{1,20}$`, `^[A-Za-z0-9]{20}$`: classes,
 /// literals and quantifiers, no groups) are matched by a small matcher over Unicode scalars,
-/// without bridging every value to an NSString (a validate of 10,000 endpoints spent a tenth
-/// of its time there); any other pattern goes to NSRegularExpression.
+/// without bridging every value to an NSString; any other pattern goes to
+/// NSRegularExpression.
 public struct TextPattern: @unchecked Sendable {
     // NSRegularExpression is immutable and documented thread-safe for matching.
     private let expression: NSRegularExpression?

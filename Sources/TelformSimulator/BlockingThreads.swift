@@ -1,13 +1,9 @@
 import Foundation
 
-/// Threads for work that blocks (socket calls), kept for the next job when one ends: a thread
-/// made per HTTP exchange was ~8% of an apply's CPU at parallelism 32 (`clone`, a stack
-/// mapped and faulted in, per call). As many threads run as jobs run at once; a thread with
+/// Threads for the simulator server's connections (each blocks in socket calls), kept for
+/// the next connection when one ends. As many threads run as jobs run at once; a thread with
 /// no job waits for one, and one past `keptIdle` idle threads ends instead.
-public final class BlockingThreads: @unchecked Sendable {
-    /// The HTTP client's: its exchanges need little stack.
-    public static let shared = BlockingThreads(stackSize: 1 << 20)
-
+final class BlockingThreads: @unchecked Sendable {
     /// Idle threads kept at most (a burst's extra threads end).
     static let keptIdle = 64
     private let condition = NSCondition()
@@ -16,7 +12,7 @@ public final class BlockingThreads: @unchecked Sendable {
     private let stackSize: Int?
 
     /// Threads with `stackSize` bytes of stack (nil: the system's default).
-    public init(stackSize: Int? = nil) {
+    init(stackSize: Int? = nil) {
         self.stackSize = stackSize
     }
 
@@ -28,7 +24,7 @@ public final class BlockingThreads: @unchecked Sendable {
     }
 
     /// Runs `job` on a waiting thread, or on a new one when none waits.
-    public func run(_ job: @escaping @Sendable () -> Void) {
+    func run(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         if idle > jobs.count {
             jobs.append(job)

@@ -1,40 +1,54 @@
 import CYaml
 import Foundation
 
+/// How a scalar was written: plain, quoted, or as a block (`|`, `>`).
+public enum YAMLScalarStyle: Sendable, Equatable {
+    case plain, quoted, block
+}
+
 /// libyaml's events as Swift values: what the composer builds nodes from.
-struct YAMLEvent {
-    enum Kind: UInt8 {
+public struct YAMLEvent {
+    public enum Kind: UInt8 {
         case streamEnd, documentStart, scalar, alias, sequenceStart, mappingStart, sequenceEnd, mappingEnd, other
     }
 
-    var kind: Kind
-    var style: YAMLNode.ScalarStyle = .plain
+    public var kind: Kind
+    public var style: YAMLScalarStyle = .plain
     /// libyaml's 0-based line and column of the event's start.
-    var line: Int
-    var column: Int
+    public var line: Int
+    public var column: Int
     /// A scalar's text, an alias's anchor name.
-    var value = ""
-    var anchor: String?
+    public var value = ""
+    public var anchor: String?
     /// An explicit tag other than the non-specific ones.
-    var tag: String?
+    public var tag: String?
 }
 
 /// Why libyaml stopped: its own words and where.
-struct YAMLSyntaxError: Error {
-    var problem: String
-    var context: String?
-    var contextMark: (line: Int, column: Int)
-    var problemMark: (line: Int, column: Int)
-    var isReaderError: Bool
+public struct YAMLSyntaxError: Error {
+    public var problem: String
+    public var context: String?
+    public var contextMark: (line: Int, column: Int)
+    public var problemMark: (line: Int, column: Int)
+    public var isReaderError: Bool
     /// The byte a reader error is at.
-    var offset: Int
+    public var offset: Int
 }
 
 /// Events of one input, in order, ending with `streamEnd` or a syntax error.
-struct YAMLEventStream {
+public struct YAMLEventStream {
     /// libyaml's parser, in memory of its own (libyaml keeps pointers into it).
     private var parser: UnsafeMutablePointer<yaml_parser_t>?
-    private(set) var error: YAMLSyntaxError?
+    public private(set) var error: YAMLSyntaxError?
+
+    /// The events of `bytes`, given to `body` (libyaml reads the bytes in place meanwhile).
+    public static func read<T>(_ bytes: [UInt8], _ body: (inout YAMLEventStream) -> T) -> T {
+        bytes.withUnsafeBufferPointer { buffer in
+            var events = YAMLEventStream(buffer)
+            defer { events.close() }
+            return body(&events)
+        }
+    }
 
     /// Events of `bytes`, which must stay valid until the stream has ended.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -52,7 +66,7 @@ struct YAMLEventStream {
     static let cannotStart = YAMLSyntaxError(problem: "libyaml could not start", context: nil, contextMark: (0, 0), problemMark: (0, 0), isReaderError: false, offset: 0)
 
     /// The next event; nil after the last one, or at a syntax error (see `error`).
-    mutating func next() -> YAMLEvent? {
+    public mutating func next() -> YAMLEvent? {
         guard let parser else { return nil }
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) == 1 else {
@@ -98,7 +112,7 @@ struct YAMLEventStream {
     }
 
     /// Ends the stream, releasing the parser.
-    mutating func close() {
+    public mutating func close() {
         guard let parser else { return }
         yaml_parser_delete(parser)
         parser.deallocate()
@@ -116,7 +130,7 @@ struct YAMLEventStream {
             offset: Int(p.problem_offset))
     }
 
-    static func style(_ style: yaml_scalar_style_t) -> YAMLNode.ScalarStyle {
+    static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {
         switch style {
         case YAML_PLAIN_SCALAR_STYLE: return .plain
         case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: return .block

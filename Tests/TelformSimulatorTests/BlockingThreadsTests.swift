@@ -1,8 +1,8 @@
 import Foundation
-@testable import TelformCore
+@testable import TelformSimulator
 import XCTest
 
-/// The threads blocking work runs on (the simulator's server, the HTTP transport).
+/// The threads the simulator server's connections run on.
 final class BlockingThreadsTests: XCTestCase {
     func testBlockingThreadsRunJobsAtOnceAndKeepThreadsForTheNext() {
         let threads = BlockingThreads(stackSize: 1 << 20)
