@@ -60,9 +60,10 @@ final class CurlTransportTests: XCTestCase {
 
         let port: Int
         private let listener: Int32
-        private let lock = NSLock()
+        private let lock = NSCondition()
         private var requests: [String] = []
         private var connections = 0
+        private var closed = 0
         private let script: @Sendable (Connection) -> Void
 
         init(_ script: @escaping @Sendable (Connection) -> Void) throws {
@@ -85,12 +86,33 @@ final class CurlTransportTests: XCTestCase {
                     Thread { [self] in
                         script(Connection(fd: fd, server: self))
                         close(fd)
+                        lock.withLock {
+                            closed += 1
+                            lock.broadcast()
+                        }
                     }.start()
                 }
             }.start()
         }
 
-        func record(_ request: String) { lock.withLock { requests.append(request) } }
+        func record(_ request: String) {
+            lock.withLock {
+                requests.append(request)
+                lock.broadcast()
+            }
+        }
+
+        /// Returns once `ready` holds of (requests seen, connections closed), or after 5 s.
+        func wait(until ready: @escaping @Sendable (_ requests: Int, _ closed: Int) -> Bool) async {
+            await Task.detached { [self] in block(until: ready) }.value
+        }
+
+        private func block(until ready: (_ requests: Int, _ closed: Int) -> Bool) {
+            lock.lock()
+            defer { lock.unlock() }
+            let deadline = Date().addingTimeInterval(5)
+            while !ready(requests.count, closed), lock.wait(until: deadline) {}
+        }
         var seen: (connections: Int, requests: [String]) { lock.withLock { (connections, requests) } }
         func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
         var url: String { "http://127.0.0.1:\(port)" }
@@ -190,7 +212,7 @@ final class CurlTransportTests: XCTestCase {
         defer { server.stop() }
         let client = transport(server)
         _ = try await get(client)
-        try await Task.sleep(nanoseconds: 50_000_000)
+        await server.wait { _, closed in closed == 1 }      // the server closed the read's connection
         let answer = try await client.send(.json("PUT", "/x/1", .object([("a", .int(1))])))
         XCTAssertEqual(answer.text, "{}")
         XCTAssertEqual(server.seen.requests.map { String($0.prefix(3)) }, ["GET", "PUT"], "the write went once, on its own connection")
@@ -278,7 +300,7 @@ final class CurlTransportTests: XCTestCase {
         let client = transport(server, timeout: 10)
         let started = Date()
         let call = Task { try await client.send(HTTPRequest(method: "GET", path: "/slow", headers: [], body: nil)) }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        await server.wait { requests, _ in requests == 1 }     // the server holds the call
         call.cancel()
         do {
             _ = try await call.value

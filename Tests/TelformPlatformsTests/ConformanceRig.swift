@@ -65,14 +65,14 @@ struct ConformanceRig {
         let result = ConfigLoader(platforms: PlatformCatalog.all, environment: [:], mode: .strict, simulated: SimulatorCatalog.serves).load(path: path)
         let errors = result.diagnostics.filter { $0.description.contains(": error: ") }
         guard errors.isEmpty, var provider = result.config.providers.first else {
-            throw XCTSkip("\(example).yaml does not load: \(errors.map(\.description))")
+            throw RigError("\(example).yaml does not load: \(errors.map(\.description))")
         }
-        guard let schema = PlatformCatalog.schema(provider.type) else { throw XCTSkip("no platform \(provider.type)") }
+        guard let schema = PlatformCatalog.schema(provider.type) else { throw RigError("no platform \(provider.type)") }
         var state: JSONNode?
         if let seed = provider.simSeed, let data = FileManager.default.contents(atPath: seed) {
             state = try JSONParser.parse(Array(data))
         }
-        guard let fake = try SimulatorCatalog.make(provider.type, state: state) else { throw XCTSkip("no simulator for \(provider.type)") }
+        guard let fake = try SimulatorCatalog.make(provider.type, state: state) else { throw RigError("no simulator for \(provider.type)") }
         fake.admitDefaultCredentials()
         for setting in schema.settings where setting.flags.contains(.credential) {
             provider.settings[setting.name] = SimulatorCatalog.defaultCredentials[provider.type]?[setting.name].map(Value.string)
@@ -80,7 +80,7 @@ struct ConformanceRig {
         let journal = RequestJournalLog(fake)
         let fast = RetryPolicy(attempts: 3, baseDelay: 0.001, maxDelay: 0.002)
         guard let driver = PlatformDrivers.make(provider, retry: fast, transport: SimulatorTransport.endpoints(of: provider, schema: schema, handler: journal)) else {
-            throw XCTSkip("no driver for \(provider.type)")
+            throw RigError("no driver for \(provider.type)")
         }
         return ConformanceRig(config: result.config, provider: provider, schema: schema, journal: journal, driver: driver)
     }
@@ -115,4 +115,10 @@ struct ConformanceRig {
     static func summary(_ plan: Plan) -> [String] {
         plan.changes.filter { !$0.blind && !$0.reportOnly }.map { "\($0.symbol) \($0.address)" }.sorted()
     }
+}
+
+/// An example the suite cannot run: a failure, never a skip.
+struct RigError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

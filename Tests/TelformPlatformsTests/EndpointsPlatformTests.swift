@@ -190,13 +190,16 @@ final class EndpointsPlatformTests: XCTestCase {
         XCTAssertEqual(Set(skips).count, skips.count, "no page asked for twice: \(skips)")
     }
 
-    /// The first page full; every later page answers only after 5 s, or when cancelled.
+    /// The first page full; every later page answers only after 5 s, or when cancelled, and
+    /// says so on `asked` when it is asked for.
     struct SlowAfterFirst: HTTPTransport {
         let concurrency = 4
+        let asked: AsyncStream<Void>.Continuation
         func send(_ request: HTTPRequest) async throws -> HTTPResponse {
             if request.path.contains("skip=0&") {
                 return .json(200, .array((1...1000).map { .object([("id", .int(Int64($0))), ("name", .string("e\($0)"))]) }))
             }
+            asked.yield()
             try await Task.sleep(nanoseconds: 5_000_000_000)
             return .json(200, .array([]))
         }
@@ -205,10 +208,12 @@ final class EndpointsPlatformTests: XCTestCase {
     func testCancellingAReadCancelsThePagesAskedForAhead() async throws {
         let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
                                       declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
-        let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(), retry: fast)
+        let (asked, signal) = AsyncStream<Void>.makeStream()
+        let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(asked: signal), retry: fast)
         let started = Date()
         let read = Task { try await platform.read(kinds: ["endpoints"], desired: []) }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        var pages = asked.makeAsyncIterator()
+        _ = await pages.next()      // a page past the first is in flight
         read.cancel()
         _ = try? await read.value
         XCTAssertLessThan(Date().timeIntervalSince(started), 2, "the pages in flight were cancelled with the read, not awaited for 5 s")

@@ -8,7 +8,7 @@ import TelformCore
 
 /// Answers every request with its method, path and body, counting them.
 final class EchoHandler: SimulatorHandler, @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private(set) var count = 0
     private(set) var inside = 0
     private(set) var peak = 0
@@ -16,11 +16,16 @@ final class EchoHandler: SimulatorHandler, @unchecked Sendable {
     func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         lock.withLock { count += 1 }
         if request.path == "/together" {
-            // Wait (boundedly) until four requests are in here at once: only concurrent
+            // Wait (at most 2 s) until four requests are in here at once: only concurrent
             // connections can get there.
-            lock.withLock { inside += 1; peak = max(peak, inside) }
-            for _ in 0..<200 where lock.withLock({ peak }) < 4 { Thread.sleep(forTimeInterval: 0.01) }
-            lock.withLock { inside -= 1 }
+            lock.lock()
+            inside += 1
+            peak = max(peak, inside)
+            lock.broadcast()
+            let deadline = Date().addingTimeInterval(2)
+            while peak < 4, lock.wait(until: deadline) {}
+            inside -= 1
+            lock.unlock()
         }
         let body = String(decoding: request.body ?? Data(), as: UTF8.self)
         return .respond(.json(200, .object([("method", .string(request.method)), ("path", .string(request.path)), ("body", .string(body))])))
@@ -206,7 +211,6 @@ final class FaultPlanTests: XCTestCase {
         let before = DispatchTime.now().uptimeNanoseconds
         let text = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         XCTAssertEqual(text.withUnsafeBytes { send(fds[1], $0.baseAddress, $0.count, 0) }, text.count)
-        usleep(30_000)
         var reader = SocketReader(fd: fds[0])
         let first = try XCTUnwrap(reader.readRequest()).request
         let read = DispatchTime.now().uptimeNanoseconds
