@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One run of a command: its wall time, the child's CPU time (user and system) and peak
@@ -18,11 +19,16 @@ enum Measure {
     /// Runs `arguments` (the first is the executable's path) in `directory` with `environment`
     /// added, and measures it. The peak memory is the child's own (wait4's rusage).
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
-        let out = directory.appendingPathComponent(".bench-stdout"), err = directory.appendingPathComponent(".bench-stderr")
+        let out = directory.appendingPathComponent(".bench-stdout")
+        let err = directory.appendingPathComponent(".bench-stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        defer { try? outHandle.close(); try? errHandle.close() }
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -38,7 +44,10 @@ enum Measure {
         let words = direct ? arguments : ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory.path] + arguments
         let argv = words.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
         var pid: pid_t = 0
         let started = Date()
         let spawned = posix_spawn(&pid, words[0], &fileActions, nil, argv, envp)
@@ -49,8 +58,9 @@ enum Measure {
         let seconds = Date().timeIntervalSince(started)
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
-        return Run(seconds: seconds, cpuSeconds: cpu, peakMegabytes: Double(usage.ru_maxrss) / 1024, status: exit,
-                   stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return Run(
+            seconds: seconds, cpuSeconds: cpu, peakMegabytes: Double(usage.ru_maxrss) / 1024, status: exit,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "", stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
     /// glibc's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module does not

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// https before a `telform sim serve`, as a user's server gives it: stunnel (a C TLS
@@ -16,11 +17,15 @@ struct TLSFront {
     /// certbot makes by default (since 2.0). Its signature costs the server ~25 µs a handshake
     /// where RSA 2048's costs ~0.7 ms, and the server shares this machine's cores with telform.
     static func certificate(in dir: URL) throws -> (certificate: String, key: String) {
-        let certificate = dir.appendingPathComponent("front.pem").path, key = dir.appendingPathComponent("front.key").path
+        let certificate = dir.appendingPathComponent("front.pem").path
+        let key = dir.appendingPathComponent("front.key").path
         if FileManager.default.fileExists(atPath: certificate) { return (certificate, key) }
         guard let openssl = Bench.which("openssl") else { throw BenchError("the https rows need openssl (apt-get install -y openssl)") }
-        let made = try Measure.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", certificate,
-                                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: dir)
+        let made = try Measure.run(
+            [
+                openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", certificate,
+                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ], in: dir)
         guard made.status == 0 else { throw BenchError("openssl could not make the test certificate: \(made.stderr.prefix(300))") }
         return (certificate, key)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The benchmark's inputs, generated at a chosen size.
 enum Workloads {
-    static let password = "Bench0Password0Twent"     // 20 of A-Z a-z 0-9, through ${env:PW}
+    static let password = "Bench0Password0Twent"  // 20 of A-Z a-z 0-9, through ${env:PW}
     static let token = "sim-endpoints-token"
 
     /// A config of `count` endpoints `ep000001...` in provider `office`, tenant acme.
@@ -31,7 +31,8 @@ enum Workloads {
         text.reserveCapacity(count * 260)
         for index in 0..<count {
             if index > 0 { text += ",\n" }
-            text += "{\"id\": \(index + 1), \"name\": \"\(name(index))\", \"extension\": \"\(100 + index % 900)\", \"password\": \"\(password)\", "
+            text +=
+                "{\"id\": \(index + 1), \"name\": \"\(name(index))\", \"extension\": \"\(100 + index % 900)\", \"password\": \"\(password)\", "
                 + "\"cf_noanswer_enabled\": false, \"cf_busy_enabled\": false, \"cf_unconditional_enabled\": false, \"cf_unavailable_enabled\": false}"
         }
         return text + "]}}}\n"

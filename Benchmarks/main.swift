@@ -32,7 +32,10 @@ struct Bench {
         }
         while index < arguments.count {
             switch arguments[index] {
-            case "--small": size = 1_000; creates = 100; latency = 5
+            case "--small":
+                size = 1_000
+                creates = 100
+                latency = 5
             case "--size": size = Int(try value()) ?? size
             case "--creates": creates = Int(try value()) ?? creates
             case "--latency": latency = Double(try value()) ?? latency
@@ -89,7 +92,8 @@ struct Bench {
         var dirs: [Int: URL] = [:]
         for count in [size, size * 5] {
             let dir = try folder("validate-\(count)")
-            try Workloads.endpointsConfig(url: "sim://office", count: count).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            try Workloads.endpointsConfig(url: "sim://office", count: count).write(
+                to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
             try Workloads.endpointsState(count: 0).write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
             dirs[count] = dir
         }
@@ -102,7 +106,9 @@ struct Bench {
         // Each run is paired with one it is compared with, and the ratio is the median of the
         // pairs' ratios: a busy moment of the machine weighs on both sides alike.
         let data = try Data(contentsOf: dirs[size]!.appendingPathComponent("telform.yaml"))
-        var runs: [Double] = [], floors: [Double] = [], ratios: [Double] = []
+        var runs: [Double] = []
+        var floors: [Double] = []
+        var ratios: [Double] = []
         for _ in 0..<Self.pairedSamples {
             let run = try validate(size)
             let floor = try YAMLFloor.parse(data)
@@ -113,20 +119,26 @@ struct Bench {
         let ratio = median(ratios)
         let work = "validate, \(size) endpoints (\(String(format: "%.2f", Double(data.count) / 1_048_576)) MB)"
         // The target is the user's budget; libyaml's own parse of the file is shown beside it.
-        add(work, Self.seconds(median(runs)), "a user's budget: 150 ms", ratio: median(runs) / Self.validateBudget,
+        add(
+            work, Self.seconds(median(runs)), "a user's budget: 150 ms", ratio: median(runs) / Self.validateBudget,
             target: "≤ 150 ms", holds: median(runs) <= Self.validateBudget)
-        add(work + " against libyaml", Self.seconds(median(runs)),
+        add(
+            work + " against libyaml", Self.seconds(median(runs)),
             "libyaml event parse \(Self.seconds(median(floors))) (ratio: the median of \(Self.pairedSamples) runs, each paired with one of the floor)",
             ratio: ratio, target: "information", holds: nil)
-        var small: [Double] = [], large: [Double] = [], growth: [Double] = []
+        var small: [Double] = []
+        var large: [Double] = []
+        var growth: [Double] = []
         for _ in 0..<Self.samples {
-            let one = try validate(size), five = try validate(size * 5)
+            let one = try validate(size)
+            let five = try validate(size * 5)
             small.append(one)
             large.append(five)
             growth.append(five / one)
         }
         let linear = median(growth)
-        add("validate, \(size * 5) vs \(size) endpoints (linear: 5×)", Self.seconds(median(large)),
+        add(
+            "validate, \(size * 5) vs \(size) endpoints (linear: 5×)", Self.seconds(median(large)),
             "\(size): \(Self.seconds(median(small))) (ratio: the median of \(Self.samples) pairs, run in turn)",
             ratio: linear, target: "≤ 5.5×", holds: linear <= 5.5)
     }
@@ -137,7 +149,7 @@ struct Bench {
         let dir = try folder("plan-sim")
         try Workloads.endpointsConfig(url: "sim://office", count: size).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         try Workloads.endpointsState(count: size).write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
-        _ = try telform(["plan"], in: dir)     // the simulator state is written once, from the seed
+        _ = try telform(["plan"], in: dir)  // the simulator state is written once, from the seed
         let run = try Measure.median(Self.samples) { try telform(["plan", "--detailed-exitcode"], in: dir) }
         guard run.status == 0 else { throw BenchError("the no-change plan on sim:// planned changes or failed (\(run.status)): \(run.stderr.prefix(500))") }
         if let octodns = Self.which("octodns-sync") {
@@ -146,14 +158,17 @@ struct Bench {
             let other = try Measure.median(3) { try Measure.run([octodns, "--config-file", "octodns.yaml"], in: peer) }
             guard other.status == 0 else { throw BenchError("octodns-sync failed: \(other.stderr.prefix(500))") }
             let ratio = run.seconds / other.seconds
-            add("plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
+            add(
+                "plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
                 "octoDNS dry run, \(size) A records: \(Self.seconds(other.seconds)), \(Int(other.peakMegabytes)) MB",
                 ratio: ratio, target: "≤ 0.25× time, less memory", holds: ratio <= 0.25 && run.peakMegabytes < other.peakMegabytes)
         } else {
-            add("plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
+            add(
+                "plan, \(size) matching endpoints, sim://", "\(Self.seconds(run.seconds)), \(Int(run.peakMegabytes)) MB",
                 "octoDNS not installed (pip install octodns)", ratio: nil, target: "≤ 0.25× octoDNS", holds: nil)
         }
-        add("peak memory, plan of \(size) resources", "\(Int(run.peakMegabytes)) MB", "100 MB", ratio: run.peakMegabytes / 100,
+        add(
+            "peak memory, plan of \(size) resources", "\(Int(run.peakMegabytes)) MB", "100 MB", ratio: run.peakMegabytes / 100,
             target: "< 100 MB", holds: run.peakMegabytes < 100)
     }
 
@@ -230,8 +245,10 @@ struct Bench {
                     let dir = try folder("apply-\(scheme)-\(parallelism)-\(sample)")
                     let server = try serve(dir, state: Workloads.emptyState, scheme: scheme)
                     defer { server.stop() }
-                    try Workloads.endpointsConfig(url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)", caFile: server.caFile)
-                        .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+                    try Workloads.endpointsConfig(
+                        url: server.url, count: creates, policy: "provider_parallelism: \(parallelism), parallelism: \(parallelism)", caFile: server.caFile
+                    )
+                    .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
                     let run = try telform(["apply", "--auto-approve", "--parallelism", String(parallelism)], in: dir)
                     guard run.status == 0 else { throw BenchError("apply over \(scheme) failed: \(run.stderr.suffix(500))") }
                     let calls = Self.requests(server.log)
@@ -247,17 +264,20 @@ struct Bench {
                 let bound = (Double(reads) + (Double(writes) / Double(parallelism)).rounded(.up)) * latency / 1000
                 let ratio = median.run.seconds / bound
                 let work = "apply, \(creates) creates over \(scheme.uppercased()) at \(Int(latency)) ms, parallelism \(parallelism)"
-                let figure = Self.seconds(median.run.seconds) + (samples.count > 1 ? " (median of \(samples.count))" : "")
+                let figure =
+                    Self.seconds(median.run.seconds) + (samples.count > 1 ? " (median of \(samples.count))" : "")
                     + ", CPU \(Self.seconds(cpu)), \(Int(peak)) MB"
                 let floor = "\(reads) reads + \(writes) writes ÷ \(parallelism) × \(Int(latency)) ms = \(Self.seconds(bound))"
                 if scheme == "http" {
                     httpCPU[parallelism] = cpu
                     add(work, figure, floor, ratio: ratio, target: "≤ 1.2×, one call per object", holds: ratio <= 1.2 && oneCallPerObject)
                 } else {
-                    add(work, figure, floor, ratio: ratio, target: "≤ 1.2×, one call per object, < 100 MB",
+                    add(
+                        work, figure, floor, ratio: ratio, target: "≤ 1.2×, one call per object, < 100 MB",
                         holds: ratio <= 1.2 && oneCallPerObject && peak < 100)
                     let plain = httpCPU[parallelism] ?? 0
-                    add("CPU of that apply, https vs http, parallelism \(parallelism)", Self.seconds(cpu), "http: \(Self.seconds(plain))",
+                    add(
+                        "CPU of that apply, https vs http, parallelism \(parallelism)", Self.seconds(cpu), "http: \(Self.seconds(plain))",
                         ratio: plain > 0 ? cpu / plain : nil, target: "≤ 1.5×", holds: plain > 0 ? cpu / plain <= 1.5 : nil)
                 }
             }
@@ -269,9 +289,12 @@ struct Bench {
         let dir = try folder("plan-\(scheme)")
         let server = try serve(dir, state: Workloads.endpointsState(count: size), scheme: scheme)
         defer { server.stop() }
-        try Workloads.endpointsConfig(url: server.url, count: size, caFile: server.caFile).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        try Workloads.endpointsConfig(url: server.url, count: size, caFile: server.caFile).write(
+            to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let first = try telform(["plan", "--detailed-exitcode"], in: dir)
-        guard first.status == 0 else { throw BenchError("the no-change plan over \(scheme) planned changes or failed (\(first.status)): \(first.stderr.prefix(500))") }
+        guard first.status == 0 else {
+            throw BenchError("the no-change plan over \(scheme) planned changes or failed (\(first.status)): \(first.stderr.prefix(500))")
+        }
         // The floor is the pages read one after another, each with data plus the empty one that
         // ends the read, whatever telform asks for ahead (pages past the end come back empty).
         let requests = Self.requests(server.log)
@@ -280,7 +303,8 @@ struct Bench {
         let pages = Set(skips.filter { $0 < size }).count + 1
         let bound = Double(pages) * latency / 1000
         let ratio = run.seconds / bound
-        add("no-change plan, \(size) endpoints over \(scheme.uppercased()) at \(Int(latency)) ms", Self.seconds(run.seconds),
+        add(
+            "no-change plan, \(size) endpoints over \(scheme.uppercased()) at \(Int(latency)) ms", Self.seconds(run.seconds),
             "\(pages) pages one after another × \(Int(latency)) ms = \(Self.seconds(bound)) (telform sent \(requests.count) requests, pages asked for ahead)",
             ratio: ratio, target: "≤ 1.2×", holds: ratio <= 1.2)
     }
@@ -294,7 +318,8 @@ struct Bench {
         for sample in 0..<Self.applySimSamples {
             for count in [creates, creates * 10] {
                 let dir = try folder("apply-sim-\(count)-\(sample)")
-                try Workloads.endpointsConfig(url: "sim://office", count: count).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+                try Workloads.endpointsConfig(url: "sim://office", count: count).write(
+                    to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
                 try Workloads.emptyState.write(to: dir.appendingPathComponent("seed.json"), atomically: true, encoding: .utf8)
                 let run = try telform(["apply", "--auto-approve"], in: dir)
                 guard run.status == 0 else { throw BenchError("apply on sim:// failed: \(run.stderr.suffix(500))") }
@@ -303,7 +328,9 @@ struct Bench {
         }
         let times = runs.mapValues { Measure.median($0) }
         let ratio = times[creates * 10]! / times[creates]!
-        add("apply, \(creates * 10) vs \(creates) creates on sim:// (linear: 10×)", Self.seconds(times[creates * 10]!), "\(creates): \(Self.seconds(times[creates]!))",
+        add(
+            "apply, \(creates * 10) vs \(creates) creates on sim:// (linear: 10×)", Self.seconds(times[creates * 10]!),
+            "\(creates): \(Self.seconds(times[creates]!))",
             ratio: ratio, target: "≤ 12×", holds: ratio <= 12)
     }
 
@@ -323,8 +350,10 @@ struct Bench {
                 item["holds"] = row.holds ?? NSNull()
                 return item
             }
-            let data = (try? JSONSerialization.data(withJSONObject: ["size": size, "creates": creates, "latency_ms": latency, "rows": items],
-                                                    options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            let data =
+                (try? JSONSerialization.data(
+                    withJSONObject: ["size": size, "creates": creates, "latency_ms": latency, "rows": items],
+                    options: [.prettyPrinted, .sortedKeys])) ?? Data()
             return String(decoding: data, as: UTF8.self) + "\n"
         }
         var text = "| work | telform | floor or peer, same run | ratio | target | holds |\n|---|---|---|---|---|---|\n"

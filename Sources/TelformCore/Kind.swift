@@ -85,10 +85,12 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
     /// scope covers it. Default: the file's own.
     public let exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))?
 
-    public init(provider: ProviderConfig, schema: PlatformSchema, client: Client, kinds: [any Kind<Client>],
-                directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)? = nil,
-                failure: @escaping @Sendable (PlatformError.Subject, Error, Bool) -> PlatformError = { subject, error, _ in PlatformError.at(subject, error) },
-                exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))? = nil) {
+    public init(
+        provider: ProviderConfig, schema: PlatformSchema, client: Client, kinds: [any Kind<Client>],
+        directory: (@Sendable (Client, [String], [Resource]) async throws -> (any Sendable)?)? = nil,
+        failure: @escaping @Sendable (PlatformError.Subject, Error, Bool) -> PlatformError = { subject, error, _ in PlatformError.at(subject, error) },
+        exportScope: (@Sendable (Client, ProviderConfig, [String]) async throws -> (ProviderConfig, [Resource]))? = nil
+    ) {
         self.provider = provider
         self.schema = schema
         self.client = client
@@ -120,7 +122,7 @@ public struct KindedPlatform<Client: Sendable>: ProviderDriver {
                 return indexes.map { kind.canonical(desired[$0], among: among, live: live) }
             }()
             if indexes.count == result.count {
-                result = made       // every resource is of this kind (in order): the list is the one made
+                result = made  // every resource is of this kind (in order): the list is the one made
             } else {
                 for (index, resource) in zip(indexes, made) { result[index] = resource }
             }

@@ -151,7 +151,8 @@ final class CurlCall: @unchecked Sendable {
     static func firstPin(_ curl: UnsafeMutableRawPointer) -> String? {
         var info: UnsafeMutablePointer<curl_certinfo>?
         guard telform_getinfo_pointer(curl, CURLINFO_CERTINFO, &info) == CURLE_OK, let info, info.pointee.num_of_certs > 0,
-              var field = info.pointee.certinfo?[0] else { return nil }
+            var field = info.pointee.certinfo?[0]
+        else { return nil }
         while true {
             let text = String(cString: field.pointee.data)
             if text.hasPrefix("Cert:") { return PublicKeyPin.of(pem: String(text.dropFirst(5))) }
@@ -176,7 +177,10 @@ final class CurlCall: @unchecked Sendable {
         case (let method, let body):
             if let body {
                 telform_setopt_offset(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                body.withUnsafeBytes { bytes in _ = telform_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start))) }
+                body.withUnsafeBytes { bytes in
+                    _ = telform_setopt_pointer(
+                        curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
+                }
             }
             if method != "POST" || body == nil { telform_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method) }
         }
@@ -260,27 +264,32 @@ final class CurlCall: @unchecked Sendable {
     /// A transfer that ended without an answer, as the retry policy reads it: refused (never
     /// retried), unreachable (certainly not processed) or interrupted (maybe processed).
     private func failure(_ code: CURLcode, detail: String, announced: Int64?) -> TransportError {
-        let method = request.method, shown = URLText.redacted(url)
+        let method = request.method
+        let shown = URLText.redacted(url)
         switch code {
         case CURLE_WRITE_ERROR where overLimit, CURLE_FILESIZE_EXCEEDED:
             return CurlTransport.tooLarge(limit, announced: code == CURLE_FILESIZE_EXCEEDED ? announced : nil)
         case CURLE_OPERATION_TIMEDOUT:
             return .interrupted("timed out after \(Int(timeout))s (the whole call)")
         case CURLE_ABORTED_BY_CALLBACK where sendings > 1:
-            return .interrupted("the connection closed before an answer came; libcurl would have sent the \(method) again, telform does not (it may have been processed)")
+            return .interrupted(
+                "the connection closed before an answer came; libcurl would have sent the \(method) again, telform does not (it may have been processed)")
         case CURLE_ABORTED_BY_CALLBACK:
             return .interrupted("cancelled")
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return .unreachable(detail)
         case CURLE_PEER_FAILED_VERIFICATION where detail.contains("certificate has expired") || detail.contains("certificate is not yet valid"):
             // Trusting another CA would not help: the server's certificate must be renewed.
-            return .refused("\(method) \(shown): the server's TLS certificate is outside its validity dates (\(detail)); the server must renew it (telform accepts no expired certificate)")
+            return .refused(
+                "\(method) \(shown): the server's TLS certificate is outside its validity dates (\(detail)); the server must renew it (telform accepts no expired certificate)"
+            )
         case CURLE_PEER_FAILED_VERIFICATION:
             // Not retried: the same certificate would be refused again. Verification is never
             // turned off.
             let pin = presentedPin.map { " (the server presented the key \($0); check it before you paste it)" } ?? ""
-            return .refused("\(method) \(shown): \(TransportError.untrustedCertificate) (\(detail)); "
-                            + "give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key\(pin)")
+            return .refused(
+                "\(method) \(shown): \(TransportError.untrustedCertificate) (\(detail)); "
+                    + "give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key\(pin)")
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .refused("\(method) \(shown): the server's public key does not match tls.pinned_public_key (\(detail))")
         case CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND:
@@ -308,7 +317,8 @@ enum PublicKeyPin {
     static func element(_ der: [UInt8], _ at: Int) -> (tag: UInt8, content: Int, end: Int)? {
         guard at + 1 < der.count else { return nil }
         let tag = der[at]
-        var length = Int(der[at + 1]), content = at + 2
+        var length = Int(der[at + 1])
+        var content = at + 2
         if length & 0x80 != 0 {
             let octets = length & 0x7f
             guard octets > 0, octets <= 4, content + octets <= der.count else { return nil }
@@ -323,7 +333,8 @@ enum PublicKeyPin {
     /// subject, subjectPublicKeyInfo (RFC 5280 §4.1).
     static func subjectPublicKeyInfo(_ der: [UInt8]) -> ArraySlice<UInt8>? {
         guard let certificate = element(der, 0), certificate.tag == 0x30,
-              let tbs = element(der, certificate.content), tbs.tag == 0x30 else { return nil }
+            let tbs = element(der, certificate.content), tbs.tag == 0x30
+        else { return nil }
         var at = tbs.content
         if let version = element(der, at), version.tag == 0xA0 { at = version.end }
         for _ in 0..<5 {

@@ -41,8 +41,10 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     private let loop: CurlLoop
 
-    public init(baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil,
-                maxResponseBytes: Int = CurlTransport.defaultMaxResponseBytes, connections: Int = 4, tls: TLSSettings = TLSSettings()) {
+    public init(
+        baseURL: String, timeout: TimeInterval = 30, trace: HTTPTrace? = nil,
+        maxResponseBytes: Int = CurlTransport.defaultMaxResponseBytes, connections: Int = 4, tls: TLSSettings = TLSSettings()
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.timeout = timeout
         self.trace = trace
@@ -96,23 +98,30 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     static func redirectRefusal(_ method: String, _ url: String, _ result: HTTPResponse) -> TransportError {
         let location = result.headers["location"].map(URLText.redacted) ?? "(no Location)"
         if let target = result.headers["location"], differsOnlyBySlash(url, target) {
-            return .refused("\(method) \(URLText.redacted(url)) answered \(result.status) redirecting to \(location), which differs only by a trailing slash: the server routes the path with and without it apart; telform follows no redirect (it would carry the credentials there): check whether the provider's url has a slash too many or too few at its end")
+            return .refused(
+                "\(method) \(URLText.redacted(url)) answered \(result.status) redirecting to \(location), which differs only by a trailing slash: the server routes the path with and without it apart; telform follows no redirect (it would carry the credentials there): check whether the provider's url has a slash too many or too few at its end"
+            )
         }
-        return .refused("\(method) \(URLText.redacted(url)) answered \(result.status) redirecting to \(location); telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it")
+        return .refused(
+            "\(method) \(URLText.redacted(url)) answered \(result.status) redirecting to \(location); telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it"
+        )
     }
 
     /// True when `location` (absolute, or a path) names the same URL as `request` but for a
     /// trailing slash on the path.
     static func differsOnlyBySlash(_ request: String, _ location: String) -> Bool {
         guard let asked = URLComponents(string: request), let base = URL(string: request),
-              let target = URL(string: location, relativeTo: base).flatMap({ URLComponents(url: $0.absoluteURL, resolvingAgainstBaseURL: true) }) else { return false }
+            let target = URL(string: location, relativeTo: base).flatMap({ URLComponents(url: $0.absoluteURL, resolvingAgainstBaseURL: true) })
+        else { return false }
         func trimmed(_ path: String) -> String { path.hasSuffix("/") ? String(path.dropLast()) : path }
         return asked.host == target.host && asked.port == target.port && asked.scheme == target.scheme && asked.query == target.query
             && asked.path != target.path && trimmed(asked.path) == trimmed(target.path)
     }
 
     static func tooLarge(_ limit: Int, announced: Int64?) -> TransportError {
-        .refused("the response body is larger than \(limit >> 20) MiB\(announced.map { " (\($0) bytes announced)" } ?? ""), telform's limit for one call; nothing of it was used")
+        .refused(
+            "the response body is larger than \(limit >> 20) MiB\(announced.map { " (\($0) bytes announced)" } ?? ""), telform's limit for one call; nothing of it was used"
+        )
     }
 }
 
@@ -235,13 +244,16 @@ final class CurlShare: @unchecked Sendable {
         }
         handle = OpaquePointer(share)
         let context = Unmanaged.passUnretained(self).toOpaque()
-        telform_share_locks(share, { _, data, _, context in
-            guard let context else { return }
-            Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].lock()
-        }, { _, data, context in
-            guard let context else { return }
-            Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].unlock()
-        }, context)
+        telform_share_locks(
+            share,
+            { _, data, _, context in
+                guard let context else { return }
+                Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].lock()
+            },
+            { _, data, context in
+                guard let context else { return }
+                Unmanaged<CurlShare>.fromOpaque(context).takeUnretainedValue().locks[Int(data.rawValue)].unlock()
+            }, context)
         telform_share_data(share, CURL_LOCK_DATA_SSL_SESSION)
     }
 

@@ -19,9 +19,13 @@ public enum PlatformCatalog {
 
     /// In the order the documents list them.
     public static let entries: [Entry] = [
-        Entry(type: "endpoints", routing: { EndpointRouting(provider: $0, resources: $1) }) { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) },
+        Entry(type: "endpoints", routing: { EndpointRouting(provider: $0, resources: $1) }) {
+            EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1)
+        },
         Entry(type: "vpbx", routing: { VPBXRouting(provider: $0, resources: $1) }) { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) },
-        Entry(type: "mtt", routing: { MTTRouting(provider: $0, resources: $1) }) { MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1) },
+        Entry(type: "mtt", routing: { MTTRouting(provider: $0, resources: $1) }) {
+            MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1)
+        },
         Entry(type: "xivo", routing: { XiVORouting(provider: $0, resources: $1) }) { XiVOPlatform(provider: $0, transport: $2("url"), retry: $1) },
         Entry(type: "mxproxy", routing: { MXProxyRouting(provider: $0, resources: $1) }) { MXProxyPlatform(provider: $0, transport: $2("url"), retry: $1) },
     ]

@@ -6,8 +6,10 @@ public enum PlatformDrivers {
 
     /// The driver of a provider, its transports made by `transport(setting)` for each URL
     /// setting it calls; nil for a type the catalog does not list.
-    public static func make(_ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
-                            transport: (String) -> any HTTPTransport) -> (any ProviderDriver)? {
+    public static func make(
+        _ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
+        transport: (String) -> any HTTPTransport
+    ) -> (any ProviderDriver)? {
         PlatformCatalog.entries.first { $0.type == provider.type }?.make(provider, retry, transport)
     }
 

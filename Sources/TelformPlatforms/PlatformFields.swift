@@ -34,20 +34,27 @@ enum PlatformFields {
     /// `forward` with the four call-forward cases the SIP platforms share.
     static func forward(noAnswerTimeout: ClosedRange<Int64>, by: String, wire: (String) -> String) -> FieldSchema {
         func target(_ name: String, _ doc: String) -> FieldSchema {
-            .object(name, ObjectSchema([
-                FieldSchema.string("to", dialRules(), "Destination number.", wire: wire(name) + "_dest").required(),
-            ]), doc)
+            .object(
+                name,
+                ObjectSchema([
+                    FieldSchema.string("to", dialRules(), "Destination number.", wire: wire(name) + "_dest").required()
+                ]), doc)
         }
-        return .object("forward", ObjectSchema([
-            target("always", "Forward every call (unconditional)."),
-            target("unavailable", "Forward when the phone is not registered."),
-            .object("no_answer", ObjectSchema([
-                FieldSchema.string("to", dialRules(), "Destination number.", wire: wire("no_answer") + "_dest").required(),
-                FieldSchema(name: "timeout", type: .integer(IntegerRules(min: noAnswerTimeout.lowerBound, max: noAnswerTimeout.upperBound, by: by)),
+        return .object(
+            "forward",
+            ObjectSchema([
+                target("always", "Forward every call (unconditional)."),
+                target("unavailable", "Forward when the phone is not registered."),
+                .object(
+                    "no_answer",
+                    ObjectSchema([
+                        FieldSchema.string("to", dialRules(), "Destination number.", wire: wire("no_answer") + "_dest").required(),
+                        FieldSchema(
+                            name: "timeout", type: .integer(IntegerRules(min: noAnswerTimeout.lowerBound, max: noAnswerTimeout.upperBound, by: by)),
                             doc: "Seconds of ringing before forwarding.", wire: wire("no_answer") + "_timeout"),
-            ]), "Forward when the call is not answered."),
-            target("busy", "Forward when the line is busy."),
-        ]), "Call forwarding; a case left out is disabled.")
+                    ]), "Forward when the call is not answered."),
+                target("busy", "Forward when the line is busy."),
+            ]), "Call forwarding; a case left out is disabled.")
     }
 }
 

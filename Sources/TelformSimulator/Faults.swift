@@ -30,7 +30,9 @@ public struct FaultPlan: Sendable, Equatable {
                 return p
             }
             switch key {
-            case "seed": guard let s = UInt64(value) else { throw FaultSpecError(text: String(item)) }; seed = s
+            case "seed":
+                guard let s = UInt64(value) else { throw FaultSpecError(text: String(item)) }
+                seed = s
             case "p500": p500 = try probability()
             case "p503": p503 = try probability()
             case "p429": p429 = try probability()
@@ -39,8 +41,12 @@ public struct FaultPlan: Sendable, Equatable {
             case "method": method = value.uppercased()
             case "path": path = value
             case "body": body = value
-            case "times": guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }; times = n
-            case "after": guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }; after = n
+            case "times":
+                guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }
+                times = n
+            case "after":
+                guard let n = Int(value) else { throw FaultSpecError(text: String(item)) }
+                after = n
             case "retry_after": retryAfter = value
             default: throw FaultSpecError(text: String(item))
             }
@@ -73,7 +79,9 @@ public final class FaultInjector: SimulatorHandler, @unchecked Sendable {
     }
 
     enum Fault {
-        case none, status(Int), drop, dropAfter
+        case none
+        case status(Int)
+        case drop, dropAfter
     }
 
     func draw(_ request: HTTPRequest) -> Fault {
@@ -86,8 +94,10 @@ public final class FaultInjector: SimulatorHandler, @unchecked Sendable {
         guard matched > plan.after, faults < (plan.times ?? Int.max) else { return .none }
         let roll = random.nextDouble()
         var edge = 0.0
-        for (p, fault) in [(plan.pdrop, Fault.drop), (plan.pdropAfter, .dropAfter), (plan.p429, .status(429)),
-                           (plan.p503, .status(503)), (plan.p500, .status(500))] {
+        for (p, fault) in [
+            (plan.pdrop, Fault.drop), (plan.pdropAfter, .dropAfter), (plan.p429, .status(429)),
+            (plan.p503, .status(503)), (plan.p500, .status(500)),
+        ] {
             edge += p
             if roll < edge {
                 faults += 1

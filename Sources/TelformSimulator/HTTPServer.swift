@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TelformCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What the simulator does with a request: answer it, or drop the connection (a fault).
 public enum SimulatorOutcome: Sendable {
@@ -135,10 +136,12 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     static func reason(_ status: Int) -> String {
-        [200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified", 400: "Bad Request", 401: "Unauthorized",
-         403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Entity",
-         429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
-         504: "Gateway Timeout"][status] ?? "Status"
+        [
+            200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified", 400: "Bad Request", 401: "Unauthorized",
+            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Entity",
+            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+            504: "Gateway Timeout",
+        ][status] ?? "Status"
     }
 }
 
@@ -205,7 +208,8 @@ struct SocketReader {
         var body = [UInt8]()
         if header("transfer-encoding")?.lowercased().contains("chunked") == true {
             while true {
-                guard let sizeLine = line(), let size = Int(HTTPText.trimmed(sizeLine.split(separator: ";", omittingEmptySubsequences: false)[0]), radix: 16) else { return nil }
+                guard let sizeLine = line(), let size = Int(HTTPText.trimmed(sizeLine.split(separator: ";", omittingEmptySubsequences: false)[0]), radix: 16)
+                else { return nil }
                 if size == 0 {
                     while let trailer = line(), !trailer.isEmpty {}
                     break

@@ -18,7 +18,9 @@ struct SealedSecrets {
     init(type: String, directory: String) throws {
         sealed = Self.keys[type] ?? []
         let path = directory + "/.sim-key"
-        if let text = try? String(contentsOfFile: path, encoding: .utf8), let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            bytes.count == 32
+        {
             key = bytes
             return
         }
@@ -35,12 +37,13 @@ struct SealedSecrets {
     private func walk(_ node: JSONNode, parent: String?, sealing: Bool) -> JSONNode {
         switch node {
         case .object(let pairs):
-            return .object(pairs.map { name, value in
-                let matches = sealed.contains(name) || parent.map { sealed.contains($0 + "." + name) } == true
-                if matches, sealing, case .string(let text) = value, !text.isEmpty { return (name, seal(text)) }
-                if matches, !sealing, value["sealed"] != nil { return (name, .string(open(value) ?? "")) }
-                return (name, walk(value, parent: name, sealing: sealing))
-            })
+            return .object(
+                pairs.map { name, value in
+                    let matches = sealed.contains(name) || parent.map { sealed.contains($0 + "." + name) } == true
+                    if matches, sealing, case .string(let text) = value, !text.isEmpty { return (name, seal(text)) }
+                    if matches, !sealing, value["sealed"] != nil { return (name, .string(open(value) ?? "")) }
+                    return (name, walk(value, parent: name, sealing: sealing))
+                })
         case .array(let items):
             return .array(items.map { walk($0, parent: parent, sealing: sealing) })
         default:
@@ -52,12 +55,16 @@ struct SealedSecrets {
         var nonce = [UInt8](repeating: 0, count: 16)
         for index in nonce.indices { nonce[index] = UInt8.random(in: 0...255) }
         let plain = Array(text.utf8)
-        return .object([("sealed", .string(Data(xor(plain, nonce: nonce)).base64EncodedString())), ("nonce", .string(Self.hex(nonce))),
-                        ("sha256", .string(SHA256.hex(text)))])
+        return .object([
+            ("sealed", .string(Data(xor(plain, nonce: nonce)).base64EncodedString())), ("nonce", .string(Self.hex(nonce))),
+            ("sha256", .string(SHA256.hex(text))),
+        ])
     }
 
     private func open(_ node: JSONNode) -> String? {
-        guard let sealed = node["sealed"]?.string.flatMap({ Data(base64Encoded: $0) }), let nonce = node["nonce"]?.string.flatMap(Self.bytes(hex:)) else { return nil }
+        guard let sealed = node["sealed"]?.string.flatMap({ Data(base64Encoded: $0) }), let nonce = node["nonce"]?.string.flatMap(Self.bytes(hex:)) else {
+            return nil
+        }
         let text = String(decoding: xor(Array(sealed), nonce: nonce), as: UTF8.self)
         // A state sealed with another key opens to garbage: refuse it rather than serve it.
         return node["sha256"]?.string == SHA256.hex(text) ? text : nil

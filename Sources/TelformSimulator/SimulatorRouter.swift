@@ -33,8 +33,10 @@ public enum SimulatorCatalog {
         "endpoints": ["token": EndpointsFake.defaultToken],
         "vpbx": ["token": VPBXFake.defaultToken],
         "mtt": ["username": MTTFake.defaultUser, "password": MTTFake.defaultPassword],
-        "mxproxy": ["client_id": MXProxyFake.defaultClient.0, "client_secret": MXProxyFake.defaultClient.1,
-                    "username": MXProxyFake.defaultUser.0, "password": MXProxyFake.defaultUser.1],
+        "mxproxy": [
+            "client_id": MXProxyFake.defaultClient.0, "client_secret": MXProxyFake.defaultClient.1,
+            "username": MXProxyFake.defaultUser.0, "password": MXProxyFake.defaultUser.1,
+        ],
     ]
 }
 
@@ -103,7 +105,10 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
         if request.method != "GET" {
             lock.withLock {
-                if !baselineTaken { written = inner.snapshot(); baselineTaken = true }
+                if !baselineTaken {
+                    written = inner.snapshot()
+                    baselineTaken = true
+                }
             }
         }
         let outcome = inner.handle(request)
@@ -131,7 +136,10 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     /// On the writer queue: the latest state, if a change came since the last write.
     private func writeIfDirty() throws {
         let pending: Bool = lock.withLock {
-            defer { dirty = false; scheduled = false }
+            defer {
+                dirty = false
+                scheduled = false
+            }
             return dirty
         }
         if pending { try write(onlyIfChanged: true) }
@@ -165,7 +173,10 @@ public final class SimulatorRouter: SimulatorHandler, @unchecked Sendable {
         let trimmed = request.path.drop { $0 == "/" }
         let prefix = String(trimmed.prefix { $0 != "/" && $0 != "?" })
         guard let platform = platforms[prefix] else {
-            return .respond(.json(404, .object([("detail", .string("no simulator at /\(prefix); serving " + platforms.keys.sorted().map { "/" + $0 }.joined(separator: ", ")))])))
+            return .respond(
+                .json(
+                    404,
+                    .object([("detail", .string("no simulator at /\(prefix); serving " + platforms.keys.sorted().map { "/" + $0 }.joined(separator: ", ")))])))
         }
         var inner = request
         inner.path = String(trimmed.dropFirst(prefix.count))

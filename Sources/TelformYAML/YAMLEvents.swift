@@ -63,7 +63,8 @@ public struct YAMLEventStream {
         self.parser = parser
     }
 
-    static let cannotStart = YAMLSyntaxError(problem: "libyaml could not start", context: nil, contextMark: (0, 0), problemMark: (0, 0), isReaderError: false, offset: 0)
+    static let cannotStart = YAMLSyntaxError(
+        problem: "libyaml could not start", context: nil, contextMark: (0, 0), problemMark: (0, 0), isReaderError: false, offset: 0)
 
     /// The next event; nil after the last one, or at a syntax error (see `error`).
     public mutating func next() -> YAMLEvent? {

@@ -75,15 +75,19 @@ enum ApplyCommand {
         if !quiet {
             // The limits in effect, so a slow apply can be read right: p calls at once, but
             // never more than q toward one API.
-            Terminal.message("Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)")
+            Terminal.message(
+                "Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)"
+            )
         }
         let total = plan.executable.changes.count
         let counter = Counter()
         let executor = Executor(parallelism: parallelism, perProvider: perProvider, slowAfter: 10) { change, waited in
             if !quiet { Terminal.message("      still waiting on \(change.address): \(change.label) (\(Int(waited)) s)") }
         }
-        let results = await executor.run(plan.executable, drivers: workspace.drivers, live: live,
-                                                                    stop: { interruption.received != nil }) { event in
+        let results = await executor.run(
+            plan.executable, drivers: workspace.drivers, live: live,
+            stop: { interruption.received != nil }
+        ) { event in
             // -q keeps the summary and the failures, not the line per call.
             let n = counter.next()
             if !quiet { Terminal.message("[\(n)/\(total)] " + progressLine(event)) }

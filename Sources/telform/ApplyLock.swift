@@ -23,7 +23,11 @@ final class ApplyLock {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
-            return .failure(Failure(description: "another apply is running in \(URL(fileURLWithPath: directory).standardizedFileURL.path) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"))
+            return .failure(
+                Failure(
+                    description:
+                        "another apply is running in \(URL(fileURLWithPath: directory).standardizedFileURL.path) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"
+                ))
         }
         let host = ProcessInfo.processInfo.hostName
         let formatter = ISO8601DateFormatter()

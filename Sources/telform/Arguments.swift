@@ -25,7 +25,8 @@ struct Arguments {
             let word = words[index]
             index += 1
             if word.hasPrefix("-") && word != "-" {
-                var name = word, inline: String?
+                var name = word
+                var inline: String?
                 if let eq = word.firstIndex(of: "="), word.hasPrefix("--") {
                     name = String(word[..<eq])
                     inline = String(word[word.index(after: eq)...])

@@ -20,16 +20,16 @@ enum Completion {
 
     static var bash: String {
         var text = """
-        # telform completion for bash: source <(telform completion bash)
-        _telform() {
-            local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" opts=""
-            if [ "$COMP_CWORD" -eq 1 ]; then
-                COMPREPLY=( $(compgen -W "\(words.joined(separator: " "))" -- "$cur") )
-                return
-            fi
-            case "${COMP_WORDS[1]}/$prev" in
+            # telform completion for bash: source <(telform completion bash)
+            _telform() {
+                local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" opts=""
+                if [ "$COMP_CWORD" -eq 1 ]; then
+                    COMPREPLY=( $(compgen -W "\(words.joined(separator: " "))" -- "$cur") )
+                    return
+                fi
+                case "${COMP_WORDS[1]}/$prev" in
 
-        """
+            """
         // A flag's values, per command (plan's --format and schema's differ).
         for command in CommandTable.commands {
             let word = command.word
@@ -45,20 +45,22 @@ enum Completion {
         text += "    esac\n    case \"${COMP_WORDS[1]}\" in\n"
         for command in CommandTable.commands {
             let word = command.word
-            let extra = command.name == "sim serve" ? "serve " : command.name == "completion" ? "bash zsh fish " : command.name == "help" ? words.joined(separator: " ") + " " : ""
+            let extra =
+                command.name == "sim serve"
+                ? "serve " : command.name == "completion" ? "bash zsh fish " : command.name == "help" ? words.joined(separator: " ") + " " : ""
             text += "        \(word)) opts=\"\(extra)\(flagWords(command))\" ;;\n"
         }
         text += """
-            esac
-            if [[ "$cur" != -* ]] && [ "${COMP_WORDS[1]}" = apply ]; then
-                COMPREPLY=( $(compgen -f -- "$cur") )
-                return
-            fi
-            COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
-        }
-        complete -F _telform telform
+                esac
+                if [[ "$cur" != -* ]] && [ "${COMP_WORDS[1]}" = apply ]; then
+                    COMPREPLY=( $(compgen -f -- "$cur") )
+                    return
+                fi
+                COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
+            }
+            complete -F _telform telform
 
-        """
+            """
         return text
     }
 
@@ -77,8 +79,7 @@ enum Completion {
                     line += name.hasPrefix("--") ? " -l \(name.dropFirst(2))" : " -s \(name.dropFirst())"
                 }
                 if flag.value != nil { line += " -r" }
-                if !flag.choices.isEmpty { line += " -a '\(flag.choices.joined(separator: " "))'" }
-                else if flag.takesPath { line += " -F" }
+                if !flag.choices.isEmpty { line += " -a '\(flag.choices.joined(separator: " "))'" } else if flag.takesPath { line += " -F" }
                 text += line + " -d '\(escape(flag.help))'\n"
             }
         }

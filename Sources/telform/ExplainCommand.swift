@@ -27,8 +27,9 @@ enum ExplainCommand {
         guard let sources = await RoutingSources.load(arguments, command: "explain") else { return 1 }
         let caller = arguments.value("--from")
         let explanations = sources.models.compactMap { source in
-            Explanation(provider: source.provider.name, platform: source.provider.type, source: sources.origin,
-                        model: source.model, number: number, at: at, caller: caller)
+            Explanation(
+                provider: source.provider.name, platform: source.provider.type, source: sources.origin,
+                model: source.model, number: number, at: at, caller: caller)
         }
         guard !explanations.isEmpty else {
             let known = sources.models.flatMap { $0.model.numbers.map(\.number) }
@@ -89,7 +90,8 @@ struct RoutingSources {
         }
         // The file alone: no secret is needed, so unset variables are not errors here.
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(
+            lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
         let errors = result.diagnostics.filter { $0.severity == .error }
         for diagnostic in errors { Terminal.diagnostic(diagnostic.description) }
@@ -99,12 +101,15 @@ struct RoutingSources {
         }
         let unknown = selected.filter { result.config.provider($0) == nil }
         guard unknown.isEmpty else {
-            Terminal.error("\(command): no provider named \(unknown.joined(separator: ", ")) in the configuration (providers: \(result.config.providers.map(\.name).joined(separator: ", ")))")
+            Terminal.error(
+                "\(command): no provider named \(unknown.joined(separator: ", ")) in the configuration (providers: \(result.config.providers.map(\.name).joined(separator: ", ")))"
+            )
             return nil
         }
         let models = result.config.providers.compactMap { provider -> Source? in
             guard selected.isEmpty || selected.contains(provider.name),
-                  let model = PlatformCatalog.routing(provider, resources: provider.resources) else { return nil }
+                let model = PlatformCatalog.routing(provider, resources: provider.resources)
+            else { return nil }
             return Source(provider: provider, model: model)
         }
         return RoutingSources(models: models, origin: "file", providers: result.config.providers.map(\.name))

@@ -8,9 +8,11 @@ enum PlanCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (workspace, plan, _) = await prepare(arguments, command: "plan") else { return 1 }
         if let file = arguments.value("-o") {
-            let saved = PlanJSON(configDigest: workspace.configDigest,
-                                 configPath: SavedPlan.configPath(arguments.value("-c", "--config") ?? "telform.yaml", planFile: file),
-                                 options: SavedPlan.options(arguments)).render(plan)
+            let saved = PlanJSON(
+                configDigest: workspace.configDigest,
+                configPath: SavedPlan.configPath(arguments.value("-c", "--config") ?? "telform.yaml", planFile: file),
+                options: SavedPlan.options(arguments)
+            ).render(plan)
             do {
                 try Terminal.save(saved.rendered() + "\n", to: file)
             } catch {
@@ -85,15 +87,20 @@ enum PlanCommand {
         }
         // On a terminal, what is being read and what has been (quiet when piped or with -q).
         let showProgress = isatty(STDERR_FILENO) == 1 && !arguments.has("-q", "--quiet")
-        if showProgress { Terminal.message("Reading \(workspace.drivers.count) provider\(workspace.drivers.count == 1 ? "" : "s"): \(workspace.drivers.keys.sorted().joined(separator: ", "))") }
+        if showProgress {
+            Terminal.message(
+                "Reading \(workspace.drivers.count) provider\(workspace.drivers.count == 1 ? "" : "s"): \(workspace.drivers.keys.sorted().joined(separator: ", "))"
+            )
+        }
         let (live, errors, seconds) = showProgress ? await workspace.readAll(progress: { @Sendable line in Terminal.message(line) }) : await workspace.readAll()
         guard errors.isEmpty else {
             for error in errors { Terminal.error(error) }
             return nil
         }
         let patterns = { (name: String) in (arguments.options[name] ?? []).map(AddressPattern.init) }
-        let options = Planner.Options(targets: patterns("--target"), replace: patterns("--replace"), rotate: patterns("--rotate"),
-                                      allowDeletes: arguments.has("--allow-deletes"))
+        let options = Planner.Options(
+            targets: patterns("--target"), replace: patterns("--replace"), rotate: patterns("--rotate"),
+            allowDeletes: arguments.has("--allow-deletes"))
         // Routing changes are shown by plan, and by apply when it prints the plan; drift and
         // a quiet apply do not show them, so they are not computed there.
         let routing = command == "plan" || (command == "apply" && !arguments.has("-q", "--quiet"))

@@ -24,7 +24,8 @@ enum ReportCommand {
             Terminal.error("report: name the JSON plans and drift reports: telform report FILE...")
             return 1
         }
-        var plans: [Row] = [], drifts: [Row] = []
+        var plans: [Row] = []
+        var drifts: [Row] = []
         for file in arguments.positionals {
             guard let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)) else {
                 Terminal.error("report: \(file): cannot read it as JSON")
@@ -37,18 +38,30 @@ enum ReportCommand {
                 for name in providers {
                     let mine = changes.filter { provider(of: $0) == name }
                     func count(_ action: String) -> Int {
-                        mine.filter { $0["action"]?.string == action && $0["cleanup"]?.bool != true && $0["blind"]?.bool != true && $0["report_only"]?.bool != true }.count
+                        mine.filter {
+                            $0["action"]?.string == action && $0["cleanup"]?.bool != true && $0["blind"]?.bool != true && $0["report_only"]?.bool != true
+                        }.count
                     }
-                    plans.append(Row(source: file, provider: name, counts: [count("create"), count("update"), count("delete"), count("replace"),
-                                                                            mine.filter { $0["report_only"]?.bool == true }.count,
-                                                                            name == providers.first ? errors : 0]))
+                    plans.append(
+                        Row(
+                            source: file, provider: name,
+                            counts: [
+                                count("create"), count("update"), count("delete"), count("replace"),
+                                mine.filter { $0["report_only"]?.bool == true }.count,
+                                name == providers.first ? errors : 0,
+                            ]))
                 }
             } else if let entries = json["drift"]?.array {
                 for name in providers {
                     let mine = entries.filter { provider(of: $0) == name }
                     func count(_ category: String) -> Int { mine.filter { $0["category"]?.string == category && $0["report_only"]?.bool != true }.count }
-                    drifts.append(Row(source: file, provider: name, counts: [count("changed"), count("missing"), count("unmanaged"), count("duplicate"),
-                                                                             mine.filter { $0["report_only"]?.bool == true }.count]))
+                    drifts.append(
+                        Row(
+                            source: file, provider: name,
+                            counts: [
+                                count("changed"), count("missing"), count("unmanaged"), count("duplicate"),
+                                mine.filter { $0["report_only"]?.bool == true }.count,
+                            ]))
                 }
             } else {
                 Terminal.error("report: \(file): neither a JSON plan (changes) nor a JSON drift report (drift)")
@@ -57,21 +70,29 @@ enum ReportCommand {
         }
         if format == "json" {
             func rows(_ rows: [Row], _ columns: [String]) -> JSONNode {
-                .array(rows.map { row in .object([("source", .string(row.source)), ("provider", .string(row.provider))]
-                    + zip(columns, row.counts).map { ($0.0.replacingOccurrences(of: " ", with: "_"), .int(Int64($0.1))) }) })
+                .array(
+                    rows.map { row in
+                        .object(
+                            [("source", .string(row.source)), ("provider", .string(row.provider))]
+                                + zip(columns, row.counts).map { ($0.0.replacingOccurrences(of: " ", with: "_"), .int(Int64($0.1))) })
+                    })
             }
             Terminal.out(JSONNode.object([("format_version", .int(1)), ("plans", rows(plans, planColumns)), ("drift", rows(drifts, driftColumns))]).rendered())
             return 0
         }
         var out = "## telform report\n\n"
-        let changed = plans.filter { $0.counts.prefix(4).reduce(0, +) > 0 }.count, erred = plans.filter { $0.counts[5] > 0 }.count
+        let changed = plans.filter { $0.counts.prefix(4).reduce(0, +) > 0 }.count
+        let erred = plans.filter { $0.counts[5] > 0 }.count
         let drifted = drifts.filter { $0.counts.prefix(4).reduce(0, +) > 0 }.count
-        out += "**\(plans.count) planned provider\(plans.count == 1 ? "" : "s"): \(changed) with changes, \(erred) with errors or refusals; "
+        out +=
+            "**\(plans.count) planned provider\(plans.count == 1 ? "" : "s"): \(changed) with changes, \(erred) with errors or refusals; "
             + "\(drifts.count) checked for drift: \(drifted) drifted.**\n"
         for (title, rows, columns) in [("Plans", plans, planColumns), ("Drift", drifts, driftColumns)] where !rows.isEmpty {
-            out += "\n### \(title)\n\n| source | provider | " + columns.joined(separator: " | ") + " |\n|---|---|" + columns.map { _ in "---:|" }.joined() + "\n"
+            out +=
+                "\n### \(title)\n\n| source | provider | " + columns.joined(separator: " | ") + " |\n|---|---|" + columns.map { _ in "---:|" }.joined() + "\n"
             for row in rows {
-                out += "| \(PlanMarkdown.cell(row.source)) | \(PlanMarkdown.cell(row.provider)) | " + row.counts.map(String.init).joined(separator: " | ") + " |\n"
+                out +=
+                    "| \(PlanMarkdown.cell(row.source)) | \(PlanMarkdown.cell(row.provider)) | " + row.counts.map(String.init).joined(separator: " | ") + " |\n"
             }
             let totals = columns.indices.map { index in rows.reduce(0) { $0 + $1.counts[index] } }
             out += "| **total** | | " + totals.map { "**\($0)**" }.joined(separator: " | ") + " |\n"

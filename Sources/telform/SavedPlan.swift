@@ -18,7 +18,8 @@ struct SavedPlan {
             throw Failure(description: "\(path) is not a telform plan file")
         }
         guard json["format_version"]?.int == PlanJSON.formatVersion else {
-            throw Failure(description: "\(path) has plan format_version \(json["format_version"]?.compact ?? "?"); this telform reads \(PlanJSON.formatVersion)")
+            throw Failure(
+                description: "\(path) has plan format_version \(json["format_version"]?.compact ?? "?"); this telform reads \(PlanJSON.formatVersion)")
         }
         let folder = (path as NSString).deletingLastPathComponent
         return SavedPlan(json: json, directory: folder.isEmpty ? "." : folder)
@@ -36,8 +37,10 @@ struct SavedPlan {
     /// The options a plan was made with, saved so apply plans the same way.
     static func options(_ arguments: Arguments) -> JSONNode {
         func list(_ name: String) -> JSONNode { .array((arguments.options[name] ?? []).map(JSONNode.string)) }
-        return .object([("target", list("--target")), ("replace", list("--replace")), ("rotate", list("--rotate")),
-                        ("provider", list("--provider"))])
+        return .object([
+            ("target", list("--target")), ("replace", list("--replace")), ("rotate", list("--rotate")),
+            ("provider", list("--provider")),
+        ])
     }
 
     /// The arguments apply runs with: the saved config path and options, unless given anew.

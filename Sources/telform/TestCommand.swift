@@ -16,7 +16,9 @@ enum TestCommand {
         let config = arguments.value("-c", "--config") ?? "telform.yaml"
         let path = arguments.value("--tests") ?? defaultTests(for: config)
         guard let data = FileManager.default.contents(atPath: path) else {
-            Terminal.error("test: cannot read the tests file \(path)" + (arguments.value("--tests") == nil ? " (the default beside \(config); name another with --tests FILE)" : ""))
+            Terminal.error(
+                "test: cannot read the tests file \(path)"
+                    + (arguments.value("--tests") == nil ? " (the default beside \(config); name another with --tests FILE)" : ""))
             return 1
         }
         let file = RoutingTestFile(text: String(decoding: data, as: UTF8.self), file: path)
@@ -26,7 +28,9 @@ enum TestCommand {
             return 1
         }
         guard let sources = await RoutingSources.load(arguments, command: "test") else { return 1 }
-        var passed = 0, failed = 0, skipped = 0
+        var passed = 0
+        var failed = 0
+        var skipped = 0
         // With --provider, a test of another provider (named, or routed by none selected) is
         // skipped, not failed: that provider was not asked for.
         let selected = arguments.options["--provider"] ?? []
@@ -39,7 +43,11 @@ enum TestCommand {
                 problem = "no provider named \(provider) (providers: \(sources.providers.joined(separator: ", ")))"
             } else if !selected.isEmpty, test.provider.map({ !selected.contains($0) }) ?? routed.isEmpty {
                 skipped += 1
-                if !arguments.has("-q", "--quiet") { Terminal.out("skip \(test.mark): \(test.title): \(test.provider.map { "provider \($0) is not selected" } ?? "no selected provider routes \(test.call)")") }
+                if !arguments.has("-q", "--quiet") {
+                    Terminal.out(
+                        "skip \(test.mark): \(test.title): \(test.provider.map { "provider \($0) is not selected" } ?? "no selected provider routes \(test.call)")"
+                    )
+                }
                 continue
             } else if routed.isEmpty {
                 problem = "no provider routes \(test.call)"
@@ -58,7 +66,9 @@ enum TestCommand {
                 if !arguments.has("-q", "--quiet") { Terminal.out("ok   \(test.mark): \(test.title)") }
             }
         }
-        Terminal.out("Tests: \(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) skipped" : "") (\(sources.origin == "live" ? "the live state" : "the file's resources")).")
+        Terminal.out(
+            "Tests: \(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) skipped" : "") (\(sources.origin == "live" ? "the live state" : "the file's resources"))."
+        )
         return failed == 0 ? 0 : 1
     }
 }

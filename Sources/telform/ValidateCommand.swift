@@ -7,7 +7,8 @@ import TelformSimulator
 enum ValidateCommand {
     static func run(_ arguments: Arguments) -> Int32 {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(
+            lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
         for diagnostic in result.diagnostics {
             Terminal.diagnostic(diagnostic.description)
@@ -18,7 +19,8 @@ enum ValidateCommand {
             let resources = result.config.providers.reduce(0) { $0 + $1.resources.count }
             let name = path == "-" ? "<stdin>" : path
             if errors == 0 {
-                Terminal.message("\(name): valid: \(plural(result.config.providers.count, "provider")), \(plural(resources, "resource")), \(plural(warnings, "warning"))")
+                Terminal.message(
+                    "\(name): valid: \(plural(result.config.providers.count, "provider")), \(plural(resources, "resource")), \(plural(warnings, "warning"))")
             } else {
                 Terminal.message("\(name): \(plural(errors, "error")), \(plural(warnings, "warning"))")
             }

@@ -22,14 +22,16 @@ struct Workspace {
     /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
     static func load(_ arguments: Arguments) -> Workspace? {
         let path = arguments.value("-c", "--config") ?? "telform.yaml"
-        let loader = ConfigLoader(lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
+        let loader = ConfigLoader(
+            lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
         var result = loader.load(path: path)
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
         // A sim:// provider ignores its declared credentials: their variables are not needed.
         let selected = arguments.options["--provider"] ?? []
         result.diagnostics.removeAll { diagnostic in
-            guard diagnostic.path.hasPrefix("providers."), diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file ") else { return false }
+            guard diagnostic.path.hasPrefix("providers."), diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file ")
+            else { return false }
             let rest = diagnostic.path.dropFirst("providers.".count)
             let name = String(rest.prefix { $0 != "." && $0 != "[" })
             if !selected.isEmpty && !selected.contains(name) { return true }
@@ -42,7 +44,10 @@ struct Workspace {
             Terminal.error("the configuration has errors; nothing was read or changed")
             return nil
         }
-        let directory = path == "-" ? FileManager.default.currentDirectoryPath : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+        let directory =
+            path == "-"
+            ? FileManager.default.currentDirectoryPath
+            : ((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
         // The files' contents in their order, not the spelling of their paths: a plan made
         // from `-c endpoints.yaml` here applies from another folder as `-c dir/endpoints.yaml`.
         // The bytes this run loaded (not the files read again), whenever it is computed.
@@ -67,7 +72,9 @@ struct Workspace {
         guard unknown.isEmpty else {
             let providers = config.providers.map(\.name)
             let hint = unknown.count == 1 ? Suggestion.closest(to: unknown[0], in: providers).map { "; did you mean \"\($0)\"?" } ?? "" : ""
-            throw Failure(description: "no provider named \(unknown.joined(separator: ", ")) in the configuration (providers: \(providers.joined(separator: ", ")))\(hint)")
+            throw Failure(
+                description:
+                    "no provider named \(unknown.joined(separator: ", ")) in the configuration (providers: \(providers.joined(separator: ", ")))\(hint)")
         }
         let trace = verbose ? HTTPTrace(sensitiveFields: PlatformDrivers.sensitiveWireFields) { Terminal.message($0) } : nil
         for var provider in config.providers where names.isEmpty || names.contains(provider.name) {
@@ -89,16 +96,23 @@ struct Workspace {
                     provider.settings[setting.name] = SimulatorCatalog.defaultCredentials[provider.type]?[setting.name].map(Value.string)
                 }
             } else {
-                let timeout = TimeInterval(config.policy.httpTimeout), limit = config.policy.maxResponseMegabytes << 20
+                let timeout = TimeInterval(config.policy.httpTimeout)
+                let limit = config.policy.maxResponseMegabytes << 20
                 let connections = config.policy.providerParallelism
                 let labelled = trace?.labelled(provider.name)
-                let settings = provider.settings, tls = provider.tls
+                let settings = provider.settings
+                let tls = provider.tls
                 transport = { setting in
-                    CurlTransport(baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections, tls: tls)
+                    CurlTransport(
+                        baseURL: settings[setting]?.string ?? "", timeout: timeout, trace: labelled, maxResponseBytes: limit, connections: connections, tls: tls
+                    )
                 }
             }
             guard let driver = PlatformDrivers.make(provider, transport: transport) else {
-                throw Failure(description: "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))")
+                throw Failure(
+                    description:
+                        "\(provider.name): the \(provider.type) platform's calls are not built yet; available: \(PlatformDrivers.available.joined(separator: ", "))"
+                )
             }
             drivers[provider.name] = driver
         }
@@ -117,7 +131,9 @@ struct Workspace {
                     do {
                         let started = Date()
                         let state = try await driver.read(kinds: kinds, desired: desired)
-                        progress?("  read \(name) (\(kinds.joined(separator: ", "))): \(state.resources.count) live object\(state.resources.count == 1 ? "" : "s") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                        progress?(
+                            "  read \(name) (\(kinds.joined(separator: ", "))): \(state.resources.count) live object\(state.resources.count == 1 ? "" : "s") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+                        )
                         return TaskResult(name, .success(state))
                     } catch {
                         return TaskResult(name, .failure(error))
@@ -146,7 +162,9 @@ struct Workspace {
         let provider = driver.provider
         // An untrusted certificate: the setting it was refused for, and where the fix goes.
         if error.description.contains(TransportError.untrustedCertificate), let (mark, text) = provider.settingSources["url"] {
-            lines.append("  for \(mark): providers.\(provider.name).url (\(text)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.\(provider.name)")
+            lines.append(
+                "  for \(mark): providers.\(provider.name).url (\(text)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.\(provider.name)"
+            )
         }
         guard let status = error.status else { return lines.map { "\n" + $0 }.joined() }
         func source(_ name: String) -> String? {
@@ -159,8 +177,10 @@ struct Workspace {
         if error.refusesCredentials {
             let names = driver.schema.settings.filter { $0.flags.contains(.credential) || $0.isSensitive }.map(\.name)
             let found = names.compactMap(source)
-            lines.append(found.isEmpty ? "  the server refused the credentials, and this provider sets none"
-                                       : "  the server refused the credentials; check " + found.joined(separator: ", "))
+            lines.append(
+                found.isEmpty
+                    ? "  the server refused the credentials, and this provider sets none"
+                    : "  the server refused the credentials; check " + found.joined(separator: ", "))
             // A 403 may be a token that is good but not for this tenant.
             if status == 403, let tenant = source("tenant") {
                 lines.append("  or the credentials may not reach this tenant; check \(tenant)")
@@ -177,14 +197,17 @@ struct Workspace {
     func plan(live: [String: LiveState], options: Planner.Options, seconds: Double, routing: Bool = true) -> Plan {
         let inputs = config.providers.compactMap { provider -> Planner.Input? in
             guard let driver = drivers[provider.name], let state = live[provider.name] else { return nil }
-            return Planner.Input(provider: provider, platform: driver.schema,
-                                 desired: driver.canonical(provider.resources, live: state), live: state)
+            return Planner.Input(
+                provider: provider, platform: driver.schema,
+                desired: driver.canonical(provider.resources, live: state), live: state)
         }
         var plan = Planner(policy: config.policy, options: options).plan(inputs, readSeconds: seconds)
         for providerPlan in plan.providers where routing {
             guard let provider = config.provider(providerPlan.name), let state = live[provider.name],
-                  let routing = PlatformCatalog.routingBuilder(provider.type) else { continue }
-            plan.routing += RoutingChange.of(provider: provider, live: state.resources, changes: providerPlan.changes, kinds: providerPlan.kinds, routing: routing)
+                let routing = PlatformCatalog.routingBuilder(provider.type)
+            else { continue }
+            plan.routing += RoutingChange.of(
+                provider: provider, live: state.resources, changes: providerPlan.changes, kinds: providerPlan.kinds, routing: routing)
         }
         return plan
     }

@@ -11,10 +11,12 @@ final class CommandLineTests: XCTestCase {
     /// Help is printed, exit 0, and nothing else happens: no config read, no server started,
     /// no state written, whatever the folder holds.
     func testHelpPrintsAndDoesNothingElse() throws {
-        let dir = try TelformProcess.scratch()     // no telform.yaml here
-        for (arguments, file) in [(["plan", "--help"], "plan-help.txt"), (["plan", "-h"], "plan-help.txt"), (["help", "plan"], "plan-help.txt"),
-                                  (["sim", "serve", "--help"], "sim-serve-help.txt"), (["help", "sim"], "sim-serve-help.txt"),
-                                  (["apply", "--help"], "apply-help.txt")] {
+        let dir = try TelformProcess.scratch()  // no telform.yaml here
+        for (arguments, file) in [
+            (["plan", "--help"], "plan-help.txt"), (["plan", "-h"], "plan-help.txt"), (["help", "plan"], "plan-help.txt"),
+            (["sim", "serve", "--help"], "sim-serve-help.txt"), (["help", "sim"], "sim-serve-help.txt"),
+            (["apply", "--help"], "apply-help.txt"),
+        ] {
             let outcome = try TelformProcess.run(arguments, directory: dir, timeout: 20)
             XCTAssertEqual(outcome.status, 0, arguments.joined(separator: " "))
             XCTAssertEqual(outcome.stdout, try golden(file), arguments.joined(separator: " "))
@@ -29,9 +31,15 @@ final class CommandLineTests: XCTestCase {
     func testFlagsAreCheckedAgainstTheCommandTable() throws {
         let dir = try TelformProcess.scratch()
         let cases: [([String], String)] = [
-            (["plan", "--detailed-exit-code"], "telform: error: plan: unknown flag --detailed-exit-code; did you mean --detailed-exitcode? (telform plan --help lists them)"),
+            (
+                ["plan", "--detailed-exit-code"],
+                "telform: error: plan: unknown flag --detailed-exit-code; did you mean --detailed-exitcode? (telform plan --help lists them)"
+            ),
             (["apply", "--auto-aprove"], "telform: error: apply: unknown flag --auto-aprove; did you mean --auto-approve? (telform apply --help lists them)"),
-            (["plan", "examples/endpoints.yaml"], "telform: error: plan: unexpected argument examples/endpoints.yaml; a config file is given with -c: telform plan -c examples/endpoints.yaml"),
+            (
+                ["plan", "examples/endpoints.yaml"],
+                "telform: error: plan: unexpected argument examples/endpoints.yaml; a config file is given with -c: telform plan -c examples/endpoints.yaml"
+            ),
             (["plan", "-c", "a.yaml", "--config", "b.yaml"], "telform: error: plan: --config given 2 times; give it once"),
             (["validate", "--target", "x"], "telform: error: validate: unknown flag --target (telform validate --help lists them)"),
             (["help", "plna"], #"telform: error: help: no command "plna"; did you mean "plan"?"#),
@@ -61,14 +69,17 @@ final class CommandLineTests: XCTestCase {
         try script.stdout.write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash", "-c", """
+        process.arguments = [
+            "bash", "-c",
+            """
             source \(file.path)
             complete -p telform
             COMP_WORDS=(telform pl); COMP_CWORD=1; _telform; echo "${COMPREPLY[@]}"
             COMP_WORDS=(telform apply --auto); COMP_CWORD=2; _telform; echo "${COMPREPLY[@]}"
             COMP_WORDS=(telform plan --format ''); COMP_CWORD=3; _telform; echo "${COMPREPLY[@]}"
             COMP_WORDS=(telform schema --format ''); COMP_CWORD=3; _telform; echo "${COMPREPLY[@]}"
-            """]
+            """,
+        ]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -78,9 +89,13 @@ final class CommandLineTests: XCTestCase {
         for shell in ["zsh", "fish"] {
             let other = try TelformProcess.run(["completion", shell])
             XCTAssertEqual(other.status, 0)
-            XCTAssertTrue(other.stdout.contains(shell == "zsh" ? "complete -F _telform telform" : "complete -c telform -n '__fish_seen_subcommand_from plan' -l detailed-exitcode"), other.stdout)
+            XCTAssertTrue(
+                other.stdout.contains(
+                    shell == "zsh" ? "complete -F _telform telform" : "complete -c telform -n '__fish_seen_subcommand_from plan' -l detailed-exitcode"),
+                other.stdout)
         }
-        XCTAssertEqual(try TelformProcess.run(["completion", "tcsh"]).stderrLines, ["telform: error: completion: name a shell: telform completion bash|zsh|fish"])
+        XCTAssertEqual(
+            try TelformProcess.run(["completion", "tcsh"]).stderrLines, ["telform: error: completion: name a shell: telform completion bash|zsh|fish"])
     }
 }
 
@@ -105,7 +120,8 @@ final class ColorTests: XCTestCase {
 
     func testApplyLinesCarryACounter() throws {
         let dir = try TelformProcess.scratch()
-        try "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints:\n      - {name: a, extension: \"101\", password: \"${env:PW}\"}\n      - {name: b, extension: \"102\", password: \"${env:PW}\"}\n"
+        try
+            "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints:\n      - {name: a, extension: \"101\", password: \"${env:PW}\"}\n      - {name: b, extension: \"102\", password: \"${env:PW}\"}\n"
             .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let apply = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: SimConfigs.sipPassword, directory: dir)
         XCTAssertEqual(apply.status, 0, apply.stderr)
@@ -118,8 +134,9 @@ final class ColorTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         try "version: 1\nproviders:\n  office:\n    type: endpoints\n    url: sim://office\n    tenant: acme\n    endpoints: []\n"
             .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let terminal = try TelformProcess.run(["-qec", "\(TelformProcess.binary.path) plan --no-color", "/dev/null"], directory: dir,
-                                              executable: URL(fileURLWithPath: "/usr/bin/script"))
+        let terminal = try TelformProcess.run(
+            ["-qec", "\(TelformProcess.binary.path) plan --no-color", "/dev/null"], directory: dir,
+            executable: URL(fileURLWithPath: "/usr/bin/script"))
         XCTAssertEqual(terminal.status, 0)
         let lines = terminal.stdout.replacingOccurrences(of: "\r", with: "").split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "Reading 1 provider: office")

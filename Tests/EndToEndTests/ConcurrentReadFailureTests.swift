@@ -7,10 +7,10 @@ final class ConcurrentReadFailureTests: XCTestCase {
     func testAFailingScopeAmongManyEndsEveryRunWithItsError() throws {
         let accounts = (1...8).map { "7495134580\($0)" }
         let seed = """
-        {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
-         "customers": {"88314050000000": {"prompts": [], "gbl": []}, "88314059999999": {"prompts": [], "gbl": []}},
-         "accounts": {\(accounts.map { "\"\($0)\": {\"customer\": \"88314050000000\"}" }.joined(separator: ", ")), "74951345899": {"customer": "88314059999999"}}}
-        """
+            {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+             "customers": {"88314050000000": {"prompts": [], "gbl": []}, "88314059999999": {"prompts": [], "gbl": []}},
+             "accounts": {\(accounts.map { "\"\($0)\": {\"customer\": \"88314050000000\"}" }.joined(separator: ", ")), "74951345899": {"customer": "88314059999999"}}}
+            """
         let server = try SimServer(states: ["mtt": seed])
         defer { server.stop() }
         // The fourth premedia scope is another customer's account: its read is refused
@@ -22,8 +22,9 @@ final class ConcurrentReadFailureTests: XCTestCase {
         var outcomes: [String: Int] = [:]
         for _ in 0..<100 {
             for command in ["plan", "apply"] {
-                let run = try TelformProcess.run(command == "plan" ? ["plan"] : ["apply", "--auto-approve"], environment: SimConfigs.environment,
-                                                directory: dir, timeout: 20)
+                let run = try TelformProcess.run(
+                    command == "plan" ? ["plan"] : ["apply", "--auto-approve"], environment: SimConfigs.environment,
+                    directory: dir, timeout: 20)
                 let errors = run.stderrLines.filter { $0.hasPrefix("telform: error:") || $0.contains("Fatal") || $0.contains("crashed") }
                 outcomes["\(command) exit \(run.status): \(errors.joined(separator: " | "))", default: 0] += 1
             }

@@ -12,14 +12,18 @@ final class DuplicateTests: XCTestCase {
     }
 
     func testDuplicateEndpointsAreDeletedWhenPrunedAndAnErrorOtherwise() throws {
-        let server = try SimServer(states: ["endpoints": """
+        let server = try SimServer(states: [
+            "endpoints": """
             {"platform": "endpoints", "tokens": ["sim-endpoints-token"], "tenants": {"acme": {"next_id": 20, "endpoints": [
              {"id": 10, "name": "desk", "extension": "101", "password": "Reception0000000000A", "language": "en"},
              {"id": 11, "name": "desk", "extension": "102", "password": "Reception0000000000A", "language": "en"}]}}}
-            """])
+            """
+        ])
         defer { server.stop() }
         func config(prune: Bool) -> String {
-            SimConfigs.endpoints(server.endpointsURL, """
+            SimConfigs.endpoints(
+                server.endpointsURL,
+                """
                     prune: \(prune)
                     endpoints:
                       - {name: desk, extension: "101", password: "${env:PW}", language: en}
@@ -28,7 +32,10 @@ final class DuplicateTests: XCTestCase {
         let env = ["PW": "Reception0000000000A"]
         let kept = try run(server, config(prune: false), ["plan"], environment: env)
         XCTAssertEqual(kept.status, 1)
-        XCTAssertTrue(kept.stdout.contains("\nError: office/endpoints/desk exists more than once live (ids 10, 11); telform cannot tell which one the file means: delete the extras, or set prune for endpoints to let telform delete all but the first\n"), kept.stdout)
+        XCTAssertTrue(
+            kept.stdout.contains(
+                "\nError: office/endpoints/desk exists more than once live (ids 10, 11); telform cannot tell which one the file means: delete the extras, or set prune for endpoints to let telform delete all but the first\n"
+            ), kept.stdout)
         XCTAssertEqual(kept.stderrLines.last, "telform: error: the plan has an error; apply would refuse it")
         let refused = try run(server, config(prune: false), ["apply", "--auto-approve"], environment: env)
         XCTAssertEqual(refused.status, 1)
@@ -40,7 +47,9 @@ final class DuplicateTests: XCTestCase {
 
         let pruned = try run(server, config(prune: true), ["plan"], environment: env)
         XCTAssertEqual(pruned.status, 0)
-        XCTAssertTrue(pruned.stdout.contains("  - endpoints/desk [id 11]                   delete (a second live object with the key of endpoints/desk)\n"), pruned.stdout)
+        XCTAssertTrue(
+            pruned.stdout.contains("  - endpoints/desk [id 11]                   delete (a second live object with the key of endpoints/desk)\n"), pruned.stdout
+        )
         let apply = try run(server, config(prune: true), ["apply", "--auto-approve"], environment: env)
         XCTAssertEqual(apply.status, 0, apply.stderr)
         XCTAssertEqual(try server.requests().filter { !$0.hasPrefix("GET") }, ["DELETE /endpoints/api/organizations/acme/endpoints/11 204"])
@@ -85,7 +94,10 @@ final class DuplicateTests: XCTestCase {
         // Conference names are not unique on the platform: which one people dial is not
         // telform's to guess, whatever prune says.
         XCTAssertEqual(mxPlan.status, 1)
-        XCTAssertTrue(mxPlan.stdout.contains("Error: mx/conferences/Weekly sync exists more than once live (ids 7, 9); the platform does not keep conferences keys unique, so telform will not choose which to delete: remove one on the platform, or rename one\n"), mxPlan.stdout + mxPlan.stderr)
+        XCTAssertTrue(
+            mxPlan.stdout.contains(
+                "Error: mx/conferences/Weekly sync exists more than once live (ids 7, 9); the platform does not keep conferences keys unique, so telform will not choose which to delete: remove one on the platform, or rename one\n"
+            ), mxPlan.stdout + mxPlan.stderr)
         XCTAssertFalse(mxPlan.stdout.contains("  - conferences/"), mxPlan.stdout)
         let mxDrift = try run(server, mx, ["drift"])
         XCTAssertTrue(mxDrift.stdout.contains("  duplicate conferences/Weekly sync\n        ids: file one object, live 7, 9\n"), mxDrift.stdout)
@@ -102,7 +114,9 @@ final class DuplicateTests: XCTestCase {
             """
         let vpbxPlan = try run(server, vpbx, ["plan"])
         XCTAssertEqual(vpbxPlan.status, 1)
-        XCTAssertTrue(vpbxPlan.stdout.contains("\nError: mts/schedules/201/office-hours exists more than once live (ids abonent/1735/1350, abonent/1735/1351); "), vpbxPlan.stdout + vpbxPlan.stderr)
+        XCTAssertTrue(
+            vpbxPlan.stdout.contains("\nError: mts/schedules/201/office-hours exists more than once live (ids abonent/1735/1350, abonent/1735/1351); "),
+            vpbxPlan.stdout + vpbxPlan.stderr)
         let vpbxDrift = try run(server, vpbx, ["drift", "--format", "json"])
         XCTAssertTrue(vpbxDrift.stdout.contains(#""category": "duplicate""#), vpbxDrift.stdout)
     }
@@ -111,11 +125,15 @@ final class DuplicateTests: XCTestCase {
         let schedule = { (id: Int) in
             #"{"schedule": {"id": "\#(id)", "name": "office", "timezone": "Europe/Paris", "fallback_action": "", "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0}, "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}}, "opened": [], "closed": false}"#
         }
-        let server = try SimServer(states: ["xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}], "schedule": [\#(schedule(5)), \#(schedule(6))]}"#])
+        let server = try SimServer(states: [
+            "xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}], "schedule": [\#(schedule(5)), \#(schedule(6))]}"#
+        ])
         defer { server.stop() }
         let dir = try SimConfigs.folder(SimConfigs.xivo(port: server.port, "    schedules:\n      - {name: office, timezone: Europe/Paris}"))
         let plan = try TelformProcess.run(["plan"], environment: SimConfigs.environment, directory: dir)
-        XCTAssertTrue(plan.stdout.contains("  - schedules/office [id 6]                  delete (a second live object with the key of schedules/office)\n"), plan.stdout + plan.stderr)
+        XCTAssertTrue(
+            plan.stdout.contains("  - schedules/office [id 6]                  delete (a second live object with the key of schedules/office)\n"),
+            plan.stdout + plan.stderr)
         let drift = try TelformProcess.run(["drift"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(drift.status, 2)
         XCTAssertTrue(drift.stdout.contains("  duplicate schedules/office\n        ids: file one object, live 5, 6\n"), drift.stdout)

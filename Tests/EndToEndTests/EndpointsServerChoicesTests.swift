@@ -27,7 +27,10 @@ final class EndpointsServerChoicesTests: XCTestCase {
         let bigger = try SimConfigs.folder(SimConfigs.endpoints(server.endpointsURL, "    page_size: 1000\n" + declared))
         let fallback = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.sipPassword, directory: bigger)
         XCTAssertEqual(fallback.status, 0, fallback.stdout + fallback.stderr)
-        XCTAssertTrue(fallback.stdout.contains("Warning: office/endpoints: the server refused limit=1000 (Input should be less than or equal to 100); pages of 100 were read instead: set page_size: 100 or less"), fallback.stdout + fallback.stderr)
+        XCTAssertTrue(
+            fallback.stdout.contains(
+                "Warning: office/endpoints: the server refused limit=1000 (Input should be less than or equal to 100); pages of 100 were read instead: set page_size: 100 or less"
+            ), fallback.stdout + fallback.stderr)
     }
 
     /// PJSIP ids are text: a server whose ids are `acme_3` gets them back percent-encoded as
@@ -37,18 +40,22 @@ final class EndpointsServerChoicesTests: XCTestCase {
         let server = try SimServer(states: ["endpoints": seed(server: #"{"ids": "text", "lists": "array"}"#, endpoints: 2)])
         defer { server.stop() }
         let config = """
-            prune: true
-            endpoints:
-              - {name: desk-1, extension: "101", password: "${env:PW}", allow: [opus, ulaw]}
-              - {name: desk-3, extension: "103", password: "${env:PW}", allow: [alaw], disallow: [all]}
-        """
+                prune: true
+                endpoints:
+                  - {name: desk-1, extension: "101", password: "${env:PW}", allow: [opus, ulaw]}
+                  - {name: desk-3, extension: "103", password: "${env:PW}", allow: [alaw], disallow: [all]}
+            """
         let dir = try SimConfigs.folder(SimConfigs.endpoints(server.endpointsURL, config))
         let apply = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: SimConfigs.sipPassword, directory: dir)
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertEqual(apply.stderrLines.last, "Apply: 3 succeeded, 0 failed, 0 skipped.", apply.stderr)
         let writes = try server.requests().filter { !$0.hasPrefix("GET") }.sorted()
-        XCTAssertEqual(writes, ["DELETE /endpoints/api/organizations/acme/endpoints/acme_2 204", "POST /endpoints/api/organizations/acme/endpoints/ 201",
-                                "PUT /endpoints/api/organizations/acme/endpoints/acme_1 200"])
+        XCTAssertEqual(
+            writes,
+            [
+                "DELETE /endpoints/api/organizations/acme/endpoints/acme_2 204", "POST /endpoints/api/organizations/acme/endpoints/ 201",
+                "PUT /endpoints/api/organizations/acme/endpoints/acme_1 200",
+            ])
         let plan = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.sipPassword, directory: dir)
         XCTAssertEqual(plan.status, 0, "converged: " + plan.stdout)
         server.flush()

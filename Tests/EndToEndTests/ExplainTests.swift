@@ -8,35 +8,50 @@ final class ExplainTests: XCTestCase {
     func testEveryExampleExplainsItsNumbers() throws {
         let examples = try TelformProcess.freshExamples()
         let expected: [(String, String, String)] = [
-            ("xivo.yaml", "0140000000", """
-            0140000000: incall 0140000000@from-extern — xivo (xivo), as the file declares it
-              always: ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
-              note: schedule office (open mon-fri 08:00-12:00 14:00-18:00 Europe/Paris; closed: voicemail 1001) is attached to nothing the documented formats carry: not applied here
+            (
+                "xivo.yaml", "0140000000",
+                """
+                0140000000: incall 0140000000@from-extern — xivo (xivo), as the file declares it
+                  always: ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
+                  note: schedule office (open mon-fri 08:00-12:00 14:00-18:00 Europe/Paris; closed: voicemail 1001) is attached to nothing the documented formats carry: not applied here
 
-            """),
-            ("mtt.yaml", "74951345897", """
-            74951345897: SIP account 74951345897 — mtt (mtt), as the file declares it
-              mon-fri 00:00-09:00 18:00-24:00, sat-sun all day: ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
-              mon-fri 09:00-18:00: ring 79684881033 for 15 s → 79636793312 (Mobile) for 15 s → 79161234568 for 15 s, then not documented (what follows the last follow-me number)
-              note: callers on the account's Global Black List (2 numbers) are rejected before anything else (ask with --from NUMBER)
-              note: follow-me periods are the platform's clock: the document names no time zone
+                """
+            ),
+            (
+                "mtt.yaml", "74951345897",
+                """
+                74951345897: SIP account 74951345897 — mtt (mtt), as the file declares it
+                  mon-fri 00:00-09:00 18:00-24:00, sat-sun all day: ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
+                  mon-fri 09:00-18:00: ring 79684881033 for 15 s → 79636793312 (Mobile) for 15 s → 79161234568 for 15 s, then not documented (what follows the last follow-me number)
+                  note: callers on the account's Global Black List (2 numbers) are rejected before anything else (ask with --from NUMBER)
+                  note: follow-me periods are the platform's clock: the document names no time zone
 
-            """),
-            ("endpoints.yaml", "101", """
-            101: endpoint reception — office (endpoints), as the file declares it
-              always: ring 101 (reception) for 20 s, then 79161234567; if busy: 102
+                """
+            ),
+            (
+                "endpoints.yaml", "101",
+                """
+                101: endpoint reception — office (endpoints), as the file declares it
+                  always: ring 101 (reception) for 20 s, then 79161234567; if busy: 102
 
-            """),
-            ("mxproxy.yaml", "self", """
-            self: the logged-in user (call_mode) — mx (mxproxy), as the file declares it
-              always: ring 79031744445 (remote device) for 30 s (after 1 s), then voicemail
+                """
+            ),
+            (
+                "mxproxy.yaml", "self",
+                """
+                self: the logged-in user (call_mode) — mx (mxproxy), as the file declares it
+                  always: ring 79031744445 (remote device) for 30 s (after 1 s), then voicemail
 
-            """),
-            ("vpbx.yaml", "202", """
-            202: user 202 — mts (vpbx), as the file declares it
-              always: ring 202 for 4 rings, then 500; if busy: 79161234567; if unreachable: 79161234567
+                """
+            ),
+            (
+                "vpbx.yaml", "202",
+                """
+                202: user 202 — mts (vpbx), as the file declares it
+                  always: ring 202 for 4 rings, then 500; if busy: 79161234567; if unreachable: 79161234567
 
-            """),
+                """
+            ),
         ]
         for (file, number, text) in expected {
             let outcome = try TelformProcess.run(["explain", number, "-c", file], directory: examples)
@@ -52,15 +67,18 @@ final class ExplainTests: XCTestCase {
         let examples = try TelformProcess.freshExamples()
         let saturday = try TelformProcess.run(["explain", "74951345897", "-c", "mtt.yaml", "--at", "sat 11:00"], directory: examples)
         XCTAssertEqual(saturday.status, 0, saturday.stderr)
-        XCTAssertEqual(saturday.stdout, """
-        74951345897 at sat 11:00: SIP account 74951345897 — mtt (mtt), as the file declares it
-          ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
-            because follow-me entry 2 (79636793312) holds: always
-          note: callers on the account's Global Black List (2 numbers) are rejected before anything else (ask with --from NUMBER)
-          note: follow-me periods are the platform's clock: the document names no time zone
+        XCTAssertEqual(
+            saturday.stdout,
+            """
+            74951345897 at sat 11:00: SIP account 74951345897 — mtt (mtt), as the file declares it
+              ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
+                because follow-me entry 2 (79636793312) holds: always
+              note: callers on the account's Global Black List (2 numbers) are rejected before anything else (ask with --from NUMBER)
+              note: follow-me periods are the platform's clock: the document names no time zone
 
-        """)
-        let blocked = try TelformProcess.run(["explain", "74951345898", "-c", "mtt.yaml", "--at", "mon 10:00", "--from", "79266966166", "--format", "json"], directory: examples)
+            """)
+        let blocked = try TelformProcess.run(
+            ["explain", "74951345898", "-c", "mtt.yaml", "--at", "mon 10:00", "--from", "79266966166", "--format", "json"], directory: examples)
         XCTAssertEqual(blocked.status, 0, blocked.stderr)
         let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(blocked.stdout.utf8)) as? [String: Any])
         let explanation = try XCTUnwrap((document["explanations"] as? [[String: Any]])?.first)
@@ -70,7 +88,8 @@ final class ExplainTests: XCTestCase {
         // A holiday, given as a date, keeps the schedule from firing.
         let holiday = try TelformProcess.run(["explain", "201", "-c", "vpbx.yaml", "--at", "2026-01-01 10:00"], directory: examples)
         XCTAssertEqual(holiday.status, 0, holiday.stderr)
-        XCTAssertTrue(holiday.stdout.contains("    because rule \"After hours\" waits for schedule office-hours (mon-fri 09:00-18:00, sat all day)\n"), holiday.stdout)
+        XCTAssertTrue(
+            holiday.stdout.contains("    because rule \"After hours\" waits for schedule office-hours (mon-fri 09:00-18:00, sat all day)\n"), holiday.stdout)
         XCTAssertFalse(holiday.stdout.contains("650"), holiday.stdout)
     }
 
@@ -82,7 +101,9 @@ final class ExplainTests: XCTestCase {
         XCTAssertEqual(unknown.stderr, "telform: error: explain: no provider routes 203; did you mean 201? (numbers routed: 201, 202)\n")
         let moment = try TelformProcess.run(["explain", "201", "-c", "vpbx.yaml", "--at", "someday"], directory: examples)
         XCTAssertEqual(moment.status, 1)
-        XCTAssertEqual(moment.stderr, "telform: error: explain: --at someday: expected a week day or a date, then a time: 'sat 10:00', 'monday 09:30', '2026-01-01 10:00'\n")
+        XCTAssertEqual(
+            moment.stderr,
+            "telform: error: explain: --at someday: expected a week day or a date, then a time: 'sat 10:00', 'monday 09:30', '2026-01-01 10:00'\n")
         let missing = try TelformProcess.run(["explain", "-c", "vpbx.yaml"], directory: examples)
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.stderr, "telform: error: explain: which number? usage: telform explain NUMBER [--at 'sat 10:00'] [--live]\n")
@@ -108,9 +129,12 @@ final class ExplainTests: XCTestCase {
             XCTAssertEqual(try TelformProcess.run(["apply", "-c", config, "--auto-approve", "-q"], directory: examples).status, 0)
             let live = try TelformProcess.run(["explain", number, "-c", config, "--live"], directory: examples)
             XCTAssertEqual(live.status, 0, live.stderr)
-            XCTAssertEqual(live.stdout.split(separator: "\n").dropFirst().first.map(String.init), number == "101"
-                ? "  always: ring 101 (reception) for 20 s, then 79161234567; if busy: 102"
-                : "  always: play welcome (welcome-57577419.mp3) to the caller, then play closed (TTS_closed-8a5b73aa.mp3) to the called party, then ring 79684881033 (Office) for 20 s, then not documented (what follows the last number of a premedia forward)")
+            XCTAssertEqual(
+                live.stdout.split(separator: "\n").dropFirst().first.map(String.init),
+                number == "101"
+                    ? "  always: ring 101 (reception) for 20 s, then 79161234567; if busy: 102"
+                    : "  always: play welcome (welcome-57577419.mp3) to the caller, then play closed (TTS_closed-8a5b73aa.mp3) to the called party, then ring 79684881033 (Office) for 20 s, then not documented (what follows the last number of a premedia forward)"
+            )
         }
     }
 }

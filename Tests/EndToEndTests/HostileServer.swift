@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback HTTP server that misbehaves on purpose: redirects, challenges, trickles,
@@ -40,7 +41,9 @@ final class HostileServer: @unchecked Sendable {
         /// A complete response with a Content-Length.
         @discardableResult
         func respond(_ status: Int, headers: [String] = [], body: String = "") -> Bool {
-            send("HTTP/1.1 \(status) Status\r\n" + headers.map { $0 + "\r\n" }.joined() + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body)
+            send(
+                "HTTP/1.1 \(status) Status\r\n" + headers.map { $0 + "\r\n" }.joined() + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                    + body)
         }
     }
 

@@ -101,15 +101,19 @@ final class HostileServerTests: XCTestCase {
                 let url = try address(hostile)
                 let endpoints = try run(endpoints(url + "/ep"))
                 XCTAssertEqual(endpoints.status, 1)
-                XCTAssertEqual(errors(endpoints), [
-                    "telform: error: office/endpoints: reading failed: GET \(url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
-                ])
+                XCTAssertEqual(
+                    errors(endpoints),
+                    [
+                        "telform: error: office/endpoints: reading failed: GET \(url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered \(status) redirecting to \(target.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it"
+                    ])
                 XCTAssertEqual(try run(vpbx(url + "/vpbx")).status, 1)
                 let mtt = try run(mtt(url + "/mtt"))
                 XCTAssertEqual(mtt.status, 1)
-                XCTAssertEqual(errors(mtt), [
-                    "telform: error: mtt/blacklist: POST \(url)/mtt/v1/api answered \(status) redirecting to \(target.url)/mtt/v1/api; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it",
-                ])
+                XCTAssertEqual(
+                    errors(mtt),
+                    [
+                        "telform: error: mtt/blacklist: POST \(url)/mtt/v1/api answered \(status) redirecting to \(target.url)/mtt/v1/api; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it"
+                    ])
                 // One request each, never repeated (a redirect is not a transient failure).
                 XCTAssertEqual(hostile.requests.map(\.method), ["GET", "GET", "POST"])
             }
@@ -127,9 +131,11 @@ final class HostileServerTests: XCTestCase {
         }
         defer { slash.stop() }
         let redirected = try run(endpoints(slash.url + "/ep"))
-        XCTAssertEqual(errors(redirected), [
-            "telform: error: office/endpoints: reading failed: GET \(slash.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered 307 redirecting to /ep/api/organizations/acme/endpoints?skip=0&limit=100, which differs only by a trailing slash: the server routes the path with and without it apart; telform follows no redirect (it would carry the credentials there): check whether the provider's url has a slash too many or too few at its end",
-        ])
+        XCTAssertEqual(
+            errors(redirected),
+            [
+                "telform: error: office/endpoints: reading failed: GET \(slash.url)/ep/api/organizations/acme/endpoints/?skip=0&limit=100 answered 307 redirecting to /ep/api/organizations/acme/endpoints?skip=0&limit=100, which differs only by a trailing slash: the server routes the path with and without it apart; telform follows no redirect (it would carry the credentials there): check whether the provider's url has a slash too many or too few at its end"
+            ])
         let forbidden = try HostileServer { _, connection in
             connection.respond(403, headers: ["Content-Type: application/json"], body: #"{"detail": "Not enough permissions"}"#)
         }
@@ -144,8 +150,9 @@ final class HostileServerTests: XCTestCase {
         for client in Self.clients {
             self.client = client
             let hostile = try HostileServer { _, connection in
-                connection.respond(401, headers: ["WWW-Authenticate: Bearer realm=\"api\"", "Content-Type: application/json"],
-                                   body: #"{"detail": "token refused"}"#)
+                connection.respond(
+                    401, headers: ["WWW-Authenticate: Bearer realm=\"api\"", "Content-Type: application/json"],
+                    body: #"{"detail": "token refused"}"#)
             }
             defer { hostile.stop() }
             let url = try address(hostile)
@@ -192,14 +199,20 @@ final class HostileServerTests: XCTestCase {
                     let chunk = "10000\r\n" + String(repeating: " ", count: 65536) + "\r\n"
                     while connection.send(chunk) {}
                 default:
-                    connection.send(Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n".utf8) + bomb)
+                    connection.send(
+                        Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: \(bomb.count)\r\n\r\n".utf8) + bomb
+                    )
                 }
             }
             defer { hostile.stop() }
             let url = try address(hostile)
             let limit = "{http_timeout: 20, max_response_mb: 1}"
             let announced = try run(endpoints(url + "/announced", policy: limit))
-            XCTAssertEqual(errors(announced), ["telform: error: office/endpoints: reading failed: the response body is larger than 1 MiB (2147483648 bytes announced), telform's limit for one call; nothing of it was used"])
+            XCTAssertEqual(
+                errors(announced),
+                [
+                    "telform: error: office/endpoints: reading failed: the response body is larger than 1 MiB (2147483648 bytes announced), telform's limit for one call; nothing of it was used"
+                ])
             for path in ["endless", "gzip"] {
                 let plan = try run(endpoints(url + "/" + path, policy: limit))
                 XCTAssertEqual(plan.status, 1)
@@ -218,8 +231,9 @@ final class HostileServerTests: XCTestCase {
             // The server repeats the whole request — headers and body — in its error.
             let hostile = try HostileServer { request, connection in
                 let echo = String(decoding: try! JSONSerialization.data(withJSONObject: ["detail": request.text, "message": request.text]), as: UTF8.self)
-                connection.respond(request.method == "GET" ? 200 : 422, headers: ["Content-Type: application/json"],
-                                   body: request.method == "GET" ? "[]" : echo)
+                connection.respond(
+                    request.method == "GET" ? 200 : 422, headers: ["Content-Type: application/json"],
+                    body: request.method == "GET" ? "[]" : echo)
             }
             defer { hostile.stop() }
             let dir = try TelformProcess.scratch()
@@ -234,16 +248,23 @@ final class HostileServerTests: XCTestCase {
                 XCTAssertFalse(printed.contains(secret), "printed: \(secret), client \(client ?? "http")")
             }
             // One line per failure, whatever line breaks the server's text had; the secrets masked in place.
-            let failure = apply.stderrLines.first { $0.hasPrefix("[1/1] office/endpoints/desk: create FAILED: ") }.map { String($0.dropFirst("[1/1] ".count)) } ?? ""
+            let failure =
+                apply.stderrLines.first { $0.hasPrefix("[1/1] office/endpoints/desk: create FAILED: ") }.map { String($0.dropFirst("[1/1] ".count)) } ?? ""
             XCTAssertTrue(failure.contains(" Authorization: (sensitive) ") && failure.contains(#""password":"(sensitive)""#), apply.stderr)
-            XCTAssertEqual(apply.stderrLines.suffix(4), ["Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:", "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
-                                                         "  call: POST \(url)/api/organizations/acme/endpoints/ -> HTTP 422"])
+            XCTAssertEqual(
+                apply.stderrLines.suffix(4),
+                [
+                    "Apply: 0 succeeded, 1 failed, 0 skipped.", "Failed:",
+                    "  office/endpoints/desk: " + failure.dropFirst("office/endpoints/desk: create FAILED: ".count),
+                    "  call: POST \(url)/api/organizations/acme/endpoints/ -> HTTP 422",
+                ])
             // Basic credentials, and their base64, are scrubbed alike.
             let basic = try HostileServer { request, connection in
                 connection.respond(401, headers: ["Content-Type: text/plain"], body: "refused: " + request.text)
             }
             defer { basic.stop() }
-            let xivo = try run("""
+            let xivo = try run(
+                """
                 version: 1
                 providers:
                   xivo:
@@ -260,7 +281,10 @@ final class HostileServerTests: XCTestCase {
                 XCTAssertFalse((xivo.stdout + xivo.stderr).contains(secret), "printed: \(secret)")
             }
             // Cut to 300 characters after scrubbing, so no part of a secret survives the cut.
-            XCTAssertTrue(errors(xivo).first?.hasPrefix("telform: error: xivo/users: list lines: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/lines/?act=list Host: ") ?? false, xivo.stderr)
+            XCTAssertTrue(
+                errors(xivo).first?.hasPrefix(
+                    "telform: error: xivo/users: list lines: authentication required: refused: GET /service/ipbx/json.php/restricted/pbx_settings/lines/?act=list Host: "
+                ) ?? false, xivo.stderr)
             XCTAssertTrue(errors(xivo).first?.contains(" Authorization: (sensitive) ") ?? false, xivo.stderr)
         }
     }
@@ -283,24 +307,30 @@ final class HostileServerTests: XCTestCase {
 /// put in a URL, and the object it names is neither updated nor deleted.
 final class HostileIDTests: XCTestCase {
     func testIDsThatWouldSteerARequestElsewhereAreRefused() throws {
-        let list = #"[{"id": "../../other/endpoints/5", "name": "desk", "language": "ru"}, {"id": "1?force=true#", "name": "old-1"}, {"id": 99999999999999999999999, "name": "old-2"}, {"id": "", "name": "old-3"}]"#
+        let list =
+            #"[{"id": "../../other/endpoints/5", "name": "desk", "language": "ru"}, {"id": "1?force=true#", "name": "old-1"}, {"id": 99999999999999999999999, "name": "old-2"}, {"id": "", "name": "old-3"}]"#
         let hostile = try HostileServer { request, connection in
             // The list, then an empty page: the end of the listing.
-            connection.respond(200, headers: ["Content-Type: application/json"],
-                               body: request.method == "GET" ? (request.path.contains("skip=0&") ? list : "[]") : "{}")
+            connection.respond(
+                200, headers: ["Content-Type: application/json"],
+                body: request.method == "GET" ? (request.path.contains("skip=0&") ? list : "[]") : "{}")
         }
         defer { hostile.stop() }
-        let dir = try SimConfigs.folder(SimConfigs.endpoints(hostile.url, token: "${env:TOKEN}",
-                                                             "    endpoints:\n      - {name: desk, extension: \"100\", password: \"${env:SIP}\", language: en}"))
+        let dir = try SimConfigs.folder(
+            SimConfigs.endpoints(
+                hostile.url, token: "${env:TOKEN}",
+                "    endpoints:\n      - {name: desk, extension: \"100\", password: \"${env:SIP}\", language: en}"))
         let environment = ["TOKEN": "a-token-of-some-length", "SIP": "Sip0Password0Twenty1"]
         let plan = try TelformProcess.run(["plan"], environment: environment, directory: dir)
         XCTAssertEqual(plan.status, 1)
         // Text ids are used percent-encoded as one path segment ("1?force=true#" is harmless
         // so); a path part, a control character or no id at all is refused.
-        XCTAssertEqual(plan.stdout.split(separator: "\n").filter { $0.hasPrefix("Error: ") }, [
-            #"Error: office/endpoints/desk: the server gave it the id "../../other/endpoints/5", which telform will not put in a URL (a path part or a control character)"#,
-            #"Error: office/endpoints/old-3: the server gave it no id"#,
-        ])
+        XCTAssertEqual(
+            plan.stdout.split(separator: "\n").filter { $0.hasPrefix("Error: ") },
+            [
+                #"Error: office/endpoints/desk: the server gave it the id "../../other/endpoints/5", which telform will not put in a URL (a path part or a control character)"#,
+                #"Error: office/endpoints/old-3: the server gave it no id"#,
+            ])
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir)
         XCTAssertEqual(apply.status, 1)
         XCTAssertEqual(Set(hostile.requests.map(\.method)), ["GET"], "no PUT or DELETE was sent anywhere")
@@ -314,22 +344,39 @@ final class ApplyLockTests: XCTestCase {
             {"platform": "vpbx", "tokens": ["sim-vpbx-token"], "groups": [],
              "abonents": [{"userId": 1735, "extension": "201", "firstName": "Anna", "lastname": "Orlova", "groupId": null}], "schedules": [], "findMe": {}}
             """
-        let mttSeed = #"{"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}], "customers": {"88314050000000": {"prompts": [], "gbl": []}}, "accounts": {}}"#
-        let server = try SimServer(states: ["vpbx": vpbxSeed, "mtt": mttSeed, "mxproxy": SimConfigs.mxproxySeed(),
-                                            "xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}]}"#],
-                                   latencyMilliseconds: 400)
+        let mttSeed =
+            #"{"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}], "customers": {"88314050000000": {"prompts": [], "gbl": []}}, "accounts": {}}"#
+        let server = try SimServer(
+            states: [
+                "vpbx": vpbxSeed, "mtt": mttSeed, "mxproxy": SimConfigs.mxproxySeed(),
+                "xivo": #"{"credentials": [{"username": "ws", "password": "ws-secret"}]}"#,
+            ],
+            latencyMilliseconds: 400)
         defer { server.stop() }
         let configs: [(String, String)] = [
             ("endpoints", SimConfigs.endpoints(server.endpointsURL, SimConfigs.declaredEndpoints(2, prefix: "desk-"))),
-            ("vpbx", """
+            (
+                "vpbx",
+                """
                 version: 1
                 providers:
                   mts: {type: vpbx, url: "\(server.vpbxURL)", token: sim-vpbx-token,
                         schedules: [{abonent: "201", name: day}, {abonent: "201", name: night}]}
-                """),
+                """
+            ),
             ("mtt", SimConfigs.mtt(port: server.port, #"    blacklist: ["74950000001", "74950000002"]"#)),
-            ("xivo", SimConfigs.xivo(port: server.port, "    queue_skills:\n      - {name: english, printscreen: Eng, category: languages}\n      - {name: french, printscreen: Fra, category: languages}")),
-            ("mxproxy", SimConfigs.mxproxy(port: server.port, "    conferences:\n" + SimConfigs.conference("a", accessID: 1) + "\n" + SimConfigs.conference("b", accessID: 2))),
+            (
+                "xivo",
+                SimConfigs.xivo(
+                    port: server.port,
+                    "    queue_skills:\n      - {name: english, printscreen: Eng, category: languages}\n      - {name: french, printscreen: Fra, category: languages}"
+                )
+            ),
+            (
+                "mxproxy",
+                SimConfigs.mxproxy(
+                    port: server.port, "    conferences:\n" + SimConfigs.conference("a", accessID: 1) + "\n" + SimConfigs.conference("b", accessID: 2))
+            ),
         ]
         let environment = SimConfigs.environment.merging(SimConfigs.sipPassword) { a, _ in a }
         for (platform, config) in configs {
@@ -350,10 +397,13 @@ final class ApplyLockTests: XCTestCase {
             XCTAssertEqual(first.terminationStatus, 0, platform)
             XCTAssertEqual(second.status, 1, platform)
             let line = second.stderrLines.first { $0.hasPrefix("telform: error:") } ?? ""
-            XCTAssertTrue(line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "), "\(platform): \(line)")
+            XCTAssertTrue(
+                line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "),
+                "\(platform): \(line)")
             XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
-            XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0,
-                           "\(platform): converged, each object made once")
+            XCTAssertEqual(
+                try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0,
+                "\(platform): converged, each object made once")
         }
         // Exactly one create each on the endpoints API: the second apply made no call.
         XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST /endpoints") }.count, 2)
@@ -389,13 +439,19 @@ final class ChallengeTests: XCTestCase {
         """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["WRONG": "not-the-secret"], directory: dir, timeout: 30)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") }, [
-            "telform: error: mx/conferences: authorization failed: bad client-id or app secret (HTTP 403)",
-            "telform: error: xivo/users: list lines: authentication required: Authentication required (HTTP 401)",
-        ])
+        XCTAssertEqual(
+            plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
+            [
+                "telform: error: mx/conferences: authorization failed: bad client-id or app secret (HTTP 403)",
+                "telform: error: xivo/users: list lines: authentication required: Authentication required (HTTP 401)",
+            ])
         // The providers are read concurrently: compare in a fixed order.
-        XCTAssertEqual(try server.requests().sorted(), ["GET /xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list 401",
-                                                        "POST /mxproxy/auth 403"], "one request each, never retried")
+        XCTAssertEqual(
+            try server.requests().sorted(),
+            [
+                "GET /xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list 401",
+                "POST /mxproxy/auth 403",
+            ], "one request each, never retried")
     }
 }
 
@@ -409,12 +465,14 @@ final class MisshapenAnswerTests: XCTestCase {
             }
             defer { hostile.stop() }
             let dir = try SimConfigs.folder(SimConfigs.endpoints(hostile.url, token: "${env:TOKEN}", "    endpoints: []"))
-            let apply = try TelformProcess.run(["apply", "--auto-approve", "--allow-deletes"], environment: ["TOKEN": "a-token-of-some-length"], directory: dir)
+            let apply = try TelformProcess.run(
+                ["apply", "--auto-approve", "--allow-deletes"], environment: ["TOKEN": "a-token-of-some-length"], directory: dir)
             XCTAssertEqual(apply.status, 1)
             // The call by its method and URL, whichever way the body is wrong.
             let call = "GET \(hostile.url)/api/organizations/acme/endpoints/?skip=0&limit=100"
-            XCTAssertEqual(apply.stderrLines.filter { $0.hasPrefix("telform: error:") },
-                           ["telform: error: office/endpoints: reading failed: the answer to \(call) is not the documented shape (\(got)); nothing is planned from it"])
+            XCTAssertEqual(
+                apply.stderrLines.filter { $0.hasPrefix("telform: error:") },
+                ["telform: error: office/endpoints: reading failed: the answer to \(call) is not the documented shape (\(got)); nothing is planned from it"])
             XCTAssertEqual(hostile.requests.map(\.method), ["GET"], "nothing deleted")
         }
     }

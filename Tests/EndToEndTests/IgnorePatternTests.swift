@@ -36,9 +36,14 @@ final class IgnorePatternTests: XCTestCase {
     func testAnUnknownKindOrAShapelessPatternIsAnErrorAndAMissIsAWarning() throws {
         let kind = try TelformProcess.run(["plan"], directory: try config("endpoint/test-*"))
         XCTAssertEqual(kind.status, 1)
-        XCTAssertEqual(kind.stderrLines.first, #"telform.yaml:8:14: error: providers.office.ignore[0]: unknown kind "endpoint" in "endpoint/test-*" (kinds: endpoints); did you mean "endpoints"?"#)
+        XCTAssertEqual(
+            kind.stderrLines.first,
+            #"telform.yaml:8:14: error: providers.office.ignore[0]: unknown kind "endpoint" in "endpoint/test-*" (kinds: endpoints); did you mean "endpoints"?"#
+        )
         let shapeless = try TelformProcess.run(["validate"], directory: try config("foo"))
-        XCTAssertEqual(shapeless.stderrLines.first, #"telform.yaml:8:14: error: providers.office.ignore[0]: "foo" is not an address pattern; write KIND/KEY, e.g. endpoints/test-* (kinds: endpoints)"#)
+        XCTAssertEqual(
+            shapeless.stderrLines.first,
+            #"telform.yaml:8:14: error: providers.office.ignore[0]: "foo" is not an address pattern; write KIND/KEY, e.g. endpoints/test-* (kinds: endpoints)"#)
         let miss = try TelformProcess.run(["plan"], directory: try config("endpoints/nothing-*"))
         XCTAssertTrue(miss.stdout.contains("\nWarning: office: ignore pattern \"endpoints/nothing-*\" matches no live object\n"), miss.stdout)
     }
@@ -47,16 +52,18 @@ final class IgnorePatternTests: XCTestCase {
 /// `--provider NAME` needs only the named providers' variables.
 final class ProviderSelectionTests: XCTestCase {
     func testAnotherProvidersUnsetVariablesAreNotNeeded() throws {
-        let dir = try IgnorePatternTests.config("endpoints/test-*", more: """
-              mx:
-                type: mxproxy
-                url: https://mx.example/api
-                client_id: app
-                client_secret: ${env:MX_SECRET}
-                username: me@example.com
-                password: ${env:MX_PASSWORD}
-                conferences: []
-            """)
+        let dir = try IgnorePatternTests.config(
+            "endpoints/test-*",
+            more: """
+                  mx:
+                    type: mxproxy
+                    url: https://mx.example/api
+                    client_id: app
+                    client_secret: ${env:MX_SECRET}
+                    username: me@example.com
+                    password: ${env:MX_PASSWORD}
+                    conferences: []
+                """)
         let all = try TelformProcess.run(["plan"], directory: dir)
         XCTAssertEqual(all.status, 1)
         XCTAssertEqual(all.stderrLines.filter { $0.contains("unset variable") }.count, 2)

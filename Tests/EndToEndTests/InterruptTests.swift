@@ -82,8 +82,11 @@ final class KillAndReapplyTests: XCTestCase {
     func testAKilledApplyFollowedByAnImmediateReapplyLeavesNoDuplicate() throws {
         let server = try SimServer(states: ["mxproxy": SimConfigs.mxproxySeed()], latencyMilliseconds: 300)
         defer { server.stop() }
-        let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: server.port, "    conferences:\n"
-            + (1...4).map { SimConfigs.conference("room-\($0)", accessID: 4000 + $0) }.joined(separator: "\n")))
+        let dir = try SimConfigs.folder(
+            SimConfigs.mxproxy(
+                port: server.port,
+                "    conferences:\n"
+                    + (1...4).map { SimConfigs.conference("room-\($0)", accessID: 4000 + $0) }.joined(separator: "\n")))
         let env = SimConfigs.environment
         let first = Process()
         first.executableURL = TelformProcess.binary

@@ -18,9 +18,12 @@ final class LoaderFuzzTests: XCTestCase {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
     }
 
-    static let tokens: [[UInt8]] = [":", "- ", "{", "}", "[", "]", "&a ", "*a", "<<: *a", "\t", "\0", "\"", "'", "~", "!!binary ",
-                                    "${env:X}", "${file:/dev/zero}", "${file:.}", "99999999999999999999999", "-1", "0x1F", "1e3",
-                                    "yes", "é", "\u{202E}", "---\n", "? ", "|\n", ">-\n", "#", "\r\n", "%YAML 1.1\n"].map { Array($0.utf8) }
+    static let tokens: [[UInt8]] =
+        [
+            ":", "- ", "{", "}", "[", "]", "&a ", "*a", "<<: *a", "\t", "\0", "\"", "'", "~", "!!binary ",
+            "${env:X}", "${file:/dev/zero}", "${file:.}", "99999999999999999999999", "-1", "0x1F", "1e3",
+            "yes", "é", "\u{202E}", "---\n", "? ", "|\n", ">-\n", "#", "\r\n", "%YAML 1.1\n",
+        ].map { Array($0.utf8) }
         + [[0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x01]]
 
     func mutate(_ bytes: [UInt8], _ random: inout Generator) -> [UInt8] {
@@ -51,7 +54,7 @@ final class LoaderFuzzTests: XCTestCase {
         for item in ["seeds", "secrets", "prompts", "teams"] {
             try? FileManager.default.copyItem(at: examples.appendingPathComponent(item), to: dir.appendingPathComponent(item))
         }
-        var random = Generator(state: 20261129)
+        var random = Generator(state: 20_261_129)
         var outcomes: [String: Int] = [:]
         var unexplained: [String] = []
         for name in ["endpoints", "vpbx", "mtt", "xivo", "mxproxy", "telform"] {
@@ -59,8 +62,9 @@ final class LoaderFuzzTests: XCTestCase {
             for index in 0..<50 {
                 let file = "\(name)-\(index).yaml"
                 try Data(mutate(original, &random)).write(to: dir.appendingPathComponent(file))
-                let run = try TelformProcess.run(["validate", "-c", file], environment: ValidateCommandTests.exampleEnvironment,
-                                                 directory: dir, timeout: 20)
+                let run = try TelformProcess.run(
+                    ["validate", "-c", file], environment: ValidateCommandTests.exampleEnvironment,
+                    directory: dir, timeout: 20)
                 outcomes["exit \(run.status)", default: 0] += 1
                 let placed = run.stderrLines.contains { $0.hasPrefix("\(file):") && $0.contains(": error: ") }
                 if !(run.status == 0 || (run.status == 1 && placed)) {

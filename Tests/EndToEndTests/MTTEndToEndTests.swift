@@ -6,12 +6,12 @@ final class MTTEndToEndTests: XCTestCase {
     let environment = ["MTT_PASSWORD": "sim-mtt-password"]
 
     let seed = """
-    {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
-     "customers": {"88314050000000": {"prompts": [{"id": 1, "name": "legacy-11111111.mp3", "file_id": "x"}], "gbl": []}},
-     "accounts": {"74951345897": {"customer": "88314050000000"}, "74951345898": {"customer": "88314050000000"},
-                  "74951345899": {"customer": "88314050000000"},
-                  "74951340000": {"customer": "88314050000000", "a_prompt": "legacy-11111111.mp3"}}}
-    """
+        {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+         "customers": {"88314050000000": {"prompts": [{"id": 1, "name": "legacy-11111111.mp3", "file_id": "x"}], "gbl": []}},
+         "accounts": {"74951345897": {"customer": "88314050000000"}, "74951345898": {"customer": "88314050000000"},
+                      "74951345899": {"customer": "88314050000000"},
+                      "74951340000": {"customer": "88314050000000", "a_prompt": "legacy-11111111.mp3"}}}
+        """
 
     func config(_ server: SimServer, _ body: String) -> String {
         """
@@ -51,26 +51,30 @@ final class MTTEndToEndTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         try Data([0xFF, 0xFB, 0x90, 0x64] + Array(repeating: 0, count: 60)).write(to: dir.appendingPathComponent("welcome.mp3"))
-        let first = try apply(dir, config(server, """
-            follow_me:
-              - sip_id: "74951345897"
-                chain:
-                  - {number: "79684881033", period: {days: mon-fri, from: "09:30", to: "18:00"}}
-                  - {number: "79636793312", name: Mobile, timeout: 20, keep_original_cli: "Y"}
-            prompts:
-              - {name: welcome, file: welcome.mp3}
-              - {name: closed, text: "Мы закрыты"}
-            premedia:
-              - {sip_id: "74951345898", scenario: both, answer: true, prompt_a: welcome, prompt_b: closed,
-                 forward: {sequence: random, caller_id: "74951001010", chain: [{number: "79684881033", name: Office}]}}
-            blacklist: ["79266966166", 79663089363]
-            call_control:
-              - {sip_id: "74951345899", url: "https://routing.example/mtt", reserve_number: "79161234567"}
-            callback_follow_me:
-              caller_id: "74951001010"
-              chain: [{number: "79684881033", name: sales, timeout: 25}]
-              messages: [{side: A, text: "Соединяем"}]
-        """))
+        let first = try apply(
+            dir,
+            config(
+                server,
+                """
+                    follow_me:
+                      - sip_id: "74951345897"
+                        chain:
+                          - {number: "79684881033", period: {days: mon-fri, from: "09:30", to: "18:00"}}
+                          - {number: "79636793312", name: Mobile, timeout: 20, keep_original_cli: "Y"}
+                    prompts:
+                      - {name: welcome, file: welcome.mp3}
+                      - {name: closed, text: "Мы закрыты"}
+                    premedia:
+                      - {sip_id: "74951345898", scenario: both, answer: true, prompt_a: welcome, prompt_b: closed,
+                         forward: {sequence: random, caller_id: "74951001010", chain: [{number: "79684881033", name: Office}]}}
+                    blacklist: ["79266966166", 79663089363]
+                    call_control:
+                      - {sip_id: "74951345899", url: "https://routing.example/mtt", reserve_number: "79161234567"}
+                    callback_follow_me:
+                      caller_id: "74951001010"
+                      chain: [{number: "79684881033", name: sales, timeout: 25}]
+                      messages: [{side: A, text: "Соединяем"}]
+                """))
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stderrLines.last, "Apply: 8 succeeded, 0 failed, 0 skipped.")
         XCTAssertTrue(try converged(dir), "created, then no changes")
@@ -82,30 +86,35 @@ final class MTTEndToEndTests: XCTestCase {
 
         // Updates of every kind, the prompt text among them (a new content-addressed prompt).
         let mark = try server.requests().count
-        let second = try apply(dir, config(server, """
-            follow_me:
-              - sip_id: "74951345897"
-                chain:
-                  - {number: "79684881033", period: "hr{9}min{30-59}wd{mo-fr},hr{10-17}wd{mo-fr}"}
-                  - {number: "79636793312", name: Mobile, timeout: 30, active: false}
-            prompts:
-              - {name: welcome, file: welcome.mp3}
-              - {name: closed, text: "Мы закрыты до понедельника"}
-            premedia:
-              - {sip_id: "74951345898", scenario: a, answer: false, prompt_a: closed,
-                 forward: {sequence: order, caller_id: "74951001010", chain: [{number: "79684881034", name: Office}]}}
-            blacklist: ["79266966166", "79000000001"]
-            call_control:
-              - {sip_id: "74951345899", reserve_number: "79161234568"}
-            callback_follow_me:
-              chain: [{number: "79684881033", name: sales, timeout: 25, queue: linear}]
-        """))
+        let second = try apply(
+            dir,
+            config(
+                server,
+                """
+                    follow_me:
+                      - sip_id: "74951345897"
+                        chain:
+                          - {number: "79684881033", period: "hr{9}min{30-59}wd{mo-fr},hr{10-17}wd{mo-fr}"}
+                          - {number: "79636793312", name: Mobile, timeout: 30, active: false}
+                    prompts:
+                      - {name: welcome, file: welcome.mp3}
+                      - {name: closed, text: "Мы закрыты до понедельника"}
+                    premedia:
+                      - {sip_id: "74951345898", scenario: a, answer: false, prompt_a: closed,
+                         forward: {sequence: order, caller_id: "74951001010", chain: [{number: "79684881034", name: Office}]}}
+                    blacklist: ["79266966166", "79000000001"]
+                    call_control:
+                      - {sip_id: "74951345899", reserve_number: "79161234568"}
+                    callback_follow_me:
+                      chain: [{number: "79684881033", name: sales, timeout: 25, queue: linear}]
+                """))
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(try converged(dir), "updated, then no changes")
         let calls = try writes(server, from: mark)
         XCTAssertEqual(calls.filter { $0 == "setFollowme" }.count, 2, "the classic chain and the premedia forward")
-        XCTAssertEqual(calls.filter { $0 == "deleteCallBackFollowme" || $0 == "setCallBackFollowme" }, ["deleteCallBackFollowme", "setCallBackFollowme"],
-                       "a CallBack update is delete-then-set")
+        XCTAssertEqual(
+            calls.filter { $0 == "deleteCallBackFollowme" || $0 == "setCallBackFollowme" }, ["deleteCallBackFollowme", "setCallBackFollowme"],
+            "a CallBack update is delete-then-set")
         // The new closed prompt is uploaded before it is bound, the old one deleted after.
         let upload = try XCTUnwrap(calls.firstIndex(of: "createCustomerPrompt"))
         let bind = try XCTUnwrap(calls.firstIndex(of: "setAccountPrompt"))
@@ -114,18 +123,23 @@ final class MTTEndToEndTests: XCTestCase {
         XCTAssertTrue(removals.allSatisfy { $0 > bind }, "\(calls)")
 
         // Deletes: the blacklist and the prompts go (the unbinding first).
-        let third = try apply(dir, config(server, """
-            prompts: []
-            premedia:
-              - {sip_id: "74951345898", scenario: a}
-            blacklist: []
-        """))
+        let third = try apply(
+            dir,
+            config(
+                server,
+                """
+                    prompts: []
+                    premedia:
+                      - {sip_id: "74951345898", scenario: a}
+                    blacklist: []
+                """))
         XCTAssertEqual(third.status, 0, third.stderr)
         XCTAssertTrue(try converged(dir))
         let state = try XCTUnwrap(server.state("mtt") as? [String: Any])
         let customer = (state["customers"] as? [String: Any])?["88314050000000"] as? [String: Any]
-        XCTAssertEqual((customer?["prompts"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["legacy-11111111.mp3"],
-                       "only the ignored prompt, bound to an account outside the file, is left")
+        XCTAssertEqual(
+            (customer?["prompts"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["legacy-11111111.mp3"],
+            "only the ignored prompt, bound to an account outside the file, is left")
         XCTAssertEqual((customer?["gbl"] as? [String]) ?? ["?"], [])
     }
 
@@ -133,14 +147,17 @@ final class MTTEndToEndTests: XCTestCase {
         let server = try SimServer(states: ["mtt": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        let outcome = try apply(dir, config(server, "    prompts: [{name: hello, text: Hello}]").replacingOccurrences(of: "    ignore: [prompts/legacy*]\n", with: ""))
+        let outcome = try apply(
+            dir, config(server, "    prompts: [{name: hello, text: Hello}]").replacingOccurrences(of: "    ignore: [prompts/legacy*]\n", with: ""))
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertTrue(outcome.stderr.contains("  mtt/prompts/legacy: prompt_name «legacy-11111111.mp3» is bound to sip_id «74951340000». (deleteCustomerPrompt: -32602)"),
-                      outcome.stderr)
+        XCTAssertTrue(
+            outcome.stderr.contains("  mtt/prompts/legacy: prompt_name «legacy-11111111.mp3» is bound to sip_id «74951340000». (deleteCustomerPrompt: -32602)"),
+            outcome.stderr)
         let state = try XCTUnwrap(server.state("mtt") as? [String: Any])
         let customer = (state["customers"] as? [String: Any])?["88314050000000"] as? [String: Any]
-        XCTAssertEqual(Set((customer?["prompts"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []),
-                       ["legacy-11111111.mp3", "TTS_hello-185f8db3.mp3"])
+        XCTAssertEqual(
+            Set((customer?["prompts"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []),
+            ["legacy-11111111.mp3", "TTS_hello-185f8db3.mp3"])
     }
 
     func testTheShippedExampleConvergesAgainstTheEmbeddedSimulator() throws {
@@ -170,16 +187,19 @@ final class MTTPremediaNotFoundTests: XCTestCase {
     /// (the sip_id is no account) stays an error.
     func testAnAccountWithoutPremediaIsNothingConfiguredWithAWarning() throws {
         let seed = """
-        {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
-         "customers": {"88314050000000": {"prompts": [], "gbl": []}},
-         "accounts": {"74951345801": {"customer": "88314050000000"}}}
-        """
+            {"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+             "customers": {"88314050000000": {"prompts": [], "gbl": []}},
+             "accounts": {"74951345801": {"customer": "88314050000000"}}}
+            """
         let server = try SimServer(states: ["mtt": seed])
         defer { server.stop() }
         let dir = try SimConfigs.folder(SimConfigs.mtt(port: server.port, "    premedia:\n      - {sip_id: \"74951345899\", scenario: a}"))
         let plan = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(plan.status, 2, plan.stdout + plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("Warning: mtt/premedia/74951345899: the platform answers \"sip_id «74951345899» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"), plan.stdout)
+        XCTAssertTrue(
+            plan.stdout.contains(
+                "Warning: mtt/premedia/74951345899: the platform answers \"sip_id «74951345899» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"
+            ), plan.stdout)
         XCTAssertTrue(plan.stdout.contains("  + premedia/74951345899"), plan.stdout)
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(apply.status, 1)

@@ -4,7 +4,8 @@ import XCTest
 /// The MTT secrets — the Basic password and a call-control URL carrying a key — in no output.
 final class MTTSecretsTests: XCTestCase {
     func testTheCallControlKeyAndThePasswordNeverPrint() throws {
-        let seed = #"{"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}], "accounts": {"74951345899": {"customer": "88314050000000"}}}"#
+        let seed =
+            #"{"users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}], "accounts": {"74951345899": {"customer": "88314050000000"}}}"#
         let server = try SimServer(states: ["mtt": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
@@ -21,8 +22,10 @@ final class MTTSecretsTests: XCTestCase {
         try config.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let env = ["MTT_PASSWORD": "sim-mtt-password", "ROUTING_KEY": key]
         var everything = ""
-        for arguments in [["plan", "-v", "-o", "plan.json"], ["apply", "--auto-approve", "-v"], ["drift", "--format", "json", "-v"],
-                          ["export", "--provider", "mtt", "-v"]] {
+        for arguments in [
+            ["plan", "-v", "-o", "plan.json"], ["apply", "--auto-approve", "-v"], ["drift", "--format", "json", "-v"],
+            ["export", "--provider", "mtt", "-v"],
+        ] {
             let outcome = try TelformProcess.run(arguments, environment: env, directory: dir)
             XCTAssertEqual(outcome.status, 0, "\(arguments): \(outcome.stderr)")
             everything += outcome.stdout + outcome.stderr

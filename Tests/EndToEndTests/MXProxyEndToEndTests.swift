@@ -42,9 +42,13 @@ final class MXProxyEndToEndTests: XCTestCase {
         let server = try SimServer(states: ["mxproxy": seed()])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        let first = try apply(dir, config(server, """
-              - {name: Weekly sync, owner: "3044", access_id: 47281964, type: Once, start: "2026-12-01T10:00:00+03:00", duration: 30, wait_for_owner: true, description: Team}
-        """))
+        let first = try apply(
+            dir,
+            config(
+                server,
+                """
+                      - {name: Weekly sync, owner: "3044", access_id: 47281964, type: Once, start: "2026-12-01T10:00:00+03:00", duration: 30, wait_for_owner: true, description: Team}
+                """))
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("~ call_mode/self                           set on apply (not readable)"), first.stdout)
         XCTAssertEqual(first.stderrLines.last, "Apply: 3 succeeded, 0 failed, 0 skipped.")
@@ -61,9 +65,13 @@ final class MXProxyEndToEndTests: XCTestCase {
         XCTAssertTrue(state.contains("\"device\": \"79031744445\""), "PATCH /calls was sent with the device under the name the server reads (device)")
 
         // PUT replaces the whole conference: a description the file leaves out is carried over.
-        let second = try apply(dir, config(server, """
-              - {name: Weekly sync, owner: "3044", access_id: 47281964, type: Once, start: "2026-12-01T10:00:00+03:00", duration: 45}
-        """))
+        let second = try apply(
+            dir,
+            config(
+                server,
+                """
+                      - {name: Weekly sync, owner: "3044", access_id: 47281964, type: Once, start: "2026-12-01T10:00:00+03:00", duration: 45}
+                """))
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stdout.contains("        duration: 30 -> 45"), second.stdout)
         server.flush()
@@ -86,10 +94,12 @@ final class MXProxyEndToEndTests: XCTestCase {
         let outcome = try TelformProcess.run(["apply", "--auto-approve", "--parallelism", "1"], environment: environment, directory: dir)
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let calls = try server.requests().map { $0.split(separator: " ").joined(separator: " ") }
-        XCTAssertEqual(calls, [
-            "POST /mxproxy/auth 200", "GET /mxproxy/contacts 200", "GET /mxproxy/auth 200", "GET /mxproxy/conferences 200",
-            "DELETE /mxproxy/conferences/7 401", "POST /mxproxy/auth 200", "DELETE /mxproxy/conferences/7 204", "PATCH /mxproxy/calls 200",
-        ])
+        XCTAssertEqual(
+            calls,
+            [
+                "POST /mxproxy/auth 200", "GET /mxproxy/contacts 200", "GET /mxproxy/auth 200", "GET /mxproxy/conferences 200",
+                "DELETE /mxproxy/conferences/7 401", "POST /mxproxy/auth 200", "DELETE /mxproxy/conferences/7 204", "PATCH /mxproxy/calls 200",
+            ])
     }
 
     func testWrongCredentialsAreAClearError() throws {
@@ -99,9 +109,13 @@ final class MXProxyEndToEndTests: XCTestCase {
         try config(server, "      []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "not-the-password"], directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, ["telform: error: mx/conferences: authorization failed: login or password incorrect (HTTP 403)",
-                                          "  call: POST http://127.0.0.1:\(server.port)/mxproxy/auth -> HTTP 403",
-                                          "  the server refused the credentials; check telform.yaml:6:16: providers.mx.client_id (sim-client), telform.yaml:7:20: providers.mx.client_secret (${env:MX_SECRET}), telform.yaml:8:15: providers.mx.username (sim@example.com), telform.yaml:9:15: providers.mx.password (${env:MX_PASSWORD})"])
+        XCTAssertEqual(
+            plan.stderrLines,
+            [
+                "telform: error: mx/conferences: authorization failed: login or password incorrect (HTTP 403)",
+                "  call: POST http://127.0.0.1:\(server.port)/mxproxy/auth -> HTTP 403",
+                "  the server refused the credentials; check telform.yaml:6:16: providers.mx.client_id (sim-client), telform.yaml:7:20: providers.mx.client_secret (${env:MX_SECRET}), telform.yaml:8:15: providers.mx.username (sim@example.com), telform.yaml:9:15: providers.mx.password (${env:MX_PASSWORD})",
+            ])
     }
 }
 
@@ -110,14 +124,18 @@ final class MXProxyFidelityTests: XCTestCase {
     func testAnOwnerTheDirectoryDoesNotKnowIsAPlanError() throws {
         let server = try SimServer(states: ["mxproxy": SimConfigs.mxproxySeed(contacts: #"[{"jid": "43884851428118509", "ext": "3044"}]"#)])
         defer { server.stop() }
-        let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: server.port, """
-                conferences:
-                  - {name: Standup, owner: "3999", access_id: 1234, type: Once, start: "2026-12-01T10:00:00Z", duration: 15}
-            """))
+        let dir = try SimConfigs.folder(
+            SimConfigs.mxproxy(
+                port: server.port,
+                """
+                    conferences:
+                      - {name: Standup, owner: "3999", access_id: 1234, type: Once, start: "2026-12-01T10:00:00Z", duration: 15}
+                """))
         let plan = try TelformProcess.run(["plan"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
-                       ["telform: error: mx/conferences/Standup: owner 3999 is neither an extension GET /contacts lists nor a jid"])
+        XCTAssertEqual(
+            plan.stderrLines.filter { $0.hasPrefix("telform: error:") },
+            ["telform: error: mx/conferences/Standup: owner 3999 is neither an extension GET /contacts lists nor a jid"])
     }
 }
 
@@ -133,7 +151,8 @@ final class MXProxyServerCodeTests: XCTestCase {
         """
     }
 
-    static let peters = #"{"Id": "c0001", "ownerId": 43892779647572507, "name": "Peter's", "accessId": 5, "type": "Once", "startDate": 1700000000, "duration": 15, "waitForOwner": false, "delOnOwnerLeave": false, "ws": "None", "wsType": "Undefined"}"#
+    static let peters =
+        #"{"Id": "c0001", "ownerId": 43892779647572507, "name": "Peter's", "accessId": 5, "type": "Once", "startDate": 1700000000, "duration": 15, "waitForOwner": false, "delOnOwnerLeave": false, "ws": "None", "wsType": "Undefined"}"#
 
     func run(_ server: SimServer, _ conferences: String, _ args: [String]) throws -> TelformProcess.Outcome {
         let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: server.port, "    conferences:\n" + conferences))
@@ -157,7 +176,10 @@ final class MXProxyServerCodeTests: XCTestCase {
         let theirs = mine + "\n      - {name: Peter's, owner: \"1001\", access_id: 5, type: Once, start: \"2023-11-14T22:13:20Z\", duration: 15}"
         let refused = try run(server, theirs, ["plan"])
         XCTAssertEqual(refused.status, 1)
-        XCTAssertTrue(refused.stderr.contains("telform: error: mx/conferences/Peter's: owner 1001 is not the logged-in user (extension 3044, jid 43884851428118509): MX Proxy lists only the logged-in user's conferences, so telform could never read this one back"), refused.stderr)
+        XCTAssertTrue(
+            refused.stderr.contains(
+                "telform: error: mx/conferences/Peter's: owner 1001 is not the logged-in user (extension 3044, jid 43884851428118509): MX Proxy lists only the logged-in user's conferences, so telform could never read this one back"
+            ), refused.stderr)
         // Deleting the last one of the user's: the list is null again, and the plan empty.
         XCTAssertEqual(try run(server, "      []", ["apply", "--auto-approve", "--allow-deletes"]).status, 0)
         XCTAssertEqual(try run(server, "      []", ["plan", "--detailed-exitcode"]).status, 0)
@@ -188,8 +210,12 @@ final class MXProxyServerCodeTests: XCTestCase {
         defer { server.stop() }
         let plan = try run(server, "      []", ["plan", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 0, plan.stderr)
-        XCTAssertEqual(try server.requests(), ["POST /mxproxy/auth 200", "GET /mxproxy/contacts 200", "GET /mxproxy/auth 200",
-                                               "GET /mxproxy/conferences 401", "POST /mxproxy/auth 200", "GET /mxproxy/conferences 200"])
+        XCTAssertEqual(
+            try server.requests(),
+            [
+                "POST /mxproxy/auth 200", "GET /mxproxy/contacts 200", "GET /mxproxy/auth 200",
+                "GET /mxproxy/conferences 401", "POST /mxproxy/auth 200", "GET /mxproxy/conferences 200",
+            ])
     }
 
     /// A delay of 0 never reaches MX (the proxy drops it), though the reply would say 0: refused
@@ -198,6 +224,9 @@ final class MXProxyServerCodeTests: XCTestCase {
         let dir = try SimConfigs.folder(SimConfigs.mxproxy(port: 1, "    call_mode: {remote: true, device: \"79031744445\", ring_delay: 0}"))
         let validate = try TelformProcess.run(["validate"], environment: SimConfigs.environment, directory: dir)
         XCTAssertEqual(validate.status, 1)
-        XCTAssertTrue(validate.stderr.contains("telform.yaml:10:66: error: providers.mx.call_mode.ring_delay: 0 never reaches MX (the proxy leaves it out), so the PBX would keep its own default while the reply says 0: give 1 or more (the default is 1)"), validate.stderr)
+        XCTAssertTrue(
+            validate.stderr.contains(
+                "telform.yaml:10:66: error: providers.mx.call_mode.ring_delay: 0 never reaches MX (the proxy leaves it out), so the PBX would keep its own default while the reply says 0: give 1 or more (the default is 1)"
+            ), validate.stderr)
     }
 }

@@ -14,6 +14,8 @@ final class ParallelismTests: XCTestCase {
         }
         let first = try run("{provider_parallelism: 16}", ["--parallelism", "32"])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stderrLines.contains("Applying 3 changes: at most 16 calls at once (parallelism 32, 16 per provider: policy.provider_parallelism)"), first.stderr)
+        XCTAssertTrue(
+            first.stderrLines.contains("Applying 3 changes: at most 16 calls at once (parallelism 32, 16 per provider: policy.provider_parallelism)"),
+            first.stderr)
     }
 }

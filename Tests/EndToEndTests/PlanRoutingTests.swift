@@ -48,30 +48,34 @@ final class PlanRoutingTests: XCTestCase {
         let examples = try TelformProcess.freshExamples()
         let plan = try TelformProcess.run(["plan", "-c", "xivo.yaml"], directory: examples)
         XCTAssertEqual(plan.status, 0, plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("""
+        XCTAssertTrue(
+            plan.stdout.contains(
+                """
 
-        Routing changes (what happens to calls; telform explain NUMBER shows a whole route):
-          xivo 0140000000 (incall 0140000000@from-extern)
-            always
-              before: (not routed)
-              after:  ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
-          xivo 1001 (user Alice Martin (line 1001@default))
-            always
-              before: ring 1001 (Alice Martin) for 20 s, then 1002
-              after:  ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
+                Routing changes (what happens to calls; telform explain NUMBER shows a whole route):
+                  xivo 0140000000 (incall 0140000000@from-extern)
+                    always
+                      before: (not routed)
+                      after:  ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
+                  xivo 1001 (user Alice Martin (line 1001@default))
+                    always
+                      before: ring 1001 (Alice Martin) for 20 s, then 1002
+                      after:  ring 1001 (Alice Martin) for 30 s, then 1002 (Bob)
 
-        """), plan.stdout)
+                """), plan.stdout)
         let mtt = try TelformProcess.run(["plan", "-c", "mtt.yaml"], directory: examples)
-        XCTAssertTrue(mtt.stdout.contains("""
-          mtt 74951345897 (SIP account 74951345897)
-            mon-fri 00:00-09:00 18:00-24:00, sat-sun all day
-              before: not documented (no follow-me number's period holds: what the account does then)
-              after:  ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
-            mon-fri 09:00-18:00
-              before: ring 79684881033 for 15 s, then not documented (what follows the last follow-me number)
-              after:  ring 79684881033 for 15 s → 79636793312 (Mobile) for 15 s → 79161234568 for 15 s, then not documented (what follows the last follow-me number)
+        XCTAssertTrue(
+            mtt.stdout.contains(
+                """
+                  mtt 74951345897 (SIP account 74951345897)
+                    mon-fri 00:00-09:00 18:00-24:00, sat-sun all day
+                      before: not documented (no follow-me number's period holds: what the account does then)
+                      after:  ring 79636793312 (Mobile) for 15 s, then not documented (what follows the last follow-me number)
+                    mon-fri 09:00-18:00
+                      before: ring 79684881033 for 15 s, then not documented (what follows the last follow-me number)
+                      after:  ring 79684881033 for 15 s → 79636793312 (Mobile) for 15 s → 79161234568 for 15 s, then not documented (what follows the last follow-me number)
 
-        """), mtt.stdout)
+                """), mtt.stdout)
         // The call control URL carries a key: the route names it only as the customer's URL.
         XCTAssertFalse(mtt.stdout.contains("routing.example"))
         for file in ["xivo.yaml", "mtt.yaml", "vpbx.yaml", "endpoints.yaml", "mxproxy.yaml"] {
@@ -101,9 +105,11 @@ enum MermaidCheck {
         guard let first = lines.first, first.range(of: "^flowchart (LR|RL|TB|TD|BT)$", options: .regularExpression) != nil else {
             return ["line 1: a flowchart starts with flowchart LR|RL|TB|TD|BT"]
         }
-        var nodes = Set<String>(), depth = 0
+        var nodes = Set<String>()
+        var depth = 0
         var edges: [(Int, String, String)] = []
-        let id = "[A-Za-z][A-Za-z0-9_]*", text = "\"[^\"]*\""
+        let id = "[A-Za-z][A-Za-z0-9_]*"
+        let text = "\"[^\"]*\""
         for (index, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             func matches(_ pattern: String) -> Bool { line.range(of: "^" + pattern + "$", options: .regularExpression) != nil }
             if matches("subgraph \(id)\\[\(text)\\]") {

@@ -6,7 +6,8 @@ import XCTest
 final class SavedPlanPathTests: XCTestCase {
     func testAPlanMadeInOneFolderAppliesFromAnother() throws {
         let root = try TelformProcess.scratch()
-        let project = root.appendingPathComponent("project"), elsewhere = root.appendingPathComponent("elsewhere")
+        let project = root.appendingPathComponent("project")
+        let elsewhere = root.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: TelformProcess.packageRoot.appendingPathComponent("examples"), to: project)
         try? FileManager.default.removeItem(at: project.appendingPathComponent(".telform"))

@@ -38,15 +38,17 @@ final class SchemaCommandTests: XCTestCase {
         let item = try XCTUnwrap(list["items"] as? [String: Any])
         let fields = try XCTUnwrap(item["properties"] as? [String: Any])
         let password = try XCTUnwrap(fields["password"] as? [String: Any])
-        XCTAssertEqual(password["description"] as? String,
-                       "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`. (wire: password; required; sensitive; write-only)")
+        XCTAssertEqual(
+            password["description"] as? String,
+            "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`. (wire: password; required; sensitive; write-only)")
         XCTAssertEqual((item["required"] as? [String])?.sorted(), ["extension", "name", "password"])
     }
 
     func testSchemaAcceptsEveryExampleAndRejectsBrokenConfigs() throws {
         let (schema, _) = try schema()
         let dir = try TelformProcess.scratch()
-        let broken = dir.appendingPathComponent("broken.yaml"), tooMany = dir.appendingPathComponent("too-many.yaml")
+        let broken = dir.appendingPathComponent("broken.yaml")
+        let tooMany = dir.appendingPathComponent("too-many.yaml")
         try """
         version: 1
         providers:
@@ -71,23 +73,27 @@ final class SchemaCommandTests: XCTestCase {
         let (status, lines) = try check(schema, examples + [broken.path, tooMany.path])
         XCTAssertEqual(status, 0, "the schema itself is valid draft 2020-12")
         XCTAssertEqual(Array(lines.prefix(examples.count)), examples.map { "ok \($0)" })
-        XCTAssertEqual(Array(lines.dropFirst(examples.count)), [
-            "invalid \(broken.path): providers.office.endpoints.0: Additional properties are not allowed ('codec' was unexpected)",
-            "invalid \(tooMany.path): providers.mts.find_me.0.rules.0.numbers: [{'number': '51'}, {'number': '52'}, {'number': '53'}, {'number': '54'}, {'number': '55'}, {'number': '56'}, {'number': '57'}, {'number': '58'}, {'number': '59'}, {'number': '510'}, {'number': '511'}] is too long",
-        ])
+        XCTAssertEqual(
+            Array(lines.dropFirst(examples.count)),
+            [
+                "invalid \(broken.path): providers.office.endpoints.0: Additional properties are not allowed ('codec' was unexpected)",
+                "invalid \(tooMany.path): providers.mts.find_me.0.rules.0.numbers: [{'number': '51'}, {'number': '52'}, {'number': '53'}, {'number': '54'}, {'number': '55'}, {'number': '56'}, {'number': '57'}, {'number': '58'}, {'number': '59'}, {'number': '510'}, {'number': '511'}] is too long",
+            ])
     }
 
     func testTheRoutingTestsSchemaAcceptsTheExamplesAndRejectsBrokenTests() throws {
         let outcome = try TelformProcess.run(["schema", "--routing-tests"])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let dir = try TelformProcess.scratch()
-        let schema = dir.appendingPathComponent("tests.schema.json"), broken = dir.appendingPathComponent("broken.tests.yaml")
+        let schema = dir.appendingPathComponent("tests.schema.json")
+        let broken = dir.appendingPathComponent("broken.tests.yaml")
         try outcome.stdout.write(to: schema, atomically: true, encoding: .utf8)
         try "version: 1\ntests:\n  - {call: \"101\", at: \"mon 10:00\", expect: [rnig: \"101\"]}\n".write(to: broken, atomically: true, encoding: .utf8)
         let examples = ["endpoints", "mtt", "mxproxy", "telform", "vpbx", "xivo", "tour/telform"].map { "examples/\($0).tests.yaml" }
         let (status, lines) = try check(schema, examples + [broken.path])
         XCTAssertEqual(status, 0)
-        XCTAssertEqual(lines, examples.map { "ok \($0)" } + ["invalid \(broken.path): tests.0.expect: [{'rnig': '101'}] is not valid under any of the given schemas"])
+        XCTAssertEqual(
+            lines, examples.map { "ok \($0)" } + ["invalid \(broken.path): tests.0.expect: [{'rnig': '101'}] is not valid under any of the given schemas"])
     }
 }
 

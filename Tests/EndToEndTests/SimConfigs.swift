@@ -4,8 +4,10 @@ import Foundation
 /// so a test says only what is particular to it.
 enum SimConfigs {
     /// The variables the blocks below reference.
-    static let environment = ["MX_SECRET": "sim-client-secret", "MX_PASSWORD": "sim-mx-password", "MTT_PASSWORD": "sim-mtt-password",
-                              "XIVO_PASSWORD": "ws-secret"]
+    static let environment = [
+        "MX_SECRET": "sim-client-secret", "MX_PASSWORD": "sim-mx-password", "MTT_PASSWORD": "sim-mtt-password",
+        "XIVO_PASSWORD": "ws-secret",
+    ]
 
     /// An MX Proxy seed: the sim app and user, `contacts` and `conferences` as JSON lists.
     static func mxproxySeed(contacts: String = "[]", conferences: String = "[]") -> String {
@@ -89,7 +91,8 @@ enum SimConfigs {
 
     /// `count` declared endpoints `PREFIX1`..., extensions from `first`, password from ${env:PW}.
     static func declaredEndpoints(_ count: Int, prefix: String, first: Int = 101) -> String {
-        "    endpoints:\n" + (0..<count).map { "      - {name: \(prefix)\($0 + 1), extension: \"\(first + $0)\", password: \"${env:PW}\"}" }.joined(separator: "\n")
+        "    endpoints:\n"
+            + (0..<count).map { "      - {name: \(prefix)\($0 + 1), extension: \"\(first + $0)\", password: \"${env:PW}\"}" }.joined(separator: "\n")
     }
 
     static let sipPassword = ["PW": "Sip0Password0Twenty1"]

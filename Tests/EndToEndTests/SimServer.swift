@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import XCTest
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `telform sim serve` as a child process on a free port; the port is read from its first line.
 final class SimServer {
@@ -31,7 +32,8 @@ final class SimServer {
             try text.write(to: stateDirectory.appendingPathComponent("\(type).json"), atomically: true, encoding: .utf8)
         }
         process.executableURL = TelformProcess.binary
-        process.arguments = ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path, "--latency", String(latencyMilliseconds)]
+        process.arguments =
+            ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path, "--latency", String(latencyMilliseconds)]
             + (faults.map { ["--faults", $0] } ?? [])
         let out = Pipe()
         process.standardOutput = out
@@ -60,7 +62,6 @@ final class SimServer {
     func requests() throws -> [String] {
         try String(contentsOf: logFile, encoding: .utf8).split(separator: "\n").map(String.init)
     }
-
 
     /// `GET /_sim/flush`: answered once the server's state is on disk.
     func flush() {

@@ -13,8 +13,10 @@ final class TLSFront {
         guard let dir = try? TelformProcess.scratch() else { return nil }
         let made = Process()
         made.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        made.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2",
-                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        made.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ]
         made.currentDirectoryURL = dir
         made.standardOutput = FileHandle.nullDevice
         made.standardError = FileHandle.nullDevice

@@ -41,22 +41,31 @@ final class TLSTests: XCTestCase {
     /// through the proxy as a CONNECT, and a host in NO_PROXY does not.
     func testHTTPSProxyAndNoProxyAreHonoured() throws {
         let dir = try TelformProcess.scratch()
-        let (proxy, port) = try python("""
+        let (proxy, port) = try python(
+            """
             class H(http.server.BaseHTTPRequestHandler):
                 def do_CONNECT(self):
                     open("proxy.log", "a").write("CONNECT " + self.path + "\\n")
                     self.send_response(502); self.end_headers()
             """, in: dir)
-        defer { proxy.terminate(); proxy.waitUntilExit() }
+        defer {
+            proxy.terminate()
+            proxy.waitUntilExit()
+        }
         try SimConfigs.endpoints("https://pbx.example.invalid", token: "${env:OFFICE_TOKEN}", "    endpoints: []")
             .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
-        let proxied = try TelformProcess.run(["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)"], directory: dir)
+        let proxied = try TelformProcess.run(
+            ["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)"], directory: dir)
         XCTAssertEqual(proxied.status, 1)
         let log = (try? String(contentsOf: dir.appendingPathComponent("proxy.log"), encoding: .utf8)) ?? proxied.stderr
         XCTAssertTrue(log.hasPrefix("CONNECT pbx.example.invalid:443\n"), log)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("proxy.log"))
-        let direct = try TelformProcess.run(["plan"], environment: ["OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)",
-                                                                    "NO_PROXY": "pbx.example.invalid"], directory: dir)
+        let direct = try TelformProcess.run(
+            ["plan"],
+            environment: [
+                "OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)",
+                "NO_PROXY": "pbx.example.invalid",
+            ], directory: dir)
         XCTAssertEqual(direct.stderrLines, ["telform: error: office/endpoints: reading failed: cannot connect: Could not resolve host: pbx.example.invalid"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("proxy.log").path), "NO_PROXY bypassed the proxy")
     }
@@ -80,7 +89,8 @@ final class TLSTests: XCTestCase {
     /// A private CA, a server certificate it signed for 127.0.0.1, one for another name, a
     /// self-signed one, and a client certificate it signed; returns the self-signed one's pin.
     func certificates(in dir: URL) throws -> String {
-        _ = try shell("""
+        _ = try shell(
+            """
             set -e
             openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=telform-test-ca 2>/dev/null
             for name in server other client; do
@@ -99,7 +109,8 @@ final class TLSTests: XCTestCase {
             openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem -startdate 20200101000000Z -enddate 20200102000000Z -extfile server.ext 2>/dev/null
             cp server.key expired.key
             """, in: dir)
-        return "sha256//" + (try shell("openssl x509 -in self.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64", in: dir))
+        return "sha256//"
+            + (try shell("openssl x509 -in self.pem -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64", in: dir))
     }
 
     /// A TLS server with `cert`/`key` that answers `[]`, asking for a client certificate
@@ -113,16 +124,18 @@ final class TLSTests: XCTestCase {
         for name in [cert, key, "ca.pem"] {
             try FileManager.default.copyItem(at: dir.appendingPathComponent(name), to: own.appendingPathComponent(name))
         }
-        return try python("""
+        return try python(
+            """
             class H(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
                     self.send_response(200); self.send_header("Content-Type", "application/json"); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"[]")
                 def log_message(self, *args): pass
-            """, wrap: """
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain("\(cert)", "\(key)")
-            \(clients ? "ctx.verify_mode = ssl.CERT_REQUIRED; ctx.load_verify_locations(\"ca.pem\"); ctx.maximum_version = ssl.TLSVersion.TLSv1_2" : "")
-            s.socket = ctx.wrap_socket(s.socket, server_side=True)
-            """, in: own)
+            """,
+            wrap: """
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain("\(cert)", "\(key)")
+                \(clients ? "ctx.verify_mode = ssl.CERT_REQUIRED; ctx.load_verify_locations(\"ca.pem\"); ctx.maximum_version = ssl.TLSVersion.TLSv1_2" : "")
+                s.socket = ctx.wrap_socket(s.socket, server_side=True)
+                """, in: own)
     }
 
     func plan(_ dir: URL, url: String, tls: String) throws -> TelformProcess.Outcome {
@@ -137,13 +150,21 @@ final class TLSTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         let pin = try certificates(in: dir)
         let (server, port) = try tlsServer("self.pem", "self.key", in: dir)
-        defer { server.terminate(); server.waitUntilExit() }
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
         let url = "https://127.0.0.1:\(port)"
         let refused = try plan(dir, url: url, tls: "")
         XCTAssertEqual(refused.status, 1)
-        XCTAssertEqual(refused.stderrLines.first, "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is not trusted (SSL certificate problem: self-signed certificate); give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key (the server presented the key \(pin); check it before you paste it)")
-        XCTAssertEqual(refused.stderrLines.dropFirst(), ["  for telform.yaml:5:10: providers.office.url (\(url)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.office"],
-                       "the setting to fix, at its place; refused once, never retried")
+        XCTAssertEqual(
+            refused.stderrLines.first,
+            "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is not trusted (SSL certificate problem: self-signed certificate); give the provider tls.ca_file (the PEM of its CA, or of its own certificate) or tls.pinned_public_key (the server presented the key \(pin); check it before you paste it)"
+        )
+        XCTAssertEqual(
+            refused.stderrLines.dropFirst(),
+            ["  for telform.yaml:5:10: providers.office.url (\(url)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.office"],
+            "the setting to fix, at its place; refused once, never retried")
         XCTAssertEqual(try plan(dir, url: url, tls: "{ca_file: self.pem}").status, 0)
         XCTAssertEqual(try plan(dir, url: url, tls: "{pinned_public_key: \"\(pin)\"}").status, 0, "the pin alone is the trust")
         let wrong = try plan(dir, url: url, tls: "{pinned_public_key: \"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}")
@@ -158,19 +179,31 @@ final class TLSTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         _ = try certificates(in: dir)
         let (server, port) = try tlsServer("server.pem", "server.key", in: dir)
-        defer { server.terminate(); server.waitUntilExit() }
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
         let url = "https://127.0.0.1:\(port)"
         XCTAssertEqual(try plan(dir, url: url, tls: "").status, 1, "the private CA is not in the system store")
         XCTAssertEqual(try plan(dir, url: url, tls: "{ca_file: ca.pem}").status, 0)
 
         let (other, otherPort) = try tlsServer("other.pem", "other.key", in: dir)
-        defer { other.terminate(); other.waitUntilExit() }
+        defer {
+            other.terminate()
+            other.waitUntilExit()
+        }
         let mismatch = try plan(dir, url: "https://127.0.0.1:\(otherPort)", tls: "{ca_file: ca.pem}")
         XCTAssertEqual(mismatch.status, 1)
-        XCTAssertTrue(mismatch.stderr.contains("the server's TLS certificate is not trusted (SSL: no alternative certificate subject name matches target host name '127.0.0.1')"), mismatch.stderr)
+        XCTAssertTrue(
+            mismatch.stderr.contains(
+                "the server's TLS certificate is not trusted (SSL: no alternative certificate subject name matches target host name '127.0.0.1')"),
+            mismatch.stderr)
 
         let (mutual, mutualPort) = try tlsServer("server.pem", "server.key", clients: true, in: dir)
-        defer { mutual.terminate(); mutual.waitUntilExit() }
+        defer {
+            mutual.terminate()
+            mutual.waitUntilExit()
+        }
         let mutualURL = "https://127.0.0.1:\(mutualPort)"
         let anonymous = try plan(dir, url: mutualURL, tls: "{ca_file: ca.pem}")
         XCTAssertEqual(anonymous.status, 1)
@@ -184,16 +217,20 @@ final class TLSTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         _ = try certificates(in: dir)
         _ = try shell("chmod 644 other.key; echo not a certificate > notes.txt", in: dir)
-        try SimConfigs.endpoints("https://pbx.example", token: "${env:OFFICE_TOKEN}",
-                                 "    tls: {ca_file: missing.pem, client_cert: notes.txt, client_key: other.key}\n    endpoints: []")
-            .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        try SimConfigs.endpoints(
+            "https://pbx.example", token: "${env:OFFICE_TOKEN}",
+            "    tls: {ca_file: missing.pem, client_cert: notes.txt, client_key: other.key}\n    endpoints: []"
+        )
+        .write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let validate = try TelformProcess.run(["validate"], environment: ["OFFICE_TOKEN": "Tok3nForTheTLSTest"], directory: dir)
         XCTAssertEqual(validate.status, 1)
-        XCTAssertEqual(validate.stderrLines.filter { $0.contains(".tls.") }, [
-            "telform.yaml:8:20: error: providers.office.tls.ca_file: file missing.pem not found or not readable (paths are relative to the file that names them)",
-            "telform.yaml:8:46: error: providers.office.tls.client_cert: notes.txt is not a PEM file holding a certificate (no -----BEGIN CERTIFICATE line)",
-            "telform.yaml:8:69: warning: providers.office.tls.client_key: other.key can be read by other users (mode 644); chmod 600 it",
-        ])
+        XCTAssertEqual(
+            validate.stderrLines.filter { $0.contains(".tls.") },
+            [
+                "telform.yaml:8:20: error: providers.office.tls.ca_file: file missing.pem not found or not readable (paths are relative to the file that names them)",
+                "telform.yaml:8:46: error: providers.office.tls.client_cert: notes.txt is not a PEM file holding a certificate (no -----BEGIN CERTIFICATE line)",
+                "telform.yaml:8:69: warning: providers.office.tls.client_key: other.key can be read by other users (mode 644); chmod 600 it",
+            ])
     }
 
     /// An expired certificate is its own error: no CA or pin makes it good.
@@ -201,10 +238,16 @@ final class TLSTests: XCTestCase {
         let dir = try TelformProcess.scratch()
         _ = try certificates(in: dir)
         let (server, port) = try tlsServer("expired.pem", "expired.key", in: dir)
-        defer { server.terminate(); server.waitUntilExit() }
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
         let url = "https://127.0.0.1:\(port)"
         let expired = try plan(dir, url: url, tls: "{ca_file: ca.pem}")
         XCTAssertEqual(expired.status, 1)
-        XCTAssertEqual(expired.stderrLines.first, "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is outside its validity dates (SSL certificate problem: certificate has expired); the server must renew it (telform accepts no expired certificate)")
+        XCTAssertEqual(
+            expired.stderrLines.first,
+            "telform: error: office/endpoints: reading failed: GET \(url)/api/organizations/acme/endpoints/?skip=0&limit=100: the server's TLS certificate is outside its validity dates (SSL certificate problem: certificate has expired); the server must renew it (telform accepts no expired certificate)"
+        )
     }
 }

@@ -24,8 +24,10 @@ struct TelformProcess {
         return packageRoot.appendingPathComponent(".build/debug/telform")
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL = packageRoot, executable: URL? = nil, timeout: TimeInterval? = nil) throws -> Outcome {
+    static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+        directory: URL = packageRoot, executable: URL? = nil, timeout: TimeInterval? = nil
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable ?? binary
         process.arguments = arguments
@@ -34,10 +36,12 @@ struct TelformProcess {
         process.environment = environment.merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { a, _ in a }
         // Output goes to files, so a large output can never block the child on a full pipe.
         let scratch = try scratch()
-        let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
         let input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -53,9 +57,10 @@ struct TelformProcess {
         watchdog.cancel()
         try out.close()
         try err.close()
-        return Outcome(status: process.terminationStatus,
-                       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     /// A copy of examples/ in a scratch folder, without any simulator state.

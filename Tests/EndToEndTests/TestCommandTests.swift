@@ -36,13 +36,15 @@ final class TestCommandTests: XCTestCase {
         """.write(to: examples.appendingPathComponent("broken.tests.yaml"), atomically: true, encoding: .utf8)
         let outcome = try TelformProcess.run(["test", "-c", "endpoints.yaml", "--tests", "broken.tests.yaml"], directory: examples)
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.stdout, """
-        FAIL broken.tests.yaml:3:5: 101 at sat 10:00 (after hours reception rings, then voicemail): expected ring 101, then voicemail: the route ends 79161234567
-               route: ring 101 (reception) for 20 s, then 79161234567; if busy: 102
-        ok   broken.tests.yaml:7:5: 102 at sat 10:00
-        Tests: 1 passed, 1 failed (the file's resources).
+        XCTAssertEqual(
+            outcome.stdout,
+            """
+            FAIL broken.tests.yaml:3:5: 101 at sat 10:00 (after hours reception rings, then voicemail): expected ring 101, then voicemail: the route ends 79161234567
+                   route: ring 101 (reception) for 20 s, then 79161234567; if busy: 102
+            ok   broken.tests.yaml:7:5: 102 at sat 10:00
+            Tests: 1 passed, 1 failed (the file's resources).
 
-        """)
+            """)
     }
 
     func testABrokenTestsFileIsRefusedWithPositions() throws {
@@ -52,22 +54,28 @@ final class TestCommandTests: XCTestCase {
         let outcome = try TelformProcess.run(["test", "-c", "endpoints.yaml", "--tests", "bad.tests.yaml"], directory: examples)
         XCTAssertEqual(outcome.status, 1)
         XCTAssertEqual(outcome.stdout, "")
-        XCTAssertEqual(outcome.stderr, """
-        bad.tests.yaml:3:23: error: tests[0].at: "noon" is not a moment: a week day or a date, then a time ('sat 10:00', '2026-01-01 10:00')
-        bad.tests.yaml:3:40: error: tests[0].expect[0].rnig: unknown key; did you mean ring? (known: ring, seconds, play, then, busy, unreachable, one_of)
-        telform: error: test: the tests file has errors; nothing was checked
+        XCTAssertEqual(
+            outcome.stderr,
+            """
+            bad.tests.yaml:3:23: error: tests[0].at: "noon" is not a moment: a week day or a date, then a time ('sat 10:00', '2026-01-01 10:00')
+            bad.tests.yaml:3:40: error: tests[0].expect[0].rnig: unknown key; did you mean ring? (known: ring, seconds, play, then, busy, unreachable, one_of)
+            telform: error: test: the tests file has errors; nothing was checked
 
-        """)
+            """)
         let missing = try TelformProcess.run(["test", "-c", "nothing.yaml"], directory: examples)
         XCTAssertEqual(missing.status, 1)
-        XCTAssertEqual(missing.stderr, "telform: error: test: cannot read the tests file nothing.tests.yaml (the default beside nothing.yaml; name another with --tests FILE)\n")
+        XCTAssertEqual(
+            missing.stderr,
+            "telform: error: test: cannot read the tests file nothing.tests.yaml (the default beside nothing.yaml; name another with --tests FILE)\n")
     }
 
     func testLiveStatePassesAfterApplyAndFailsBefore() throws {
         let examples = try TelformProcess.freshExamples()
         let before = try TelformProcess.run(["test", "-c", "xivo.yaml", "--live"], directory: examples)
         XCTAssertEqual(before.status, 1, before.stdout)
-        XCTAssertTrue(before.stdout.contains("FAIL xivo.tests.yaml:4:5: 0140000000 at mon 10:00 (the main number rings Alice, then Bob): no provider routes 0140000000\n"), before.stdout)
+        XCTAssertTrue(
+            before.stdout.contains(
+                "FAIL xivo.tests.yaml:4:5: 0140000000 at mon 10:00 (the main number rings Alice, then Bob): no provider routes 0140000000\n"), before.stdout)
         XCTAssertEqual(try TelformProcess.run(["apply", "-c", "xivo.yaml", "--auto-approve", "-q"], directory: examples).status, 0)
         let after = try TelformProcess.run(["test", "-c", "xivo.yaml", "--live"], directory: examples)
         XCTAssertEqual(after.status, 0, after.stdout)
@@ -78,12 +86,14 @@ final class TestCommandTests: XCTestCase {
         let examples = try TelformProcess.freshExamples()
         let outcome = try TelformProcess.run(["test", "-c", "telform.yaml", "--provider", "office"], directory: examples)
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
-        XCTAssertEqual(outcome.stdout, """
-        ok   telform.tests.yaml:4:5: 101 at mon 10:00 (reception rings 20 s, then the mobile)
-        skip telform.tests.yaml:8:5: 201 at mon 10:00 (during office hours 201 is forwarded to 650): provider mts is not selected
-        skip telform.tests.yaml:13:5: 201 at mon 19:00 (after hours 201 rings itself): no selected provider routes 201
-        Tests: 1 passed, 0 failed, 2 skipped (the file's resources).
+        XCTAssertEqual(
+            outcome.stdout,
+            """
+            ok   telform.tests.yaml:4:5: 101 at mon 10:00 (reception rings 20 s, then the mobile)
+            skip telform.tests.yaml:8:5: 201 at mon 10:00 (during office hours 201 is forwarded to 650): provider mts is not selected
+            skip telform.tests.yaml:13:5: 201 at mon 19:00 (after hours 201 rings itself): no selected provider routes 201
+            Tests: 1 passed, 0 failed, 2 skipped (the file's resources).
 
-        """)
+            """)
     }
 }

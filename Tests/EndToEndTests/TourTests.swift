@@ -16,9 +16,11 @@ final class TourTests: XCTestCase {
 
     func testTheTourPlansWithAnyTokenOnAFreshCopy() throws {
         let examples = try TelformProcess.freshExamples()
-        let plan = try TelformProcess.run(["plan", "-c", "tour/telform.yaml", "--detailed-exitcode"], environment: [
-            "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789", "SUPPORT_SIP_PASSWORD": "Zbcdefghij0123456789", "OFFICE_TOKEN": "any-value-at-all",
-        ], directory: examples)
+        let plan = try TelformProcess.run(
+            ["plan", "-c", "tour/telform.yaml", "--detailed-exitcode"],
+            environment: [
+                "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789", "SUPPORT_SIP_PASSWORD": "Zbcdefghij0123456789", "OFFICE_TOKEN": "any-value-at-all",
+            ], directory: examples)
         XCTAssertEqual(plan.status, 2, plan.stderr)
         XCTAssertTrue(plan.stdout.contains("Plan: 2 to create, 0 to update, 0 to delete."), plan.stdout)
     }
@@ -26,9 +28,11 @@ final class TourTests: XCTestCase {
     func testTheMultiPlatformExamplePlansOnAFreshCopyWithCredentialsUnset() throws {
         let examples = try TelformProcess.freshExamples()
         // OFFICE_TOKEN and MTS_TOKEN unset: sim:// providers need no credentials.
-        let plan = try TelformProcess.run(["plan", "-c", "telform.yaml", "--detailed-exitcode"], environment: [
-            "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789",
-        ], directory: examples)
+        let plan = try TelformProcess.run(
+            ["plan", "-c", "telform.yaml", "--detailed-exitcode"],
+            environment: [
+                "RECEPTION_SIP_PASSWORD": "Abcdefghij0123456789"
+            ], directory: examples)
         XCTAssertEqual(plan.status, 2, plan.stderr)
         XCTAssertTrue(plan.stdout.contains("Plan: 3 to create, 1 to update, 4 to delete."), plan.stdout)
     }

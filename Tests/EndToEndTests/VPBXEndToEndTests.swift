@@ -7,16 +7,16 @@ final class VPBXEndToEndTests: XCTestCase {
 
     /// Abonents 201 (group Support) and 203 (Support, never declared), a preset schedule, 203's own rule.
     let seed = """
-    {"tokens": ["sim-vpbx-token"],
-     "groups": [{"id": 10, "name": "Support", "parentId": null}],
-     "abonents": [{"userId": 1735, "extension": "201", "groupId": 10}, {"userId": 1737, "extension": "203", "groupId": 10}],
-     "schedules": [
-       {"recordId": 1348, "name": "preset", "notBeRemoved": true, "type": "abonent", "ownerId": 1735, "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []},
-       {"recordId": 1349, "name": "vera", "notBeRemoved": false, "type": "abonent", "ownerId": 1737, "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []}],
-     "findMe": {"1737": {"parallelRules": [], "sequentialRules": [], "redirectRules": [
-       {"id": 1300, "ruleName": "mine", "calledNumber": null, "alwaysRedirect": "650", "ifBusyRedirect": "", "ifNoAnswerRedirect": "",
-        "ifNoAnswerTimeout": "", "ifNoAccessRedirect": "", "conditional": "", "scheduleId": null}]}}}
-    """
+        {"tokens": ["sim-vpbx-token"],
+         "groups": [{"id": 10, "name": "Support", "parentId": null}],
+         "abonents": [{"userId": 1735, "extension": "201", "groupId": 10}, {"userId": 1737, "extension": "203", "groupId": 10}],
+         "schedules": [
+           {"recordId": 1348, "name": "preset", "notBeRemoved": true, "type": "abonent", "ownerId": 1735, "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []},
+           {"recordId": 1349, "name": "vera", "notBeRemoved": false, "type": "abonent", "ownerId": 1737, "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []}],
+         "findMe": {"1737": {"parallelRules": [], "sequentialRules": [], "redirectRules": [
+           {"id": 1300, "ruleName": "mine", "calledNumber": null, "alwaysRedirect": "650", "ifBusyRedirect": "", "ifNoAnswerRedirect": "",
+            "ifNoAnswerTimeout": "", "ifNoAccessRedirect": "", "conditional": "", "scheduleId": null}]}}}
+        """
 
     func config(_ url: String, schedules: String, rules: String) -> String {
         """
@@ -53,39 +53,44 @@ final class VPBXEndToEndTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         let schedules = """
-              - {name: office-hours, abonent: "201", work_days: [{days: mon-fri, from: "09:00", to: "18:00"}], holidays: ["2026-01-01"]}
-              - {name: shift, group: Support, work_days: [{days: [sat, sun], all_day: true}], extra_workdays: [{date: "2026-01-10", from: "10:00", to: "16:00"}]}
-        """
+                  - {name: office-hours, abonent: "201", work_days: [{days: mon-fri, from: "09:00", to: "18:00"}], holidays: ["2026-01-01"]}
+                  - {name: shift, group: Support, work_days: [{days: [sat, sun], all_day: true}], extra_workdays: [{date: "2026-01-10", from: "10:00", to: "16:00"}]}
+            """
         let rules = """
-                  - {name: Desk, type: parallel, numbers: [{number: "003", name: Desk}, {number: "79161234567", active: false}]}
-                  - {name: Hunt, type: sequential, continue_if_busy: true, numbers: [{number: "003", rings: 3}, {number: "500", rings: 5}]}
-                  - {name: After hours, type: redirect, always: "650", no_answer_rings: 4, schedule: office-hours}
-        """
+                      - {name: Desk, type: parallel, numbers: [{number: "003", name: Desk}, {number: "79161234567", active: false}]}
+                      - {name: Hunt, type: sequential, continue_if_busy: true, numbers: [{number: "003", rings: 3}, {number: "500", rings: 5}]}
+                      - {name: After hours, type: redirect, always: "650", no_answer_rings: 4, schedule: office-hours}
+            """
         try write(config(server.vpbxURL, schedules: schedules, rules: rules), to: dir)
         var mark = try server.requests().count
         let first = try run(dir, ["apply", "--auto-approve"])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(first.stderrLines.last, "Apply: 5 succeeded, 0 failed, 0 skipped.")
         let created = try writes(server, from: mark)
-        XCTAssertEqual(Set(created), ["POST /vpbx/api/schedules/abonent/1735", "POST /vpbx/api/schedules/group/10",
-                                      "POST /vpbx/api/findMe/1735/parallel", "POST /vpbx/api/findMe/1735/sequential",
-                                      "POST /vpbx/api/findMe/1735/redirect"])
+        XCTAssertEqual(
+            Set(created),
+            [
+                "POST /vpbx/api/schedules/abonent/1735", "POST /vpbx/api/schedules/group/10",
+                "POST /vpbx/api/findMe/1735/parallel", "POST /vpbx/api/findMe/1735/sequential",
+                "POST /vpbx/api/findMe/1735/redirect",
+            ])
         // The schedule a redirect rule names is created before the rule.
-        XCTAssertLessThan(try XCTUnwrap(created.firstIndex(of: "POST /vpbx/api/schedules/abonent/1735")),
-                          try XCTUnwrap(created.firstIndex(of: "POST /vpbx/api/findMe/1735/redirect")))
+        XCTAssertLessThan(
+            try XCTUnwrap(created.firstIndex(of: "POST /vpbx/api/schedules/abonent/1735")),
+            try XCTUnwrap(created.firstIndex(of: "POST /vpbx/api/findMe/1735/redirect")))
         XCTAssertEqual(try run(dir, ["plan", "--detailed-exitcode"]).status, 0, "converged")
 
         // Updates of every kind: new hours, a number added, the redirect moved to a new schedule
         // while the old one is deleted — so the rule must move off it first.
         let schedules2 = """
-              - {name: late-hours, abonent: "201", work_days: [{days: mon-fri, from: "12:00", to: "21:00"}]}
-              - {name: shift, group: Support, work_days: [{days: [sat], all_day: true}]}
-        """
+                  - {name: late-hours, abonent: "201", work_days: [{days: mon-fri, from: "12:00", to: "21:00"}]}
+                  - {name: shift, group: Support, work_days: [{days: [sat], all_day: true}]}
+            """
         let rules2 = """
-                  - {name: Desk, type: parallel, numbers: [{number: "003", name: Desk}, {number: "79161234567"}, {number: "500"}]}
-                  - {name: Hunt, type: sequential, numbers: [{number: "003", rings: 3}, {number: "500", rings: 5}]}
-                  - {name: After hours, type: redirect, always: "651", schedule: late-hours}
-        """
+                      - {name: Desk, type: parallel, numbers: [{number: "003", name: Desk}, {number: "79161234567"}, {number: "500"}]}
+                      - {name: Hunt, type: sequential, numbers: [{number: "003", rings: 3}, {number: "500", rings: 5}]}
+                      - {name: After hours, type: redirect, always: "651", schedule: late-hours}
+            """
         try write(config(server.vpbxURL, schedules: schedules2, rules: rules2), to: dir)
         let plan = try run(dir, ["plan"])
         XCTAssertTrue(plan.stdout.contains("~ find_me/201/redirect/After hours         update, after schedules/201/late-hours"), plan.stdout)
@@ -125,7 +130,9 @@ final class VPBXEndToEndTests: XCTestCase {
         let server = try SimServer(states: ["vpbx": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: Desk, type: parallel, numbers: [{number: \"003\"}, {number: \"500\"}]}"), to: dir)
+        try write(
+            config(server.vpbxURL, schedules: "      []", rules: "          - {name: Desk, type: parallel, numbers: [{number: \"003\"}, {number: \"500\"}]}"),
+            to: dir)
         XCTAssertEqual(try run(dir, ["apply", "--auto-approve"]).status, 0)
         func ruleIDs() throws -> [String: Int] {
             let state = try XCTUnwrap(server.state("vpbx") as? [String: Any])
@@ -134,7 +141,10 @@ final class VPBXEndToEndTests: XCTestCase {
             return Dictionary(uniqueKeysWithValues: numbers.compactMap { n in (n["number"] as? String).map { ($0, n["ruleId"] as? Int ?? 0) } })
         }
         let before = try ruleIDs()
-        try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: Desk, type: parallel, numbers: [{number: \"500\"}, {number: \"003\", active: false}, {number: \"650\"}]}"), to: dir)
+        try write(
+            config(
+                server.vpbxURL, schedules: "      []",
+                rules: "          - {name: Desk, type: parallel, numbers: [{number: \"500\"}, {number: \"003\", active: false}, {number: \"650\"}]}"), to: dir)
         XCTAssertEqual(try run(dir, ["apply", "--auto-approve"]).status, 0)
         let after = try ruleIDs()
         XCTAssertEqual(after["003"], before["003"])
@@ -147,17 +157,20 @@ final class VPBXEndToEndTests: XCTestCase {
         let server = try SimServer(states: ["vpbx": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        try write(config(server.vpbxURL, schedules: "      []", rules: "          []").replacingOccurrences(of: "user: \"201\"", with: "user: \"299\""), to: dir)
+        try write(
+            config(server.vpbxURL, schedules: "      []", rules: "          []").replacingOccurrences(of: "user: \"201\"", with: "user: \"299\""), to: dir)
         let user = try run(dir, ["plan"])
         XCTAssertEqual(user.status, 1)
         XCTAssertEqual(user.stderrLines, ["telform: error: mts/299: no abonent with extension 299 (GET /api/abonents)"])
         try write(config(server.vpbxURL, schedules: "      - {name: s, group: Nobody}", rules: "          []"), to: dir)
         XCTAssertEqual(try run(dir, ["plan"]).stderrLines, ["telform: error: mts/schedules/group:Nobody/s: no group named Nobody (GET /api/groups)"])
         try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: r, type: redirect, always: \"650\", schedule: ghost}"), to: dir)
-        XCTAssertEqual(try run(dir, ["plan"]).stderrLines, [
-            "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" is not declared for abonent 201 or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere",
-            "telform: error: mts/find_me/201/redirect/r: telform.yaml:12:64: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" exists nowhere: not declared for abonent 201 or a group, and not live",
-        ])
+        XCTAssertEqual(
+            try run(dir, ["plan"]).stderrLines,
+            [
+                "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" is not declared for abonent 201 or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere",
+                "telform: error: mts/find_me/201/redirect/r: telform.yaml:12:64: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" exists nowhere: not declared for abonent 201 or a group, and not live",
+            ])
         // A preset schedule that exists live only may be named.
         try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: r, type: redirect, always: \"650\", schedule: preset}"), to: dir)
         XCTAssertEqual(try run(dir, ["apply", "--auto-approve"]).status, 0)
@@ -181,7 +194,8 @@ final class VPBXEndToEndTests: XCTestCase {
 /// What the document allows instead, said where it refuses.
 final class VPBXScheduleRuleTests: XCTestCase {
     func testAScheduleOnASequentialRuleSaysWhatTheDocumentAllows() throws {
-        let dir = try SimConfigs.folder("""
+        let dir = try SimConfigs.folder(
+            """
             version: 1
             providers:
               mts:
@@ -195,6 +209,9 @@ final class VPBXScheduleRuleTests: XCTestCase {
             """)
         let validate = try TelformProcess.run(["validate"], directory: dir)
         XCTAssertEqual(validate.status, 1)
-        XCTAssertTrue(validate.stderr.contains("telform.yaml:10:89: error: providers.mts.find_me[0].rules[0].schedule: applies only when type is redirect, not sequential: the document gives sequential rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one"), validate.stderr)
+        XCTAssertTrue(
+            validate.stderr.contains(
+                "telform.yaml:10:89: error: providers.mts.find_me[0].rules[0].schedule: applies only when type is redirect, not sequential: the document gives sequential rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one"
+            ), validate.stderr)
     }
 }

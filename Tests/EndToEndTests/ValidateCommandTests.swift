@@ -14,8 +14,10 @@ final class ValidateCommandTests: XCTestCase {
     static let examples = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy", "telform"]
 
     func testEveryExampleValidatesCleanly() throws {
-        let counts = ["endpoints": "1 provider, 3 resources", "vpbx": "1 provider, 6 resources", "mtt": "1 provider, 8 resources",
-                      "xivo": "1 provider, 8 resources", "mxproxy": "1 provider, 2 resources", "telform": "2 providers, 4 resources"]
+        let counts = [
+            "endpoints": "1 provider, 3 resources", "vpbx": "1 provider, 6 resources", "mtt": "1 provider, 8 resources",
+            "xivo": "1 provider, 8 resources", "mxproxy": "1 provider, 2 resources", "telform": "2 providers, 4 resources",
+        ]
         for name in Self.examples {
             var environment = Self.exampleEnvironment
             environment["RECEPTION_SIP_PASSWORD"] = "Reception0000000000A"
@@ -27,23 +29,27 @@ final class ValidateCommandTests: XCTestCase {
     }
 
     func testUnsetVariablesAreListedAsWarnings() throws {
-        let outcome = try TelformProcess.run(["validate", "-c", "-"], stdin: """
-        version: 1
-        providers:
-          xivo:
-            type: xivo
-            url: https://xivo.example
-            username: ${env:XIVO_USER}
-            password: ${env:XIVO_PASSWORD}
-            users: [{firstname: A, language: en_US, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", password: "${env:PIN}"}}]
-        """)
+        let outcome = try TelformProcess.run(
+            ["validate", "-c", "-"],
+            stdin: """
+                version: 1
+                providers:
+                  xivo:
+                    type: xivo
+                    url: https://xivo.example
+                    username: ${env:XIVO_USER}
+                    password: ${env:XIVO_PASSWORD}
+                    users: [{firstname: A, language: en_US, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", password: "${env:PIN}"}}]
+                """)
         XCTAssertEqual(outcome.status, 0)
-        XCTAssertEqual(outcome.stderrLines, [
-            "<stdin>:6:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
-            "<stdin>:7:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
-            "<stdin>:8:123: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:PIN}; plan and apply will need it",
-            "<stdin>: valid: 1 provider, 1 resource, 3 warnings",
-        ])
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "<stdin>:6:15: warning: providers.xivo.username: unset variable ${env:XIVO_USER}; plan and apply will need it",
+                "<stdin>:7:15: warning: providers.xivo.password: unset variable ${env:XIVO_PASSWORD}; plan and apply will need it",
+                "<stdin>:8:123: warning: providers.xivo.users[0].voicemail.password: unset variable ${env:PIN}; plan and apply will need it",
+                "<stdin>: valid: 1 provider, 1 resource, 3 warnings",
+            ])
     }
 
     func testAFileWithTenDifferentErrorsReportsAllTen() throws {
@@ -83,77 +89,94 @@ final class ValidateCommandTests: XCTestCase {
         let outcome = try TelformProcess.run(["validate"], environment: ["PW": "abcdefghij0123456789"], directory: dir)
         XCTAssertEqual(outcome.status, 1)
         XCTAssertEqual(outcome.stdout, "")
-        XCTAssertEqual(outcome.stderrLines, [
-            "telform.yaml:5:10: error: providers.office.url: \"ftp://office\" is not an API URL; write https://host/... or sim://NAME",
-            "telform.yaml:10:20: error: providers.office.endpoints[0].extension: \"1234\" must be exactly 3 digits (000-999)",
-            "telform.yaml:12:23: error: providers.office.endpoints[0].direct_media: \"yes\" is not a boolean here; write true (YAML 1.1 words such as yes/no/on/off are not booleans in telform)",
-            "telform.yaml:13:51: error: providers.office.endpoints[0].forward.no_answer.timeout: 200 is out of range; the endpoint API allows 5..120",
-            "telform.yaml:14:9: error: providers.office.endpoints[0].codecs: unknown key \"codecs\"; expected one of: name, extension, password, transport, allow, disallow, direct_media, rtp_symmetric, force_rport, rewrite_contact, allow_long_distance, language, outgoing_cli, forward, protect",
-            "telform.yaml:21:20: error: providers.mts.find_me[0].rules[0].name: 31 characters; VPBX allows 30",
-            "telform.yaml:22:48: error: providers.mts.find_me[0].rules[1].numbers: 11 numbers; VPBX allows at most 10",
-            "telform.yaml:23:29: error: providers.mts.find_me[0].rules[2].type: \"forward\" is not one of parallel, sequential, redirect",
-            "telform.yaml:25:42: error: providers.mts.schedules[0].group: give exactly one of abonent, group, not abonent, group",
-            "telform.yaml:30:63: error: providers.mtt.premedia[0].prompt_a: names prompts \"ghost\", which providers.mtt.prompts does not declare",
-            "telform.yaml: 10 errors, 0 warnings",
-        ])
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "telform.yaml:5:10: error: providers.office.url: \"ftp://office\" is not an API URL; write https://host/... or sim://NAME",
+                "telform.yaml:10:20: error: providers.office.endpoints[0].extension: \"1234\" must be exactly 3 digits (000-999)",
+                "telform.yaml:12:23: error: providers.office.endpoints[0].direct_media: \"yes\" is not a boolean here; write true (YAML 1.1 words such as yes/no/on/off are not booleans in telform)",
+                "telform.yaml:13:51: error: providers.office.endpoints[0].forward.no_answer.timeout: 200 is out of range; the endpoint API allows 5..120",
+                "telform.yaml:14:9: error: providers.office.endpoints[0].codecs: unknown key \"codecs\"; expected one of: name, extension, password, transport, allow, disallow, direct_media, rtp_symmetric, force_rport, rewrite_contact, allow_long_distance, language, outgoing_cli, forward, protect",
+                "telform.yaml:21:20: error: providers.mts.find_me[0].rules[0].name: 31 characters; VPBX allows 30",
+                "telform.yaml:22:48: error: providers.mts.find_me[0].rules[1].numbers: 11 numbers; VPBX allows at most 10",
+                "telform.yaml:23:29: error: providers.mts.find_me[0].rules[2].type: \"forward\" is not one of parallel, sequential, redirect",
+                "telform.yaml:25:42: error: providers.mts.schedules[0].group: give exactly one of abonent, group, not abonent, group",
+                "telform.yaml:30:63: error: providers.mtt.premedia[0].prompt_a: names prompts \"ghost\", which providers.mtt.prompts does not declare",
+                "telform.yaml: 10 errors, 0 warnings",
+            ])
     }
 
     func testStandardInputIsRead() throws {
-        let outcome = try TelformProcess.run(["validate", "-c", "-"], stdin: "version: 1\nproviders:\n  mts: {type: vpbx, url: sim://mts, schedules: [{name: s}]}\n")
+        let outcome = try TelformProcess.run(
+            ["validate", "-c", "-"], stdin: "version: 1\nproviders:\n  mts: {type: vpbx, url: sim://mts, schedules: [{name: s}]}\n")
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.stderrLines, [
-            "<stdin>:3:49: error: providers.mts.schedules[0]: needs exactly one of abonent, group",
-            "<stdin>: 1 error, 0 warnings",
-        ])
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "<stdin>:3:49: error: providers.mts.schedules[0]: needs exactly one of abonent, group",
+                "<stdin>: 1 error, 0 warnings",
+            ])
     }
 
     func testYAMLProblemsCarryTheirPositions() throws {
         let syntax = try TelformProcess.run(["validate", "-c", "-"], stdin: "version: 1\nproviders:\n  mts: {type: vpbx\n")
         XCTAssertEqual(syntax.status, 1)
-        XCTAssertEqual(syntax.stderrLines, [
-            "<stdin>:4:1: error: yaml: did not find expected ',' or '}' (while parsing a flow mapping at line 3, column 8)",
-            "<stdin>: 1 error, 0 warnings",
-        ])
+        XCTAssertEqual(
+            syntax.stderrLines,
+            [
+                "<stdin>:4:1: error: yaml: did not find expected ',' or '}' (while parsing a flow mapping at line 3, column 8)",
+                "<stdin>: 1 error, 0 warnings",
+            ])
         let documents = try TelformProcess.run(["validate", "-c", "-"], stdin: "version: 1\nproviders: {}\n---\nversion: 1\n")
-        XCTAssertEqual(documents.stderrLines, [
-            "<stdin>:3:1: error: yaml: a second YAML document; telform reads one document per file (split it into an include instead)",
-            "<stdin>: 1 error, 0 warnings",
-        ])
+        XCTAssertEqual(
+            documents.stderrLines,
+            [
+                "<stdin>:3:1: error: yaml: a second YAML document; telform reads one document per file (split it into an include instead)",
+                "<stdin>: 1 error, 0 warnings",
+            ])
     }
 
     func testMissingConfigFileIsAnError() throws {
         let dir = try TelformProcess.scratch()
         let outcome = try TelformProcess.run(["validate"], directory: dir)
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.stderrLines, ["telform.yaml:1:1: error: (document): no telform.yaml in \(dir.standardizedFileURL.path); pass -c FILE to name the config",
-                                             "telform.yaml: 1 error, 0 warnings"])
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "telform.yaml:1:1: error: (document): no telform.yaml in \(dir.standardizedFileURL.path); pass -c FILE to name the config",
+                "telform.yaml: 1 error, 0 warnings",
+            ])
     }
 
     func testSecretsNeverPrint() throws {
         let secret = "TopSecretValue12345!"
-        let outcome = try TelformProcess.run(["validate", "-c", "-"], stdin: """
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: https://pbx.example
-            tenant: acme
-            token: ${env:TOKEN}
-            endpoints: [{name: a, extension: "101", password: "${env:SECRET}"}]
-          cc:
-            type: mtt
-            url: sim://cc
-            customer: "1"
-            call_control: [{sip_id: "74951345899", url: "https://user:${env:SECRET}@routing.example/x y"}]
-        """, environment: ["SECRET": secret, "TOKEN": secret])
+        let outcome = try TelformProcess.run(
+            ["validate", "-c", "-"],
+            stdin: """
+                version: 1
+                providers:
+                  office:
+                    type: endpoints
+                    url: https://pbx.example
+                    tenant: acme
+                    token: ${env:TOKEN}
+                    endpoints: [{name: a, extension: "101", password: "${env:SECRET}"}]
+                  cc:
+                    type: mtt
+                    url: sim://cc
+                    customer: "1"
+                    call_control: [{sip_id: "74951345899", url: "https://user:${env:SECRET}@routing.example/x y"}]
+                """, environment: ["SECRET": secret, "TOKEN": secret])
         XCTAssertEqual(outcome.status, 1)
         XCTAssertFalse(outcome.stderr.contains(secret))
         XCTAssertFalse(outcome.stderr.contains("TopSecret"))
-        XCTAssertEqual(outcome.stderrLines, [
-            "<stdin>:8:55: error: providers.office.endpoints[0].password: the value must be exactly 20 characters of A-Z, a-z and 0-9",
-            "<stdin>:13:49: error: providers.cc.call_control[0].url: \"https://(sensitive)@routing.example/x y\" is not an http:// or https:// URL",
-            "<stdin>: 2 errors, 0 warnings",
-        ])
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "<stdin>:8:55: error: providers.office.endpoints[0].password: the value must be exactly 20 characters of A-Z, a-z and 0-9",
+                "<stdin>:13:49: error: providers.cc.call_control[0].url: \"https://(sensitive)@routing.example/x y\" is not an http:// or https:// URL",
+                "<stdin>: 2 errors, 0 warnings",
+            ])
     }
 
     func testUnknownCommandSuggests() throws {

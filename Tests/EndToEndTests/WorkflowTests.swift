@@ -4,9 +4,11 @@ import XCTest
 /// The CI workflow end to end: saved plans, drift, Markdown, export — the binary over HTTP.
 final class WorkflowTests: XCTestCase {
     static let passwords = ["A": "AliceSecretPassw0rd1", "B": "BobSecretPassword002"]
-    let environment = ["OFFICE_TOKEN": "sim-endpoints-token", "PW_A": passwords["A"] ?? "", "PW_B": passwords["B"] ?? "",
-                       "MTS_TOKEN": "sim-vpbx-token", "MTT_PASSWORD": "sim-mtt-password",
-                       "MX_SECRET": "sim-client-secret", "MX_PASSWORD": "sim-mx-password"]
+    let environment = [
+        "OFFICE_TOKEN": "sim-endpoints-token", "PW_A": passwords["A"] ?? "", "PW_B": passwords["B"] ?? "",
+        "MTS_TOKEN": "sim-vpbx-token", "MTT_PASSWORD": "sim-mtt-password",
+        "MX_SECRET": "sim-client-secret", "MX_PASSWORD": "sim-mx-password",
+    ]
 
     func endpoints(_ server: SimServer, language: String = "en") -> String {
         """
@@ -59,9 +61,13 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(try run(dir, ["apply", "-c", "other.yaml", "--auto-approve"]).status, 0)
         let stale = try run(dir, ["apply", "plan.json"])
         XCTAssertEqual(stale.status, 1)
-        XCTAssertEqual(stale.stderrLines, ["telform: error: the saved plan is stale; nothing was changed:",
-                                           "  live state of office/endpoints changed since the plan was made",
-                                           "Make a new plan and review it."])
+        XCTAssertEqual(
+            stale.stderrLines,
+            [
+                "telform: error: the saved plan is stale; nothing was changed:",
+                "  live state of office/endpoints changed since the plan was made",
+                "Make a new plan and review it.",
+            ])
         // A changed configuration is refused too.
         XCTAssertEqual(try run(dir, ["plan", "-o", "plan.json"]).status, 0)
         try write(endpoints(server, language: "fr"), in: dir)
@@ -83,41 +89,45 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(clean.stdout.hasSuffix("No drift: the live state matches the configuration.\n"))
 
         // Outside telform: desk-a's language changed, desk-b deleted, desk-x added.
-        try write("""
-        version: 1
-        providers:
-          office:
-            type: endpoints
-            url: \(server.endpointsURL)
-            tenant: acme
-            token: ${env:OFFICE_TOKEN}
-            endpoints:
-              - {name: desk-a, extension: "100", password: "${env:PW_A}", language: ru, forward: {busy: {to: "500"}}}
-              - {name: desk-x, extension: "109", password: "${env:PW_B}"}
-        """, in: dir, as: "outside.yaml")
+        try write(
+            """
+            version: 1
+            providers:
+              office:
+                type: endpoints
+                url: \(server.endpointsURL)
+                tenant: acme
+                token: ${env:OFFICE_TOKEN}
+                endpoints:
+                  - {name: desk-a, extension: "100", password: "${env:PW_A}", language: ru, forward: {busy: {to: "500"}}}
+                  - {name: desk-x, extension: "109", password: "${env:PW_B}"}
+            """, in: dir, as: "outside.yaml")
         XCTAssertEqual(try run(dir, ["apply", "-c", "outside.yaml", "--auto-approve"]).status, 0)
         let text = try run(dir, ["drift"])
         XCTAssertEqual(text.status, 2)
-        XCTAssertEqual(text.stdout, """
-        telform drift: 1 provider, 2 live objects read
+        XCTAssertEqual(
+            text.stdout,
+            """
+            telform drift: 1 provider, 2 live objects read
 
-        office (endpoints, \(server.endpointsURL))
-          changed   endpoints/desk-a
-                language:     file "en", live "ru"
-                forward.busy: file (none), live {to: "500"}
-          missing   endpoints/desk-b
-          unmanaged endpoints/desk-x
+            office (endpoints, \(server.endpointsURL))
+              changed   endpoints/desk-a
+                    language:     file "en", live "ru"
+                    forward.busy: file (none), live {to: "500"}
+              missing   endpoints/desk-b
+              unmanaged endpoints/desk-x
 
-        Drift: 1 changed, 1 missing, 1 unmanaged.
+            Drift: 1 changed, 1 missing, 1 unmanaged.
 
-        """)
+            """)
         let json = try run(dir, ["drift", "--format", "json"])
         XCTAssertEqual(json.status, 2)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(report["summary"] as? [String: Int], ["changed": 1, "missing": 1, "unmanaged": 1, "duplicate": 0])
         let entries = try XCTUnwrap(report["drift"] as? [[String: Any]])
-        XCTAssertEqual(entries.map { "\($0["category"] ?? "") \($0["address"] ?? "")" },
-                       ["changed office/endpoints/desk-a", "missing office/endpoints/desk-b", "unmanaged office/endpoints/desk-x"])
+        XCTAssertEqual(
+            entries.map { "\($0["category"] ?? "") \($0["address"] ?? "")" },
+            ["changed office/endpoints/desk-a", "missing office/endpoints/desk-b", "unmanaged office/endpoints/desk-x"])
         let fields = try XCTUnwrap(entries.first?["fields"] as? [[String: Any]])
         XCTAssertEqual(fields.first?["field"] as? String, "language")
         XCTAssertEqual(fields.first?["file"] as? String, "en")
@@ -135,7 +145,9 @@ final class WorkflowTests: XCTestCase {
     func testExportThenPlanIsEmptyForEveryKindOfEveryPlatform() throws {
         let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
         func seed(_ name: String) throws -> String { try String(contentsOf: examples.appendingPathComponent("seeds/\(name).json"), encoding: .utf8) }
-        let server = try SimServer(states: ["endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt"), "mxproxy": try seed("mx"), "xivo": try seed("xivo")])
+        let server = try SimServer(states: [
+            "endpoints": try seed("office"), "vpbx": try seed("mts"), "mtt": try seed("mtt"), "mxproxy": try seed("mx"), "xivo": try seed("xivo"),
+        ])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         for item in ["secrets", "prompts"] {
@@ -150,8 +162,15 @@ final class WorkflowTests: XCTestCase {
             case "vpbx": text = text.replacingOccurrences(of: "url: sim://mts", with: "url: \(port)/vpbx\n    token: ${env:MTS_TOKEN}")
             case "xivo": text = text.replacingOccurrences(of: "url: sim://xivo", with: "url: \(port)/xivo")
             case "mxproxy":
-                text = text.replacingOccurrences(of: "url: sim://mx", with: "url: \(port)/mxproxy\n    client_id: sim-client\n    client_secret: ${env:MX_SECRET}\n    username: sim@example.com\n    password: ${env:MX_PASSWORD}")
-            default: text = text.replacingOccurrences(of: "url: sim://mtt", with: "url: \(port)/mtt/index.php\n    premedia_url: \(port)/mtt/v1/api\n    username: sim\n    password: ${env:MTT_PASSWORD}")
+                text = text.replacingOccurrences(
+                    of: "url: sim://mx",
+                    with:
+                        "url: \(port)/mxproxy\n    client_id: sim-client\n    client_secret: ${env:MX_SECRET}\n    username: sim@example.com\n    password: ${env:MX_PASSWORD}"
+                )
+            default:
+                text = text.replacingOccurrences(
+                    of: "url: sim://mtt",
+                    with: "url: \(port)/mtt/index.php\n    premedia_url: \(port)/mtt/v1/api\n    username: sim\n    password: ${env:MTT_PASSWORD}")
             }
             text = text.replacingOccurrences(of: "    sim_seed: ", with: "    # sim_seed: ")
             try write(text, in: dir, as: "\(example).yaml")
@@ -178,9 +197,14 @@ final class WorkflowTests: XCTestCase {
             var placeholders: [String: String] = [:]
             for line in exported.split(separator: "\n") where line.hasPrefix("#   ") {
                 let variable = String(line.dropFirst(4).prefix { $0 != ":" })
-                placeholders[variable] = variable.hasSuffix("_EXTENSION") ? "100" : variable.hasSuffix("_PASSWORD") ? "Placeholder000000000"
-                    : variable.hasSuffix("_URL") ? "https://routing.example/mtt?key=k3y-for-routing"
-                    : variable.hasSuffix("_VOICEMAIL") ? "1234" : "x"
+                placeholders[variable] =
+                    variable.hasSuffix("_EXTENSION")
+                    ? "100"
+                    : variable.hasSuffix("_PASSWORD")
+                        ? "Placeholder000000000"
+                        : variable.hasSuffix("_URL")
+                            ? "https://routing.example/mtt?key=k3y-for-routing"
+                            : variable.hasSuffix("_VOICEMAIL") ? "1234" : "x"
             }
             placeholders["OFFICE_TOKEN"] = "sim-endpoints-token"
             placeholders["MTS_TOKEN"] = "sim-vpbx-token"

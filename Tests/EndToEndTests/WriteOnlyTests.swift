@@ -18,7 +18,10 @@ final class WriteOnlyTests: XCTestCase {
         try write("200")
         let plan = try TelformProcess.run(["plan", "--detailed-exitcode"], environment: env, directory: dir)
         XCTAssertEqual(plan.status, 0, "the API does not return the extension: no plan can see the change")
-        XCTAssertTrue(plan.stdout.contains("\nNote: office: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR\n"), plan.stdout)
+        XCTAssertTrue(
+            plan.stdout.contains(
+                "\nNote: office: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR\n"
+            ), plan.stdout)
         let replace = try TelformProcess.run(["apply", "--auto-approve", "--replace", "office/endpoints/desk"], environment: env, directory: dir)
         XCTAssertEqual(replace.status, 0, replace.stderr)
         XCTAssertTrue(replace.stdout.contains("  -/+ endpoints/desk                         replace (forced by --replace)"), replace.stdout)

@@ -4,13 +4,13 @@ import XCTest
 /// The xivo platform end to end: the built binary against `telform sim serve` over HTTP.
 final class XiVOEndToEndTests: XCTestCase {
     let seed = """
-    {"credentials": [{"username": "ws", "password": "ws-secret"}],
-     "groups": [{"id": 1, "name": "sales"}], "queues": [{"id": 1, "name": "support"}],
-     "users": [{"userfeatures": {"id": 1, "firstname": "Alice", "ringseconds": "20"},
-                "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}],
-                "voicemail": null, "groupmember": true, "queuemember": false}],
-     "context": [{"context": {"name": "default", "displayname": "Interne", "entity": "acme", "contexttype": "internal"}, "contextinclude": [], "contextnumbers": {}}]}
-    """
+        {"credentials": [{"username": "ws", "password": "ws-secret"}],
+         "groups": [{"id": 1, "name": "sales"}], "queues": [{"id": 1, "name": "support"}],
+         "users": [{"userfeatures": {"id": 1, "firstname": "Alice", "ringseconds": "20"},
+                    "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}],
+                    "voicemail": null, "groupmember": true, "queuemember": false}],
+         "context": [{"context": {"name": "default", "displayname": "Interne", "entity": "acme", "contexttype": "internal"}, "contextinclude": [], "contextnumbers": {}}]}
+        """
 
     func config(_ server: SimServer, _ body: String) -> String {
         """
@@ -38,27 +38,33 @@ final class XiVOEndToEndTests: XCTestCase {
         let server = try SimServer(states: ["xivo": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        let first = try apply(dir, config(server, """
-            contexts:
-              - {name: default, display_name: Default, entity: acme, type: internal}
-              - {name: from-extern, entity: acme, type: incall, numbers: {incall: [{from: "0140000000"}]}}
-            users:
-              - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}, forward: {busy: {to: "1001"}}}
-            schedules:
-              - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
-            incalls:
-              - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
-            pickups:
-              - {name: desk, members: [{user: "1001"}, {group: sales}], pickers: [{queue: support}, {user: "1002"}]}
-            parking_lots:
-              - {name: lot1, context: default, extension: "700", positions: 10}
-            queue_skills:
-              - {name: english, printscreen: Eng, category: languages}
-        """))
+        let first = try apply(
+            dir,
+            config(
+                server,
+                """
+                    contexts:
+                      - {name: default, display_name: Default, entity: acme, type: internal}
+                      - {name: from-extern, entity: acme, type: incall, numbers: {incall: [{from: "0140000000"}]}}
+                    users:
+                      - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+                      - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}, forward: {busy: {to: "1001"}}}
+                    schedules:
+                      - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
+                    incalls:
+                      - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
+                    pickups:
+                      - {name: desk, members: [{user: "1001"}, {group: sales}], pickers: [{queue: support}, {user: "1002"}]}
+                    parking_lots:
+                      - {name: lot1, context: default, extension: "700", positions: 10}
+                    queue_skills:
+                      - {name: english, printscreen: Eng, category: languages}
+                """))
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("Warning: xivo/users/1001@default: editing this user drops its group and queue memberships (a XiVO limitation)"))
-        XCTAssertTrue(first.stdout.contains("  ! contexts/default                         differs (the platform cannot edit contexts: reported, never applied)"), first.stdout)
+        XCTAssertTrue(
+            first.stdout.contains("  ! contexts/default                         differs (the platform cannot edit contexts: reported, never applied)"),
+            first.stdout)
         XCTAssertTrue(first.stdout.contains("  + incalls/0140000000@from-extern           create, after users/1002@default"), first.stdout)
         XCTAssertEqual(first.stderrLines.last, "Apply: 8 succeeded, 0 failed, 0 skipped.")
         XCTAssertEqual(try plan(dir).status, 0, "converged; the context difference is reported, not a change")
@@ -84,21 +90,25 @@ final class XiVOEndToEndTests: XCTestCase {
 
         // Updates: a user's line (sent as an object of arrays), an incall target, the parking
         // lot; replaces: the schedule, the pickup and the skill have no edit call.
-        let second = try apply(dir, config(server, """
-            users:
-              - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1003"}, voicemail: {mailbox: "1002", password: "4321"}}
-            schedules:
-              - {name: office, timezone: Europe/Paris, opened: [{hours: "09:00-12:00", weekdays: "1-5"}]}
-            incalls:
-              - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1001"}}
-            pickups:
-              - {name: desk, members: [{user: "1001"}]}
-            parking_lots:
-              - {name: lot1, context: default, extension: "701", positions: 20}
-            queue_skills:
-              - {name: english, printscreen: En, category: languages}
-        """))
+        let second = try apply(
+            dir,
+            config(
+                server,
+                """
+                    users:
+                      - {firstname: Alice, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+                      - {firstname: Bob, language: en_US, line: {protocol: sip, number: "1003"}, voicemail: {mailbox: "1002", password: "4321"}}
+                    schedules:
+                      - {name: office, timezone: Europe/Paris, opened: [{hours: "09:00-12:00", weekdays: "1-5"}]}
+                    incalls:
+                      - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1001"}}
+                    pickups:
+                      - {name: desk, members: [{user: "1001"}]}
+                    parking_lots:
+                      - {name: lot1, context: default, extension: "701", positions: 20}
+                    queue_skills:
+                      - {name: english, printscreen: En, category: languages}
+                """))
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertTrue(second.stdout.contains("-/+ schedules/office                       replace (the platform cannot edit schedules)"))
         XCTAssertEqual(try plan(dir).status, 0)
@@ -107,15 +117,19 @@ final class XiVOEndToEndTests: XCTestCase {
         XCTAssertTrue(state.contains("\"groupmember\": false"), "editing dropped the membership, as the document warns")
 
         // Deletes, except contexts: XiVO cannot delete them.
-        let third = try apply(dir, config(server, """
-            users: []
-            schedules: []
-            incalls: []
-            pickups: []
-            parking_lots: []
-            queue_skills: []
-            contexts: []
-        """))
+        let third = try apply(
+            dir,
+            config(
+                server,
+                """
+                    users: []
+                    schedules: []
+                    incalls: []
+                    pickups: []
+                    parking_lots: []
+                    queue_skills: []
+                    contexts: []
+                """))
         XCTAssertEqual(third.status, 0, third.stderr)
         XCTAssertEqual(third.stderrLines.last, "Apply: 7 succeeded, 0 failed, 0 skipped.")
         XCTAssertEqual(try plan(dir).status, 0)
@@ -130,9 +144,13 @@ final class XiVOEndToEndTests: XCTestCase {
         try config(server, "    users: []").write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         let plan = try TelformProcess.run(["plan"], environment: ["XIVO_PASSWORD": "wrong"], directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, ["telform: error: xivo/users: list lines: authentication refused: Authentication refused (HTTP 403)",
-                                          "  call: GET http://127.0.0.1:\(server.port)/xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list -> HTTP 403",
-                                          "  the server refused the credentials; check telform.yaml:6:15: providers.xivo.username (ws), telform.yaml:7:15: providers.xivo.password (${env:XIVO_PASSWORD})"])
+        XCTAssertEqual(
+            plan.stderrLines,
+            [
+                "telform: error: xivo/users: list lines: authentication refused: Authentication refused (HTTP 403)",
+                "  call: GET http://127.0.0.1:\(server.port)/xivo/service/ipbx/json.php/restricted/pbx_settings/lines/?act=list -> HTTP 403",
+                "  the server refused the credentials; check telform.yaml:6:15: providers.xivo.username (ws), telform.yaml:7:15: providers.xivo.password (${env:XIVO_PASSWORD})",
+            ])
     }
 }
 
@@ -142,7 +160,8 @@ enum SHA256Hex {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sha256sum"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try? process.run()
@@ -159,17 +178,22 @@ enum SHA256Hex {
 /// never deletes.
 final class XiVOFidelityTests: XCTestCase {
     func testIncallsToAGroupOrAQueueSendTheirIdsAndReadBackByName() throws {
-        let server = try SimServer(states: ["xivo": """
+        let server = try SimServer(states: [
+            "xivo": """
             {"credentials": [{"username": "ws", "password": "ws-secret"}], "users": [],
              "groups": [{"id": 7, "name": "sales"}], "queues": [{"id": 9, "name": "support"}],
              "context": [{"context": {"name": "from-extern", "displayname": "Incalls", "contexttype": "incall"}, "contextinclude": [], "contextnumbers": {}}]}
-            """])
+            """
+        ])
         defer { server.stop() }
-        let dir = try SimConfigs.folder(SimConfigs.xivo(port: server.port, """
-                incalls:
-                  - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
-                  - {exten: "0140000002", context: from-extern, destination: {type: queue, target: support}}
-            """))
+        let dir = try SimConfigs.folder(
+            SimConfigs.xivo(
+                port: server.port,
+                """
+                    incalls:
+                      - {exten: "0140000001", context: from-extern, destination: {type: group, target: sales}}
+                      - {exten: "0140000002", context: from-extern, destination: {type: queue, target: support}}
+                """))
         let env = ["XIVO_PASSWORD": "ws-secret"]
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)
         XCTAssertEqual(apply.status, 0, apply.stderr)
@@ -180,23 +204,30 @@ final class XiVOFidelityTests: XCTestCase {
 
     func testAReplaceThatCannotBeBuiltLeavesTheOldObject() throws {
         // The lines list answers the plan's read, then fails: the replace cannot resolve user 1001.
-        let server = try SimServer(faults: "p500=1,path=pbx_settings/lines,after=3", states: ["xivo": """
-            {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [],
-             "users": [{"userfeatures": {"id": 1, "entityid": 1, "firstname": "Alice"},
-                        "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}], "voicemail": false}],
-             "schedule": [{"schedule": {"id": "5", "name": "office", "timezone": "Europe/Paris", "fallback_action": "endcall:busy",
-                                        "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0},
-                           "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}},
-                           "opened": [{"id": 1, "schedule_id": 5, "mode": "opened", "hours": "08:00-12:00", "weekdays": "1-5", "monthdays": "1-31", "months": "1-12"}],
-                           "closed": false}]}
-            """])
+        let server = try SimServer(
+            faults: "p500=1,path=pbx_settings/lines,after=3",
+            states: [
+                "xivo": """
+                {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [],
+                 "users": [{"userfeatures": {"id": 1, "entityid": 1, "firstname": "Alice"},
+                            "linefeatures": [{"id": 11, "protocol": "sip", "context": "default", "number": "1001"}], "voicemail": false}],
+                 "schedule": [{"schedule": {"id": "5", "name": "office", "timezone": "Europe/Paris", "fallback_action": "endcall:busy",
+                                            "fallback_actionid": null, "fallback_actionargs": "", "description": "", "commented": 0},
+                               "dialaction": {"schedule_fallback": {"actiontype": null, "action": null}},
+                               "opened": [{"id": 1, "schedule_id": 5, "mode": "opened", "hours": "08:00-12:00", "weekdays": "1-5", "monthdays": "1-31", "months": "1-12"}],
+                               "closed": false}]}
+                """
+            ])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         func write(_ fallback: String) throws {
-            try SimConfigs.xivo(port: server.port, """
-                schedules:
-                  - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: \(fallback)}
-            """).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+            try SimConfigs.xivo(
+                port: server.port,
+                """
+                    schedules:
+                      - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: \(fallback)}
+                """
+            ).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
         }
         let env = ["XIVO_PASSWORD": "ws-secret"]
         // The fallback is read from `schedule.fallback_action`: "endcall:busy" matches as it is.
@@ -206,7 +237,11 @@ final class XiVOFidelityTests: XCTestCase {
         try write(#"{type: user, target: "1011"}"#)
         let plan = try TelformProcess.run(["plan"], environment: env, directory: dir)
         XCTAssertEqual(plan.status, 1)
-        XCTAssertEqual(plan.stderrLines, [#"telform: error: xivo: telform.yaml:9:130: providers.xivo.schedules[0].fallback.target: no user "1011" in the file or on the XiVO server; did you mean "1001"?"#])
+        XCTAssertEqual(
+            plan.stderrLines,
+            [
+                #"telform: error: xivo: telform.yaml:9:130: providers.xivo.schedules[0].fallback.target: no user "1011" in the file or on the XiVO server; did you mean "1001"?"#
+            ])
         // A fallback to user 1001, who cannot be resolved at apply time: the replace fails before its delete.
         try write(#"{type: user, target: "1001"}"#)
         let apply = try TelformProcess.run(["apply", "--auto-approve"], environment: env, directory: dir)

@@ -7,16 +7,16 @@ import XCTest
 final class XiVOUserTests: XCTestCase {
     let env = ["XIVO_PASSWORD": "ws-secret"]
     let seed = """
-    {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [],
-     "users": [{"userfeatures": {"id": 1, "entityid": 2, "firstname": "Alice", "language": "fr_FR", "ringseconds": "20",
-                                 "outcallerid": "anonymous", "agentid": "3", "voicemailid": "40", "voicemailtype": "asterisk"},
-                "linefeatures": [{"id": 11, "protocol": "sip", "name": "eu9nbm", "context": "default", "number": "1001", "device": "7", "num": 1}],
-                "voicemail": {"fullname": "Alice", "mailbox": "1001", "password": "1234", "email": "alice@example.com", "context": "default", "tz": "eu-fr"},
-                "groupmember": false, "queuemember": false},
-               {"userfeatures": {"id": 2, "entityid": 1, "firstname": "Bob", "language": "en_US"},
-                "linefeatures": [{"id": 12, "protocol": "sip", "name": "b0b", "context": "default", "number": "1002"}],
-                "voicemail": false, "groupmember": false, "queuemember": false}]}
-    """
+        {"credentials": [{"username": "ws", "password": "ws-secret"}], "groups": [], "queues": [],
+         "users": [{"userfeatures": {"id": 1, "entityid": 2, "firstname": "Alice", "language": "fr_FR", "ringseconds": "20",
+                                     "outcallerid": "anonymous", "agentid": "3", "voicemailid": "40", "voicemailtype": "asterisk"},
+                    "linefeatures": [{"id": 11, "protocol": "sip", "name": "eu9nbm", "context": "default", "number": "1001", "device": "7", "num": 1}],
+                    "voicemail": {"fullname": "Alice", "mailbox": "1001", "password": "1234", "email": "alice@example.com", "context": "default", "tz": "eu-fr"},
+                    "groupmember": false, "queuemember": false},
+                   {"userfeatures": {"id": 2, "entityid": 1, "firstname": "Bob", "language": "en_US"},
+                    "linefeatures": [{"id": 12, "protocol": "sip", "name": "b0b", "context": "default", "number": "1002"}],
+                    "voicemail": false, "groupmember": false, "queuemember": false}]}
+        """
 
     func run(_ server: SimServer, _ dir: URL, _ users: String, _ args: [String]) throws -> TelformProcess.Outcome {
         try SimConfigs.xivo(port: server.port, "    users:\n" + users).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
@@ -33,7 +33,8 @@ final class XiVOUserTests: XCTestCase {
         let server = try SimServer(states: ["xivo": seed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        let alice = #"      - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: iax, number: "1001"}, voicemail: {mailbox: "1001", email: alice@example.com}}"#
+        let alice =
+            #"      - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: iax, number: "1001"}, voicemail: {mailbox: "1001", email: alice@example.com}}"#
         let bob = #"      - {firstname: Bob, line: {protocol: sip, number: "1002"}}"#
         let apply = try run(server, dir, alice + "\n" + bob, ["apply", "--auto-approve"])
         XCTAssertEqual(apply.status, 0, apply.stderr)
@@ -97,11 +98,17 @@ final class XiVOUserTests: XCTestCase {
     }
 
     func testAVoicemailWithoutALanguageIsAConfigError() throws {
-        let outcome = try TelformProcess.run(["validate", "-c", "-"], stdin: SimConfigs.xivo(port: 1, """
-                users:
-                  - {firstname: Bob, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002"}}
-            """))
+        let outcome = try TelformProcess.run(
+            ["validate", "-c", "-"],
+            stdin: SimConfigs.xivo(
+                port: 1,
+                """
+                    users:
+                      - {firstname: Bob, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002"}}
+                """))
         XCTAssertEqual(outcome.status, 1)
-        XCTAssertEqual(outcome.stderrLines.first(where: { $0.contains(": error: ") }), "<stdin>:9:9: error: providers.xivo.users[0].language: is required with a voicemail (XiVO sets the box's locale from the user's language)")
+        XCTAssertEqual(
+            outcome.stderrLines.first(where: { $0.contains(": error: ") }),
+            "<stdin>:9:9: error: providers.xivo.users[0].language: is required with a voicemail (XiVO sets the box's locale from the user's language)")
     }
 }

@@ -9,13 +9,13 @@ final class XiVOWebServicesTests: XCTestCase {
     let env = ["XIVO_PASSWORD": "ws-secret"]
 
     let currentSeed = """
-    {"web_services": "current", "credentials": [{"username": "ws", "password": "ws-secret"}],
-     "groups": [{"id": 4, "name": "sales"}], "queues": [],
-     "users": [{"userfeatures": {"id": 1, "entityid": 1, "firstname": "Alice", "language": "fr_FR", "ringseconds": "20", "voicemailid": "36"},
-                "linefeatures": [{"id": 11, "protocol": "sip", "name": "eu9nbm", "context": "default", "number": "1001", "iduserfeatures": 1}],
-                "voicemail": {"uniqueid": 36, "fullname": "Alice", "mailbox": "1001", "context": "default", "password": "1234"},
-                "groupmember": false, "queuemember": false}]}
-    """
+        {"web_services": "current", "credentials": [{"username": "ws", "password": "ws-secret"}],
+         "groups": [{"id": 4, "name": "sales"}], "queues": [],
+         "users": [{"userfeatures": {"id": 1, "entityid": 1, "firstname": "Alice", "language": "fr_FR", "ringseconds": "20", "voicemailid": "36"},
+                    "linefeatures": [{"id": 11, "protocol": "sip", "name": "eu9nbm", "context": "default", "number": "1001", "iduserfeatures": 1}],
+                    "voicemail": {"uniqueid": 36, "fullname": "Alice", "mailbox": "1001", "context": "default", "password": "1234"},
+                    "groupmember": false, "queuemember": false}]}
+        """
 
     func run(_ server: SimServer, _ dir: URL, _ body: String, _ args: [String], webServices: String? = "current") throws -> TelformProcess.Outcome {
         let setting = webServices.map { "    web_services: \($0)\n" } ?? ""
@@ -40,20 +40,20 @@ final class XiVOWebServicesTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         let config = """
-            contexts:
-              - {name: from-extern, entity: acme, type: incall, numbers: {incall: [{from: "0140000000", to: "0140000099"}]}}
-            users:
-              - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Bob, language: fr_FR, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}}
-            schedules:
-              - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
-            incalls:
-              - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
-            pickups:
-              - {name: desk, members: [{user: "1001"}, {group: sales}]}
-            queue_skills:
-              - {name: english, printscreen: Eng, category: languages}
-        """
+                contexts:
+                  - {name: from-extern, entity: acme, type: incall, numbers: {incall: [{from: "0140000000", to: "0140000099"}]}}
+                users:
+                  - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+                  - {firstname: Bob, language: fr_FR, line: {protocol: sip, number: "1002"}, voicemail: {mailbox: "1002", password: "4321"}}
+                schedules:
+                  - {name: office, timezone: Europe/Paris, opened: [{hours: "08:00-12:00", weekdays: "1-5"}], fallback: {type: voicemail, target: "1002"}}
+                incalls:
+                  - {exten: "0140000000", context: from-extern, destination: {type: user, target: "1002"}}
+                pickups:
+                  - {name: desk, members: [{user: "1001"}, {group: sales}]}
+                queue_skills:
+                  - {name: english, printscreen: Eng, category: languages}
+            """
         let apply = try run(server, dir, config, ["apply", "--auto-approve"])
         XCTAssertEqual(apply.status, 0, apply.stdout + apply.stderr)
         XCTAssertEqual(apply.stderrLines.last, "Apply: 7 succeeded, 0 failed, 0 skipped.", apply.stderr)
@@ -67,7 +67,10 @@ final class XiVOWebServicesTests: XCTestCase {
         XCTAssertEqual((bob["voicemail"] as? [String: Any])?["mailbox"] as? String, "1002")
         let plan = try run(server, dir, config, ["plan", "--detailed-exitcode"])
         XCTAssertEqual(plan.status, 0, plan.stdout + plan.stderr)
-        XCTAssertTrue(plan.stdout.contains("xivo/queue_skills: the server does not return printscreen, so telform takes the file's value as live and cannot see a change made on the server"), plan.stdout)
+        XCTAssertTrue(
+            plan.stdout.contains(
+                "xivo/queue_skills: the server does not return printscreen, so telform takes the file's value as live and cannot see a change made on the server"
+            ), plan.stdout)
     }
 
     /// A document-shaped edit against the current server: `linefeatures` left out of a
@@ -78,10 +81,10 @@ final class XiVOWebServicesTests: XCTestCase {
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
         let config = """
-            users:
-              - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
-              - {firstname: Carol, line: {protocol: sip, number: "1003"}}
-        """
+                users:
+                  - {firstname: Alice, language: fr_FR, ring_seconds: 30, line: {protocol: sip, number: "1001"}}
+                  - {firstname: Carol, line: {protocol: sip, number: "1003"}}
+            """
         let apply = try run(server, dir, config, ["apply", "--auto-approve"], webServices: nil)
         XCTAssertEqual(apply.status, 1, apply.stderr)
         XCTAssertTrue(apply.stderr.contains("xivo/users/1001@default: update FAILED: the user was edited, but its line is gone"), apply.stderr)
@@ -95,14 +98,16 @@ final class XiVOWebServicesTests: XCTestCase {
         let server = try SimServer(states: ["xivo": currentSeed])
         defer { server.stop() }
         let dir = try TelformProcess.scratch()
-        let refused = try run(server, dir, """
-            contexts:
-              - {name: empty, entity: acme, type: internal}
-            users:
-              - {firstname: Alice, language: fr_FR, caller_id: "Al", line: {protocol: sip, number: "1001"}, voicemail: null}
-            parking_lots:
-              - {name: lot1, context: default, extension: "700", positions: 10}
-        """, ["plan"])
+        let refused = try run(
+            server, dir,
+            """
+                contexts:
+                  - {name: empty, entity: acme, type: internal}
+                users:
+                  - {firstname: Alice, language: fr_FR, caller_id: "Al", line: {protocol: sip, number: "1001"}, voicemail: null}
+                parking_lots:
+                  - {name: lot1, context: default, extension: "700", positions: 10}
+            """, ["plan"])
         XCTAssertEqual(refused.status, 1, refused.stdout)
         for expected in [
             "telform.yaml:10:9: providers.xivo.contexts[0]: the current web services refuse a context without number ranges: give it numbers",
@@ -112,12 +117,17 @@ final class XiVOWebServicesTests: XCTestCase {
         ] {
             XCTAssertTrue(refused.stderr.contains(expected), expected + "\n" + refused.stderr)
         }
-        let changedBox = try run(server, dir, """
-            users:
-              - {firstname: Alice, language: fr_FR, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", email: alice@example.com}}
-        """, ["apply", "--auto-approve"])
+        let changedBox = try run(
+            server, dir,
+            """
+                users:
+                  - {firstname: Alice, language: fr_FR, line: {protocol: sip, number: "1001"}, voicemail: {mailbox: "1001", email: alice@example.com}}
+            """, ["apply", "--auto-approve"])
         XCTAssertEqual(changedBox.status, 1)
-        XCTAssertTrue(changedBox.stderr.contains("xivo/users/1001@default: update FAILED: XiVO's current web services cannot change or remove a user's voicemail (an edit can only add one)"), changedBox.stderr)
+        XCTAssertTrue(
+            changedBox.stderr.contains(
+                "xivo/users/1001@default: update FAILED: XiVO's current web services cannot change or remove a user's voicemail (an edit can only add one)"),
+            changedBox.stderr)
         XCTAssertFalse(try server.requests().contains { $0.hasPrefix("POST") }, "nothing was sent")
     }
 }

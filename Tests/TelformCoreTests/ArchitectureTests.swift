@@ -24,8 +24,10 @@ final class ArchitectureTests: XCTestCase {
         "Schema/TextPattern.swift": "the small pattern matcher's ASCII scan (not yet measured against plain code)",
     ]
 
-    static let mechanisms = ["Thread", "NSCondition", "DispatchQueue", "pthread_", "UnsafeMutablePointer", "UnsafeBufferPointer",
-                             "UnsafeMutableBufferPointer", "UnsafeRawPointer", "UnsafeMutableRawPointer", "withUnsafe", "loadUnaligned", "memcmp"]
+    static let mechanisms = [
+        "Thread", "NSCondition", "DispatchQueue", "pthread_", "UnsafeMutablePointer", "UnsafeBufferPointer",
+        "UnsafeMutableBufferPointer", "UnsafeRawPointer", "UnsafeMutableRawPointer", "withUnsafe", "loadUnaligned", "memcmp",
+    ]
 
     func swiftFiles(_ module: String) throws -> [(relative: String, text: String)] {
         let root = Self.sources.appendingPathComponent(module)
@@ -55,7 +57,8 @@ final class ArchitectureTests: XCTestCase {
     }
 
     func testTheCoreHoldsNoThreadsOrUnsafePointersOutsideItsList() throws {
-        var found: [String] = [], listed: Set<String> = []
+        var found: [String] = []
+        var listed: Set<String> = []
         for (relative, text) in try swiftFiles("TelformCore") {
             let lines = code(text)
             guard lines.contains(where: { line in Self.mechanisms.contains { line.contains($0) } }) else { continue }

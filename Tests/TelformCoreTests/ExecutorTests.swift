@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TelformCore
 
 /// A driver that records the order and concurrency of its calls and fails where told.
@@ -20,7 +21,12 @@ final class RecordingDriver: ProviderDriver, @unchecked Sendable {
         private let lock = NSLock()
         private var current = 0
         private(set) var peak = 0
-        func enter() { lock.withLock { current += 1; peak = max(peak, current) } }
+        func enter() {
+            lock.withLock {
+                current += 1
+                peak = max(peak, current)
+            }
+        }
         func leave() { lock.withLock { current -= 1 } }
     }
 
@@ -63,7 +69,8 @@ final class ExecutorTests: XCTestCase {
 
     func plan(_ changes: [Change]) -> Plan {
         let providers = Dictionary(grouping: changes, by: \.address.provider).sorted { $0.key < $1.key }
-        return Plan(providers: providers.map { Plan.ProviderPlan(name: $0.key, type: "test", url: "", liveCount: 0, fingerprint: "", changes: $0.value, kinds: []) })
+        return Plan(
+            providers: providers.map { Plan.ProviderPlan(name: $0.key, type: "test", url: "", liveCount: 0, fingerprint: "", changes: $0.value, kinds: []) })
     }
 
     func testALongChainRunsInOrderAndAFanOutRunsEveryBranch() async {
@@ -84,8 +91,10 @@ final class ExecutorTests: XCTestCase {
 
     func testDependentsRunAfterTheirDependencies() async {
         let driver = RecordingDriver(name: "p")
-        let results = await Executor(parallelism: 8).run(plan([change("p", "c", after: ["b"]), change("p", "b", after: ["a"]), change("p", "a")]),
-                                                         drivers: ["p": driver], live: [:]) { _ in }
+        let results = await Executor(parallelism: 8).run(
+            plan([change("p", "c", after: ["b"]), change("p", "b", after: ["a"]), change("p", "a")]),
+            drivers: ["p": driver], live: [:]
+        ) { _ in }
         XCTAssertEqual(driver.started, ["things/a", "things/b", "things/c"])
         XCTAssertEqual(results.map(\.address.local), ["things/a", "things/b", "things/c"])
         XCTAssertEqual(driver.peak, 1)
@@ -93,11 +102,15 @@ final class ExecutorTests: XCTestCase {
 
     func testAFailureSkipsOnlyItsDependents() async {
         let driver = RecordingDriver(name: "p", failing: ["things/a"])
-        final class Events: @unchecked Sendable { var lines: [String] = []; let lock = NSLock() }
+        final class Events: @unchecked Sendable {
+            var lines: [String] = []
+            let lock = NSLock()
+        }
         let events = Events()
         let results = await Executor(parallelism: 2).run(
             plan([change("p", "a"), change("p", "b", after: ["a"]), change("p", "c", after: ["b"]), change("p", "d")]),
-            drivers: ["p": driver], live: [:]) { event in events.lock.withLock { events.lines.append("\(event.change.address.local) \(event.outcome)") } }
+            drivers: ["p": driver], live: [:]
+        ) { event in events.lock.withLock { events.lines.append("\(event.change.address.local) \(event.outcome)") } }
         let outcomes = Dictionary(uniqueKeysWithValues: results.map { ($0.address.local, $0.outcome) })
         XCTAssertEqual(outcomes["things/a"], .failed(message: "Endpoint with name 'x' already exists"))
         XCTAssertEqual(outcomes["things/b"], .skipped(because: "p/things/a did not succeed"))
@@ -139,7 +152,10 @@ extension ExecutorTests {
         let schema = TestPlatform.schema
         let heard: Heard
         let until: Int
-        init(heard: Heard, until: Int) { self.heard = heard; self.until = until }
+        init(heard: Heard, until: Int) {
+            self.heard = heard
+            self.until = until
+        }
         func canonical(_ desired: Resource) -> Resource { desired }
         func read(kinds: [String], desired: [Resource]) async throws -> LiveState { LiveState() }
         func export(kinds: [String]) async throws -> Export { Export() }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TelformCore
 
 final class JSONParserTests: XCTestCase {
@@ -21,8 +22,12 @@ final class JSONParserTests: XCTestCase {
     func testObjectsSharingKeysAndIntegersSummedFromDigits() throws {
         // Keys repeated at their places (handed out once), a key spelled with an escape, keys
         // in another order, and integers at the edge of 18 digits and past it.
-        let node = try JSONParser.parse(#"[{"id": 1, "name": "a", "k\u0065y": -0}, {"id": -999999999999999999, "name": "b", "key": 1000000000000000000}, {"name": "c", "id": 12, "x": -9223372036854775808}]"#)
-        XCTAssertEqual(node.compact, #"[{"id":1,"name":"a","key":0},{"id":-999999999999999999,"name":"b","key":1000000000000000000},{"name":"c","id":12,"x":-9223372036854775808}]"#)
+        let node = try JSONParser.parse(
+            #"[{"id": 1, "name": "a", "k\u0065y": -0}, {"id": -999999999999999999, "name": "b", "key": 1000000000000000000}, {"name": "c", "id": 12, "x": -9223372036854775808}]"#
+        )
+        XCTAssertEqual(
+            node.compact,
+            #"[{"id":1,"name":"a","key":0},{"id":-999999999999999999,"name":"b","key":1000000000000000000},{"name":"c","id":12,"x":-9223372036854775808}]"#)
         XCTAssertEqual(node.array?[1]["key"], .int(1_000_000_000_000_000_000))
         XCTAssertEqual(node.array?[2]["x"], .int(Int64.min))
         XCTAssertEqual(try JSONParser.parse("9223372036854775808"), .double(9_223_372_036_854_775_808))
@@ -42,13 +47,34 @@ final class JSONParserTests: XCTestCase {
 
     /// Arrays and objects are compared item by item, with the outcome rendering would give.
     func testContainersAreComparedItemByItemAsTheirRenderingWould() throws {
-        let state = try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)
+        let state = try JSONParser.parse(
+            #"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)
         let cases: [(JSONNode, JSONNode)] = [
-            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)),
-            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "c", "x": 1.5}]}}}"#)),
+            (
+                state,
+                try JSONParser.parse(
+                    #"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}}"#
+                )
+            ),
+            (
+                state,
+                try JSONParser.parse(
+                    #"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "c", "x": 1.5}]}}}"#
+                )
+            ),
             (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}]}}}"#)),
-            (state, try JSONParser.parse(#"{"tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}, "tokens": ["t"]}"#)),
-            (state, try JSONParser.parse(#"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": {}}, {"id": 2, "name": "b", "x": 1.5}]}}}"#)),
+            (
+                state,
+                try JSONParser.parse(
+                    #"{"tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": []}, {"id": 2, "name": "b", "x": 1.5}]}}, "tokens": ["t"]}"#
+                )
+            ),
+            (
+                state,
+                try JSONParser.parse(
+                    #"{"tokens": ["t"], "tenants": {"acme": {"next_id": 3, "endpoints": [{"id": 1, "name": "a", "tags": {}}, {"id": 2, "name": "b", "x": 1.5}]}}}"#
+                )
+            ),
             (.array([.double(.nan), .int(1)]), .array([.null, .int(1)])),
             (.array([.double(-0.0)]), .array([.double(0.0)])),
             (.object([("a", .array([]))]), .object([("a", .object([]))])),
@@ -82,22 +108,29 @@ final class JSONParserTests: XCTestCase {
             XCTAssertEqual(hasher.finalize(), SHA256.digest(message), "pieces of \(piece)")
         }
         var lines = SHA256.Hasher()
-        for (index, part) in ["a", "bc", "", "d"].enumerated() { if index > 0 { lines.update("\n") }; lines.update(part) }
+        for (index, part) in ["a", "bc", "", "d"].enumerated() {
+            if index > 0 { lines.update("\n") }
+            lines.update(part)
+        }
         XCTAssertEqual(SHA256.hex(digest: lines.finalize()), SHA256.hex("a\nbc\n\nd"))
         // Every padding edge: a message that leaves room for the length in its last block, or not.
-        let edges = [55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
-                     56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
-                     63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
-                     64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
-                     65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
-                     119: "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"]
+        let edges = [
+            55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
+            56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
+            63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
+            64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
+            65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
+            119: "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb",
+        ]
         for (count, digest) in edges {
             XCTAssertEqual(SHA256.hex(String(repeating: "a", count: count)), digest, "\(count) bytes")
         }
     }
 
     func testCompactRenderingEscapesAsJSONAndParsesBack() throws {
-        let node = JSONNode.object([("name", .string("a\"b\\c\nd\re\tf\u{1}g")), ("ü ☎", .array([.string("plain"), .string(""), .null, .bool(true)])), ("n", .int(42))])
+        let node = JSONNode.object([
+            ("name", .string("a\"b\\c\nd\re\tf\u{1}g")), ("ü ☎", .array([.string("plain"), .string(""), .null, .bool(true)])), ("n", .int(42)),
+        ])
         let expected = #"{"name":"a\"b\\c\nd\re\tf\u0001g","ü ☎":["plain","",null,true],"n":42}"#
         XCTAssertEqual(node.compact, expected)
         XCTAssertEqual(node.compactBytes, Array(expected.utf8))

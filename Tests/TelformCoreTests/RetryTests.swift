@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TelformCore
 
 /// A transport that answers from a script and records what it was sent.
@@ -84,10 +85,12 @@ final class RetryTests: XCTestCase {
 
     func testAThrottledCreateIsRetriedWithoutReadBack() async throws {
         let transport = ScriptedTransport([.respond(429, ["Retry-After": "0"]), .respond(201, [:])])
-        let response = try await ResilientClient(transport: transport, policy: fast).send(.json("POST", "/things"), .create(readBack: {
-            XCTFail("a 429 means the server did nothing: no read-back")
-            return nil
-        }))
+        let response = try await ResilientClient(transport: transport, policy: fast).send(
+            .json("POST", "/things"),
+            .create(readBack: {
+                XCTFail("a 429 means the server did nothing: no read-back")
+                return nil
+            }))
         XCTAssertEqual(response.status, 201)
         XCTAssertEqual(transport.sent.count, 2)
     }
@@ -96,15 +99,19 @@ final class RetryTests: XCTestCase {
         final class Lines: @unchecked Sendable { var items: [String] = [] }
         let lines = Lines()
         let trace = HTTPTrace(sensitiveFields: ["password"]) { lines.items.append($0) }
-        trace.request(HTTPRequest(method: "POST", path: "/x", headers: [("Authorization", "Bearer abc"), ("X-AUTH-TOKEN", "t")],
-                                  body: Data(#"{"name":"a","password":"s3cret","nested":{"password":"p"}}"#.utf8)), url: "https://h/x")
+        trace.request(
+            HTTPRequest(
+                method: "POST", path: "/x", headers: [("Authorization", "Bearer abc"), ("X-AUTH-TOKEN", "t")],
+                body: Data(#"{"name":"a","password":"s3cret","nested":{"password":"p"}}"#.utf8)), url: "https://h/x")
         trace.request(HTTPRequest(method: "POST", path: "/auth", body: Data("username=u&password=pw&grant_type=password".utf8)), url: "https://h/auth")
         trace.request(HTTPRequest(method: "POST", path: "/rpc", body: Data(#"{"params":{"url":"https://u:pw@h/x?token=t0k&a=1"}}"#.utf8)), url: "https://h/rpc")
         XCTAssertEqual(lines.items.last, "-> POST https://h/rpc\n   {\"params\":{\"url\":\"https://(sensitive)@h/x?token=(sensitive)&a=1\"}}")
         lines.items.removeLast()
-        XCTAssertEqual(lines.items, [
-            "-> POST https://h/x\n   Authorization: (sensitive)\n   X-AUTH-TOKEN: (sensitive)\n   {\"name\":\"a\",\"password\":\"(sensitive)\",\"nested\":{\"password\":\"(sensitive)\"}}",
-            "-> POST https://h/auth\n   username=u&password=(sensitive)&grant_type=password",
-        ])
+        XCTAssertEqual(
+            lines.items,
+            [
+                "-> POST https://h/x\n   Authorization: (sensitive)\n   X-AUTH-TOKEN: (sensitive)\n   {\"name\":\"a\",\"password\":\"(sensitive)\",\"nested\":{\"password\":\"(sensitive)\"}}",
+                "-> POST https://h/auth\n   username=u&password=(sensitive)&grant_type=password",
+            ])
     }
 }

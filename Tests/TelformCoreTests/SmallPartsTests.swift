@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TelformCore
 
 final class SmallPartsTests: XCTestCase {
@@ -65,25 +66,29 @@ final class SmallPartsTests: XCTestCase {
     /// as each says.
     func testObjectsOfChangingLayoutsDecodeAsEachSays() throws {
         let codec = WireCodec(ObjectSchema([.string("name", "", wire: "name"), .integer("size", nil, "", wire: "size"), .bool("on", "", wire: "enabled")]))
-        let page = try JSONParser.parse(#"""
-        [{"id": 1, "name": "a", "size": 2, "enabled": true},
-         {"id": 2, "name": "b", "size": 3, "enabled": false},
-         {"id": 3, "enabled": true, "name": "c", "size": 4},
-         {"id": 4, "name": "d"},
-         {"id": 5, "name": "e", "name": "f", "size": 6, "enabled": true, "extra": 1},
-         {"id": 6, "name": "g", "size": 7, "enabled": false}]
-        """#)
+        let page = try JSONParser.parse(
+            #"""
+            [{"id": 1, "name": "a", "size": 2, "enabled": true},
+             {"id": 2, "name": "b", "size": 3, "enabled": false},
+             {"id": 3, "enabled": true, "name": "c", "size": 4},
+             {"id": 4, "name": "d"},
+             {"id": 5, "name": "e", "name": "f", "size": 6, "enabled": true, "extra": 1},
+             {"id": 6, "name": "g", "size": 7, "enabled": false}]
+            """#)
         let decoded = try XCTUnwrap(page.array).map { codec.decode($0) }
-        XCTAssertEqual(decoded, [
-            ["name": .string("a"), "size": .int(2), "on": .bool(true)],
-            ["name": .string("b"), "size": .int(3), "on": .bool(false)],
-            ["name": .string("c"), "size": .int(4), "on": .bool(true)],
-            ["name": .string("d")],
-            ["name": .string("e"), "size": .int(6), "on": .bool(true)],
-            ["name": .string("g"), "size": .int(7), "on": .bool(false)],
-        ])
-        XCTAssertEqual(codec.decode(.object([("name", .string("h")), ("enabled", .string("yes"))]), missingIsNull: true),
-                       ["name": .string("h"), "size": .null, "on": .bool(true)])
+        XCTAssertEqual(
+            decoded,
+            [
+                ["name": .string("a"), "size": .int(2), "on": .bool(true)],
+                ["name": .string("b"), "size": .int(3), "on": .bool(false)],
+                ["name": .string("c"), "size": .int(4), "on": .bool(true)],
+                ["name": .string("d")],
+                ["name": .string("e"), "size": .int(6), "on": .bool(true)],
+                ["name": .string("g"), "size": .int(7), "on": .bool(false)],
+            ])
+        XCTAssertEqual(
+            codec.decode(.object([("name", .string("h")), ("enabled", .string("yes"))]), missingIsNull: true),
+            ["name": .string("h"), "size": .null, "on": .bool(true)])
     }
 
     /// UTF-8 is checked eight ASCII bytes at a time: a bad byte is found wherever it falls
@@ -125,6 +130,8 @@ final class SmallPartsTests: XCTestCase {
             let expected = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             XCTAssertEqual(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }, expected, text.debugDescription)
         }
-        XCTAssertEqual(WireCodec.value(.string(" ulaw , alaw "), .list(.string(StringRules()), ListRules()), emptyIsAbsent: false), .list([.string("ulaw"), .string("alaw")]))
+        XCTAssertEqual(
+            WireCodec.value(.string(" ulaw , alaw "), .list(.string(StringRules()), ListRules()), emptyIsAbsent: false),
+            .list([.string("ulaw"), .string("alaw")]))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TelformCore
 
 /// The small matcher agrees with ICU on every pattern it takes, and leaves the rest to ICU.
@@ -42,7 +43,8 @@ final class TextPatternTests: XCTestCase {
         }
         let credentials = try NSRegularExpression(pattern: "^[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@")
         for input in Self.inputs + ["https://h/?api_key=1", "https://h/x?a=1&token=2", "https://h/?k=1"] {
-            let expected = credentials.firstMatch(in: input, range: NSRange(input.startIndex..., in: input)) != nil
+            let expected =
+                credentials.firstMatch(in: input, range: NSRange(input.startIndex..., in: input)) != nil
                 || URLText.secretParameter.matches(input)
             XCTAssertEqual(URLText.hasCredentials(input), expected, input.debugDescription)
         }
@@ -57,11 +59,13 @@ final class TextPatternTests: XCTestCase {
         for name in names {
             for value in values {
                 let pair = name + "=" + value
-                XCTAssertEqual(URLText.isSecret(name: Substring(name), value: Substring(value)), URLText.secretParameter.matches("?" + pair), pair.debugDescription)
+                XCTAssertEqual(
+                    URLText.isSecret(name: Substring(name), value: Substring(value)), URLText.secretParameter.matches("?" + pair), pair.debugDescription)
             }
         }
-        XCTAssertEqual(URLText.redacted("http://h/api/x?skip=0&limit=100&api_key=K1&Token=&sig=s#f"),
-                       "http://h/api/x?skip=0&limit=100&api_key=(sensitive)&Token=&sig=(sensitive)")
+        XCTAssertEqual(
+            URLText.redacted("http://h/api/x?skip=0&limit=100&api_key=K1&Token=&sig=s#f"),
+            "http://h/api/x?skip=0&limit=100&api_key=(sensitive)&Token=&sig=(sensitive)")
     }
 
     func testOtherPatternsAreLeftToICU() {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TelformCore
 
 final class YAMLParserTests: XCTestCase {

@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TelformCore
-@testable import TelformHTTP
 import XCTest
+
+@testable import TelformHTTP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The libcurl transport against a loopback server that writes exactly the bytes each case
 /// needs and records every connection and request.
@@ -16,14 +18,18 @@ final class CurlTransportTests: XCTestCase {
             let fd: Int32
             let server: ScriptedServer
             var buffer: [UInt8] = []
-            init(fd: Int32, server: ScriptedServer) { self.fd = fd; self.server = server }
+            init(fd: Int32, server: ScriptedServer) {
+                self.fd = fd
+                self.server = server
+            }
 
             /// The next request's head and body as text; nil when the client has gone.
             func next() -> String? {
                 while true {
                     if let end = Self.headEnd(buffer) {
                         let head = String(decoding: buffer[..<end], as: UTF8.self)
-                        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                        let length =
+                            head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                         while buffer.count < end + 4 + length { guard fill() else { return nil } }
                         let text = String(decoding: buffer[..<(end + 4 + length)], as: UTF8.self)
@@ -72,7 +78,9 @@ final class CurlTransportTests: XCTestCase {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
             guard bound == 0, listen(listener, 16) == 0 else { throw TransportError.unreachable("cannot listen") }
             var size = socklen_t(MemoryLayout<sockaddr_in>.size)
             _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &size) } }
@@ -114,7 +122,10 @@ final class CurlTransportTests: XCTestCase {
             while !ready(requests.count, closed), lock.wait(until: deadline) {}
         }
         var seen: (connections: Int, requests: [String]) { lock.withLock { (connections, requests) } }
-        func stop() { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+        func stop() {
+            shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
         var url: String { "http://127.0.0.1:\(port)" }
     }
 
@@ -167,11 +178,17 @@ final class CurlTransportTests: XCTestCase {
         for method in ["POST", "DELETE"] {
             _ = try await get(client)
             do {
-                let request = method == "POST" ? HTTPRequest.json("POST", "/x", .object([("a", .int(1))])) : HTTPRequest(method: "DELETE", path: "/x/1", headers: [], body: nil)
+                let request =
+                    method == "POST"
+                    ? HTTPRequest.json("POST", "/x", .object([("a", .int(1))])) : HTTPRequest(method: "DELETE", path: "/x/1", headers: [], body: nil)
                 _ = try await client.send(request)
                 XCTFail("no answer came to the \(method)")
             } catch let error as TransportError {
-                XCTAssertEqual(error, .interrupted("the connection closed before an answer came; libcurl would have sent the \(method) again, telform does not (it may have been processed)"))
+                XCTAssertEqual(
+                    error,
+                    .interrupted(
+                        "the connection closed before an answer came; libcurl would have sent the \(method) again, telform does not (it may have been processed)"
+                    ))
             }
         }
         XCTAssertEqual(server.seen.requests.map { String($0.prefix(4)) }, ["GET ", "POST", "GET ", "DELE"], "each write sent once")
@@ -191,7 +208,7 @@ final class CurlTransportTests: XCTestCase {
     }
 
     func testAWriteWhoseConnectionClosesWithoutAnAnswerIsNeverSentAgain() async throws {
-        let server = try ScriptedServer { connection in _ = connection.next() }     // reads it, closes
+        let server = try ScriptedServer { connection in _ = connection.next() }  // reads it, closes
         defer { server.stop() }
         do {
             _ = try await transport(server).send(HTTPRequest(method: "DELETE", path: "/x/1", headers: [], body: nil))
@@ -212,7 +229,7 @@ final class CurlTransportTests: XCTestCase {
         defer { server.stop() }
         let client = transport(server)
         _ = try await get(client)
-        await server.wait { _, closed in closed == 1 }      // the server closed the read's connection
+        await server.wait { _, closed in closed == 1 }  // the server closed the read's connection
         let answer = try await client.send(.json("PUT", "/x/1", .object([("a", .int(1))])))
         XCTAssertEqual(answer.text, "{}")
         XCTAssertEqual(server.seen.requests.map { String($0.prefix(3)) }, ["GET", "PUT"], "the write went once, on its own connection")
@@ -233,7 +250,11 @@ final class CurlTransportTests: XCTestCase {
             _ = try await get(transport(server), "/moved")
             XCTFail("a redirect is refused")
         } catch let error as TransportError {
-            XCTAssertEqual(error, .refused("GET \(server.url)/api/moved answered 302 redirecting to http://elsewhere.invalid/x; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it"))
+            XCTAssertEqual(
+                error,
+                .refused(
+                    "GET \(server.url)/api/moved answered 302 redirecting to http://elsewhere.invalid/x; telform follows no redirect (it would carry the credentials there): if that is the API's address, set the provider's url to it"
+                ))
         }
         let challenged = try await get(transport(server), "/secret")
         XCTAssertEqual(challenged.status, 401)
@@ -259,7 +280,8 @@ final class CurlTransportTests: XCTestCase {
             _ = try await get(transport(server), "/big")
             XCTFail("too large")
         } catch let error as TransportError {
-            XCTAssertEqual(error, .refused("the response body is larger than 1 MiB (5000000 bytes announced), telform's limit for one call; nothing of it was used"))
+            XCTAssertEqual(
+                error, .refused("the response body is larger than 1 MiB (5000000 bytes announced), telform's limit for one call; nothing of it was used"))
         }
         let whole = try await get(transport(server), "/close")
         XCTAssertEqual(whole.body.count, 3000, "read to the end of the connection")
@@ -300,7 +322,7 @@ final class CurlTransportTests: XCTestCase {
         let client = transport(server, timeout: 10)
         let started = Date()
         let call = Task { try await client.send(HTTPRequest(method: "GET", path: "/slow", headers: [], body: nil)) }
-        await server.wait { requests, _ in requests == 1 }     // the server holds the call
+        await server.wait { requests, _ in requests == 1 }  // the server holds the call
         call.cancel()
         do {
             _ = try await call.value

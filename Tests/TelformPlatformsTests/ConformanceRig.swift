@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 @testable import TelformSimulator
 
@@ -79,7 +80,8 @@ struct ConformanceRig {
         }
         let journal = RequestJournalLog(fake)
         let fast = RetryPolicy(attempts: 3, baseDelay: 0.001, maxDelay: 0.002)
-        guard let driver = PlatformDrivers.make(provider, retry: fast, transport: SimulatorTransport.endpoints(of: provider, schema: schema, handler: journal)) else {
+        guard let driver = PlatformDrivers.make(provider, retry: fast, transport: SimulatorTransport.endpoints(of: provider, schema: schema, handler: journal))
+        else {
             throw RigError("no driver for \(provider.type)")
         }
         return ConformanceRig(config: result.config, provider: provider, schema: schema, journal: journal, driver: driver)

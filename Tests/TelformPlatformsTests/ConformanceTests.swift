@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TelformCore
 @testable import TelformPlatforms
 @testable import TelformSimulator
@@ -106,7 +107,8 @@ final class ConformanceTests: XCTestCase {
             }
             let fixture = try ConfigFixture(files: ["export.yaml": text])
             try? FileManager.default.copyItem(atPath: ConformanceRig.examples.appendingPathComponent("prompts").path, toPath: fixture.directory + "/prompts")
-            let result = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: .strict, simulated: SimulatorCatalog.serves).load(path: fixture.directory + "/export.yaml")
+            let result = ConfigLoader(platforms: PlatformCatalog.all, environment: environment, mode: .strict, simulated: SimulatorCatalog.serves).load(
+                path: fixture.directory + "/export.yaml")
             XCTAssertEqual(result.diagnostics.map(\.description).filter { $0.contains(": error: ") }, [], "\(example): \(text)")
             let exported = try XCTUnwrap(result.config.providers.first, example)
             XCTAssertEqual(exported.declaredKinds, readable, example)
@@ -120,14 +122,18 @@ final class ConformanceTests: XCTestCase {
         let rig = try await converged("vpbx")
         let without = rig.desired.filter { $0.address.description != "mts/schedules/201/office-hours" }
         let (plan, _) = try await rig.plan(without)
-        XCTAssertEqual(plan.errors, [
-            "mts/schedules/201/office-hours would be deleted, but mts/find_me/201/redirect/After hours still names it (\"office-hours\"): declare it again, or change or remove that reference",
-        ])
+        XCTAssertEqual(
+            plan.errors,
+            [
+                "mts/schedules/201/office-hours would be deleted, but mts/find_me/201/redirect/After hours still names it (\"office-hours\"): declare it again, or change or remove that reference"
+            ])
         let xivo = try await converged("xivo")
         let (users, _) = try await xivo.plan(xivo.desired.filter { $0.address.description != "xivo/users/1002@default" })
-        XCTAssertEqual(users.errors, [
-            "xivo/users/1002@default would be deleted, but xivo/pickups/front-desk still names it (\"1002\"): declare it again, or change or remove that reference",
-        ])
+        XCTAssertEqual(
+            users.errors,
+            [
+                "xivo/users/1002@default would be deleted, but xivo/pickups/front-desk still names it (\"1002\"): declare it again, or change or remove that reference"
+            ])
     }
 
     /// The declared resources that name `resource` (a rule its schedule, an incall its user),
@@ -213,11 +219,13 @@ final class ConformanceTests: XCTestCase {
         // MTT prompts are named by premedia, whose scope is each declared sip_id: leaving the
         // file does not unbind them, so no prompt of the example can go; their replace
         // (create-first, then the cleanup) is covered by the update test.
-        XCTAssertEqual(covered, [
-            "endpoints/endpoints", "vpbx/schedules", "vpbx/find_me", "mtt/blacklist",
-            "xivo/users", "xivo/schedules", "xivo/incalls", "xivo/pickups", "xivo/parking_lots", "xivo/queue_skills",
-            "mxproxy/conferences",
-        ])
+        XCTAssertEqual(
+            covered,
+            [
+                "endpoints/endpoints", "vpbx/schedules", "vpbx/find_me", "mtt/blacklist",
+                "xivo/users", "xivo/schedules", "xivo/incalls", "xivo/pickups", "xivo/parking_lots", "xivo/queue_skills",
+                "mxproxy/conferences",
+            ])
     }
 
     /// Other valid values than `value` for a field of `type`, by its type and limits.
@@ -295,8 +303,9 @@ final class ConformanceTests: XCTestCase {
                     let named = Set(referrers(of: resource, in: rig).map(\.address))
                     for (path, value) in Value.flatten(resource.fields).sorted(by: { $0.0 < $1.0 }) where !keys.contains(path) && path != "protect" {
                         guard let field = kind.field(path: path), field.references == nil,
-                              field.flags.intersection([.sensitive, .createOnly]).isEmpty,
-                              !field.flags.contains(.writeOnly) || field.flags.contains(.seenIndirectly) else { continue }
+                            field.flags.intersection([.sensitive, .createOnly]).isEmpty,
+                            !field.flags.contains(.writeOnly) || field.flags.contains(.seenIndirectly)
+                        else { continue }
                         for other in Self.otherValues(value, field.type) {
                             var changed = resource
                             changed.fields = Self.setting(resource.fields, path.split(separator: ".").map(String.init), other)
@@ -310,11 +319,15 @@ final class ConformanceTests: XCTestCase {
                                 break search
                             }
                             // A field seen another way (a prompt's content, by its live name) changes that.
-                            let seen = field.flags.contains(.seenIndirectly) ? !change.changedPaths.isEmpty
+                            let seen =
+                                field.flags.contains(.seenIndirectly)
+                                ? !change.changedPaths.isEmpty
                                 : change.changedPaths.contains { $0 == path || $0.hasPrefix(path + ".") || path.hasPrefix($0 + ".") }
                             let others = plan.changes.filter { !($0.address == resource.address || named.contains($0.address) || $0.blind || $0.reportOnly) }
                             guard change.action == expected, seen, others.isEmpty else {
-                                XCTFail("\(resource.address): changing \(path) to \(other) planned \(change.action) of \(change.changedPaths) (expected \(expected) naming it) and \(others.map(\.address))")
+                                XCTFail(
+                                    "\(resource.address): changing \(path) to \(other) planned \(change.action) of \(change.changedPaths) (expected \(expected) naming it) and \(others.map(\.address))"
+                                )
                                 break search
                             }
                             let (_, failures) = try await rig.apply(desired)
@@ -333,11 +346,13 @@ final class ConformanceTests: XCTestCase {
             }
         }
         // A blacklist entry is only its key; contexts are add-only; call_mode is never read.
-        XCTAssertEqual(covered, [
-            "endpoints/endpoints allow", "vpbx/schedules extra_workdays", "vpbx/find_me numbers", "mtt/follow_me chain",
-            "mtt/prompts text", "mtt/premedia answer", "mtt/call_control reserve_number", "mtt/callback_follow_me caller_id",
-            "xivo/users call_record", "xivo/schedules description", "xivo/incalls destination.type", "xivo/pickups description",
-            "xivo/parking_lots commented", "xivo/queue_skills category", "mxproxy/conferences access_id",
-        ])
+        XCTAssertEqual(
+            covered,
+            [
+                "endpoints/endpoints allow", "vpbx/schedules extra_workdays", "vpbx/find_me numbers", "mtt/follow_me chain",
+                "mtt/prompts text", "mtt/premedia answer", "mtt/call_control reserve_number", "mtt/callback_follow_me caller_id",
+                "xivo/users call_record", "xivo/schedules description", "xivo/incalls destination.type", "xivo/pickups description",
+                "xivo/parking_lots commented", "xivo/queue_skills category", "mxproxy/conferences access_id",
+            ])
     }
 }

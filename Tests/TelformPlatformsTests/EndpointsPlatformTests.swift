@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 @testable import TelformSimulator
 
@@ -32,11 +33,16 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func rig(_ endpoints: [JSONNode] = [], faults: FaultPlan = FaultPlan(), declared: [Resource] = []) throws -> Rig {
-        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t0k")])),
-                                                     ("tenants", .object([("acme", .object([("endpoints", .array(endpoints))]))]))]))
+        let fake = try EndpointsFake(
+            state: .object([
+                ("tokens", .array([.string("t0k")])),
+                ("tenants", .object([("acme", .object([("endpoints", .array(endpoints))]))])),
+            ]))
         let log = RequestLog(FaultInjector(fake, plan: faults))
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                                      declaredKinds: ["endpoints"], resources: declared, mark: Mark(file: "t", line: 1, column: 1))
+        let provider = ProviderConfig(
+            name: "office", type: "endpoints",
+            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+            declaredKinds: ["endpoints"], resources: declared, mark: Mark(file: "t", line: 1, column: 1))
         return Rig(fake: fake, log: log, driver: EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: log), retry: fast))
     }
 
@@ -45,18 +51,24 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func declared(_ name: String, _ fields: [String: Value] = [:]) -> Resource {
-        Resource(address: Address(provider: "office", kind: "endpoints", key: [name]),
-                 fields: ["name": .string(name), "extension": .string("101"), "password": .string(password)].merging(fields) { _, b in b })
+        Resource(
+            address: Address(provider: "office", kind: "endpoints", key: [name]),
+            fields: ["name": .string(name), "extension": .string("101"), "password": .string(password)].merging(fields) { _, b in b })
     }
 
     /// Plans and applies like `telform apply`, returning the plan.
     @discardableResult
-    func converge(_ rig: Rig, _ desired: [Resource], options: Planner.Options = Planner.Options(), parallelism: Int = 8) async throws -> (Plan, [Executor.Result]) {
+    func converge(_ rig: Rig, _ desired: [Resource], options: Planner.Options = Planner.Options(), parallelism: Int = 8) async throws -> (
+        Plan, [Executor.Result]
+    ) {
         let live = try await rig.driver.read(kinds: ["endpoints"], desired: desired)
         var provider = rig.driver.provider
         provider.resources = desired
-        let plan = Planner(policy: Policy(), options: options).plan([Planner.Input(provider: provider, platform: rig.driver.schema,
-                                                                                      desired: desired.map(rig.driver.canonical), live: live)])
+        let plan = Planner(policy: Policy(), options: options).plan([
+            Planner.Input(
+                provider: provider, platform: rig.driver.schema,
+                desired: desired.map(rig.driver.canonical), live: live)
+        ])
         let results = await Executor(parallelism: parallelism).run(plan, drivers: ["office": rig.driver], live: ["office": live]) { _ in }
         return (plan, results)
     }
@@ -65,12 +77,14 @@ final class EndpointsPlatformTests: XCTestCase {
         let rig = try rig((1...2500).map { endpoint($0, "e\($0)") })
         let live = try await rig.driver.read(kinds: ["endpoints"], desired: [])
         XCTAssertEqual(live.resources.count, 2500)
-        XCTAssertEqual(rig.log.lines, [
-            "GET /api/organizations/acme/endpoints/?skip=0&limit=1000",
-            "GET /api/organizations/acme/endpoints/?skip=1000&limit=1000",
-            "GET /api/organizations/acme/endpoints/?skip=2000&limit=1000",
-            "GET /api/organizations/acme/endpoints/?skip=2500&limit=1000",
-        ])
+        XCTAssertEqual(
+            rig.log.lines,
+            [
+                "GET /api/organizations/acme/endpoints/?skip=0&limit=1000",
+                "GET /api/organizations/acme/endpoints/?skip=1000&limit=1000",
+                "GET /api/organizations/acme/endpoints/?skip=2000&limit=1000",
+                "GET /api/organizations/acme/endpoints/?skip=2500&limit=1000",
+            ])
         XCTAssertEqual(live.ids[Address(provider: "office", kind: "endpoints", key: ["e42"])], "42")
     }
 
@@ -89,8 +103,10 @@ final class EndpointsPlatformTests: XCTestCase {
     func testPagingFollowsWhatTheServerReturnsAndStopsWhenItIgnoresSkip() async throws {
         let endpoints = (1...25).map { endpoint($0, "e\($0)") }
         func driver(_ handler: SimulatorHandler) -> EndpointsPlatform {
-            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                                          declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            let provider = ProviderConfig(
+                name: "office", type: "endpoints",
+                settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+                declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
             return EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: handler), retry: fast)
         }
         let capped = try await driver(Paging(all: endpoints, cap: 10, ignoresSkip: false)).read(kinds: ["endpoints"], desired: [])
@@ -99,7 +115,10 @@ final class EndpointsPlatformTests: XCTestCase {
             _ = try await driver(Paging(all: endpoints, cap: 10, ignoresSkip: true)).read(kinds: ["endpoints"], desired: [])
             XCTFail("a server ignoring skip must not loop")
         } catch let error as PlatformError {
-            XCTAssertEqual(error.description, "office/endpoints: reading failed: the answer to GET /api/organizations/acme/endpoints/?skip=10&limit=1000 is not the documented shape (it repeats endpoint e1 of an earlier page: the server ignores skip); nothing is planned from it")
+            XCTAssertEqual(
+                error.description,
+                "office/endpoints: reading failed: the answer to GET /api/organizations/acme/endpoints/?skip=10&limit=1000 is not the documented shape (it repeats endpoint e1 of an earlier page: the server ignores skip); nothing is planned from it"
+            )
         }
     }
 
@@ -123,8 +142,10 @@ final class EndpointsPlatformTests: XCTestCase {
 
     func testPagesAreAskedForAheadUpToTheProvidersParallelism() async throws {
         func read(_ all: [JSONNode], cap: Int) async throws -> (count: Int, skips: [Int]) {
-            let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                                          declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            let provider = ProviderConfig(
+                name: "office", type: "endpoints",
+                settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+                declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
             let transport = Concurrent(inner: SimulatorTransport(handler: Paging(all: all, cap: cap, ignoresSkip: false)), concurrency: 4)
             let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
             return (live.resources.count, transport.log.skips.sorted())
@@ -159,7 +180,13 @@ final class EndpointsPlatformTests: XCTestCase {
             private let lock = NSLock()
             private var now = 0, most = 0
             private var sent: [Int] = []
-            func begin(_ skip: Int) { lock.withLock { now += 1; most = max(most, now); sent.append(skip) } }
+            func begin(_ skip: Int) {
+                lock.withLock {
+                    now += 1
+                    most = max(most, now)
+                    sent.append(skip)
+                }
+            }
             func end() { lock.withLock { now -= 1 } }
             var mostAtOnce: Int { lock.withLock { most } }
             var skips: [Int] { lock.withLock { sent.sorted() } }
@@ -176,10 +203,13 @@ final class EndpointsPlatformTests: XCTestCase {
     /// Pages asked for by the pages' own tasks as their answers come in: never more calls in
     /// flight than the parallelism, every page read once, few asked for past the end.
     func testPagesKeepTheParallelismInFlightAndNoMore() async throws {
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                                      declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
-        let transport = Delayed(inner: SimulatorTransport(handler: Paging(all: (1...10_000).map { endpoint($0, "e\($0)") }, cap: 1000, ignoresSkip: false)),
-                                delay: 20_000_000)
+        let provider = ProviderConfig(
+            name: "office", type: "endpoints",
+            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let transport = Delayed(
+            inner: SimulatorTransport(handler: Paging(all: (1...10_000).map { endpoint($0, "e\($0)") }, cap: 1000, ignoresSkip: false)),
+            delay: 20_000_000)
         let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
         XCTAssertEqual(live.resources.count, 10_000)
         XCTAssertEqual(Set(live.resources.map(\.address.key[0])).count, 10_000)
@@ -206,44 +236,61 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testCancellingAReadCancelsThePagesAskedForAhead() async throws {
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                                      declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let provider = ProviderConfig(
+            name: "office", type: "endpoints",
+            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
         let (asked, signal) = AsyncStream<Void>.makeStream()
         let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(asked: signal), retry: fast)
         let started = Date()
         let read = Task { try await platform.read(kinds: ["endpoints"], desired: []) }
         var pages = asked.makeAsyncIterator()
-        _ = await pages.next()      // a page past the first is in flight
+        _ = await pages.next()  // a page past the first is in flight
         read.cancel()
         _ = try? await read.value
         XCTAssertLessThan(Date().timeIntervalSince(started), 2, "the pages in flight were cancelled with the read, not awaited for 5 s")
     }
 
     func testLiveEndpointsBecomeCanonicalResources() async throws {
-        let rig = try rig([endpoint(7, "desk", [("allow", .string("ulaw, alaw")), ("direct_media", .bool(true)), ("language", .string("ru")),
-                                               ("cf_noanswer_enabled", .bool(true)), ("cf_noanswer_dest", .string("500")), ("cf_noanswer_timeout", .int(25))])])
+        let rig = try rig([
+            endpoint(
+                7, "desk",
+                [
+                    ("allow", .string("ulaw, alaw")), ("direct_media", .bool(true)), ("language", .string("ru")),
+                    ("cf_noanswer_enabled", .bool(true)), ("cf_noanswer_dest", .string("500")), ("cf_noanswer_timeout", .int(25)),
+                ])
+        ])
         let live = try await rig.driver.read(kinds: ["endpoints"], desired: [])
         let fields = try XCTUnwrap(live.resources.first?.fields)
         XCTAssertEqual(fields["allow"], .list([.string("ulaw"), .string("alaw")]))
         XCTAssertEqual(fields["direct_media"], .bool(true), "the fake answers \"yes\"; telform reads a boolean")
         XCTAssertEqual(fields["language"], .string("ru"))
         // The cases that are off read as null: canonical(read) == read (the conformance contract).
-        XCTAssertEqual(fields["forward"], .object(["no_answer": .object(["to": .string("500"), "timeout": .int(25)]),
-                                                   "always": .null, "unavailable": .null, "busy": .null]))
+        XCTAssertEqual(
+            fields["forward"],
+            .object([
+                "no_answer": .object(["to": .string("500"), "timeout": .int(25)]),
+                "always": .null, "unavailable": .null, "busy": .null,
+            ]))
         XCTAssertNil(fields["password"])
         XCTAssertNil(fields["extension"])
     }
 
     func testCreateUpdateDeleteAndConvergence() async throws {
         let rig = try rig([endpoint(1, "old"), endpoint(2, "desk", [("language", .string("ru"))])])
-        let desired = [declared("desk", ["language": .string("en"), "forward": .object(["busy": .object(["to": .string("102")])])]),
-                       declared("new", ["allow": .list([.string("g722"), .string("ulaw")])])]
+        let desired = [
+            declared("desk", ["language": .string("en"), "forward": .object(["busy": .object(["to": .string("102")])])]),
+            declared("new", ["allow": .list([.string("g722"), .string("ulaw")])]),
+        ]
         let (plan, results) = try await converge(rig, desired)
-        XCTAssertEqual(plan.changes.map { "\($0.action.rawValue) \($0.address.local)" }, ["update endpoints/desk", "create endpoints/new", "delete endpoints/old"])
+        XCTAssertEqual(
+            plan.changes.map { "\($0.action.rawValue) \($0.address.local)" }, ["update endpoints/desk", "create endpoints/new", "delete endpoints/old"])
         XCTAssertEqual(results.filter { if case .succeeded = $0.outcome { return true } else { return false } }.count, 3)
-        XCTAssertEqual(Set(rig.log.lines.filter { !$0.hasPrefix("GET") }), [
-            "PUT /api/organizations/acme/endpoints/2", "POST /api/organizations/acme/endpoints/", "DELETE /api/organizations/acme/endpoints/1",
-        ])
+        XCTAssertEqual(
+            Set(rig.log.lines.filter { !$0.hasPrefix("GET") }),
+            [
+                "PUT /api/organizations/acme/endpoints/2", "POST /api/organizations/acme/endpoints/", "DELETE /api/organizations/acme/endpoints/1",
+            ])
         let (again, _) = try await converge(rig, desired)
         XCTAssertEqual(again.changes.count, 0, "after an apply the next plan is empty")
         let stored = rig.fake.snapshot()["tenants"]?["acme"]?["endpoints"]?.array ?? []
@@ -263,26 +310,35 @@ final class EndpointsPlatformTests: XCTestCase {
                 return inner.handle(request)
             }
         }
-        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t")])), ("tenants", .object([("acme", .object([("endpoints", .array([endpoint(3, "desk")]))]))]))]))
+        let fake = try EndpointsFake(
+            state: .object([("tokens", .array([.string("t")])), ("tenants", .object([("acme", .object([("endpoints", .array([endpoint(3, "desk")]))]))]))]))
         let bodies = Bodies(fake)
-        let provider = ProviderConfig(name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t")], declaredKinds: ["endpoints"], mark: Mark(file: "t", line: 1, column: 1))
+        let provider = ProviderConfig(
+            name: "office", type: "endpoints", settings: ["tenant": .string("acme"), "token": .string("t")], declaredKinds: ["endpoints"],
+            mark: Mark(file: "t", line: 1, column: 1))
         let driver = EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: bodies), retry: fast)
         let desired = [declared("desk", ["language": .string("de"), "forward": .object(["no_answer": .object(["to": .string("500"), "timeout": .int(30)])])])]
         let live = try await driver.read(kinds: ["endpoints"], desired: desired)
-        let plan = Planner(policy: Policy()).plan([Planner.Input(provider: provider, platform: driver.schema, desired: desired.map(driver.canonical), live: live)])
+        let plan = Planner(policy: Policy()).plan([
+            Planner.Input(provider: provider, platform: driver.schema, desired: desired.map(driver.canonical), live: live)
+        ])
         _ = await Executor(parallelism: 1).run(plan, drivers: ["office": driver], live: ["office": live]) { _ in }
         XCTAssertEqual(bodies.puts, [#"{"language":"de","cf_noanswer_enabled":"yes","cf_noanswer_dest":"500","cf_noanswer_timeout":30}"#])
     }
 
     func testValidationErrorsCarryTheFieldAndThePlatformsMessage() async throws {
         let rig = try rig([endpoint(1, "taken")])
-        let bad = rig.driver.canonical(declared("x", ["password": .string("short"), "forward": .object(["no_answer": .object(["to": .string("1"), "timeout": .int(3)])])]))
+        let bad = rig.driver.canonical(
+            declared("x", ["password": .string("short"), "forward": .object(["no_answer": .object(["to": .string("1"), "timeout": .int(3)])])]))
         let change = Change(address: bad.address, action: .create, desired: bad, live: nil, fields: [])
         do {
             try await rig.driver.apply(change, live: LiveState())
             XCTFail("the simulator must refuse")
         } catch let error as PlatformError {
-            XCTAssertEqual(error.description, "office/endpoints/x: password: String should match pattern '^[A-Za-z0-9]{20}$'; forward.no_answer.timeout: Input should be greater than or equal to 5")
+            XCTAssertEqual(
+                error.description,
+                "office/endpoints/x: password: String should match pattern '^[A-Za-z0-9]{20}$'; forward.no_answer.timeout: Input should be greater than or equal to 5"
+            )
         }
         let duplicate = rig.driver.canonical(declared("taken"))
         do {
@@ -294,11 +350,13 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testTheFakeTakesFlagsAsPJSIPTextAndRefusesJSONBooleans() throws {
-        let fake = try EndpointsFake(state: .object([("tokens", .array([.string("t0k")])), ("tenants", .object([("acme", .object([("endpoints", .array([]))]))]))]))
+        let fake = try EndpointsFake(
+            state: .object([("tokens", .array([.string("t0k")])), ("tenants", .object([("acme", .object([("endpoints", .array([]))]))]))]))
         func create(_ flag: String) -> (Int, String) {
             let body = #"{"name": "d\#(flag.count)", "extension": "100", "password": "abcdefghij0123456789", "direct_media": \#(flag)}"#
-            let request = HTTPRequest(method: "POST", path: "/api/organizations/acme/endpoints/",
-                                      headers: [("Authorization", "Bearer t0k"), ("Content-Type", "application/json")], body: Data(body.utf8))
+            let request = HTTPRequest(
+                method: "POST", path: "/api/organizations/acme/endpoints/",
+                headers: [("Authorization", "Bearer t0k"), ("Content-Type", "application/json")], body: Data(body.utf8))
             guard case .respond(let response) = fake.handle(request) else { return (0, "") }
             return (response.status, response.text)
         }

@@ -1,5 +1,6 @@
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 
 /// `include:` merges files; what two files both declare is an error at both places.
@@ -44,21 +45,25 @@ final class IncludeTests: XCTestCase {
     func testIncludedFilesMergeAndDuplicatesAreReportedAtBothPlaces() throws {
         let fixture = try fixture()
         let (config, diagnostics) = fixture.load(environment: ["PW": "abcdefghij0123456789"])
-        XCTAssertEqual(diagnostics, [
-            "teams/a.yaml:5:9: error: providers.office.endpoints[1]: office/endpoints/reception is declared twice (also at telform.yaml:9:9)",
-            "teams/b.yaml:2:1: error: policy: policy: is allowed in the root file only",
-            "teams/b.yaml:5:5: error: providers.office.url: is set in two files (also at telform.yaml:6:5)",
-            "telform.yaml:2:25: warning: include: \"missing/*.yaml\" matches no file",
-            "telform.yaml:6:5: error: providers.office.url: is set in two files (also at teams/b.yaml:5:5)",
-            "telform.yaml:9:9: error: providers.office.endpoints[0]: office/endpoints/reception is declared twice (also at teams/a.yaml:5:9)",
-        ])
+        XCTAssertEqual(
+            diagnostics,
+            [
+                "teams/a.yaml:5:9: error: providers.office.endpoints[1]: office/endpoints/reception is declared twice (also at telform.yaml:9:9)",
+                "teams/b.yaml:2:1: error: policy: policy: is allowed in the root file only",
+                "teams/b.yaml:5:5: error: providers.office.url: is set in two files (also at telform.yaml:6:5)",
+                "telform.yaml:2:25: warning: include: \"missing/*.yaml\" matches no file",
+                "telform.yaml:6:5: error: providers.office.url: is set in two files (also at teams/b.yaml:5:5)",
+                "telform.yaml:9:9: error: providers.office.endpoints[0]: office/endpoints/reception is declared twice (also at teams/a.yaml:5:9)",
+            ])
         XCTAssertEqual(config.providers.map(\.name), ["office", "mts"])
         XCTAssertEqual(config.provider("office")?.resources.map(\.address.key[0]), ["reception", "sales", "reception", "support"])
-        XCTAssertEqual(config.fields("office/endpoints/support")?["password"], .string("zyxwvutsrq9876543210"),
-                       "${file:} is relative to the file that holds it")
+        XCTAssertEqual(
+            config.fields("office/endpoints/support")?["password"], .string("zyxwvutsrq9876543210"),
+            "${file:} is relative to the file that holds it")
         XCTAssertEqual(config.provider("mts")?.type, "vpbx")
-        XCTAssertEqual(config.files.map { $0.replacingOccurrences(of: fixture.directory + "/", with: "") },
-                       ["telform.yaml", "teams/a.yaml", "teams/b.yaml"])
+        XCTAssertEqual(
+            config.files.map { $0.replacingOccurrences(of: fixture.directory + "/", with: "") },
+            ["telform.yaml", "teams/a.yaml", "teams/b.yaml"])
     }
 
     func testIncludeWithoutDuplicatesIsClean() throws {

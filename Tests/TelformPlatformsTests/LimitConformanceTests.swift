@@ -1,6 +1,7 @@
 import Foundation
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 
 /// Every limit declared in the catalog is refused, and its bound accepted: for every field of
@@ -80,8 +81,14 @@ final class LimitConformanceTests: XCTestCase {
                         }
                         switch field.type {
                         case .integer(let rules):
-                            if let min = rules.min { refused(String(min - 1), "below the minimum"); accepted(String(min), "the minimum") }
-                            if let max = rules.max { refused(String(max + 1), "above the maximum"); accepted(String(max), "the maximum") }
+                            if let min = rules.min {
+                                refused(String(min - 1), "below the minimum")
+                                accepted(String(min), "the minimum")
+                            }
+                            if let max = rules.max {
+                                refused(String(max + 1), "above the maximum")
+                                accepted(String(max), "the maximum")
+                            }
                         case .string(let rules):
                             if let max = rules.maxLength { refused(Self.json(String(repeating: "9", count: max + 1)), "one character too long") }
                             if let min = rules.minLength, min > 0 { refused(Self.json(String(repeating: "9", count: min - 1)), "one character too short") }

@@ -1,5 +1,6 @@
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 
 /// The MTT period compiler and parser.
@@ -15,8 +16,9 @@ final class PeriodSetTests: XCTestCase {
         XCTAssertEqual(PeriodSet.canonical(window("mon", "09:00", "10:59")), "hr{9}wd{mo},hr{10}min{0-58}wd{mo}")
         XCTAssertEqual(PeriodSet.canonical(window("all", "00:00", "24:00")), "always")
         XCTAssertEqual(PeriodSet.canonical(window("all", "08:00", "20:00")), "hr{8-19}")
-        XCTAssertEqual(PeriodSet.canonical(.list([window("mon", "09:00", "12:00"), window("wed", "09:00", "12:00"), window("sat", "09:00", "12:00")])),
-                       "hr{9-11}wd{mo we sa}")
+        XCTAssertEqual(
+            PeriodSet.canonical(.list([window("mon", "09:00", "12:00"), window("wed", "09:00", "12:00"), window("sat", "09:00", "12:00")])),
+            "hr{9-11}wd{mo we sa}")
         XCTAssertEqual(PeriodSet.canonical(.string("always")), "always")
         XCTAssertEqual(PeriodSet.canonical(nil), "always")
     }
@@ -41,7 +43,8 @@ final class PeriodSetTests: XCTestCase {
         XCTAssertEqual(PeriodSet.parse("wd{mo-fr} hr{9-17}"), PeriodSet.parse("hr{9-17}wd{mo tu we th fr}"))
         XCTAssertEqual(PeriodSet.parse("hr{9-17}wd{2-6}"), PeriodSet.parse("hr{9-17}wd{mo-fr}"), "1 = Sunday")
         XCTAssertEqual(PeriodSet.parse("wd{fr-mo}"), PeriodSet.parse("wd{fr sa su mo}"), "ranges wrap")
-        XCTAssertEqual(PeriodSet.canonical(.string("hr{9}min{0-59}wd{mo-fr},hr{10}min{0-59}wd{mo-fr}")), PeriodSet.canonical(window("mon-fri", "09:00", "11:00")))
+        XCTAssertEqual(
+            PeriodSet.canonical(.string("hr{9}min{0-59}wd{mo-fr},hr{10}min{0-59}wd{mo-fr}")), PeriodSet.canonical(window("mon-fri", "09:00", "11:00")))
     }
 
     func testRoundTripsThroughTheNotation() throws {

@@ -1,19 +1,21 @@
 import Foundation
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformPlatforms
 @testable import TelformSimulator
 
 /// The vpbx fake's own limits and errors, and the platform's normal forms.
 final class VPBXTests: XCTestCase {
-    let seed: JSONNode = try! JSONParser.parse("""
-    {"tokens": ["t"], "groups": [{"id": 10, "name": "Support", "parentId": null}],
-     "abonents": [{"userId": 1735, "extension": "201", "groupId": 10}, {"userId": 1736, "extension": "202", "groupId": 10}],
-     "schedules": [{"recordId": 5, "name": "preset", "notBeRemoved": true, "type": "abonent", "ownerId": 1735,
-                    "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []},
-                   {"recordId": 6, "name": "team", "notBeRemoved": false, "type": "group", "ownerId": 10,
-                    "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []}]}
-    """)
+    let seed: JSONNode = try! JSONParser.parse(
+        """
+        {"tokens": ["t"], "groups": [{"id": 10, "name": "Support", "parentId": null}],
+         "abonents": [{"userId": 1735, "extension": "201", "groupId": 10}, {"userId": 1736, "extension": "202", "groupId": 10}],
+         "schedules": [{"recordId": 5, "name": "preset", "notBeRemoved": true, "type": "abonent", "ownerId": 1735,
+                        "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []},
+                       {"recordId": 6, "name": "team", "notBeRemoved": false, "type": "group", "ownerId": 10,
+                        "workDaysRules": [], "holidaysRules": [], "excludedDaysRules": []}]}
+        """)
 
     func send(_ fake: VPBXFake, _ method: String, _ path: String, _ body: String? = nil, token: String = "t") -> (Int, JSONNode) {
         var request = HTTPRequest(method: method, path: path, headers: [("X-AUTH-TOKEN", token)], body: body.map { Data($0.utf8) })
@@ -29,29 +31,43 @@ final class VPBXTests: XCTestCase {
     func testTheFakeEnforcesTheDocumentsLimitsWithItsOwnErrors() throws {
         let fake = try VPBXFake(state: seed)
         let long = String(repeating: "Я", count: 31)
-        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "\#(long)", "alwaysRedirect": "650"}"#)),
-                       "400 ruleName: length must be at most 30 characters (31)")
+        XCTAssertEqual(
+            message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "\#(long)", "alwaysRedirect": "650"}"#)),
+            "400 ruleName: length must be at most 30 characters (31)")
         let eleven = (1...11).map { #"{"number": "5\#($0)", "status": true}"# }.joined(separator: ",")
-        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/parallel", #"{"ruleName": "p", "ruleNumbers": [\#(eleven)]}"#)),
-                       "400 ruleNumbers: at most 10 numbers per rule (11)")
+        XCTAssertEqual(
+            message(send(fake, "POST", "/api/findMe/1735/parallel", #"{"ruleName": "p", "ruleNumbers": [\#(eleven)]}"#)),
+            "400 ruleNumbers: at most 10 numbers per rule (11)")
         XCTAssertEqual(message(send(fake, "GET", "/api/findMe/9999")), "404 Abonent 9999 not found")
-        XCTAssertEqual(message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "schedudyId": 77}"#)),
-                       "400 scheduleId: schedule 77 is not available to abonent 201")
-        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "9am", "monday": true}]}"#)),
-                       "400 workDaysRules[0].startTime: expected HH-MM")
+        XCTAssertEqual(
+            message(send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "r", "schedudyId": 77}"#)),
+            "400 scheduleId: schedule 77 is not available to abonent 201")
+        XCTAssertEqual(
+            message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "9am", "monday": true}]}"#)),
+            "400 workDaysRules[0].startTime: expected HH-MM")
         // Every write example spells times HH-MM: a server built to the document takes no other.
-        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "09:00", "endTime": "18:00", "monday": true}]}"#)),
-                       "400 workDaysRules[0].startTime: expected HH-MM")
-        XCTAssertEqual(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "09-00", "endTime": "18-00", "monday": true}]}"#).0, 200)
+        XCTAssertEqual(
+            message(
+                send(
+                    fake, "POST", "/api/schedules/abonent/1735",
+                    #"{"name": "s", "workDaysRules": [{"startTime": "09:00", "endTime": "18:00", "monday": true}]}"#)),
+            "400 workDaysRules[0].startTime: expected HH-MM")
+        XCTAssertEqual(
+            send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "workDaysRules": [{"startTime": "09-00", "endTime": "18-00", "monday": true}]}"#)
+                .0, 200)
         // A body that is not declared JSON is refused, as Spring refuses it.
-        var plain = HTTPRequest(method: "POST", path: "/api/schedules/abonent/1735", headers: [("X-AUTH-TOKEN", "t"), ("Content-Type", "text/plain")], body: Data(#"{"name": "x"}"#.utf8))
+        var plain = HTTPRequest(
+            method: "POST", path: "/api/schedules/abonent/1735", headers: [("X-AUTH-TOKEN", "t"), ("Content-Type", "text/plain")],
+            body: Data(#"{"name": "x"}"#.utf8))
         plain.body = Data(#"{"name": "x"}"#.utf8)
         guard case .respond(let refused) = fake.handle(plain) else { return XCTFail("dropped") }
         XCTAssertEqual(refused.status, 415)
-        XCTAssertEqual(message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "holidaysRules": [{"startDate": "2026-01-01"}]}"#)),
-                       "400 holidaysRules[0].startDate: expected DD-MM-YYYY")
-        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/abonent/1735", #"{"recordId": 5}"#)),
-                       "400 Schedule \"preset\" is preset (notBeRemoved) and cannot be removed")
+        XCTAssertEqual(
+            message(send(fake, "POST", "/api/schedules/abonent/1735", #"{"name": "s", "holidaysRules": [{"startDate": "2026-01-01"}]}"#)),
+            "400 holidaysRules[0].startDate: expected DD-MM-YYYY")
+        XCTAssertEqual(
+            message(send(fake, "DELETE", "/api/schedules/abonent/1735", #"{"recordId": 5}"#)),
+            "400 Schedule \"preset\" is preset (notBeRemoved) and cannot be removed")
         XCTAssertEqual(message(send(fake, "GET", "/api/abonents", nil, token: "wrong")), "401 Invalid or missing X-AUTH-TOKEN")
     }
 
@@ -72,24 +88,34 @@ final class VPBXTests: XCTestCase {
         XCTAssertEqual(created.1["scheduleId"], .int(6), "the create example's schedudyId spelling is taken")
         let ignored = send(fake, "POST", "/api/findMe/1735/redirect", #"{"ruleName": "q", "alwaysRedirect": "650", "scheduleId": 6}"#)
         XCTAssertEqual(ignored.1["scheduleId"], .null, "on create, a server built to the document reads schedudyId only")
-        XCTAssertEqual(message(send(fake, "DELETE", "/api/schedules/group/10?recordId=6")),
-                       "400 Schedule \"team\" is used by find-me rule \"r\" of abonent 1735", "the record named in the query")
+        XCTAssertEqual(
+            message(send(fake, "DELETE", "/api/schedules/group/10?recordId=6")),
+            "400 Schedule \"team\" is used by find-me rule \"r\" of abonent 1735", "the record named in the query")
     }
 
     func testWorkDaysCompareAsASetAcrossTimeFormats() {
-        let declared = VPBXCanonical.workDays(declared: .list([
-            .object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
-            .object(["days": .list([.string("sat")]), "all_day": .bool(true)]),
-        ]))
+        let declared = VPBXCanonical.workDays(
+            declared: .list([
+                .object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
+                .object(["days": .list([.string("sat")]), "all_day": .bool(true)]),
+            ]))
         let wire: [JSONNode] = [
-            .object([("startTime", .string("09-00")), ("endTime", .string("18-00")), ("allDayEvent", .bool(false)),
-                     ("monday", .bool(true)), ("wednesday", .bool(true)), ("friday", .bool(true))]),
+            .object([
+                ("startTime", .string("09-00")), ("endTime", .string("18-00")), ("allDayEvent", .bool(false)),
+                ("monday", .bool(true)), ("wednesday", .bool(true)), ("friday", .bool(true)),
+            ]),
             .object([("startTime", .null), ("endTime", .null), ("allDayEvent", .bool(true)), ("saturday", .bool(true))]),
-            .object([("startTime", .string("09:00")), ("endTime", .string("18:00")), ("allDayEvent", .bool(false)),
-                     ("tuesday", .bool(true)), ("thursday", .bool(true))]),
+            .object([
+                ("startTime", .string("09:00")), ("endTime", .string("18:00")), ("allDayEvent", .bool(false)),
+                ("tuesday", .bool(true)), ("thursday", .bool(true)),
+            ]),
         ]
-        XCTAssertEqual(declared, .list([.object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
-                                        .object(["days": .string("sat"), "all_day": .bool(true)])]))
+        XCTAssertEqual(
+            declared,
+            .list([
+                .object(["days": .string("mon-fri"), "from": .string("09:00"), "to": .string("18:00")]),
+                .object(["days": .string("sat"), "all_day": .bool(true)]),
+            ]))
         XCTAssertEqual(VPBXCanonical.workDays(wire: wire), declared)
         XCTAssertEqual(VPBXCanonical.dayText([0, 2, 3, 4]), "mon,wed-fri")
     }
@@ -107,15 +133,20 @@ final class VPBXTests: XCTestCase {
 
     func testDirectoryIsReadOncePerPlanAndNumbersCompareInOrder() async throws {
         let log = RequestLog(try VPBXFake(state: seed))
-        var provider = ProviderConfig(name: "mts", type: "vpbx", settings: ["token": .string("t")], declaredKinds: ["schedules", "find_me"],
-                                      mark: Mark(file: "t", line: 1, column: 1))
+        var provider = ProviderConfig(
+            name: "mts", type: "vpbx", settings: ["token": .string("t")], declaredKinds: ["schedules", "find_me"],
+            mark: Mark(file: "t", line: 1, column: 1))
         func rule(_ name: String, _ numbers: [String]) -> Resource {
-            Resource(address: Address(provider: "mts", kind: "find_me", key: ["201", "parallel", name]),
-                     fields: ["user": .string("201"), "type": .string("parallel"), "name": .string(name),
-                              "numbers": .list(numbers.map { .object(["number": .string($0)]) })])
+            Resource(
+                address: Address(provider: "mts", kind: "find_me", key: ["201", "parallel", name]),
+                fields: [
+                    "user": .string("201"), "type": .string("parallel"), "name": .string(name),
+                    "numbers": .list(numbers.map { .object(["number": .string($0)]) }),
+                ])
         }
-        let schedule = Resource(address: Address(provider: "mts", kind: "schedules", key: ["group:Support", "x"]),
-                                fields: ["name": .string("x"), "group": .string("Support")])
+        let schedule = Resource(
+            address: Address(provider: "mts", kind: "schedules", key: ["group:Support", "x"]),
+            fields: ["name": .string("x"), "group": .string("Support")])
         provider.resources = [rule("a", ["003", "500"]), rule("b", ["1"]), rule("c", ["2"]), schedule]
         let driver = VPBXPlatform(provider: provider, transport: SimulatorTransport(handler: log))
         let desired = provider.resources.map(driver.canonical)
@@ -127,9 +158,13 @@ final class VPBXTests: XCTestCase {
         var reordered = provider
         reordered.resources = [rule("a", ["500", "003"]), rule("b", ["1"]), rule("c", ["2"]), schedule]
         let again = try await driver.read(kinds: ["schedules", "find_me"], desired: reordered.resources.map(driver.canonical))
-        let second = Planner(policy: Policy()).plan([Planner.Input(provider: reordered, platform: driver.schema,
-                                                                  desired: reordered.resources.map(driver.canonical), live: again)])
-        XCTAssertEqual(second.changes.map { "\($0.action.rawValue) \($0.address.local) \($0.changedPaths)" },
-                       ["update find_me/201/parallel/a [\"numbers\"]"], "the order of numbers is significant")
+        let second = Planner(policy: Policy()).plan([
+            Planner.Input(
+                provider: reordered, platform: driver.schema,
+                desired: reordered.resources.map(driver.canonical), live: again)
+        ])
+        XCTAssertEqual(
+            second.changes.map { "\($0.action.rawValue) \($0.address.local) \($0.changedPaths)" },
+            ["update find_me/201/parallel/a [\"numbers\"]"], "the order of numbers is significant")
     }
 }

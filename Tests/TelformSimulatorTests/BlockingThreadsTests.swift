@@ -1,12 +1,15 @@
 import Foundation
-@testable import TelformSimulator
 import XCTest
+
+@testable import TelformSimulator
 
 /// The threads the simulator server's connections run on.
 final class BlockingThreadsTests: XCTestCase {
     func testBlockingThreadsRunJobsAtOnceAndKeepThreadsForTheNext() {
         let threads = BlockingThreads(stackSize: 1 << 20)
-        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
         // Threads told apart by their pthread ids (a Thread's name read back through
         // `Thread.current` is not always the one set on it).
         let lock = NSLock()

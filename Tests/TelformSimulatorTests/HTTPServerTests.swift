@@ -1,10 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-import XCTest
 import TelformCore
+import XCTest
+
 @testable import TelformSimulator
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Answers every request with its method, path and body, counting them.
 final class EchoHandler: SimulatorHandler, @unchecked Sendable {
@@ -59,7 +61,8 @@ struct RawConnection {
         while true {
             if let end = find(data, [13, 10, 13, 10]) {
                 let head = String(decoding: data[..<end], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 while data.count < end + 4 + length {
                     let n = recv(fd, &buffer, 4096, 0)
@@ -165,7 +168,10 @@ final class FaultPlanTests: XCTestCase {
         XCTAssertEqual(plan.p503, 0.25)
         XCTAssertEqual(plan.method, "POST")
         XCTAssertEqual(plan.after, 2)
-        XCTAssertThrowsError(try FaultPlan(spec: "p503=2")) { XCTAssertEqual("\($0)", "bad fault \"p503=2\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, body=S, after=N, times=N, retry_after=S") }
+        XCTAssertThrowsError(try FaultPlan(spec: "p503=2")) {
+            XCTAssertEqual(
+                "\($0)", "bad fault \"p503=2\"; use seed=N, p500/p503/p429/pdrop/pdropafter=0..1, method=M, path=S, body=S, after=N, times=N, retry_after=S")
+        }
         XCTAssertThrowsError(try FaultPlan(spec: "chaos=1"))
     }
 
@@ -207,14 +213,17 @@ final class FaultPlanTests: XCTestCase {
     func testLatencyCountsFromTheRequestsArrival() throws {
         var fds: [Int32] = [0, 0]
         XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let before = DispatchTime.now().uptimeNanoseconds
         let text = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         XCTAssertEqual(text.withUnsafeBytes { send(fds[1], $0.baseAddress, $0.count, 0) }, text.count)
         var reader = SocketReader(fd: fds[0])
         let first = try XCTUnwrap(reader.readRequest()).request
         let read = DispatchTime.now().uptimeNanoseconds
-        let second = try XCTUnwrap(reader.readRequest()).request     // already read with the first
+        let second = try XCTUnwrap(reader.readRequest()).request  // already read with the first
         XCTAssertEqual([first.path, second.path], ["/a", "/b"])
         let arrivals = try [XCTUnwrap(first.arrived), XCTUnwrap(second.arrived)]
         XCTAssertTrue(arrivals.allSatisfy { $0 >= before && $0 <= read }, "\(arrivals) not within \(before)...\(read)")

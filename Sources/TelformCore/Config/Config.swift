@@ -60,9 +60,11 @@ public struct ProviderConfig: Sendable {
     /// The provider's `tls:` settings, file paths resolved against the file that names them.
     public var tls = TLSSettings()
 
-    public init(name: String, type: String, settings: [String: Value] = [:], prune: [String: Bool] = [:],
-                ignore: [AddressPattern] = [], simSeed: String? = nil, declaredKinds: [String] = [],
-                resources: [Resource] = [], mark: Mark) {
+    public init(
+        name: String, type: String, settings: [String: Value] = [:], prune: [String: Bool] = [:],
+        ignore: [AddressPattern] = [], simSeed: String? = nil, declaredKinds: [String] = [],
+        resources: [Resource] = [], mark: Mark
+    ) {
         self.name = name
         self.type = type
         self.settings = settings
@@ -99,13 +101,22 @@ public struct TLSSettings: Sendable, Equatable {
     }
 
     /// The `tls:` mapping of a provider.
-    public static let schema = ObjectSchema([
-        .string("ca_file", StringRules(minLength: 1), "PEM file of the CAs to trust for this provider, instead of the system store (a self-signed server's own certificate, or a private CA)."),
-        .string("pinned_public_key", StringRules(check: .regex("^sha256//[A-Za-z0-9+/]{43}=(;sha256//[A-Za-z0-9+/]{43}=)*$", "must be sha256//BASE64= pins, ;-separated")),
+    public static let schema = ObjectSchema(
+        [
+            .string(
+                "ca_file", StringRules(minLength: 1),
+                "PEM file of the CAs to trust for this provider, instead of the system store (a self-signed server's own certificate, or a private CA)."),
+            .string(
+                "pinned_public_key",
+                StringRules(check: .regex("^sha256//[A-Za-z0-9+/]{43}=(;sha256//[A-Za-z0-9+/]{43}=)*$", "must be sha256//BASE64= pins, ;-separated")),
                 "Pin of the server's public key (sha256//BASE64=, as the error for an untrusted certificate prints it); checked with or without ca_file."),
-        .string("client_cert", StringRules(minLength: 1), "PEM client certificate, for an API that wants mutual TLS."),
-        .string("client_key", StringRules(minLength: 1), "PEM key of client_cert (never printed; one other users can read is a warning)."),
-    ], rules: [.custom { fields in
-        (fields["client_cert"] == nil) == (fields["client_key"] == nil) ? [] : [(fields["client_cert"] == nil ? "client_key" : "client_cert", "client_cert and client_key go together")]
-    }])
+            .string("client_cert", StringRules(minLength: 1), "PEM client certificate, for an API that wants mutual TLS."),
+            .string("client_key", StringRules(minLength: 1), "PEM key of client_cert (never printed; one other users can read is a warning)."),
+        ],
+        rules: [
+            .custom { fields in
+                (fields["client_cert"] == nil) == (fields["client_key"] == nil)
+                    ? [] : [(fields["client_cert"] == nil ? "client_key" : "client_cert", "client_cert and client_key go together")]
+            }
+        ])
 }

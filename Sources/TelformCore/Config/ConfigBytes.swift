@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The bytes of a config file (or an interpolated `${file:}`) before they become text: UTF-8
@@ -33,7 +34,8 @@ public enum ConfigBytes {
 
     /// Line and column (both from 1; the column counts characters) of the byte at `offset`.
     public static func position(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
-        var line = 1, lineStart = 0
+        var line = 1
+        var lineStart = 0
         for index in 0..<min(offset, bytes.count) where bytes[index] == 0x0A {
             line += 1
             lineStart = index + 1
@@ -49,16 +51,42 @@ public enum ConfigBytes {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let length: Int, low: UInt8, high: UInt8
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let length: Int
+            let low: UInt8
+            let high: UInt8
             switch b {
-            case 0xC2...0xDF: length = 2; low = 0x80; high = 0xBF
-            case 0xE0: length = 3; low = 0xA0; high = 0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3; low = 0x80; high = 0xBF
-            case 0xED: length = 3; low = 0x80; high = 0x9F
-            case 0xF0: length = 4; low = 0x90; high = 0xBF
-            case 0xF1...0xF3: length = 4; low = 0x80; high = 0xBF
-            case 0xF4: length = 4; low = 0x80; high = 0x8F
+            case 0xC2...0xDF:
+                length = 2
+                low = 0x80
+                high = 0xBF
+            case 0xE0:
+                length = 3
+                low = 0xA0
+                high = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF:
+                length = 3
+                low = 0x80
+                high = 0xBF
+            case 0xED:
+                length = 3
+                low = 0x80
+                high = 0x9F
+            case 0xF0:
+                length = 4
+                low = 0x90
+                high = 0xBF
+            case 0xF1...0xF3:
+                length = 4
+                low = 0x80
+                high = 0xBF
+            case 0xF4:
+                length = 4
+                low = 0x80
+                high = 0x8F
             default: return i
             }
             guard i + length <= bytes.count, (low...high).contains(bytes[i + 1]) else { return i }

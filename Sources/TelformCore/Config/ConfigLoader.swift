@@ -27,13 +27,17 @@ public struct ConfigLoader: Sendable {
     /// command line, which owns the simulator, says (`SimulatorCatalog.serves`).
     public let simulated: @Sendable (ProviderConfig) -> Bool
 
-    public init(platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode,
-                simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }) {
+    public init(
+        platforms: [PlatformSchema], environment: [String: String], mode: Typer.Mode,
+        simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }
+    ) {
         self.init(lookup: PlatformLookup(platforms), environment: environment, mode: mode, simulated: simulated)
     }
 
-    public init(lookup platforms: PlatformLookup, environment: [String: String], mode: Typer.Mode,
-                simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }) {
+    public init(
+        lookup platforms: PlatformLookup, environment: [String: String], mode: Typer.Mode,
+        simulated: @escaping @Sendable (ProviderConfig) -> Bool = { _ in false }
+    ) {
         self.platforms = platforms
         self.environment = environment
         self.mode = mode
@@ -64,7 +68,8 @@ public struct ConfigLoader: Sendable {
         }
         if let what = ConfigBytes.irregular(path) { return failed(path, 1, 1, "\(path) is \(what), not a config file") }
         if !FileManager.default.fileExists(atPath: path) {
-            let folder = URL(fileURLWithPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent).standardizedFileURL.path
+            let folder = URL(fileURLWithPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+                .standardizedFileURL.path
             return failed(path, 1, 1, "no \((path as NSString).lastPathComponent) in \(folder); pass -c FILE to name the config")
         }
         guard let bytes = ConfigBytes.contents(path) else {
@@ -238,7 +243,8 @@ struct LoadSession {
                 }
                 guard let root = parse(bytes, file: display) else { continue }
                 for pair in root.pairs ?? [] where !Self.includedKeys.contains(pair.key) {
-                    let message = Self.rootKeys.contains(pair.key)
+                    let message =
+                        Self.rootKeys.contains(pair.key)
                         ? "\(pair.key): is allowed in the root file only"
                         : Suggestion.unknownKey(pair.key, among: Self.includedKeys)
                     diagnostics.error(pair.keyMark, pair.key, message)

@@ -44,7 +44,8 @@ public struct DiagnosticList: Sendable {
     /// In file order; a finding reported twice (an alias reused in several places) once.
     public var sorted: [Diagnostic] {
         var seen = Set<Diagnostic>()
-        return items
+        return
+            items
             .filter { seen.insert($0).inserted }
             .enumerated()
             .sorted { ($0.element.mark, $0.offset) < ($1.element.mark, $1.offset) }

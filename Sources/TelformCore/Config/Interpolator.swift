@@ -65,7 +65,8 @@ public struct Interpolator: Sendable {
             outcome.errors.append("\"${\(reference)}\" names no source; write ${env:NAME} or ${file:PATH}")
             return nil
         }
-        let source = reference[..<colon], argument = String(reference[reference.index(after: colon)...])
+        let source = reference[..<colon]
+        let argument = String(reference[reference.index(after: colon)...])
         guard !argument.isEmpty else {
             outcome.errors.append("\"${\(reference)}\" is missing its \(source == "file" ? "path" : "name")")
             return nil
@@ -111,7 +112,7 @@ extension Interpolator {
     static func holdsReference(_ text: String) -> Bool {
         var previous: UInt8 = 0
         for byte in text.utf8 {
-            if previous == 0x24, byte == 0x7B { return true }   // "${"
+            if previous == 0x24, byte == 0x7B { return true }  // "${"
             previous = byte
         }
         return false

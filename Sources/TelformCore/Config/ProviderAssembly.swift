@@ -25,7 +25,8 @@ extension LoadSession {
         }
         let typeNames = loader.platforms.types
         guard case .string(let type)? = typer.value(typeNode, .string(StringRules(allowed: typeNames)), path: path + ".type"),
-              let platform = loader.platforms.schema(type) else { return nil }
+            let platform = loader.platforms.schema(type)
+        else { return nil }
 
         var provider = ProviderConfig(name: name, type: type, mark: fragments[0].keyMark)
         var settingNodes: [String: YAMLNode] = [:]
@@ -108,7 +109,8 @@ extension LoadSession {
         }
         guard kinds.contains(where: { AddressPattern(parts[0]).matches($0) }) else {
             let hint = Suggestion.closest(to: parts[0], in: kinds).map { "; did you mean \"\($0)\"?" } ?? ""
-            let other = parts[0] != provider && !kinds.contains(parts[0]) && parts[1].contains("/") ? " (an ignore pattern applies to this provider's own objects)" : ""
+            let other =
+                parts[0] != provider && !kinds.contains(parts[0]) && parts[1].contains("/") ? " (an ignore pattern applies to this provider's own objects)" : ""
             report("unknown kind \"\(parts[0])\" in \"\(text)\"\(other) (kinds: \(kinds.joined(separator: ", ")))\(hint)")
             return nil
         }
@@ -126,12 +128,16 @@ extension LoadSession {
             }
         }
         if let node = fragment.node["ignore"],
-           case .list(let patterns)? = typer.value(node, .list(.string(StringRules(minLength: 1)), ListRules()), path: path + ".ignore") {
+            case .list(let patterns)? = typer.value(node, .list(.string(StringRules(minLength: 1)), ListRules()), path: path + ".ignore")
+        {
             for (index, pattern) in patterns.compactMap(\.string).enumerated() {
                 let mark = node.items?[index].mark ?? node.mark
-                if let local = Self.ignorePattern(pattern, provider: provider.name, kinds: kinds, report: { message in
-                    diagnostics.error(mark, "\(path).ignore[\(index)]", message)
-                }) {
+                if let local = Self.ignorePattern(
+                    pattern, provider: provider.name, kinds: kinds,
+                    report: { message in
+                        diagnostics.error(mark, "\(path).ignore[\(index)]", message)
+                    })
+                {
                     provider.ignore.append(AddressPattern(local))
                 }
             }
@@ -160,15 +166,19 @@ extension LoadSession {
             }
             let text = String(decoding: data.prefix(1 << 20), as: UTF8.self)
             if !text.contains("-----BEGIN ") || !text.contains(marker) {
-                diagnostics.error(child.mark, "\(path).\(key)", "\(name) is not a PEM file holding \(marker == "CERTIFICATE" ? "a certificate" : "a private key") (no -----BEGIN \(marker == "CERTIFICATE" ? "CERTIFICATE" : "... PRIVATE KEY") line)")
+                diagnostics.error(
+                    child.mark, "\(path).\(key)",
+                    "\(name) is not a PEM file holding \(marker == "CERTIFICATE" ? "a certificate" : "a private key") (no -----BEGIN \(marker == "CERTIFICATE" ? "CERTIFICATE" : "... PRIVATE KEY") line)"
+                )
             }
             if key == "client_key", let mode = (try? FileManager.default.attributesOfItem(atPath: full))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
                 diagnostics.warning(child.mark, "\(path).\(key)", "\(name) can be read by other users (mode \(String(mode, radix: 8))); chmod 600 it")
             }
             return full
         }
-        return TLSSettings(caFile: file("ca_file", marker: "CERTIFICATE"), pinnedPublicKey: fields["pinned_public_key"]?.string,
-                           clientCertificate: file("client_cert", marker: "CERTIFICATE"), clientKey: file("client_key", marker: "PRIVATE KEY"))
+        return TLSSettings(
+            caFile: file("ca_file", marker: "CERTIFICATE"), pinnedPublicKey: fields["pinned_public_key"]?.string,
+            clientCertificate: file("client_cert", marker: "CERTIFICATE"), clientKey: file("client_key", marker: "PRIVATE KEY"))
     }
 
     /// Builds the resources of one kind from its node, per the kind's shape.
@@ -191,7 +201,9 @@ extension LoadSession {
             case nil: key = kind.key(fields)?.joined(separator: "/")
             }
             guard let key else {
-                diagnostics.error(node.mark, path, "needs the provider's \(kind.singleKey.map { if case .providerSetting(let s) = $0 { return s } else { return "key" } } ?? "key") setting")
+                diagnostics.error(
+                    node.mark, path,
+                    "needs the provider's \(kind.singleKey.map { if case .providerSetting(let s) = $0 { return s } else { return "key" } } ?? "key") setting")
                 return []
             }
             return [Resource(address: Address(provider: provider.name, kind: kind.name, key: [key]), fields: fields, node: node, path: path)]
@@ -199,16 +211,19 @@ extension LoadSession {
             guard let items = listItems(node, path: path) else { return [] }
             return items.indices.compactMap { index in
                 guard let fields = typer.at(path, { $0.below(.index(index)) { $0.object(items[index], schema) } }),
-                      let key = kind.key(fields) else { return nil }
-                return Resource(address: Address(provider: providerName, kind: kind.name, key: key), fields: fields, node: items[index], path: path, index: index)
+                    let key = kind.key(fields)
+                else { return nil }
+                return Resource(
+                    address: Address(provider: providerName, kind: kind.name, key: key), fields: fields, node: items[index], path: path, index: index)
             }
         case .scalars(let type, let field):
             guard let items = listItems(node, path: path) else { return [] }
             return items.enumerated().compactMap { index, item in
                 let itemPath = "\(path)[\(index)]"
                 guard let value = typer.value(item, type, path: itemPath), let text = value.string else { return nil }
-                return Resource(address: Address(provider: provider.name, kind: kind.name, key: [text]),
-                                 fields: [field: value], node: item, path: itemPath)
+                return Resource(
+                    address: Address(provider: provider.name, kind: kind.name, key: [text]),
+                    fields: [field: value], node: item, path: itemPath)
             }
         case .grouped(let groupSchema, let membersField):
             guard let items = listItems(node, path: path), let memberSchema = kind.resourceSchema else { return [] }
@@ -258,7 +273,8 @@ extension LoadSession {
             }
         }
         for (earlierIndex, index) in twice {
-            let resource = provider.resources[index], earlier = provider.resources[earlierIndex]
+            let resource = provider.resources[index]
+            let earlier = provider.resources[earlierIndex]
             if let a = earlier.mark, let b = resource.mark {
                 diagnostics.error(b, resource.path, "\(resource.address) is declared twice (also at \(a))")
                 diagnostics.error(a, earlier.path, "\(resource.address) is declared twice (also at \(b))")
@@ -271,8 +287,11 @@ extension LoadSession {
         guard !provider.ignore.isEmpty else { return }
         for resource in provider.resources {
             guard let pattern = provider.ignore.first(where: { $0.matches(resource.address.local) }),
-                  let mark = resource.mark else { continue }
-            diagnostics.error(mark, resource.path, "\(resource.address) is declared and also matched by ignore pattern \"\(pattern)\"; a resource is either managed or ignored")
+                let mark = resource.mark
+            else { continue }
+            diagnostics.error(
+                mark, resource.path,
+                "\(resource.address) is declared and also matched by ignore pattern \"\(pattern)\"; a resource is either managed or ignored")
         }
     }
 
@@ -301,8 +320,9 @@ extension LoadSession {
                 guard let target = field.references, let name = resource.fields[field.name]?.string else { continue }
                 let declared = declaredNames[target]?.contains(name) == true
                 if !declared, let mark = resource.mark(of: field.name) {
-                    diagnostics.error(mark, "\(resource.path).\(field.name)",
-                                      "names \(target) \"\(name)\", which providers.\(provider.name).\(target) does not declare")
+                    diagnostics.error(
+                        mark, "\(resource.path).\(field.name)",
+                        "names \(target) \"\(name)\", which providers.\(provider.name).\(target) does not declare")
                 }
             }
         }

@@ -105,7 +105,8 @@ extension Typer {
         if node.isPlainScalar && text == "false" { return .bool(false) }
         if node.isPlainScalar && Self.yamlOneOneBooleans.contains(text.lowercased()) {
             let meant = ["yes", "on", "y"].contains(text.lowercased()) ? "true" : "false"
-            diagnostics.error(node.mark, here, "\"\(text)\" is not a boolean here; write \(meant) (YAML 1.1 words such as yes/no/on/off are not booleans in telform)")
+            diagnostics.error(
+                node.mark, here, "\"\(text)\" is not a boolean here; write \(meant) (YAML 1.1 words such as yes/no/on/off are not booleans in telform)")
         } else if !node.isPlainScalar {
             diagnostics.error(node.mark, here, "expected true or false, got a quoted string; write true or false without quotes")
         } else {
@@ -156,8 +157,9 @@ extension Typer {
             case .onlyWhen(let selector, let values, let names):
                 guard let current = fields[selector]?.string, !values.contains(current) else { continue }
                 for name in names where present(name) {
-                    diagnostics.error(node[name]?.mark ?? node.mark, here(name),
-                                      "applies only when \(selector) is \(values.joined(separator: " or ")), not \(current)")
+                    diagnostics.error(
+                        node[name]?.mark ?? node.mark, here(name),
+                        "applies only when \(selector) is \(values.joined(separator: " or ")), not \(current)")
                 }
             case .requiredWhen(let selector, let values, let names):
                 guard let current = fields[selector]?.string, values.contains(current) else { continue }

@@ -1,4 +1,5 @@
 import TelformYAML
+
 /// A YAML node as the loader sees it: untyped text with its position. Typing happens later,
 /// by the schema of the field the node lands in, never by YAML 1.1 guessing.
 public struct YAMLNode: Sendable {

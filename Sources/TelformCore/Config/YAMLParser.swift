@@ -120,7 +120,8 @@ private struct Composer {
         var merged: [YAMLPair] = []
         var seen: [String: Mark] = [:]
         for at in stride(from: 0, to: frame.children.count - 1, by: 2) {
-            let keyNode = frame.children[at], value = frame.children[at + 1]
+            let keyNode = frame.children[at]
+            let value = frame.children[at + 1]
             guard let key = keyNode.scalar else {
                 diagnostics.error(keyNode.mark, "yaml", "a mapping key must be a scalar, not \(keyNode.kindName)")
                 continue

@@ -40,9 +40,11 @@ public struct Executor: Sendable {
     ///
     /// `stop` is asked before each change starts: once it answers true, no change starts
     /// (those in flight finish) and every change not started is skipped as interrupted.
-    public func run(_ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
-                    stop: @escaping @Sendable () -> Bool = { false },
-                    progress: @escaping @Sendable (Event) -> Void) async -> [Result] {
+    public func run(
+        _ plan: Plan, drivers: [String: any ProviderDriver], live: [String: LiveState],
+        stop: @escaping @Sendable () -> Bool = { false },
+        progress: @escaping @Sendable (Event) -> Void
+    ) async -> [Result] {
         // The graph, built once: O(changes + edges). A dependency (an address) means that
         // resource's main change; one outside the plan (filtered by --target) is in place.
         let changes = plan.changes
@@ -142,7 +144,8 @@ public struct Executor: Sendable {
                 }
                 guard running > 0 else { break }
                 guard let finished = await group.next() else { break }
-                let index = finished.key, outcome = finished.value
+                let index = finished.key
+                let outcome = finished.value
                 running -= 1
                 inFlight[changes[index].address.provider, default: 1] -= 1
                 finish(index, outcome, report: false)
@@ -166,8 +169,9 @@ public struct Executor: Sendable {
             finish(index, interrupted ? .skipped(because: "not started: apply was interrupted") : .failed(message: "dependency cycle"), report: true)
         }
         return order.map { index in
-            Result(address: changes[index].address, action: changes[index].action, outcome: outcomes[index] ?? .failed(message: "not run"),
-                   cleanup: changes[index].cleanup)
+            Result(
+                address: changes[index].address, action: changes[index].action, outcome: outcomes[index] ?? .failed(message: "not run"),
+                cleanup: changes[index].cleanup)
         }
     }
 

@@ -60,7 +60,8 @@ public struct ResilientClient: Sendable {
                 guard RetryPolicy.retriedStatuses.contains(response.status), attempt < policy.attempts else { return response }
                 // A gateway error on a create may hide a create that happened: look before repeating.
                 if case .create(let readBack) = idempotency, [408, 502, 504].contains(response.status),
-                   let found = try await readBack() {
+                    let found = try await readBack()
+                {
                     return found
                 }
                 try await pause(policy.delay(after: attempt, retryAfter: response.headers["retry-after"]))

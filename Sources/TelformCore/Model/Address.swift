@@ -33,14 +33,22 @@ public struct AddressPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func match(_ p: [Character], _ s: [Character]) -> Bool {
-        var pi = 0, si = 0, star = -1, mark = 0
+        var pi = 0
+        var si = 0
+        var star = -1
+        var mark = 0
         while si < s.count {
             if pi < p.count && (p[pi] == "?" || p[pi] == s[si]) {
-                pi += 1; si += 1
+                pi += 1
+                si += 1
             } else if pi < p.count && p[pi] == "*" {
-                star = pi; mark = si; pi += 1
+                star = pi
+                mark = si
+                pi += 1
             } else if star >= 0 {
-                pi = star + 1; mark += 1; si = mark
+                pi = star + 1
+                mark += 1
+                si = mark
             } else {
                 return false
             }

@@ -131,8 +131,10 @@ public struct Change: Sendable {
     /// A delete of a second live object with the key of this address (a duplicate).
     public var duplicateOf: Address?
 
-    public init(address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
-                fields: [FieldChange], reason: String? = nil) {
+    public init(
+        address: Address, action: ChangeAction, desired: Resource?, live: Resource?,
+        fields: [FieldChange], reason: String? = nil
+    ) {
         self.address = address
         effect = ChangeEffect(action)
         self.desired = desired

@@ -26,9 +26,11 @@ public struct DriftReport: Sendable {
         var entries: [Entry] = []
         for provider in plan.providers {
             for (address, ids) in provider.duplicates {
-                entries.append(Entry(provider: provider, address: address, category: .duplicate,
-                                     fields: [("ids", "one object", ids.joined(separator: ", "))],
-                                     fileJSON: [("ids", .string("one object"), .array(ids.map(JSONNode.string)))]))
+                entries.append(
+                    Entry(
+                        provider: provider, address: address, category: .duplicate,
+                        fields: [("ids", "one object", ids.joined(separator: ", "))],
+                        fileJSON: [("ids", .string("one object"), .array(ids.map(JSONNode.string)))]))
             }
             for change in provider.changes where !change.cleanup && !change.blind && change.duplicateOf == nil {
                 let kind = provider.kind(change.address.kind)
@@ -39,10 +41,12 @@ public struct DriftReport: Sendable {
                 case .update, .replace: category = .changed
                 }
                 let shown = category == .changed ? change.fields : []
-                entries.append(Entry(provider: provider, address: change.address, category: category,
-                                     fields: shown.map { ($0.path, ValueDisplay.field($0.path, $0.after, kind: kind), ValueDisplay.field($0.path, $0.before, kind: kind)) },
-                                     fileJSON: shown.map { ($0.path, ValueDisplay.json($0.path, $0.after, kind: kind), ValueDisplay.json($0.path, $0.before, kind: kind)) },
-                                     reportOnly: change.reportOnly))
+                entries.append(
+                    Entry(
+                        provider: provider, address: change.address, category: category,
+                        fields: shown.map { ($0.path, ValueDisplay.field($0.path, $0.after, kind: kind), ValueDisplay.field($0.path, $0.before, kind: kind)) },
+                        fileJSON: shown.map { ($0.path, ValueDisplay.json($0.path, $0.after, kind: kind), ValueDisplay.json($0.path, $0.before, kind: kind)) },
+                        reportOnly: change.reportOnly))
             }
         }
         self.entries = entries
@@ -57,14 +61,16 @@ public struct DriftReport: Sendable {
     public func count(_ category: Category) -> Int { entries.filter { $0.category == category }.count }
 
     public var summaryLine: String {
-        hasDrift ? "Drift: \(count(.changed)) changed, \(count(.missing)) missing, \(count(.unmanaged)) unmanaged"
-            + (count(.duplicate) > 0 ? ", \(count(.duplicate)) duplicated." : ".")
-            + (entries.contains(where: \.reportOnly) ? " \(entries.filter(\.reportOnly).count) can only be reported (the platform cannot change it)." : "")
+        hasDrift
+            ? "Drift: \(count(.changed)) changed, \(count(.missing)) missing, \(count(.unmanaged)) unmanaged"
+                + (count(.duplicate) > 0 ? ", \(count(.duplicate)) duplicated." : ".")
+                + (entries.contains(where: \.reportOnly) ? " \(entries.filter(\.reportOnly).count) can only be reported (the platform cannot change it)." : "")
             : "No drift: the live state matches the configuration."
     }
 
     public func text() -> String {
-        var out = "telform drift: \(plan.providers.count) provider\(plan.providers.count == 1 ? "" : "s"), \(plan.liveCount) live object\(plan.liveCount == 1 ? "" : "s") read"
+        var out =
+            "telform drift: \(plan.providers.count) provider\(plan.providers.count == 1 ? "" : "s"), \(plan.liveCount) live object\(plan.liveCount == 1 ? "" : "s") read"
             + (plan.targets.isEmpty ? "" : "; targeted: \(plan.targets.joined(separator: ", ")) (drift outside them is not reported)") + "\n"
         for provider in plan.providers {
             let mine = entries.filter { $0.provider.name == provider.name }
@@ -85,15 +91,35 @@ public struct DriftReport: Sendable {
         .object([
             ("format_version", .int(1)),
             ("targets", .array(plan.targets.map(JSONNode.string))),
-            ("providers", .array(plan.providers.map { .object([("name", .string($0.name)), ("type", .string($0.type)), ("url", .string($0.url)),
-                                                               ("live_objects", .int(Int64($0.liveCount)))]) })),
-            ("drift", .array(entries.map { entry in
-                .object([("address", .string(entry.address.description)), ("category", .string(entry.category.rawValue)),
-                         ("fields", .array(entry.fileJSON.map { .object([("field", .string($0.0)), ("file", $0.1), ("live", $0.2)]) }))]
-                        + (entry.reportOnly ? [("report_only", .bool(true))] : []))
-            })),
-            ("summary", .object([("changed", .int(Int64(count(.changed)))), ("missing", .int(Int64(count(.missing)))),
-                                 ("unmanaged", .int(Int64(count(.unmanaged)))), ("duplicate", .int(Int64(count(.duplicate))))])),
+            (
+                "providers",
+                .array(
+                    plan.providers.map {
+                        .object([
+                            ("name", .string($0.name)), ("type", .string($0.type)), ("url", .string($0.url)),
+                            ("live_objects", .int(Int64($0.liveCount))),
+                        ])
+                    })
+            ),
+            (
+                "drift",
+                .array(
+                    entries.map { entry in
+                        .object(
+                            [
+                                ("address", .string(entry.address.description)), ("category", .string(entry.category.rawValue)),
+                                ("fields", .array(entry.fileJSON.map { .object([("field", .string($0.0)), ("file", $0.1), ("live", $0.2)]) })),
+                            ]
+                                + (entry.reportOnly ? [("report_only", .bool(true))] : []))
+                    })
+            ),
+            (
+                "summary",
+                .object([
+                    ("changed", .int(Int64(count(.changed)))), ("missing", .int(Int64(count(.missing)))),
+                    ("unmanaged", .int(Int64(count(.unmanaged)))), ("duplicate", .int(Int64(count(.duplicate)))),
+                ])
+            ),
         ])
     }
 
@@ -102,7 +128,8 @@ public struct DriftReport: Sendable {
         out += "| provider | type | changed | missing | unmanaged |\n|---|---|---:|---:|---:|\n"
         for provider in plan.providers {
             let mine = entries.filter { $0.provider.name == provider.name }
-            out += "| \(PlanMarkdown.cell(provider.name)) | \(provider.type) | \(mine.filter { $0.category == .changed }.count) | "
+            out +=
+                "| \(PlanMarkdown.cell(provider.name)) | \(provider.type) | \(mine.filter { $0.category == .changed }.count) | "
                 + "\(mine.filter { $0.category == .missing }.count) | \(mine.filter { $0.category == .unmanaged }.count) |\n"
         }
         for entry in entries {

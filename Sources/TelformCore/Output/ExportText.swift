@@ -26,11 +26,12 @@ public enum ExportText {
             // Objects the file ignores are not written: a resource is managed or ignored, not both.
             let kept: Value
             if case .list(let items) = value {
-                kept = .list(items.filter { item in
-                    guard let key = Self.key(item, kind: kind) else { return true }
-                    let local = ([kindName] + key).joined(separator: "/")
-                    return !provider.ignore.contains { $0.matches(local) }
-                })
+                kept = .list(
+                    items.filter { item in
+                        guard let key = Self.key(item, kind: kind) else { return true }
+                        let local = ([kindName] + key).joined(separator: "/")
+                        return !provider.ignore.contains { $0.matches(local) }
+                    })
             } else {
                 kept = value
             }

@@ -38,7 +38,10 @@ public enum JSONNode: Sendable, Equatable {
         case .double(let d): out += d.isFinite ? String(d) : "null"
         case .string(let s): JSONText.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             if items.allSatisfy({ $0.isScalar }) {
                 out += "["
                 for (index, item) in items.enumerated() {
@@ -58,7 +61,10 @@ public enum JSONNode: Sendable, Equatable {
             Self.pad(indent, &out)
             out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{\n"
             for (index, pair) in pairs.enumerated() {
                 if index > 0 { out += ",\n" }

@@ -18,33 +18,46 @@ public struct PlanJSON: Sendable {
         if let configPath { head.append(("config_path", .string(configPath))) }
         if let options { head.append(("options", options)) }
         let tally = plan.tally
-        return .object(head + [
-            ("providers", .array(plan.providers.map { p in
-                .object([("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
-                         ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint)),
-                         ("scopes", .object(p.scopeFingerprints.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))])
-            })),
-            ("changes", .array(plan.providers.flatMap { p in p.changes.map { change(change: $0, provider: p) } })),
-            ("summary", .object([("create", .int(Int64(tally.create))), ("update", .int(Int64(tally.update))),
-                                 ("delete", .int(Int64(tally.delete))), ("replace", .int(Int64(tally.replace))),
-                                 ("report_only", .int(Int64(tally.reportOnly))), ("sent_again", .int(Int64(tally.sentBlind)))])),
-            ("warnings", .array(plan.warnings.map(JSONNode.string))),
-            ("targets", .array(plan.targets.map(JSONNode.string))),
-            ("errors", .array(plan.errors.map(JSONNode.string))),
-            ("notes", .array(plan.notes.map(JSONNode.string))),
-            ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
-            ("findings", .array(plan.findings.map(\.json))),
-            ("routing", .array(plan.routing.map(\.json))),
-        ])
+        return .object(
+            head + [
+                (
+                    "providers",
+                    .array(
+                        plan.providers.map { p in
+                            .object([
+                                ("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
+                                ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint)),
+                                ("scopes", .object(p.scopeFingerprints.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                            ])
+                        })
+                ),
+                ("changes", .array(plan.providers.flatMap { p in p.changes.map { change(change: $0, provider: p) } })),
+                (
+                    "summary",
+                    .object([
+                        ("create", .int(Int64(tally.create))), ("update", .int(Int64(tally.update))),
+                        ("delete", .int(Int64(tally.delete))), ("replace", .int(Int64(tally.replace))),
+                        ("report_only", .int(Int64(tally.reportOnly))), ("sent_again", .int(Int64(tally.sentBlind))),
+                    ])
+                ),
+                ("warnings", .array(plan.warnings.map(JSONNode.string))),
+                ("targets", .array(plan.targets.map(JSONNode.string))),
+                ("errors", .array(plan.errors.map(JSONNode.string))),
+                ("notes", .array(plan.notes.map(JSONNode.string))),
+                ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
+                ("findings", .array(plan.findings.map(\.json))),
+                ("routing", .array(plan.routing.map(\.json))),
+            ])
     }
 
     func change(change: Change, provider: Plan.ProviderPlan) -> JSONNode {
         let kind = provider.kind(change.address.kind)
         func masked(_ resource: Resource?) -> JSONNode {
             guard let resource else { return .null }
-            return .object(Value.flatten(resource.fields).sorted { $0.0 < $1.0 }.filter { $0.0 != "protect" }.map { path, value in
-                (path, ValueDisplay.json(path, value, kind: kind))
-            })
+            return .object(
+                Value.flatten(resource.fields).sorted { $0.0 < $1.0 }.filter { $0.0 != "protect" }.map { path, value in
+                    (path, ValueDisplay.json(path, value, kind: kind))
+                })
         }
         var pairs: [(String, JSONNode)] = [
             ("id", .string(change.id)),

@@ -8,10 +8,13 @@ public struct PlanMarkdown: Sendable {
         out += "| provider | type | create | update | delete | replace | reported only | sent again |\n|---|---|---:|---:|---:|---:|---:|---:|\n"
         for provider in plan.providers {
             let tally = Plan.Tally(provider.changes)
-            out += "| \(Self.cell(provider.name)) | \(provider.type) | \(tally.create) | \(tally.update) | \(tally.delete) | \(tally.replace) | "
+            out +=
+                "| \(Self.cell(provider.name)) | \(provider.type) | \(tally.create) | \(tally.update) | \(tally.delete) | \(tally.replace) | "
                 + "\(tally.reportOnly) | \(tally.sentBlind) |\n"
         }
-        let notes = plan.errors.map { "> **Error:** \(Self.cell($0))" } + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
+        let notes =
+            plan.errors.map { "> **Error:** \(Self.cell($0))" }
+            + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
             + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n>\n") + "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
@@ -31,13 +34,17 @@ public struct PlanMarkdown: Sendable {
         var out = "\n### Routing changes\n\nWhat happens to calls, where this plan changes it (`telform explain NUMBER` shows a whole route).\n"
         var drawn = 0
         for change in changes.prefix(limit) {
-            out += "\n**\(Self.cell(change.provider)) \(Self.cell(change.number.number))** (\(Self.cell(change.number.what)))\n\n| when | before | after |\n|---|---|---|\n"
+            out +=
+                "\n**\(Self.cell(change.provider)) \(Self.cell(change.number.number))** (\(Self.cell(change.number.what)))\n\n| when | before | after |\n|---|---|---|\n"
             for window in change.windows {
-                out += "| \(Self.cell(window.when.windows)) | \(Self.code(RoutingChange.text(window.before))) | \(Self.code(RoutingChange.text(window.after))) |\n"
+                out +=
+                    "| \(Self.cell(window.when.windows)) | \(Self.code(RoutingChange.text(window.before))) | \(Self.code(RoutingChange.text(window.after))) |\n"
             }
             for window in change.windows where drawn < charts {
                 drawn += 1
-                out += "\n\(Self.cell(window.when.windows)):\n\n```mermaid\n" + RouteMermaid.chart(number: change.number.number, before: window.before, after: window.after) + "```\n"
+                out +=
+                    "\n\(Self.cell(window.when.windows)):\n\n```mermaid\n"
+                    + RouteMermaid.chart(number: change.number.number, before: window.before, after: window.after) + "```\n"
             }
         }
         if changes.count > limit {

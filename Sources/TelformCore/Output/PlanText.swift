@@ -19,7 +19,8 @@ public struct PlanText: Sendable {
     }
 
     public func render(_ plan: Plan) -> String {
-        var out = "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s"
+        var out =
+            "telform plan: \(plural(plan.providers.count, "provider")), \(plural(plan.liveCount, "live object")) read in \(String(format1: plan.readSeconds))s"
             + (plan.targets.isEmpty ? "" : "; targeted: \(plan.targets.joined(separator: ", ")) (only what they match, and what that needs)") + "\n"
         for error in plan.errors {
             out += "\n" + label("Error:", "31") + " \(error)"
@@ -36,7 +37,7 @@ public struct PlanText: Sendable {
         if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.updateRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
-            var kind: KindSchema?     // looked up when the kind changes, not copied per line
+            var kind: KindSchema?  // looked up when the kind changes, not copied per line
             for change in provider.changes {
                 if kind?.name != change.address.kind { kind = provider.kind(change.address.kind) }
                 out += line(change, kind: kind)
@@ -67,7 +68,9 @@ public struct PlanText: Sendable {
         // A delete shows what it deletes (masked like everything else).
         let deleting = change.action == .delete && !change.cleanup && fields.isEmpty
         if deleting, let live = change.live {
-            let shown = Value.flatten(live.fields).filter { $0.1 != Value.null && $0.1 != Value.object([:]) }.map { FieldChange(path: $0.0, before: $0.1, after: nil) }
+            let shown = Value.flatten(live.fields).filter { $0.1 != Value.null && $0.1 != Value.object([:]) }.map {
+                FieldChange(path: $0.0, before: $0.1, after: nil)
+            }
             fields = kind.map { Diff.ordered(shown, kind: $0) } ?? shown.sorted { $0.path < $1.path }
         }
         let width = (fields.map(\.path.count).max() ?? 0) + 2
@@ -104,7 +107,8 @@ public struct PlanText: Sendable {
         let ordered: Bool
         if case .list(_, let rules)? = kind?.field(path: path)?.type { ordered = rules.order == .ordered } else { ordered = true }
         if removed.isEmpty && added.isEmpty {
-            return " reordered\n          was: " + before.map(show).joined(separator: ", ") + "\n          now: " + after.map(show).joined(separator: ", ") + "\n"
+            return " reordered\n          was: " + before.map(show).joined(separator: ", ") + "\n          now: " + after.map(show).joined(separator: ", ")
+                + "\n"
         }
         var parts: [String] = []
         if !added.isEmpty { parts.append("\(added.count) added") }
@@ -113,7 +117,8 @@ public struct PlanText: Sendable {
         for item in removed { out += "          - \(show(item))\n" }
         for item in added { out += "          + \(show(item))\n" }
         // Same entries left in another order: the order changed too.
-        let keptBefore = before.filter { !removed.contains($0) }, keptAfter = after.filter { !added.contains($0) }
+        let keptBefore = before.filter { !removed.contains($0) }
+        let keptAfter = after.filter { !added.contains($0) }
         if ordered, keptBefore != keptAfter { out += "          (the remaining entries are reordered)\n" }
         return out
     }

@@ -46,10 +46,11 @@ public enum Diff {
     /// keep_original_cli is sent with each chain entry and never returned).
     static func comparable(_ value: Value, path: String, kind: KindSchema) -> Value {
         guard case .list(let items) = value else { return value }
-        return .list(items.map { item in
-            guard case .object(let fields) = item else { return item }
-            return .object(fields.filter { !kind.isWriteOnly(path: path + "." + $0.key) })
-        })
+        return .list(
+            items.map { item in
+                guard case .object(let fields) = item else { return item }
+                return .object(fields.filter { !kind.isWriteOnly(path: path + "." + $0.key) })
+            })
     }
 
     /// A list in the form its declared order gives (a set's entries sorted, without repeats).

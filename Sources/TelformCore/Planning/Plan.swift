@@ -72,7 +72,6 @@ public struct Plan: Sendable {
         refusals + (flags.contains("--allow-deletes") ? [] : thresholdRefusals) + (flags.contains("--allow-updates") ? [] : updateRefusals)
     }
 
-
     /// `--target` patterns in effect: the plan covers only what they match (and what that needs).
     public var targets: [String] = []
     public var readSeconds: Double
@@ -126,7 +125,8 @@ public struct Plan: Sendable {
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {
         let tally = self.tally
-        let resend = (tally.sentBlind == 0 ? "" : " \(tally.sentBlind) unreadable setting\(tally.sentBlind == 1 ? "" : "s") will be sent again.")
+        let resend =
+            (tally.sentBlind == 0 ? "" : " \(tally.sentBlind) unreadable setting\(tally.sentBlind == 1 ? "" : "s") will be sent again.")
             + (tally.reportOnly == 0 ? "" : " \(tally.reportOnly) difference\(tally.reportOnly == 1 ? "" : "s") can only be reported.")
         guard hasChanges else { return "No changes. The live state matches the configuration." + resend }
         var parts = ["\(tally.create) to create", "\(tally.update) to update", "\(tally.delete) to delete"]

@@ -57,7 +57,10 @@ public struct Planner: Sendable {
                 let kindPart = AddressPattern(String(pattern.text.split(separator: "/").first ?? ""))
                 guard read.contains(where: kindPart.matches) else { continue }
                 if !input.live.resources.contains(where: { pattern.matches($0.address.local) }) {
-                    plan.add(Finding(.warning, "ignore-unmatched", at: input.provider.name, "\(input.provider.name): ignore pattern \"\(pattern)\" matches no live object"))
+                    plan.add(
+                        Finding(
+                            .warning, "ignore-unmatched", at: input.provider.name,
+                            "\(input.provider.name): ignore pattern \"\(pattern)\" matches no live object"))
                 }
             }
             link(&changes, platform: input.platform, input: input)
@@ -66,7 +69,8 @@ public struct Planner: Sendable {
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
             allTargeted += changes
-            let live = input.live, declaredKinds = input.provider.declaredKinds
+            let live = input.live
+            let declaredKinds = input.provider.declaredKinds
             var providerPlan = Plan.ProviderPlan(
                 name: input.provider.name, type: input.provider.type,
                 url: URLText.redacted(input.provider.settings["url"]?.string ?? ""),
@@ -104,15 +108,19 @@ public struct Planner: Sendable {
         // --rotate re-sends write-only secrets; a kind without any has nothing to rotate (and
         // may have no edit call at all): its matches are skipped, and the plan says so.
         let rotatable = kind.updatable && kind.declaredPaths.contains { kind.isWriteOnly(path: $0) }
-        let rotateSkipped = options.rotate.isEmpty ? [] : desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
+        let rotateSkipped =
+            options.rotate.isEmpty ? [] : desired.filter { r in options.rotate.contains { $0.matches(r.address.description) } }.map(\.address.local)
         if !rotatable && !rotateSkipped.isEmpty {
-            plan.add(Finding(.warning, "rotate-skipped", at: "\(provider.name)/\(kind.name)",
-                             "--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send"))
+            plan.add(
+                Finding(
+                    .warning, "rotate-skipped", at: "\(provider.name)/\(kind.name)",
+                    "--rotate skipped \(provider.name)/\(kind.name) (\(rotateSkipped.count) matched): it has no write-only field to re-send"))
         }
         if !kind.readable {
             return desired.map { resource in
-                var change = Change(address: resource.address, action: .update, desired: resource, live: nil,
-                                    fields: Diff.creation(resource, kind: kind), reason: "not readable")
+                var change = Change(
+                    address: resource.address, action: .update, desired: resource, live: nil,
+                    fields: Diff.creation(resource, kind: kind), reason: "not readable")
                 change.blind = true
                 return change
             }
@@ -120,18 +128,22 @@ public struct Planner: Sendable {
         for index in desired.indices {
             let address = desired[index].address
             guard let liveAt = liveIndex[address] else {
-                changes.append(Change(address: address, action: .create, desired: desired[index], live: nil,
-                                      fields: Diff.creation(desired[index], kind: kind)))
+                changes.append(
+                    Change(
+                        address: address, action: .create, desired: desired[index], live: nil,
+                        fields: Diff.creation(desired[index], kind: kind)))
                 continue
             }
             let fields = Diff.fields(desired: desired[index], live: live[liveAt], kind: kind)
             // Most match: the resources are taken out of their lists only for a change.
             if fields.isEmpty && options.rotate.isEmpty && options.replace.isEmpty { continue }
-            let resource = desired[index], current = live[liveAt]
+            let resource = desired[index]
+            let current = live[liveAt]
             if kind.addOnly {
                 if !fields.isEmpty {
-                    var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
-                                        reason: "the platform cannot edit \(kind.name): reported, never applied")
+                    var change = Change(
+                        address: address, action: .update, desired: resource, live: current, fields: fields,
+                        reason: "the platform cannot edit \(kind.name): reported, never applied")
                     change.reportOnly = true
                     changes.append(change)
                 }
@@ -140,22 +152,29 @@ public struct Planner: Sendable {
             let createOnly = kind.updatable ? fields.filter { kind.field(path: $0.path)?.flags.contains(.createOnly) == true }.map(\.path) : fields.map(\.path)
             let forced = options.replace.contains { $0.matches(address.description) }
             if !createOnly.isEmpty || forced {
-                let reason = forced ? "forced by --replace"
-                    : kind.updatable ? "\(createOnly.joined(separator: ", ")) cannot be changed in place"
-                    : kind.createBeforeDelete ? "the platform cannot edit \(kind.name); the new one is made first, the old one deleted last"
-                    : "the platform cannot edit \(kind.name)"
+                let reason =
+                    forced
+                    ? "forced by --replace"
+                    : kind.updatable
+                        ? "\(createOnly.joined(separator: ", ")) cannot be changed in place"
+                        : kind.createBeforeDelete
+                            ? "the platform cannot edit \(kind.name); the new one is made first, the old one deleted last"
+                            : "the platform cannot edit \(kind.name)"
                 if resource.fields["protect"] == .bool(true) {
                     plan.add(Finding(.refusal, "protected", at: address.description, "\(address) is protected, and a replace would delete it (\(reason))"))
                 }
                 if let why = input.live.undeletable[address] {
-                    plan.add(Finding(.refusal, "undeletable", at: address.description, "\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))"))
+                    plan.add(
+                        Finding(.refusal, "undeletable", at: address.description, "\(address) cannot be deleted (\(why)), so it cannot be replaced (\(reason))")
+                    )
                 }
                 var change = Change(address: address, action: .replace, desired: resource, live: current, fields: fields, reason: reason)
                 if kind.createBeforeDelete { change.effect = .replaceCreatingFirst }
                 changes.append(change)
             } else if rotatable && options.rotate.contains(where: { $0.matches(address.description) }) {
-                var change = Change(address: address, action: .update, desired: resource, live: current, fields: fields,
-                                    reason: "--rotate re-sends the write-only secrets")
+                var change = Change(
+                    address: address, action: .update, desired: resource, live: current, fields: fields,
+                    reason: "--rotate re-sends the write-only secrets")
                 change.rotate = true
                 changes.append(change)
             } else if !fields.isEmpty {
@@ -168,15 +187,25 @@ public struct Planner: Sendable {
         // means. Pruned, the extras are deleted (the first read is kept); otherwise the plan
         // is refused, naming every id.
         lazy var protectedAddresses = Set(desired.filter { $0.fields["protect"] == .bool(true) }.map(\.address))
-        let declaredDuplicates = input.live.duplicates.isEmpty ? []
+        let declaredDuplicates =
+            input.live.duplicates.isEmpty
+            ? []
             : Set(live.compactMap { input.live.duplicates[$0.address] }.filter(desiredAddresses.contains)).sorted()
         for original in declaredDuplicates {
             let ids = input.live.ids(sharingKeyWith: original).joined(separator: ", ")
             let protected = protectedAddresses.contains(original)
             if !kind.uniqueKey {
-                plan.add(Finding(.error, "duplicate", at: original.description, "\(original) exists more than once live (ids \(ids)); the platform does not keep \(kind.name) keys unique, so telform will not choose which to delete: remove one on the platform, or rename one"))
+                plan.add(
+                    Finding(
+                        .error, "duplicate", at: original.description,
+                        "\(original) exists more than once live (ids \(ids)); the platform does not keep \(kind.name) keys unique, so telform will not choose which to delete: remove one on the platform, or rename one"
+                    ))
             } else if !prunes || protected {
-                plan.add(Finding(.error, "duplicate", at: original.description, "\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")"))
+                plan.add(
+                    Finding(
+                        .error, "duplicate", at: original.description,
+                        "\(original) exists more than once live (ids \(ids)); telform cannot tell which one the file means: delete the extras\(protected ? "" : ", or set prune for \(kind.name) to let telform delete all but the first")"
+                    ))
             }
         }
         if prunes {
@@ -188,15 +217,18 @@ public struct Planner: Sendable {
                 }
                 let original = input.live.duplicates[resource.address]
                 if let original, protectedAddresses.contains(original) || (!kind.uniqueKey && desiredAddresses.contains(original)) { continue }
-                var change = Change(address: resource.address, action: .delete, desired: nil, live: resource, fields: [],
-                                    reason: original.map { "a second live object with the key of \($0.local)" })
+                var change = Change(
+                    address: resource.address, action: .delete, desired: nil, live: resource, fields: [],
+                    reason: original.map { "a second live object with the key of \($0.local)" })
                 change.duplicateOf = original
                 changes.append(change)
             }
         }
         // An object whose server id cannot go in a URL is never updated or deleted.
         for change in changes {
-            if let problem = input.live.unusable[change.address] { plan.add(Finding(.error, "unusable-id", at: change.address.description, "\(change.address): \(problem)")) }
+            if let problem = input.live.unusable[change.address] {
+                plan.add(Finding(.error, "unusable-id", at: change.address.description, "\(change.address): \(problem)"))
+            }
         }
         checkThresholds(changes, liveCount: live.count, provider: provider.name, kind: kind.name, plan: &plan)
         return changes
@@ -213,12 +245,21 @@ public struct Planner: Sendable {
         guard liveCount >= policy.minExisting, liveCount > 0 else { return }
         let deletes = changes.filter { $0.action == .delete || $0.action == .replace }.count
         let updates = changes.filter { $0.action == .update }.count
-        let deleteShare = deletes * 100 / liveCount, updateShare = updates * 100 / liveCount
+        let deleteShare = deletes * 100 / liveCount
+        let updateShare = updates * 100 / liveCount
         if deletes * 100 > policy.maxDeletePercent * liveCount {
-            plan.add(Finding(.refusal, "delete-threshold", at: "\(provider)/\(kind)", "\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes", liftedBy: "--allow-deletes"))
+            plan.add(
+                Finding(
+                    .refusal, "delete-threshold", at: "\(provider)/\(kind)",
+                    "\(provider)/\(kind): \(deletes) of \(liveCount) live objects would be deleted (\(deleteShare)%; max_delete_percent is \(policy.maxDeletePercent)); apply needs --allow-deletes",
+                    liftedBy: "--allow-deletes"))
         }
         if updates * 100 > policy.maxUpdatePercent * liveCount {
-            plan.add(Finding(.refusal, "update-threshold", at: "\(provider)/\(kind)", "\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-updates", liftedBy: "--allow-updates"))
+            plan.add(
+                Finding(
+                    .refusal, "update-threshold", at: "\(provider)/\(kind)",
+                    "\(provider)/\(kind): \(updates) of \(liveCount) live objects would be updated (\(updateShare)%; max_update_percent is \(policy.maxUpdatePercent)); apply needs --allow-updates",
+                    liftedBy: "--allow-updates"))
         }
     }
 
@@ -276,8 +317,11 @@ public struct Planner: Sendable {
                 if kept.contains(where: { $0.address.key.count == 1 || $0.address.key.first == resource.address.key.first }) { continue }
                 for deleted in candidates where reference.match.names(deleted.address, fields: deleted.live?.fields, reference.name) {
                     if deleted.address.key.count > 1, deleted.address.key.first != resource.address.key.first, !kept.isEmpty { continue }
-                    errors.append(Finding(.error, "reference-deleted", at: deleted.address.description,
-                                          "\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(reference.name)\"): declare it again, or change or remove that reference"))
+                    errors.append(
+                        Finding(
+                            .error, "reference-deleted", at: deleted.address.description,
+                            "\(deleted.address) would be deleted, but \(resource.address) still names it (\"\(reference.name)\"): declare it again, or change or remove that reference"
+                        ))
                 }
             }
         }
@@ -288,7 +332,8 @@ public struct Planner: Sendable {
     /// changes no plan can see, and the flag that pushes each (`--replace` where the field
     /// cannot change in place, `--rotate` where it can).
     static func unseenNote(_ input: Input) -> String? {
-        var replace: [String] = [], rotate: [String] = []
+        var replace: [String] = []
+        var rotate: [String] = []
         for kindName in input.provider.declaredKinds {
             guard let kind = input.platform.kind(kindName) else { continue }
             let declared = Self.only(kindName, input.desired)
@@ -310,7 +355,8 @@ public struct Planner: Sendable {
         var how: [String] = []
         if !replace.isEmpty { how.append("\(replace.joined(separator: ", ")) with --replace ADDR (a new object)") }
         if !rotate.isEmpty { how.append("\(rotate.joined(separator: ", ")) with --rotate ADDR") }
-        return "\(input.provider.name): \(all.joined(separator: ", ")) \(all.count == 1 ? "is" : "are") never read back, so no plan sees a change to \(all.count == 1 ? "it" : "them"); push a change of \(how.joined(separator: ", of "))"
+        return
+            "\(input.provider.name): \(all.joined(separator: ", ")) \(all.count == 1 ? "is" : "are") never read back, so no plan sees a change to \(all.count == 1 ? "it" : "them"); push a change of \(how.joined(separator: ", of "))"
     }
 
     /// Within a kind, creates wait for its deletes (and delete-first replaces): what a delete
@@ -330,8 +376,10 @@ public struct Planner: Sendable {
             return seen
         }
         var freeing: [String: [(Address, Set<Address>)]] = [:]
-        for change in changes where !change.cleanup && !change.reportOnly && (change.action == .delete || change.action == .replace)
-            && platform.kind(change.address.kind)?.createBeforeDelete != true {
+        for change in changes
+        where !change.cleanup && !change.reportOnly && (change.action == .delete || change.action == .replace)
+            && platform.kind(change.address.kind)?.createBeforeDelete != true
+        {
             freeing[change.address.kind, default: []].append((change.address, upstream(change.address)))
         }
         for i in changes.indices where changes[i].action == .create {
@@ -370,8 +418,9 @@ public struct Planner: Sendable {
     /// the replace and after everything that depends on the replaced resource.
     func addCleanups(_ changes: inout [Change], platform: PlatformSchema) {
         for change in changes where change.effect == .replaceCreatingFirst {
-            var cleanup = Change(address: change.address, action: .delete, desired: nil, live: change.live, fields: [],
-                                 reason: "the previous version, once nothing uses it")
+            var cleanup = Change(
+                address: change.address, action: .delete, desired: nil, live: change.live, fields: [],
+                reason: "the previous version, once nothing uses it")
             cleanup.cleanup = true
             cleanup.dependsOn = [change.address] + changes.filter { $0.dependsOn.contains(change.address) }.map(\.address)
             changes.append(cleanup)

@@ -59,10 +59,17 @@ public struct Explanation: Sendable {
             fields += [("route", outcome.route.json), ("text", .string(outcome.route.text)), ("reasons", .array(outcome.reasons.map(JSONNode.string)))]
         }
         if let table {
-            fields.append(("windows", .array(table.rows.map { row in
-                .object([("when", .string(row.windows)), ("route", row.outcome.route.json), ("text", .string(row.outcome.route.text)),
-                         ("reasons", .array(row.outcome.reasons.map(JSONNode.string)))])
-            })))
+            fields.append(
+                (
+                    "windows",
+                    .array(
+                        table.rows.map { row in
+                            .object([
+                                ("when", .string(row.windows)), ("route", row.outcome.route.json), ("text", .string(row.outcome.route.text)),
+                                ("reasons", .array(row.outcome.reasons.map(JSONNode.string))),
+                            ])
+                        })
+                ))
         }
         fields.append(("notes", .array(notes.map(JSONNode.string))))
         return .object(fields)

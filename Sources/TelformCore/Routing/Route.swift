@@ -59,7 +59,9 @@ public struct Prompt: Hashable, Sendable {
 /// One ringing step: several legs rung together, in turn or in random order.
 public struct Ring: Hashable, Sendable {
     public enum Order: String, Hashable, Sendable {
-        case together, inTurn = "in turn", random
+        case together
+        case inTurn = "in turn"
+        case random
     }
 
     public struct Leg: Hashable, Sendable {
@@ -169,13 +171,19 @@ extension Route {
     public var json: JSONNode {
         switch self {
         case .ring(let ring, let then, let busy, let unavailable):
-            var fields: [(String, JSONNode)] = [("ring", .array(ring.legs.map { leg in
-                var item: [(String, JSONNode)] = [("number", .string(leg.number))]
-                if let label = leg.label { item.append(("label", .string(label))) }
-                if let seconds = leg.seconds { item.append(("seconds", .int(Int64(seconds)))) }
-                if let rings = leg.rings { item.append(("rings", .int(Int64(rings)))) }
-                return .object(item)
-            })), ("order", .string(ring.order.rawValue))]
+            var fields: [(String, JSONNode)] = [
+                (
+                    "ring",
+                    .array(
+                        ring.legs.map { leg in
+                            var item: [(String, JSONNode)] = [("number", .string(leg.number))]
+                            if let label = leg.label { item.append(("label", .string(label))) }
+                            if let seconds = leg.seconds { item.append(("seconds", .int(Int64(seconds)))) }
+                            if let rings = leg.rings { item.append(("rings", .int(Int64(rings)))) }
+                            return .object(item)
+                        })
+                ), ("order", .string(ring.order.rawValue)),
+            ]
             if let seconds = ring.seconds { fields.append(("seconds", .int(Int64(seconds)))) }
             if let rings = ring.rings { fields.append(("rings", .int(Int64(rings)))) }
             if let note = ring.note { fields.append(("note", .string(note))) }

@@ -48,15 +48,17 @@ public struct RoutingChange: Sendable {
             }
         }
         after = after.filter { !removed.contains($0.address) }
-        let old = routing(provider, before), new = routing(provider, after)
+        let old = routing(provider, before)
+        let new = routing(provider, after)
         var numbers = new.numbers
         var seen = Set(numbers.map(\.number))
         for number in old.numbers where seen.insert(number.number).inserted { numbers.append(number) }
         return numbers.compactMap { number in
             let windows = WeekTable(new, number: number.number).differences(from: WeekTable(old, number: number.number))
             guard !windows.isEmpty else { return nil }
-            return RoutingChange(provider: provider.name, platform: provider.type, number: number,
-                                 windows: windows.map { Window(when: $0.when, before: $0.before, after: $0.after) })
+            return RoutingChange(
+                provider: provider.name, platform: provider.type, number: number,
+                windows: windows.map { Window(when: $0.when, before: $0.before, after: $0.after) })
         }
     }
 
@@ -84,11 +86,17 @@ public struct RoutingChange: Sendable {
         .object([
             ("provider", .string(provider)), ("platform", .string(platform)),
             ("number", .string(number.number)), ("what", .string(number.what)),
-            ("windows", .array(windows.map { window in
-                .object([("when", .string(window.when.windows)),
-                         ("before", window.before.map { $0.route.json } ?? .null), ("before_text", .string(Self.text(window.before))),
-                         ("after", window.after.map { $0.route.json } ?? .null), ("after_text", .string(Self.text(window.after)))])
-            })),
+            (
+                "windows",
+                .array(
+                    windows.map { window in
+                        .object([
+                            ("when", .string(window.when.windows)),
+                            ("before", window.before.map { $0.route.json } ?? .null), ("before_text", .string(Self.text(window.before))),
+                            ("after", window.after.map { $0.route.json } ?? .null), ("after_text", .string(Self.text(window.after))),
+                        ])
+                    })
+            ),
         ])
     }
 }

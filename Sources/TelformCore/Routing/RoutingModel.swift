@@ -89,7 +89,8 @@ public struct WeekTable: Sendable {
 
     /// The outcome of the stretch holding `minute`.
     public func outcome(at minute: Int) -> RouteAt? {
-        var low = 0, high = stretches.count - 1
+        var low = 0
+        var high = stretches.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
             if stretches[middle].start <= minute { low = middle } else { high = middle - 1 }
@@ -104,7 +105,8 @@ public struct WeekTable: Sendable {
         var groups: [[RouteAt?]: Int] = [:]
         var out: [(when: [Range<Int>], before: RouteAt?, after: RouteAt?)] = []
         for (position, start) in points.enumerated() {
-            let old = before.outcome(at: start), new = outcome(at: start)
+            let old = before.outcome(at: start)
+            let new = outcome(at: start)
             guard old?.route != new?.route else { continue }
             let end = position + 1 < points.count ? points[position + 1] : WeekSet.minutesPerWeek
             let key = [old, new]

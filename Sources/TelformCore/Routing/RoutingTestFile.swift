@@ -130,7 +130,9 @@ public struct RoutingTestFile: Sendable {
         if let at = node["at"] {
             if let text = scalar(at, path + ".at", &problems) {
                 moment = Moment.parse(text)
-                if moment == nil { problems.error(at.mark, path + ".at", "\"\(text)\" is not a moment: a week day or a date, then a time ('sat 10:00', '2026-01-01 10:00')") }
+                if moment == nil {
+                    problems.error(at.mark, path + ".at", "\"\(text)\" is not a moment: a week day or a date, then a time ('sat 10:00', '2026-01-01 10:00')")
+                }
             }
         } else {
             problems.error(node.mark, path + ".at", "at: is required ('mon 10:00')")
@@ -186,7 +188,8 @@ public struct RoutingTestFile: Sendable {
                 if kinds.count > 1 { problems.error(item.mark, here, "one step per item: \(kinds.joined(separator: " and ")) are two") }
                 continue
             }
-            let key = kinds[0], value = item[key]!
+            let key = kinds[0]
+            let value = item[key]!
             if item["seconds"] != nil && key != "ring" { problems.error(item["seconds"]!.mark, here + ".seconds", "seconds goes with ring") }
             let isLast = index == items.count - 1
             switch key {
@@ -216,7 +219,7 @@ public struct RoutingTestFile: Sendable {
             case "then":
                 if !isLast { problems.error(item.mark, here, "then: ends the route: it is the last step") }
                 if let end = scalar(value, here + ".then", &problems) { steps.append(.then(end)) }
-            default: // one_of
+            default:  // one_of
                 if !isLast { problems.error(item.mark, here, "one_of: is the last step (each option lists its own)") }
                 guard let options = value.items else {
                     problems.error(value.mark, here + ".one_of", "expected a list of options, each a list of steps")
@@ -252,7 +255,9 @@ public struct RoutingTestFile: Sendable {
                 if case .busy(let end) = next {
                     guard let busy, terminal(busy, end) else { return "\(next.text): " + (busy.map { "busy goes to \($0.text)" } ?? "busy is not forwarded") }
                 } else if case .unreachable(let end) = next {
-                    guard let unavailable, terminal(unavailable, end) else { return "\(next.text): " + (unavailable.map { "unreachable goes to \($0.text)" } ?? "unreachable is not forwarded") }
+                    guard let unavailable, terminal(unavailable, end) else {
+                        return "\(next.text): " + (unavailable.map { "unreachable goes to \($0.text)" } ?? "unreachable is not forwarded")
+                    }
                 } else {
                     break
                 }
@@ -260,7 +265,9 @@ public struct RoutingTestFile: Sendable {
             }
             return match(rest, then)
         case .play(let prompt):
-            guard case .play(let played, let then) = route, played.name == prompt || played.declaredName == prompt else { return "step \(step.text): the route is \(route.text)" }
+            guard case .play(let played, let then) = route, played.name == prompt || played.declaredName == prompt else {
+                return "step \(step.text): the route is \(route.text)"
+            }
             return match(rest, then)
         case .then(let end):
             return terminal(route, end) ? nil : "the route ends \(route.text)"
@@ -301,38 +308,69 @@ extension RoutingTestFile {
         let end = described(number, "Where the call ends: a number, voicemail [BOX], hangup [HOW], reject, handoff, undocumented.")
         let step: JSONNode = .object([
             ("type", .string("object")), ("minProperties", .int(1)), ("maxProperties", .int(2)), ("additionalProperties", .bool(false)),
-            ("properties", .object([
-                ("ring", described(.object([("anyOf", .array([number, .object([("type", .string("array")), ("items", number), ("minItems", .int(1))])]))]),
-                                   "The numbers a ringing step rings (in order when rung in turn, as a set when together).")),
-                ("seconds", .object([("type", .string("integer")), ("minimum", .int(0)), ("description", .string("With the ring before it: how long it rings."))])),
-                ("play", .object([("type", .string("string")), ("description", .string("A prompt played."))])),
-                ("then", end), ("busy", described(number, "Where the ring before it goes on busy.")),
-                ("unreachable", described(number, "Where the ring before it goes when unreachable.")),
-                ("one_of", .object([("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/steps"))])),
-                                    ("description", .string("Several rules at once: each option's steps, in the route's order."))])),
-            ])),
+            (
+                "properties",
+                .object([
+                    (
+                        "ring",
+                        described(
+                            .object([("anyOf", .array([number, .object([("type", .string("array")), ("items", number), ("minItems", .int(1))])]))]),
+                            "The numbers a ringing step rings (in order when rung in turn, as a set when together).")
+                    ),
+                    (
+                        "seconds",
+                        .object([("type", .string("integer")), ("minimum", .int(0)), ("description", .string("With the ring before it: how long it rings."))])
+                    ),
+                    ("play", .object([("type", .string("string")), ("description", .string("A prompt played."))])),
+                    ("then", end), ("busy", described(number, "Where the ring before it goes on busy.")),
+                    ("unreachable", described(number, "Where the ring before it goes when unreachable.")),
+                    (
+                        "one_of",
+                        .object([
+                            ("type", .string("array")), ("items", .object([("$ref", .string("#/$defs/steps"))])),
+                            ("description", .string("Several rules at once: each option's steps, in the route's order.")),
+                        ])
+                    ),
+                ])
+            ),
         ])
         let test: JSONNode = .object([
             ("type", .string("object")), ("additionalProperties", .bool(false)), ("required", .array([.string("call"), .string("at"), .string("expect")])),
-            ("properties", .object([
-                ("name", .object([("type", .string("string"))])),
-                ("call", described(number, "The number called.")),
-                ("provider", .object([("type", .string("string")), ("description", .string("The provider, when several route the number."))])),
-                ("at", .object([("type", .string("string")), ("pattern", .string("^\\S+ [0-9]{2}:[0-9]{2}$")),
-                                ("description", .string("A week day or a date, then a time: 'sat 10:00', '2026-01-01 10:00'."))])),
-                ("from", described(number, "The caller (blacklists apply).")),
-                ("expect", .object([("anyOf", .array([.object([("$ref", .string("#/$defs/steps"))]), .object([("type", .string("string"))])])),
-                                    ("description", .string("The route's steps, or its exact one-line text."))])),
-            ])),
+            (
+                "properties",
+                .object([
+                    ("name", .object([("type", .string("string"))])),
+                    ("call", described(number, "The number called.")),
+                    ("provider", .object([("type", .string("string")), ("description", .string("The provider, when several route the number."))])),
+                    (
+                        "at",
+                        .object([
+                            ("type", .string("string")), ("pattern", .string("^\\S+ [0-9]{2}:[0-9]{2}$")),
+                            ("description", .string("A week day or a date, then a time: 'sat 10:00', '2026-01-01 10:00'.")),
+                        ])
+                    ),
+                    ("from", described(number, "The caller (blacklists apply).")),
+                    (
+                        "expect",
+                        .object([
+                            ("anyOf", .array([.object([("$ref", .string("#/$defs/steps"))]), .object([("type", .string("string"))])])),
+                            ("description", .string("The route's steps, or its exact one-line text.")),
+                        ])
+                    ),
+                ])
+            ),
         ])
         return .object([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("telform routing tests")),
             ("type", .string("object")), ("additionalProperties", .bool(false)), ("required", .array([.string("version"), .string("tests")])),
-            ("properties", .object([
-                ("version", .object([("const", .int(1))])),
-                ("tests", .object([("type", .string("array")), ("items", test)])),
-            ])),
+            (
+                "properties",
+                .object([
+                    ("version", .object([("const", .int(1))])),
+                    ("tests", .object([("type", .string("array")), ("items", test)])),
+                ])
+            ),
             ("$defs", .object([("steps", .object([("type", .string("array")), ("minItems", .int(1)), ("items", step)]))])),
         ])
     }

@@ -32,7 +32,8 @@ public struct WeekSet: Sendable, Hashable {
         var minute = max(0, range.lowerBound)
         let end = min(Self.minutesPerWeek, range.upperBound)
         while minute < end {
-            let bit = minute & 63, count = min(64 - bit, end - minute)
+            let bit = minute & 63
+            let count = min(64 - bit, end - minute)
             let mask: UInt64 = count == 64 ? ~0 : ((1 << UInt64(count)) - 1) << UInt64(bit)
             words[minute >> 6] |= mask
             minute += count
@@ -120,7 +121,8 @@ public struct WeekSet: Sendable, Hashable {
             if !intervals.isEmpty { byIntervals[intervals, default: []].insert(day) }
         }
         return byIntervals.sorted { ($0.value.min() ?? 0) < ($1.value.min() ?? 0) }.map { intervals, days in
-            let hours = intervals == [0...1439] ? "all day" : intervals.map { Self.clock($0.lowerBound) + "-" + Self.clock($0.upperBound + 1) }.joined(separator: " ")
+            let hours =
+                intervals == [0...1439] ? "all day" : intervals.map { Self.clock($0.lowerBound) + "-" + Self.clock($0.upperBound + 1) }.joined(separator: " ")
             return Self.daysText(days) + " " + hours
         }.joined(separator: ", ")
     }
@@ -132,7 +134,8 @@ public struct WeekSet: Sendable, Hashable {
     }
 
     public static func clock(_ minute: Int) -> String {
-        let hours = minute / 60, minutes = minute % 60
+        let hours = minute / 60
+        let minutes = minute % 60
         return (hours < 10 ? "0" : "") + String(hours) + ":" + (minutes < 10 ? "0" : "") + String(minutes)
     }
 }

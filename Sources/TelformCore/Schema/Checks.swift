@@ -36,8 +36,9 @@ public enum ClockTime {
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let h = Int(parts[0]), let m = Int(parts[1]) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let h = Int(parts[0]), let m = Int(parts[1])
+        else { return nil }
         if h == 24 && m == 0 { return 24 * 60 }
         guard h < 24, m < 60 else { return nil }
         return h * 60 + m
@@ -51,13 +52,16 @@ public struct CalendarDate: Sendable, Hashable {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m) else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m)
+        else { return nil }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard (1...lengths[m - 1]).contains(d) else { return nil }
-        year = y; month = m; day = d
+        year = y
+        month = m
+        day = d
     }
 }
 
@@ -94,7 +98,8 @@ public enum WeekDays {
             let ends = part.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(ends.count) else { return nil }
             guard let first = names.firstIndex(of: String(ends[0])),
-                  let last = names.firstIndex(of: String(ends[ends.count - 1])) else { return nil }
+                let last = names.firstIndex(of: String(ends[ends.count - 1]))
+            else { return nil }
             var day = first
             while true {
                 days.insert(day)

@@ -71,8 +71,10 @@ public final class StringRules: Sendable {
     /// written plain, so the JSON Schema accepts both; telform keeps the literal text.
     public let digits: Bool
 
-    public init(minLength: Int? = nil, maxLength: Int? = nil, allowed: [String]? = nil,
-                check: StringCheck? = nil, by: String? = nil, digits: Bool = false) {
+    public init(
+        minLength: Int? = nil, maxLength: Int? = nil, allowed: [String]? = nil,
+        check: StringCheck? = nil, by: String? = nil, digits: Bool = false
+    ) {
         self.by = by
         self.minLength = minLength
         self.maxLength = maxLength

@@ -16,15 +16,30 @@ public struct JSONSchemaEmitter: Sendable {
         var branches: [JSONNode] = []
         for platform in platforms {
             defs.append(("provider_\(platform.type)", providerSchema(platform)))
-            branches.append(.object([
-                ("if", .object([("properties", .object([("type", .object([("const", .string(platform.type))]))])), ("required", .array([.string("type")]))])),
-                ("then", .object([("$ref", .string("#/$defs/provider_\(platform.type)"))])),
-            ]))
+            branches.append(
+                .object([
+                    (
+                        "if",
+                        .object([("properties", .object([("type", .object([("const", .string(platform.type))]))])), ("required", .array([.string("type")]))])
+                    ),
+                    ("then", .object([("$ref", .string("#/$defs/provider_\(platform.type)"))])),
+                ]))
         }
         let provider: JSONNode = .object([
             ("type", .string("object")),
             ("description", .string("A provider block: connection settings of one platform account and the resources it manages, grouped by kind.")),
-            ("properties", .object([("type", .object([("enum", .array(platforms.map { .string($0.type) })), ("description", .string("The platform: " + platforms.map(\.type).joined(separator: ", ")))]))])),
+            (
+                "properties",
+                .object([
+                    (
+                        "type",
+                        .object([
+                            ("enum", .array(platforms.map { .string($0.type) })),
+                            ("description", .string("The platform: " + platforms.map(\.type).joined(separator: ", "))),
+                        ])
+                    )
+                ])
+            ),
             ("allOf", .array(branches)),
         ])
         defs.insert(("provider", provider), at: 0)
@@ -34,20 +49,35 @@ public struct JSONSchemaEmitter: Sendable {
             ("title", .string("telform configuration")),
             ("description", .string("Telephony configuration as code: providers, their kinds and resources.")),
             ("type", .string("object")),
-            ("properties", .object([
-                ("version", .object([("const", .int(1)), ("description", .string("Config language version; always 1."))])),
-                ("include", .object([
-                    ("description", .string("Glob patterns of further files to merge, relative to this file.")),
-                    ("anyOf", .array([.object([("type", .string("string"))]), .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))])])),
-                ])),
-                ("policy", type(.object(LoadSession.policySchema), doc: "Safety thresholds and concurrency.")),
-                ("providers", .object([
-                    ("type", .string("object")),
-                    ("description", .string("Provider blocks by name; the name starts every resource address.")),
-                    ("propertyNames", .object([("pattern", .string("^[A-Za-z0-9][A-Za-z0-9_-]*$"))])),
-                    ("additionalProperties", .object([("$ref", .string("#/$defs/provider"))])),
-                ])),
-            ])),
+            (
+                "properties",
+                .object([
+                    ("version", .object([("const", .int(1)), ("description", .string("Config language version; always 1."))])),
+                    (
+                        "include",
+                        .object([
+                            ("description", .string("Glob patterns of further files to merge, relative to this file.")),
+                            (
+                                "anyOf",
+                                .array([
+                                    .object([("type", .string("string"))]),
+                                    .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))]),
+                                ])
+                            ),
+                        ])
+                    ),
+                    ("policy", type(.object(LoadSession.policySchema), doc: "Safety thresholds and concurrency.")),
+                    (
+                        "providers",
+                        .object([
+                            ("type", .string("object")),
+                            ("description", .string("Provider blocks by name; the name starts every resource address.")),
+                            ("propertyNames", .object([("pattern", .string("^[A-Za-z0-9][A-Za-z0-9_-]*$"))])),
+                            ("additionalProperties", .object([("$ref", .string("#/$defs/provider"))])),
+                        ])
+                    ),
+                ])
+            ),
             ("additionalProperties", .bool(false)),
             ("$defs", .object(defs)),
         ])
@@ -56,13 +86,24 @@ public struct JSONSchemaEmitter: Sendable {
     func providerSchema(_ platform: PlatformSchema) -> JSONNode {
         var properties: [(String, JSONNode)] = [
             ("type", .object([("const", .string(platform.type)), ("description", .string(platform.doc))])),
-            ("prune", .object([
-                ("description", .string("Delete live objects of declared kinds that the file does not declare (default true); per kind as a mapping.")),
-                ("anyOf", .array([.object([("type", .string("boolean"))]), type(.map(.bool, keys: platform.kinds.map(\.name)), doc: "")])),
-            ])),
-            ("ignore", .object([("type", .string("array")), ("items", .object([("type", .string("string"))])),
-                                ("description", .string("Address patterns (KIND/KEY..., * wildcards) of live objects never touched."))])),
-            ("sim_seed", .object([("type", .string("string")), ("description", .string("With a sim:// url: a JSON fixture that fills a new simulator state."))])),
+            (
+                "prune",
+                .object([
+                    ("description", .string("Delete live objects of declared kinds that the file does not declare (default true); per kind as a mapping.")),
+                    ("anyOf", .array([.object([("type", .string("boolean"))]), type(.map(.bool, keys: platform.kinds.map(\.name)), doc: "")])),
+                ])
+            ),
+            (
+                "ignore",
+                .object([
+                    ("type", .string("array")), ("items", .object([("type", .string("string"))])),
+                    ("description", .string("Address patterns (KIND/KEY..., * wildcards) of live objects never touched.")),
+                ])
+            ),
+            (
+                "sim_seed",
+                .object([("type", .string("string")), ("description", .string("With a sim:// url: a JSON fixture that fills a new simulator state."))])
+            ),
             ("tls", type(.object(TLSSettings.schema), doc: "TLS for an https url: a CA file, a pinned key, a client certificate.")),
         ]
         for setting in platform.settings {
@@ -166,12 +207,24 @@ public struct JSONSchemaEmitter: Sendable {
             return .object([("not", .object([("anyOf", .array(pairsOfNames))]))])
         case .onlyWhen(let selector, let values, let names):
             return .object([
-                ("if", .object([("properties", .object([(selector, .object([("not", .object([("enum", .array(values.map(JSONNode.string)))]))]))])), ("required", .array([.string(selector)]))])),
+                (
+                    "if",
+                    .object([
+                        ("properties", .object([(selector, .object([("not", .object([("enum", .array(values.map(JSONNode.string)))]))]))])),
+                        ("required", .array([.string(selector)])),
+                    ])
+                ),
                 ("then", .object([("properties", .object(names.map { ($0, JSONNode.bool(false)) }))])),
             ])
         case .requiredWhen(let selector, let values, let names):
             return .object([
-                ("if", .object([("properties", .object([(selector, .object([("enum", .array(values.map(JSONNode.string)))]))])), ("required", .array([.string(selector)]))])),
+                (
+                    "if",
+                    .object([
+                        ("properties", .object([(selector, .object([("enum", .array(values.map(JSONNode.string)))]))])),
+                        ("required", .array([.string(selector)])),
+                    ])
+                ),
                 ("then", required(names)),
             ])
         case .custom:

@@ -50,9 +50,11 @@ public struct KindSchema: Sendable {
     /// not touched, never deleted. Clearing it is an update (an empty chain).
     public var scopedByKey = false
 
-    public init(name: String, doc: String, shape: Shape, keyFields: [String],
-                singleKey: SingleKey? = nil,
-                key: (@Sendable ([String: Value]) -> [String]?)? = nil) {
+    public init(
+        name: String, doc: String, shape: Shape, keyFields: [String],
+        singleKey: SingleKey? = nil,
+        key: (@Sendable ([String: Value]) -> [String]?)? = nil
+    ) {
         self.name = name
         self.doc = doc
         self.shape = Self.addingProtect(to: shape)
@@ -60,18 +62,19 @@ public struct KindSchema: Sendable {
         self.singleKey = singleKey
         pathIndex = PathIndex.empty
         let names = keyFields
-        self.key = key ?? { fields in
-            var parts: [String] = []
-            for name in names {
-                guard let value = fields[name] else { return nil }
-                switch value {
-                case .string(let s): parts.append(s)
-                case .int(let i): parts.append(String(i))
-                default: return nil
+        self.key =
+            key ?? { fields in
+                var parts: [String] = []
+                for name in names {
+                    guard let value = fields[name] else { return nil }
+                    switch value {
+                    case .string(let s): parts.append(s)
+                    case .int(let i): parts.append(String(i))
+                    default: return nil
+                    }
                 }
+                return parts
             }
-            return parts
-        }
         pathIndex = PathIndex(self)
     }
 
@@ -123,7 +126,8 @@ public struct KindSchema: Sendable {
             return .single(o)
         case .grouped(var group, let members):
             if let index = group.fields.firstIndex(where: { $0.name == members }),
-               case .list(.object(var member), let rules) = group.fields[index].type {
+                case .list(.object(var member), let rules) = group.fields[index].type
+            {
                 member.fields.append(protectField)
                 group.fields[index].type = .list(.object(member), rules)
             }

@@ -9,19 +9,19 @@ public struct ReferenceEmitter: Sendable {
 
     public func document() -> String {
         var out = """
-        # Config reference
+            # Config reference
 
-        Generated from telform's kind tables by `telform schema --format markdown`; do not edit.
-        Every field: its type and limits, its wire name, and its flags (sensitive values never
-        print; write-only values are sent and never compared; a change to a create-only value
-        replaces the resource). Every resource written as a mapping also takes `protect: true`.
+            Generated from telform's kind tables by `telform schema --format markdown`; do not edit.
+            Every field: its type and limits, its wire name, and its flags (sensitive values never
+            print; write-only values are sent and never compared; a change to a create-only value
+            replaces the resource). Every resource written as a mapping also takes `protect: true`.
 
-        Common provider keys: `type`, `prune` (true/false, or per kind), `ignore` (address patterns),
-        `sim_seed` (a fixture for a new `sim://` state), `tls` (for an https url: `ca_file`, a PEM
-        file of the CAs trusted instead of the system store; `pinned_public_key`, `sha256//BASE64=`;
-        `client_cert` and `client_key`, PEM files for mutual TLS; each file checked by `validate`).
+            Common provider keys: `type`, `prune` (true/false, or per kind), `ignore` (address patterns),
+            `sim_seed` (a fixture for a new `sim://` state), `tls` (for an https url: `ca_file`, a PEM
+            file of the CAs trusted instead of the system store; `pinned_public_key`, `sha256//BASE64=`;
+            `client_cert` and `client_key`, PEM files for mutual TLS; each file checked by `validate`).
 
-        """
+            """
         for platform in platforms {
             out += "\n## `\(platform.type)`\n\n\(platform.doc)\n\n### Provider settings\n\n"
             out += table(platform.settings)

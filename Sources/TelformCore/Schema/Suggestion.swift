@@ -12,7 +12,8 @@ public enum Suggestion {
 
     /// Levenshtein distance with adjacent transpositions counted as one edit.
     public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var d = Array(repeating: Array(repeating: 0, count: y.count + 1), count: x.count + 1)

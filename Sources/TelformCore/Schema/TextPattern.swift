@@ -76,8 +76,10 @@ struct SimplePattern: Sendable {
 
     /// ICU's `\s` as it matches (checked against it in TextPatternTests): tab to carriage
     /// return, NEL, and the space separators.
-    static let whitespace: [ClosedRange<UInt32>] = [9...13, 32...32, 0x85...0x85, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A,
-                                                    0x2028...0x2029, 0x202F...0x202F, 0x205F...0x205F, 0x3000...0x3000]
+    static let whitespace: [ClosedRange<UInt32>] = [
+        9...13, 32...32, 0x85...0x85, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A,
+        0x2028...0x2029, 0x202F...0x202F, 0x205F...0x205F, 0x3000...0x3000,
+    ]
     static let digit: [ClosedRange<UInt32>] = [48...57]
 
     init?(_ pattern: String) {
@@ -107,12 +109,19 @@ struct SimplePattern: Sendable {
             case "[":
                 i += 1
                 var negated = false
-                if i < scalars.count, scalars[i] == "^" { negated = true; i += 1 }
+                if i < scalars.count, scalars[i] == "^" {
+                    negated = true
+                    i += 1
+                }
                 var ranges: [ClosedRange<UInt32>] = []
                 var closed = false
                 while i < scalars.count {
                     var lower = scalars[i]
-                    if lower == "]" { closed = true; i += 1; break }
+                    if lower == "]" {
+                        closed = true
+                        i += 1
+                        break
+                    }
                     if lower == "[" { return nil }
                     if lower == "\\" {
                         guard i + 1 < scalars.count, let set = escaped(scalars[i + 1]) else { return nil }
@@ -154,16 +163,26 @@ struct SimplePattern: Sendable {
             // A quantifier after the atom.
             if i < scalars.count {
                 switch scalars[i] {
-                case "?": atom.min = 0; atom.max = 1; i += 1
-                case "*": atom.min = 0; atom.max = .max; i += 1
-                case "+": atom.min = 1; atom.max = .max; i += 1
+                case "?":
+                    atom.min = 0
+                    atom.max = 1
+                    i += 1
+                case "*":
+                    atom.min = 0
+                    atom.max = .max
+                    i += 1
+                case "+":
+                    atom.min = 1
+                    atom.max = .max
+                    i += 1
                 case "{":
                     guard let close = scalars[i...].firstIndex(of: "}") else { return nil }
                     let body = String(String.UnicodeScalarView(scalars[(i + 1)..<close]))
                     let parts = body.split(separator: ",", omittingEmptySubsequences: false)
                     guard let low = Int(parts[0]) else { return nil }
                     if parts.count == 1 {
-                        atom.min = low; atom.max = low
+                        atom.min = low
+                        atom.max = low
                     } else if parts.count == 2 {
                         atom.min = low
                         if parts[1].isEmpty { atom.max = .max } else if let high = Int(parts[1]), high >= low { atom.max = high } else { return nil }
@@ -226,7 +245,7 @@ struct SimplePattern: Sendable {
 
     /// Greedy, with backtracking: atom `a` from position `at` of the scalar values.
     private func match<Values: RandomAccessCollection>(_ values: Values, _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool
-        where Values.Index == Int, Values.Element: FixedWidthInteger {
+    where Values.Index == Int, Values.Element: FixedWidthInteger {
         guard a < atoms.count else { return !anchoredEnd || at >= firstEnd }
         let atom = atoms[a]
         var count = 0

@@ -29,9 +29,10 @@ public struct HTTPRequest: Sendable {
 
     /// A JSON request.
     public static func json(_ method: String, _ path: String, _ body: JSONNode? = nil) -> HTTPRequest {
-        HTTPRequest(method: method, path: path,
-                    headers: body == nil ? [("Accept", "application/json")] : [("Accept", "application/json"), ("Content-Type", "application/json")],
-                    body: body.map { Data($0.compactBytes) })
+        HTTPRequest(
+            method: method, path: path,
+            headers: body == nil ? [("Accept", "application/json")] : [("Accept", "application/json"), ("Content-Type", "application/json")],
+            body: body.map { Data($0.compactBytes) })
     }
 }
 

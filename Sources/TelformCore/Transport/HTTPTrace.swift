@@ -67,9 +67,10 @@ public struct HTTPTrace: Sendable {
     func redact(_ node: JSONNode) -> JSONNode {
         switch node {
         case .object(let pairs):
-            return .object(pairs.map { key, value in
-                (key, sensitiveFields.contains(key) && !value.isNull ? .string("(sensitive)") : redact(value))
-            })
+            return .object(
+                pairs.map { key, value in
+                    (key, sensitiveFields.contains(key) && !value.isNull ? .string("(sensitive)") : redact(value))
+                })
         case .array(let items):
             return .array(items.map(redact))
         case .string(let text) where URLText.hasCredentials(text):

@@ -58,7 +58,10 @@ public struct JSONParser {
             index += 1
             var pairs: [(String, JSONNode)] = []
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(pairs)
+            }
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
@@ -74,7 +77,10 @@ public struct JSONParser {
             index += 1
             var items: [JSONNode] = []
             skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
             while true {
                 skipSpace()
                 items.append(try value(depth: depth + 1))
@@ -84,11 +90,14 @@ public struct JSONParser {
         case UInt8(ascii: "\""):
             return .string(try string())
         case UInt8(ascii: "t"):
-            try literal("true"); return .bool(true)
+            try literal("true")
+            return .bool(true)
         case UInt8(ascii: "f"):
-            try literal("false"); return .bool(false)
+            try literal("false")
+            return .bool(false)
         case UInt8(ascii: "n"):
-            try literal("null"); return .null
+            try literal("null")
+            return .null
         default:
             return try number()
         }
@@ -97,8 +106,14 @@ public struct JSONParser {
     /// After an item: a comma (more follow) or the closing bracket (returns true).
     private mutating func separator(_ closing: Unicode.Scalar) throws -> Bool {
         guard index < bytes.count else { throw failure("unexpected end") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; return false }
-        if bytes[index] == UInt8(ascii: closing) { index += 1; return true }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return false
+        }
+        if bytes[index] == UInt8(ascii: closing) {
+            index += 1
+            return true
+        }
         throw failure("expected , or \(closing)")
     }
 
@@ -119,18 +134,31 @@ public struct JSONParser {
         var isInteger = true
         while index < bytes.count {
             let b = bytes[index]
-            if b >= 0x30 && b <= 0x39 { index += 1; continue }
+            if b >= 0x30 && b <= 0x39 {
+                index += 1
+                continue
+            }
             if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
-                isInteger = false; index += 1; continue
+                isInteger = false
+                index += 1
+                continue
             }
             break
         }
         guard index > start, !(index == start + 1 && bytes[start] == UInt8(ascii: "-")) else { throw failure("unexpected character") }
         if isInteger, index - start <= 18 {
             // At most 18 digits: within Int64, summed without a string.
-            var negative = false, at = start, total: Int64 = 0
-            if bytes[at] == UInt8(ascii: "-") { negative = true; at += 1 }
-            while at < index { total = total * 10 + Int64(bytes[at] - 0x30); at += 1 }
+            var negative = false
+            var at = start
+            var total: Int64 = 0
+            if bytes[at] == UInt8(ascii: "-") {
+                negative = true
+                at += 1
+            }
+            while at < index {
+                total = total * 10 + Int64(bytes[at] - 0x30)
+                at += 1
+            }
             return .int(negative ? -total : total)
         }
         let text = text(start..<index)
@@ -190,7 +218,8 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count,
-                       bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                        bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                    {
                         index += 2
                         let low = try hex4()
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)

@@ -21,8 +21,10 @@ public struct JSONRPCClient: Sendable {
     }
 
     public func request(_ method: String, _ params: JSONNode) -> HTTPRequest {
-        let body = JSONNode.object([("jsonrpc", .string("2.0")), ("id", .string(String(counter.next()))),
-                                    ("method", .string(method)), ("params", params)])
+        let body = JSONNode.object([
+            ("jsonrpc", .string("2.0")), ("id", .string(String(counter.next()))),
+            ("method", .string(method)), ("params", params),
+        ])
         var request = HTTPRequest.json("POST", path, body)
         if let authorization { request.headers.append(("Authorization", authorization)) }
         return request
@@ -36,8 +38,9 @@ public struct JSONRPCClient: Sendable {
 
     public static func result(of response: HTTPResponse, method: String) throws -> JSONNode {
         guard let body = try? response.json() else {
-            throw JSONRPCError(method: method, code: nil, message: response.isSuccess ? "not a JSON-RPC answer" : "HTTP \(response.status)",
-                               status: response.status, call: response.call)
+            throw JSONRPCError(
+                method: method, code: nil, message: response.isSuccess ? "not a JSON-RPC answer" : "HTTP \(response.status)",
+                status: response.status, call: response.call)
         }
         if let error = body["error"], !error.isNull {
             throw JSONRPCError(method: method, code: error["code"]?.int, message: mostSpecific(error), status: response.status, call: response.call)

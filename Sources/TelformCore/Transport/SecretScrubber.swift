@@ -80,12 +80,14 @@ public final class SecretScrubber: @unchecked Sendable {
         let mask = Array(Self.mask.utf8)
         while index < bytes.count {
             if index + 4 <= bytes.count, let candidates = forms[Self.prefix(bytes, index)],
-               let match = candidates.first(where: { form in
-                   guard index + form.count <= bytes.count, bytes[index..<(index + form.count)].elementsEqual(form) else { return false }
-                   guard form.count < Self.anywhereLength else { return true }
-                   let before = index > 0 ? bytes[index - 1] : 0x20, after = index + form.count < bytes.count ? bytes[index + form.count] : 0x20
-                   return !Self.isWordByte(before) && !Self.isWordByte(after)
-               }) {
+                let match = candidates.first(where: { form in
+                    guard index + form.count <= bytes.count, bytes[index..<(index + form.count)].elementsEqual(form) else { return false }
+                    guard form.count < Self.anywhereLength else { return true }
+                    let before = index > 0 ? bytes[index - 1] : 0x20
+                    let after = index + form.count < bytes.count ? bytes[index + form.count] : 0x20
+                    return !Self.isWordByte(before) && !Self.isWordByte(after)
+                })
+            {
                 out += mask
                 index += match.count
                 changed = true

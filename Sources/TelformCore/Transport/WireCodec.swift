@@ -44,8 +44,10 @@ public struct WireCodec: Sendable {
 
     /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
     /// dates sent as objects), left out of the codec.
-    public init(_ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, integers: Integers = .json,
-                emptyIsAbsent: Bool = false, hooked: Set<String> = []) {
+    public init(
+        _ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, integers: Integers = .json,
+        emptyIsAbsent: Bool = false, hooked: Set<String> = []
+    ) {
         self.integers = integers
         self.booleans = booleans
         self.lists = lists
@@ -93,7 +95,9 @@ public struct WireCodec: Sendable {
     /// those under `paths` (an update sends what changed). With `explicitNull`, a field among
     /// `names` that has no value is sent as null (a platform whose write replaces the object
     /// clears what is not sent only so).
-    public func encode(_ values: [String: Value], only paths: Set<String>? = nil, explicitNull names: Set<String> = [], absent: JSONNode = .null) -> [(String, JSONNode)] {
+    public func encode(_ values: [String: Value], only paths: Set<String>? = nil, explicitNull names: Set<String> = [], absent: JSONNode = .null) -> [(
+        String, JSONNode
+    )] {
         var pairs: [(String, JSONNode)] = []
         for field in fields {
             if let paths, !paths.contains(field.name) { continue }
@@ -149,8 +153,9 @@ public struct WireCodec: Sendable {
         case .list(let item, _):
             if let items = node.array { return .list(items.compactMap { value($0, item, emptyIsAbsent: true) }) }
             if let text = node.string {
-                return .list(text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }
-                    .compactMap { value(.string($0), item, emptyIsAbsent: true) })
+                return .list(
+                    text.split(separator: ",").map(\.trimmingSpaces).filter { !$0.isEmpty }
+                        .compactMap { value(.string($0), item, emptyIsAbsent: true) })
             }
             return nil
         default:

@@ -9,13 +9,19 @@ struct EndpointKind: Kind {
 
     static let table = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Endpoint name, unique in the tenant; the resource key.", wire: "name").required(),
-        .string("extension", StringRules(check: .regex("^[0-9]{3}$", "must be exactly 3 digits (000-999)"), by: by, digits: true),
-                "Internal number. GET does not return it, so plan cannot see a change to it, and it cannot be changed in place: push a change with `--replace ADDR` (a new endpoint).",
-                wire: "extension").required().createOnly.writeOnly,
-        .string("password", StringRules(check: .regex("^[A-Za-z0-9]{20}$", "must be exactly 20 characters of A-Z, a-z and 0-9"), by: by),
-                "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`.", wire: "password").required().sensitive.writeOnly,
+        .string(
+            "extension", StringRules(check: .regex("^[0-9]{3}$", "must be exactly 3 digits (000-999)"), by: by, digits: true),
+            "Internal number. GET does not return it, so plan cannot see a change to it, and it cannot be changed in place: push a change with `--replace ADDR` (a new endpoint).",
+            wire: "extension"
+        ).required().createOnly.writeOnly,
+        .string(
+            "password", StringRules(check: .regex("^[A-Za-z0-9]{20}$", "must be exactly 20 characters of A-Z, a-z and 0-9"), by: by),
+            "SIP password. Never read back, so plan cannot see a change: push one with `--rotate ADDR`.", wire: "password"
+        ).required().sensitive.writeOnly,
         .string("transport", "PJSIP transport name, e.g. transport-udp.", wire: "transport"),
-        .list("allow", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "codecs"), "Allowed codecs in order of preference (sent comma-joined).", wire: "allow"),
+        .list(
+            "allow", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "codecs"), "Allowed codecs in order of preference (sent comma-joined).",
+            wire: "allow"),
         .list("disallow", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "codecs"), "Disallowed codecs (sent comma-joined).", wire: "disallow"),
         .bool("direct_media", "Let media flow directly between endpoints.", wire: "direct_media"),
         .bool("rtp_symmetric", "Send RTP back where it came from.", wire: "rtp_symmetric"),
@@ -29,8 +35,9 @@ struct EndpointKind: Kind {
         },
     ])
 
-    let schema = KindSchema(name: "endpoints", doc: "SIP endpoints of the tenant; all of them form one scope.",
-                            shape: .objects(table), keyFields: ["name"])
+    let schema = KindSchema(
+        name: "endpoints", doc: "SIP endpoints of the tenant; all of them form one scope.",
+        shape: .objects(table), keyFields: ["name"])
 
     /// **Reading:** the document gives the boolean fields no type, and PJSIP realtime stores
     /// them as "yes"/"no": sent so, a boolean field and a string field both accept them (and
@@ -40,8 +47,10 @@ struct EndpointKind: Kind {
     static let arrayListsCodec = WireCodec(table, booleans: .yesNo, lists: .array)
 
     /// Forward cases: YAML name → wire prefix.
-    static let forwardCases = [(name: "always", wire: "cf_unconditional"), (name: "unavailable", wire: "cf_unavailable"),
-                               (name: "no_answer", wire: "cf_noanswer"), (name: "busy", wire: "cf_busy")]
+    static let forwardCases = [
+        (name: "always", wire: "cf_unconditional"), (name: "unavailable", wire: "cf_unavailable"),
+        (name: "no_answer", wire: "cf_noanswer"), (name: "busy", wire: "cf_busy"),
+    ]
     /// Each case's wire keys, spelled once (not per endpoint read).
     static let forwardKeys = forwardCases.map { (name: $0.name, enabled: $0.wire + "_enabled", destination: $0.wire + "_dest") }
 
@@ -70,7 +79,11 @@ struct EndpointKind: Kind {
         } catch let refused as EndpointsAPIError where refused.refusesLimit && client.pageSize > EndpointsClient.documentedPageSize && state.resources.isEmpty {
             // The server caps `limit` below the provider's page_size: the document's 100.
             let scope = "\(provider.name)/\(schema.name)"
-            state.findings.append(Finding(.warning, "page-size", at: scope, "\(scope): the server refused limit=\(client.pageSize) (\(refused.message)); pages of \(EndpointsClient.documentedPageSize) were read instead: set page_size: \(EndpointsClient.documentedPageSize) or less"))
+            state.findings.append(
+                Finding(
+                    .warning, "page-size", at: scope,
+                    "\(scope): the server refused limit=\(client.pageSize) (\(refused.message)); pages of \(EndpointsClient.documentedPageSize) were read instead: set page_size: \(EndpointsClient.documentedPageSize) or less"
+                ))
             client.pageSize = EndpointsClient.documentedPageSize
             state.context = nil
             try await readPages(client, provider: provider, into: &state)
@@ -90,7 +103,9 @@ struct EndpointKind: Kind {
             }
             let id = item["id"]
             let lists = [item["allow"], item["disallow"]].compactMap { $0 }.first { !$0.isNull }.map { $0.array != nil }
-            return .success((Resource(address: Address(provider: providerName, kind: kindName, key: [name]), fields: Self.fields(fromWire: item)), ServerID.text(id), lists))
+            return .success(
+                (Resource(address: Address(provider: providerName, kind: kindName, key: [name]), fields: Self.fields(fromWire: item)), ServerID.text(id), lists)
+            )
         }) { read in
             let (resource, id, lists) = try read.get()
             state.add(resource, id: id, rule: .text)
@@ -124,7 +139,8 @@ struct EndpointKind: Kind {
         let top = paths.map { Set($0.map { String($0.prefix { $0 != "." }) }) }
         var pairs = (listsAsArrays ? arrayListsCodec : codec).encode(fields, only: top)
         let forward = fields["forward"]?.object ?? [:]
-        for (name, wire) in forwardCases where paths.map({ $0.contains { $0 == "forward" || $0 == "forward.\(name)" || $0.hasPrefix("forward.\(name).") } }) ?? true {
+        for (name, wire) in forwardCases
+        where paths.map({ $0.contains { $0 == "forward" || $0 == "forward.\(name)" || $0.hasPrefix("forward.\(name).") } }) ?? true {
             guard let value = forward[name] else { continue }
             if let target = value.object {
                 pairs.append(("\(wire)_enabled", .string("yes")))
@@ -145,7 +161,8 @@ struct EndpointKind: Kind {
     func update(_ client: EndpointsClient, _ change: Change, live: LiveState) async throws {
         let id = try liveID(change, live)
         if !change.fields.isEmpty {
-            try await client.update(id: id, Self.wire(change.desired?.fields ?? [:], only: Set(change.changedPaths), listsAsArrays: EndpointsWireForm.arrays(live)))
+            try await client.update(
+                id: id, Self.wire(change.desired?.fields ?? [:], only: Set(change.changedPaths), listsAsArrays: EndpointsWireForm.arrays(live)))
         }
         if change.rotate, let password = change.desired?.fields["password"]?.string {
             try await client.setPassword(id: id, password)
@@ -159,13 +176,17 @@ struct EndpointKind: Kind {
     /// The API returns neither the extension nor the password: both are written as
     /// `${env:...}` placeholders.
     func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
-        .list(resources.map { resource in
-            let name = resource.address.key[0]
-            var fields = Export.trimmed(resource.fields)
-            fields["extension"] = export.placeholder([provider.name, name, "extension"], "the extension of \(resource.address) (the API does not return it)", at: resource.address, path: "extension")
-            fields["password"] = export.placeholder([provider.name, name, "password"], "the SIP password of \(resource.address) (never returned)", at: resource.address, path: "password")
-            return .object(fields)
-        })
+        .list(
+            resources.map { resource in
+                let name = resource.address.key[0]
+                var fields = Export.trimmed(resource.fields)
+                fields["extension"] = export.placeholder(
+                    [provider.name, name, "extension"], "the extension of \(resource.address) (the API does not return it)", at: resource.address,
+                    path: "extension")
+                fields["password"] = export.placeholder(
+                    [provider.name, name, "password"], "the SIP password of \(resource.address) (never returned)", at: resource.address, path: "password")
+                return .object(fields)
+            })
     }
 }
 

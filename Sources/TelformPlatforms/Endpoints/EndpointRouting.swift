@@ -42,12 +42,15 @@ struct EndpointRouting: RoutingModel {
             return RouteAt(.dial(always, label: "forwarded always"), reasons: ["endpoint \(name) forwards every call"])
         }
         let timeout = forward("no_answer", "timeout")?.int.map(Int.init)
-        let noAnswer: Route = forward("no_answer", "to")?.text.map { .dial($0) }
+        let noAnswer: Route =
+            forward("no_answer", "to")?.text.map { .dial($0) }
             ?? .undocumented("without a no-answer forward the PBX's dialplan decides")
         let number = endpoint.text("extension")
         let ring = Ring([.init(number ?? name, label: number == nil ? nil : name, seconds: timeout)])
-        return RouteAt(.ring(ring, then: noAnswer, busy: forward("busy", "to")?.text.map { .dial($0) },
-                             unavailable: forward("unavailable", "to")?.text.map { .dial($0) }))
+        return RouteAt(
+            .ring(
+                ring, then: noAnswer, busy: forward("busy", "to")?.text.map { .dial($0) },
+                unavailable: forward("unavailable", "to")?.text.map { .dial($0) }))
     }
 
     func changePoints(_ number: String) -> [Int] { [] }

@@ -39,7 +39,7 @@ struct EndpointsClient: Sendable {
     /// `transform` runs where a page is fetched, on the page's own task, so turning pages into
     /// values uses every core while `each` takes them in order.
     func forEach<T: Sendable>(_ transform: @escaping @Sendable (JSONNode) -> T, _ each: (T) throws -> Void) async throws {
-        var next = 0                        // the first endpoint not yet read
+        var next = 0  // the first endpoint not yet read
         let concurrency = max(1, http.transport.concurrency)
         var seen: Set<String> = []
         let pages = PagesAhead<T>(stride: pageSize) { skip, ticket, pages in
@@ -66,7 +66,9 @@ struct EndpointsClient: Sendable {
                 // A page task is not the reading task's child: cancelling the read (a sibling
                 // provider failed) cancels the pages in flight, so it ends at once as before.
                 let first = pages.takeFirst()
-                page = try await withTaskCancellationHandler { try await first.value } onCancel: {
+                page = try await withTaskCancellationHandler {
+                    try await first.value
+                } onCancel: {
                     first.cancel()
                     pages.stop()
                 }
@@ -104,7 +106,9 @@ struct EndpointsClient: Sendable {
     /// The page from `skip`, asked for at once, its items made into values as it arrives.
     /// Once its answer is in, it is one call fewer in flight: while pages come back full, the
     /// next one is asked for from here.
-    private func page<T: Sendable>(from skip: Int, ticket: Int, _ pages: PagesAhead<T>, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<[Item<T>], Error> {
+    private func page<T: Sendable>(from skip: Int, ticket: Int, _ pages: PagesAhead<T>, _ transform: @escaping @Sendable (JSONNode) -> T) -> Task<
+        [Item<T>], Error
+    > {
         let request = authorized(.json("GET", "\(base)/?skip=\(skip)&limit=\(pageSize)"))
         return Task { [self] in
             let response: HTTPResponse
@@ -136,10 +140,12 @@ struct EndpointsClient: Sendable {
     func create(_ body: JSONNode, name: String) async throws -> JSONNode {
         let request = authorized(.json("POST", "\(base)/", body))
         // A create whose outcome is unknown is looked up by name before it is sent again.
-        let response = try await http.send(request, .create(readBack: { [self] in
-            guard let found = try await list().first(where: { $0["name"]?.string == name }) else { return nil }
-            return .json(201, found)
-        }))
+        let response = try await http.send(
+            request,
+            .create(readBack: { [self] in
+                guard let found = try await list().first(where: { $0["name"]?.string == name }) else { return nil }
+                return .json(201, found)
+            }))
         return try checked(response)
     }
 

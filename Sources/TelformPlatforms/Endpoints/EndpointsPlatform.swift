@@ -6,11 +6,13 @@ typealias EndpointsPlatform = KindedPlatform<EndpointsClient>
 
 extension KindedPlatform where Client == EndpointsClient {
     init(provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
-        let client = EndpointsClient(http: ResilientClient(transport: transport, policy: retry),
-                                     tenant: provider.settings["tenant"]?.string ?? "",
-                                     token: provider.settings["token"]?.string ?? "")
-        self.init(provider: provider, schema: EndpointsKinds.platform, client: client, kinds: EndpointsKinds.kinds,
-                  failure: { EndpointsAPIError.failure($0, $1, reading: $2) })
+        let client = EndpointsClient(
+            http: ResilientClient(transport: transport, policy: retry),
+            tenant: provider.settings["tenant"]?.string ?? "",
+            token: provider.settings["token"]?.string ?? "")
+        self.init(
+            provider: provider, schema: EndpointsKinds.platform, client: client, kinds: EndpointsKinds.kinds,
+            failure: { EndpointsAPIError.failure($0, $1, reading: $2) })
     }
 }
 

@@ -3,14 +3,17 @@ import TelformCore
 /// The account's Global Black List (api-docs/004 `getGBLRules`, `addGBLRule`,
 /// `deleteGBLRule`, on `premedia_url`): numbers, each a resource keyed by itself.
 struct BlacklistKind: Kind {
-    let schema = KindSchema(name: "blacklist", doc: "The account's Global Black List: numbers, E.164 without +.",
-                            shape: .scalars(.string(PlatformFields.e164), field: "number"), keyFields: ["number"])
+    let schema = KindSchema(
+        name: "blacklist", doc: "The account's Global Black List: numbers, E.164 without +.",
+        shape: .scalars(.string(PlatformFields.e164), field: "number"), keyFields: ["number"])
 
     func read(_ client: MTTClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
         // **Reading:** numbers come as JSON numbers or strings; compared as digit strings.
         for item in try Self.rules(try await client.premedia.call("getGBLRules", .object([]))) {
             guard case .string(let number) = WireValue.text(item) else { continue }
-            state.add(Resource(address: Address(provider: provider.name, kind: schema.name, key: [number]), fields: ["number": .string(number)]), id: number, rule: .text)
+            state.add(
+                Resource(address: Address(provider: provider.name, kind: schema.name, key: [number]), fields: ["number": .string(number)]), id: number,
+                rule: .text)
         }
     }
 
@@ -24,11 +27,13 @@ struct BlacklistKind: Kind {
     func create(_ client: MTTClient, _ change: Change, live: LiveState) async throws {
         let number = change.address.key[0]
         do {
-            _ = try await client.premedia.call("addGBLRule", .object([("gbl_rule", .string(number))]), .create(readBack: {
-                let all = try Self.rules(try await client.premedia.call("getGBLRules", .object([])))
-                return all.contains { WireValue.text($0) == .string(number) } ? .json(200, .object([("result", .object([("success", .int(1))]))])) : nil
-            }))
-        } catch where MTTClient.alreadyDone(error, ["already exists"]) {
+            _ = try await client.premedia.call(
+                "addGBLRule", .object([("gbl_rule", .string(number))]),
+                .create(readBack: {
+                    let all = try Self.rules(try await client.premedia.call("getGBLRules", .object([])))
+                    return all.contains { WireValue.text($0) == .string(number) } ? .json(200, .object([("result", .object([("success", .int(1))]))])) : nil
+                }))
+        } catch  where MTTClient.alreadyDone(error, ["already exists"]) {
             return
         }
     }
@@ -39,7 +44,7 @@ struct BlacklistKind: Kind {
     func delete(_ client: MTTClient, _ change: Change, live: LiveState) async throws {
         do {
             _ = try await client.premedia.call("deleteGBLRule", .object([("gbl_rule", .string(change.address.key[0]))]))
-        } catch where MTTClient.alreadyDone(error, ["not found"]) {
+        } catch  where MTTClient.alreadyDone(error, ["not found"]) {
             return
         }
     }

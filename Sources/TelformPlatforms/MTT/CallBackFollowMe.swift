@@ -13,21 +13,24 @@ struct CallBackFollowMeKind: Kind {
             .defaulting(to: .string("ringall")),
     ])
 
-    static let message = ObjectSchema([
-        .string("side", StringRules(allowed: ["A", "B"]), "Leg that hears it.", wire: "side").required(),
-        .string("text", StringRules(minLength: 1), "Text spoken by text-to-speech.", wire: "value"),
-        .string("file", StringRules(minLength: 1), "A prompt file set with SetCallBackPrompt.", wire: "value"),
-    ], rules: [.exactlyOne(["text", "file"])])
+    static let message = ObjectSchema(
+        [
+            .string("side", StringRules(allowed: ["A", "B"]), "Leg that hears it.", wire: "side").required(),
+            .string("text", StringRules(minLength: 1), "Text spoken by text-to-speech.", wire: "value"),
+            .string("file", StringRules(minLength: 1), "A prompt file set with SetCallBackPrompt.", wire: "value"),
+        ], rules: [.exactlyOne(["text", "file"])])
 
     static let table = ObjectSchema([
         .string("caller_id", MTTKinds.callerID, "Number shown to leg B.", wire: "caller_id"),
         .string("default_b_number", PlatformFields.e164, "Leg B number when none is given.", wire: "defaultBNumber"),
-        .list("chain", of: .object(entry), ListRules(minItems: 1, itemNoun: "chain entries"), "Leg A numbers, in order.", wire: "callBackFollowmeStruct").required(),
+        .list("chain", of: .object(entry), ListRules(minItems: 1, itemNoun: "chain entries"), "Leg A numbers, in order.", wire: "callBackFollowmeStruct")
+            .required(),
         .list("messages", of: .object(message), ListRules(maxItems: 2, itemNoun: "messages", order: .keyed("side")), "What each leg hears."),
     ])
 
-    let schema = KindSchema(name: "callback_follow_me", doc: "The CallBack leg-A structure; one per account.",
-                            shape: .single(table), keyFields: ["customer"], singleKey: .providerSetting("customer"))
+    let schema = KindSchema(
+        name: "callback_follow_me", doc: "The CallBack leg-A structure; one per account.",
+        shape: .single(table), keyFields: ["customer"], singleKey: .providerSetting("customer"))
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
     /// The queue (`type`) is a hook: the document spells linear three ways.
@@ -37,11 +40,12 @@ struct CallBackFollowMeKind: Kind {
         var resource = resource
         resource.fields["caller_id"] = resource.fields["caller_id"] ?? .null
         resource.fields["default_b_number"] = resource.fields["default_b_number"] ?? .null
-        resource.fields["chain"] = .list((resource.fields["chain"]?.list ?? []).map { entry in
-            var e = entry.object ?? [:]
-            for key in ["name", "timeout"] where e[key] == nil { e[key] = .null }
-            return .object(e)
-        })
+        resource.fields["chain"] = .list(
+            (resource.fields["chain"]?.list ?? []).map { entry in
+                var e = entry.object ?? [:]
+                for key in ["name", "timeout"] where e[key] == nil { e[key] = .null }
+                return .object(e)
+            })
         resource.fields["messages"] = resource.fields["messages"] ?? .list([])
         return resource
     }
@@ -57,8 +61,11 @@ struct CallBackFollowMeKind: Kind {
         } catch let error as JSONRPCError where error.code == -32001 {
             return nil
         }
-        var chain: [Value] = [], messages: [Value] = []
-        let entries = (result["callBackFollowmeStruct"]?.array ?? []).sorted { (WireValue.integer($0["order"]).int ?? 0) < (WireValue.integer($1["order"]).int ?? 0) }
+        var chain: [Value] = []
+        var messages: [Value] = []
+        let entries = (result["callBackFollowmeStruct"]?.array ?? []).sorted {
+            (WireValue.integer($0["order"]).int ?? 0) < (WireValue.integer($1["order"]).int ?? 0)
+        }
         for entry in entries {
             let type = (entry["type"]?.string ?? "").lowercased()
             if let side = entry["side"]?.string, type == "text" || type == "file" {
@@ -97,7 +104,7 @@ struct CallBackFollowMeKind: Kind {
     func clear(_ client: MTTClient) async throws {
         do {
             _ = try await client.classic.call("deleteCallBackFollowme", .object([("customer_name", .string(client.customer))]))
-        } catch where MTTClient.alreadyDone(error, ["Followme not found"]) {}
+        } catch  where MTTClient.alreadyDone(error, ["Followme not found"]) {}
     }
 
     func set(_ client: MTTClient, _ change: Change) async throws {
@@ -107,24 +114,31 @@ struct CallBackFollowMeKind: Kind {
         for entry in desired.fields["chain"]?.list ?? [] {
             order += 1
             // **Reading:** the examples spell the linear queue "linal"; telform sends that.
-            entries.append(.object([("order", .int(order))] + Self.entryCodec.encode(entry.object ?? [:])
-                + [("type", .string(entry["queue"]?.string == "linear" ? "linal" : "ringall"))]))
+            entries.append(
+                .object(
+                    [("order", .int(order))] + Self.entryCodec.encode(entry.object ?? [:])
+                        + [("type", .string(entry["queue"]?.string == "linear" ? "linal" : "ringall"))]))
         }
         for message in desired.fields["messages"]?.list ?? [] {
             order += 1
             let type = message["text"] != nil ? "text" : "file"
-            entries.append(.object([("order", .int(order)), ("type", .string(type)), ("value", .string(message[type]?.string ?? "")),
-                                    ("side", .string(message["side"]?.string ?? "A"))]))
+            entries.append(
+                .object([
+                    ("order", .int(order)), ("type", .string(type)), ("value", .string(message[type]?.string ?? "")),
+                    ("side", .string(message["side"]?.string ?? "A")),
+                ]))
         }
         var fields = desired.fields
         fields["chain"] = nil
-        let pairs: [(String, JSONNode)] = [("customer_name", .string(client.customer)), ("callBackFollowmeStruct", .array(entries))] + Self.codec.encode(fields)
+        let pairs: [(String, JSONNode)] =
+            [("customer_name", .string(client.customer)), ("callBackFollowmeStruct", .array(entries))] + Self.codec.encode(fields)
         let schema = self.schema
         let provider = change.address.provider
-        _ = try await client.classic.call("setCallBackFollowme", .object(pairs),
-                                          MTTClient.verified(change, ["chain", "messages", "caller_id", "default_b_number"], kind: schema) {
-                                              try await Self.read(client, provider: provider)
-                                          })
+        _ = try await client.classic.call(
+            "setCallBackFollowme", .object(pairs),
+            MTTClient.verified(change, ["chain", "messages", "caller_id", "default_b_number"], kind: schema) {
+                try await Self.read(client, provider: provider)
+            })
     }
 
     /// Without messages, the key is left out.

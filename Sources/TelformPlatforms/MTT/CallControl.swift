@@ -5,17 +5,25 @@ import TelformCore
 /// routing on each incoming call, and the fallback number. The scope is each declared
 /// sip_id; its two fields are read through `getAccountCustomFields` by their `wire` names.
 struct CallControlKind: Kind {
-    static let table = ObjectSchema([
-        MTTKinds.sipID,
-        FieldSchema.string("url", StringRules(check: .httpURL), "URL the platform asks for routing on each incoming call; sensitive when it carries credentials.",
-                           wire: "GN_IP_IPCR").flagged(.sensitiveWithCredentials),
-        .string("reserve_number", PlatformFields.e164, "Fallback number when the URL fails.", wire: "GN_IPCR_RESERVE"),
-    ], rules: [.custom { fields in
-        fields["url"] == nil && fields["reserve_number"] == nil ? [("url", "give url, reserve_number or both")] : []
-    }])
+    static let table = ObjectSchema(
+        [
+            MTTKinds.sipID,
+            FieldSchema.string(
+                "url", StringRules(check: .httpURL), "URL the platform asks for routing on each incoming call; sensitive when it carries credentials.",
+                wire: "GN_IP_IPCR"
+            ).flagged(.sensitiveWithCredentials),
+            .string("reserve_number", PlatformFields.e164, "Fallback number when the URL fails.", wire: "GN_IPCR_RESERVE"),
+        ],
+        rules: [
+            .custom { fields in
+                fields["url"] == nil && fields["reserve_number"] == nil ? [("url", "give url, reserve_number or both")] : []
+            }
+        ])
 
-    let schema = KindSchema(name: "call_control", doc: "Call-control URL and reserve number of declared accounts.",
-                            shape: .objects(table), keyFields: ["sip_id"]).perDeclaredKey()
+    let schema = KindSchema(
+        name: "call_control", doc: "Call-control URL and reserve number of declared accounts.",
+        shape: .objects(table), keyFields: ["sip_id"]
+    ).perDeclaredKey()
 
     static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["sip_id"])
 
@@ -62,23 +70,27 @@ struct CallControlKind: Kind {
         }
         if all || changed.contains("url") {
             // "для обнуления передается пустое значение": an empty string clears it.
-            _ = try await client.classic.call("updateCallControlURL", .object([("sip_id", .string(sip)), ("url", .string(fields["url"]?.string ?? ""))]), verified(["url"]))
+            _ = try await client.classic.call(
+                "updateCallControlURL", .object([("sip_id", .string(sip)), ("url", .string(fields["url"]?.string ?? ""))]), verified(["url"]))
         }
         if all || changed.contains("reserve_number") {
-            _ = try await client.classic.call("setReserveCallControlNumber", .object([("sip_id", .string(sip)), ("number", .string(fields["reserve_number"]?.string ?? ""))]),
-                                              verified(["reserve_number"]))
+            _ = try await client.classic.call(
+                "setReserveCallControlNumber", .object([("sip_id", .string(sip)), ("number", .string(fields["reserve_number"]?.string ?? ""))]),
+                verified(["reserve_number"]))
         }
     }
 
     /// A URL that carries credentials is written as a placeholder.
     func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
-        .list(resources.map { resource in
-            var fields = Export.trimmed(resource.fields)
-            if let url = fields["url"]?.string, URLText.hasCredentials(url) {
-                fields["url"] = export.placeholder([provider.name, resource.address.key[0], "url"], "the call-control URL of \(resource.address) (it carries credentials)",
-                                                   at: resource.address, path: "url")
-            }
-            return .object(fields)
-        })
+        .list(
+            resources.map { resource in
+                var fields = Export.trimmed(resource.fields)
+                if let url = fields["url"]?.string, URLText.hasCredentials(url) {
+                    fields["url"] = export.placeholder(
+                        [provider.name, resource.address.key[0], "url"], "the call-control URL of \(resource.address) (it carries credentials)",
+                        at: resource.address, path: "url")
+                }
+                return .object(fields)
+            })
     }
 }

@@ -45,8 +45,10 @@ struct MTTClient: Sendable {
 
     /// One read per declared account of `kind`, at most four at a time, each live object
     /// added with its sip_id as its id.
-    static func perAccount(_ desired: [Resource], kind: String, into state: inout LiveState,
-                           _ read: @escaping @Sendable (Address) async throws -> Resource?) async throws {
+    static func perAccount(
+        _ desired: [Resource], kind: String, into state: inout LiveState,
+        _ read: @escaping @Sendable (Address) async throws -> Resource?
+    ) async throws {
         let found = try await BoundedConcurrency.map(desired.filter { $0.address.kind == kind }.map(\.address)) { try await read($0) }
         for resource in found.compactMap({ $0 }) { state.add(resource, id: resource.address.key[0], rule: .text) }
     }

@@ -6,8 +6,10 @@ import TelformCore
 public enum MTTKinds {
     static let kinds: [any Kind<MTTClient>] = [FollowMeKind(), PromptKind(), PremediaKind(), BlacklistKind(), CallControlKind(), CallBackFollowMeKind()]
 
-    static let sipID = FieldSchema.string("sip_id", StringRules(check: .regex("^[0-9]{4,20}$", "must be a SIP id: 4 to 20 digits"), digits: true),
-                                          "The SIP account (sip_id), e.g. 74951345897.").required()
+    static let sipID = FieldSchema.string(
+        "sip_id", StringRules(check: .regex("^[0-9]{4,20}$", "must be a SIP id: 4 to 20 digits"), digits: true),
+        "The SIP account (sip_id), e.g. 74951345897."
+    ).required()
 
     /// `caller_id` numbers: MTT wants a Russian number 7XXXXXXXXXX.
     static let callerID = StringRules(check: .regex("^7[0-9]{10}$", "must be 7 followed by 10 digits (e.g. 74951001010)"), digits: true)
@@ -35,8 +37,12 @@ public enum MTTKinds {
         for a in classic {
             for b in forwarded where a.address.key == b.address.key {
                 guard let ma = a.mark(of: "sip_id"), let mb = b.node?["forward"]?.mark else { continue }
-                found.append(Diagnostic(.error, ma, a.path + ".sip_id", "sip_id \(a.address.key[0]) also has a premedia forward (at \(mb)); one account has one follow-me"))
-                found.append(Diagnostic(.error, mb, b.path + ".forward", "sip_id \(b.address.key[0]) also has a follow_me chain (at \(ma)); one account has one follow-me"))
+                found.append(
+                    Diagnostic(
+                        .error, ma, a.path + ".sip_id", "sip_id \(a.address.key[0]) also has a premedia forward (at \(mb)); one account has one follow-me"))
+                found.append(
+                    Diagnostic(
+                        .error, mb, b.path + ".forward", "sip_id \(b.address.key[0]) also has a follow_me chain (at \(ma)); one account has one follow-me"))
             }
         }
         return found
@@ -48,9 +54,12 @@ public enum MTTKinds {
     static let callControlPort: ProviderCheck = { context in
         context.provider.resources(of: "call_control").compactMap { resource in
             guard let text = resource.fields["url"]?.string, let mark = resource.mark(of: "url"),
-                  let url = URL(string: text), let port = url.port, port != 80, port != 443 else { return nil }
-            return Diagnostic(.warning, mark, resource.path + ".url",
-                              "port \(port): the platform opens only ports 80 and 443 toward a customer's API by default (api-docs/004); ask MTT to open it, or use 80 or 443")
+                let url = URL(string: text), let port = url.port, port != 80, port != 443
+            else { return nil }
+            return Diagnostic(
+                .warning, mark, resource.path + ".url",
+                "port \(port): the platform opens only ports 80 and 443 toward a customer's API by default (api-docs/004); ask MTT to open it, or use 80 or 443"
+            )
         }
     }
 
@@ -59,7 +68,8 @@ public enum MTTKinds {
         context.provider.resources(of: "prompts").compactMap { prompt in
             guard let file = prompt.fields["file"]?.string, let mark = prompt.mark(of: "file") else { return nil }
             let path = file.hasPrefix("/") ? file : (mark.directory ?? context.baseDirectory) + "/" + file
-            return FileManager.default.fileExists(atPath: path) ? nil
+            return FileManager.default.fileExists(atPath: path)
+                ? nil
                 : Diagnostic(.error, mark, prompt.path + ".file", "file \(file) not found (paths are relative to the file that names them)")
         }
     }

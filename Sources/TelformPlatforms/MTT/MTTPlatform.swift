@@ -7,7 +7,8 @@ typealias MTTPlatform = KindedPlatform<MTTClient>
 
 extension KindedPlatform where Client == MTTClient {
     init(provider: ProviderConfig, classic: any HTTPTransport, premedia: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
-        let user = provider.settings["username"]?.string, password = provider.settings["password"]?.string
+        let user = provider.settings["username"]?.string
+        let password = provider.settings["password"]?.string
         // Each transport stands for its endpoint's URL, path included.
         let client = MTTClient(
             classic: JSONRPCClient(http: ResilientClient(transport: classic, policy: retry), path: "", username: user, password: password),

@@ -37,7 +37,8 @@ struct MTTRouting: RoutingModel {
         var seen = Set<String>()
         for resource in resources {
             guard ["follow_me", "premedia", "call_control"].contains(resource.address.kind),
-                  let sip = resource.text("sip_id"), seen.insert(sip).inserted else { continue }
+                let sip = resource.text("sip_id"), seen.insert(sip).inserted
+            else { continue }
             numbers.append(RoutedNumber(sip, "SIP account \(sip)"))
         }
         self.numbers = numbers
@@ -55,12 +56,17 @@ struct MTTRouting: RoutingModel {
     func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {
         guard followMe[number] != nil || premedia[number] != nil || callControl[number] != nil else { return nil }
         if let caller, blacklist.contains(caller) {
-            return RouteAt(.reject("caller \(caller) is on the account's Global Black List"), reasons: ["the Global Black List is checked before anything else"])
+            return RouteAt(
+                .reject("caller \(caller) is on the account's Global Black List"), reasons: ["the Global Black List is checked before anything else"])
         }
-        var routes: [Route] = [], reasons: [String] = []
+        var routes: [Route] = []
+        var reasons: [String] = []
         if let control = callControl[number] {
             let reserve = control.text("reserve_number")
-            routes.append(.handoff("the customer's routing URL decides each call (getControlCallFollowMe)" + (reserve.map { "; when it fails: \($0)" } ?? "; when it fails: the preset offline forward")))
+            routes.append(
+                .handoff(
+                    "the customer's routing URL decides each call (getControlCallFollowMe)"
+                        + (reserve.map { "; when it fails: \($0)" } ?? "; when it fails: the preset offline forward")))
             reasons.append("call control is set for \(number)")
         }
         if let settings = premedia[number] {
@@ -81,13 +87,16 @@ struct MTTRouting: RoutingModel {
                 guard entry["active"]?.bool ?? true, let number = entry["number"]?.text else { return nil }
                 return Ring.Leg(number, label: entry["name"]?.text.flatMap { $0 == number ? nil : $0 }, seconds: entry["timeout"]?.int.map(Int.init) ?? 15)
             }
-            let order: Ring.Order = switch r.text("forward.sequence") {
-            case "random": .random
-            case "simultaneous": .together
-            default: .inTurn
-            }
+            let order: Ring.Order =
+                switch r.text("forward.sequence") {
+                case "random": .random
+                case "simultaneous": .together
+                default: .inTurn
+                }
             if let callerID = r.text("forward.caller_id") { reasons.append("the forward shows caller id \(callerID)") }
-            next = legs.isEmpty ? .undocumented("a premedia forward without an active number")
+            next =
+                legs.isEmpty
+                ? .undocumented("a premedia forward without an active number")
                 : .ring(Ring(legs, order: order), then: .undocumented("what follows the last number of a premedia forward"))
         } else {
             next = .undocumented("what follows the premedia prompt without a premedia forward")
@@ -108,7 +117,8 @@ struct MTTRouting: RoutingModel {
         guard live.hasSuffix(".mp3") else { return nil }
         var stem = live.dropLast(4)
         guard let dash = stem.lastIndex(of: "-"), stem[stem.index(after: dash)...].count == 8,
-              stem[stem.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+            stem[stem.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
         stem = stem[..<dash]
         if stem.hasPrefix("TTS_") { stem = stem.dropFirst(4) }
         return String(stem)
@@ -136,7 +146,9 @@ struct MTTRouting: RoutingModel {
         guard followMe[number] != nil || premedia[number] != nil || callControl[number] != nil else { return [] }
         var notes: [String] = []
         if !blacklist.isEmpty {
-            notes.append("callers on the account's Global Black List (\(blacklist.count) number\(blacklist.count == 1 ? "" : "s")) are rejected before anything else (ask with --from NUMBER)")
+            notes.append(
+                "callers on the account's Global Black List (\(blacklist.count) number\(blacklist.count == 1 ? "" : "s")) are rejected before anything else (ask with --from NUMBER)"
+            )
         }
         if followMe[number] != nil { notes.append("follow-me periods are the platform's clock: the document names no time zone") }
         return notes

@@ -36,12 +36,20 @@ public struct PeriodSet: Sendable, Equatable {
         var set = PeriodSet()
         for sub in splitTopLevel(trimmed) {
             guard let scopes = scopes(sub) else { return nil }
-            var days = Set(0..<7), hours = Set(0..<24), minutes = Set(0..<60)
+            var days = Set(0..<7)
+            var hours = Set(0..<24)
+            var minutes = Set(0..<60)
             for (name, text) in scopes {
                 switch name {
-                case "wd": guard let v = Self.values(text, dayValue, wrap: 7) else { return nil }; days = v
-                case "hr": guard let v = Self.values(text, { Int($0).flatMap { (0..<24).contains($0) ? $0 : nil } }, wrap: 24) else { return nil }; hours = v
-                case "min": guard let v = Self.values(text, { Int($0).flatMap { (0..<60).contains($0) ? $0 : nil } }, wrap: 60) else { return nil }; minutes = v
+                case "wd":
+                    guard let v = Self.values(text, dayValue, wrap: 7) else { return nil }
+                    days = v
+                case "hr":
+                    guard let v = Self.values(text, { Int($0).flatMap { (0..<24).contains($0) ? $0 : nil } }, wrap: 24) else { return nil }
+                    hours = v
+                case "min":
+                    guard let v = Self.values(text, { Int($0).flatMap { (0..<60).contains($0) ? $0 : nil } }, wrap: 60) else { return nil }
+                    minutes = v
                 default: return nil
                 }
             }
@@ -51,7 +59,9 @@ public struct PeriodSet: Sendable, Equatable {
     }
 
     static func splitTopLevel(_ text: String) -> [String] {
-        var parts: [String] = [], current = "", depth = 0
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
         for c in text {
             if c == "{" { depth += 1 } else if c == "}" { depth -= 1 }
             if c == "," && depth == 0 {
@@ -126,7 +136,8 @@ public struct PeriodSet: Sendable, Equatable {
     /// One day's inclusive minute range as `hr{}min{}` pieces: a partial first hour, whole
     /// hours, a partial last hour.
     static func pieces(_ range: ClosedRange<Int>) -> [String] {
-        let a = range.lowerBound, b = range.upperBound
+        let a = range.lowerBound
+        let b = range.upperBound
         if a / 60 == b / 60 {
             let whole = a % 60 == 0 && b % 60 == 59
             return ["hr{\(a / 60)}" + (whole ? "" : "min{\(span(a % 60, b % 60))}")]

@@ -18,13 +18,18 @@ struct PremediaKind: Kind {
         MTTKinds.sipID,
         .string("scenario", StringRules(allowed: ["a", "b", "both"]), "Who hears prompts: a (caller), b (called) or both.", wire: "scenario_id").required(),
         .bool("answer", "Play prompts in the answered state.", wire: "answer"),
-        FieldSchema.string("prompt_a", StringRules(minLength: 1), "Prompt played to side A (a declared prompt's name).").references("prompts", by: .keyOrField("live_name")),
-        FieldSchema.string("prompt_b", StringRules(minLength: 1), "Prompt played to side B (a declared prompt's name).").references("prompts", by: .keyOrField("live_name")),
-        .object("forward", ObjectSchema([
-            .string("sequence", StringRules(allowed: ["order", "random", "simultaneous"]), "How the chain is rung.", wire: "sequence").required(),
-            .string("caller_id", MTTKinds.callerID, "Caller id shown to the called side.", wire: "caller_id"),
-            .list("chain", of: .object(forwardEntry), ListRules(minItems: 1, itemNoun: "chain entries"), "Numbers to ring.", wire: "followmeStructure").required(),
-        ]), "Premedia follow-me after the prompt."),
+        FieldSchema.string("prompt_a", StringRules(minLength: 1), "Prompt played to side A (a declared prompt's name).").references(
+            "prompts", by: .keyOrField("live_name")),
+        FieldSchema.string("prompt_b", StringRules(minLength: 1), "Prompt played to side B (a declared prompt's name).").references(
+            "prompts", by: .keyOrField("live_name")),
+        .object(
+            "forward",
+            ObjectSchema([
+                .string("sequence", StringRules(allowed: ["order", "random", "simultaneous"]), "How the chain is rung.", wire: "sequence").required(),
+                .string("caller_id", MTTKinds.callerID, "Caller id shown to the called side.", wire: "caller_id"),
+                .list("chain", of: .object(forwardEntry), ListRules(minItems: 1, itemNoun: "chain entries"), "Numbers to ring.", wire: "followmeStructure")
+                    .required(),
+            ]), "Premedia follow-me after the prompt."),
     ])
 
     let schema = KindSchema(name: "premedia", doc: "Premedia settings of declared accounts.", shape: .objects(table), keyFields: ["sip_id"]).perDeclaredKey()
@@ -49,11 +54,12 @@ struct PremediaKind: Kind {
         }
         if var forward = fields["forward"]?.object {
             forward["caller_id"] = forward["caller_id"] ?? .null
-            forward["chain"] = .list((forward["chain"]?.list ?? []).map { entry in
-                var e = entry.object ?? [:]
-                e["name"] = e["name"] ?? e["number"] ?? .null
-                return .object(e)
-            })
+            forward["chain"] = .list(
+                (forward["chain"]?.list ?? []).map { entry in
+                    var e = entry.object ?? [:]
+                    e["name"] = e["name"] ?? e["number"] ?? .null
+                    return .object(e)
+                })
             fields["forward"] = .object(forward)
         }
         resource.fields = fields
@@ -65,8 +71,11 @@ struct PremediaKind: Kind {
         try await MTTClient.perAccount(desired, kind: schema.name, into: &state) { try await Self.read(client, $0, unknown: unknown) }
         for sip in unknown.list.sorted() {
             let address = Address(provider: provider.name, kind: schema.name, key: [sip])
-            state.findings.append(Finding(.warning, "premedia-not-found", at: address.description,
-                                          "\(address): the platform answers \"sip_id «\(sip)» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"))
+            state.findings.append(
+                Finding(
+                    .warning, "premedia-not-found", at: address.description,
+                    "\(address): the platform answers \"sip_id «\(sip)» not found\" for its Premedia settings, read as nothing configured; check the sip_id if it should have some"
+                ))
         }
     }
 
@@ -80,7 +89,7 @@ struct PremediaKind: Kind {
         do {
             settings = try await client.premedia.call("getPremediaAccountSettings", .object([("sip_id", .string(sip))]))
         } catch let error as JSONRPCError where MTTClient.nothingConfigured(error) {
-            return nil    // an account without Premedia: nothing live
+            return nil  // an account without Premedia: nothing live
         } catch let error as JSONRPCError where unknown != nil && MTTClient.sipNotFound(error, sip) {
             unknown?.add(sip)
             return nil
@@ -97,7 +106,7 @@ struct PremediaKind: Kind {
         do {
             forward = try await client.premedia.call("getFollowmeAccountSettings", .object([("sip_id", .string(sip))]))
         } catch let error as JSONRPCError where MTTClient.nothingConfigured(error) {
-            forward = .object([])    // no forward configured
+            forward = .object([])  // no forward configured
         }
         let chain: [Value] = (forward["followmeStructure"]?.array ?? []).sorted {
             (WireValue.integer($0["follow_order"]).int ?? 0) < (WireValue.integer($1["follow_order"]).int ?? 0)
@@ -107,8 +116,10 @@ struct PremediaKind: Kind {
             return .object(entry)
         }
         if !chain.isEmpty {
-            fields["forward"] = .object(["sequence": .string((forward["sequence"]?.string ?? "Order").lowercased()),
-                                         "caller_id": WireValue.text(forward["caller_id"]), "chain": .list(chain)])
+            fields["forward"] = .object([
+                "sequence": .string((forward["sequence"]?.string ?? "Order").lowercased()),
+                "caller_id": WireValue.text(forward["caller_id"]), "chain": .list(chain),
+            ])
         }
         return Resource(address: address, fields: fields)
     }
@@ -129,14 +140,17 @@ struct PremediaKind: Kind {
             MTTClient.verified(change, fields, kind: schema) { try await Self.read(client, change.address) }
         }
         if everything || changed.contains("scenario") || changed.contains("answer") {
-            var params: [(String, JSONNode)] = [("sip_id", .string(sip)), ("scenario_id", .int(Self.scenarios[desired.fields["scenario"]?.string ?? "a"] ?? 1))]
+            var params: [(String, JSONNode)] = [
+                ("sip_id", .string(sip)), ("scenario_id", .int(Self.scenarios[desired.fields["scenario"]?.string ?? "a"] ?? 1)),
+            ]
             if let answer = desired.fields["answer"]?.bool { params.append(("answer", .int(answer ? 1 : 0))) }
             _ = try await client.premedia.call("updatePremediaAccountSettings", .object(params), verified(["scenario", "answer"]))
         }
         for (field, side) in [("prompt_a", "A"), ("prompt_b", "B")] where everything || changed.contains(field) {
             if let name = desired.fields[field]?.string {
-                _ = try await client.premedia.call("setAccountPrompt", .object([("sip_id", .string(sip)), ("prompt_name", .string(name)), ("side", .string(side))]),
-                                                   verified([field]))
+                _ = try await client.premedia.call(
+                    "setAccountPrompt", .object([("sip_id", .string(sip)), ("prompt_name", .string(name)), ("side", .string(side))]),
+                    verified([field]))
             } else {
                 _ = try await client.premedia.call("unsetAccountPrompt", .object([("sip_id", .string(sip)), ("side", .string(side))]), verified([field]))
             }
@@ -161,16 +175,18 @@ struct PremediaKind: Kind {
 
     /// Prompts named as the file names them (by their keys among the live prompts).
     func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
-        let promptNames = Dictionary(live.resources.filter { $0.address.kind == "prompts" }.compactMap { p in
-            p.fields["live_name"]?.string.map { ($0, p.address.key[0]) }
-        }, uniquingKeysWith: { a, _ in a })
-        return .list(resources.map { resource in
-            var fields = Export.trimmed(resource.fields)
-            for side in ["prompt_a", "prompt_b"] {
-                fields[side] = fields[side]?.string.map { Value.string(promptNames[$0] ?? $0) }
-            }
-            return .object(fields)
-        })
+        let promptNames = Dictionary(
+            live.resources.filter { $0.address.kind == "prompts" }.compactMap { p in
+                p.fields["live_name"]?.string.map { ($0, p.address.key[0]) }
+            }, uniquingKeysWith: { a, _ in a })
+        return .list(
+            resources.map { resource in
+                var fields = Export.trimmed(resource.fields)
+                for side in ["prompt_a", "prompt_b"] {
+                    fields[side] = fields[side]?.string.map { Value.string(promptNames[$0] ?? $0) }
+                }
+                return .object(fields)
+            })
     }
 }
 

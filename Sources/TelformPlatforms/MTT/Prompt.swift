@@ -6,18 +6,27 @@ import TelformCore
 /// edited, so they are content-addressed: the live name is `<name>-<h>.mp3` (files) or
 /// `TTS_<name>-<h>.mp3` (text), and a content change rolls out as upload, rebind, delete.
 struct PromptKind: Kind {
-    static let table = ObjectSchema([
-        .string("name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_.-]+$", "must use letters, digits, ., - and _ only"), by: "MTT"),
-                "Prompt name; the live name is content-addressed (<name>-<hash>.mp3).").required(),
-        // Neither is returned: the content is compared through the content-addressed live name.
-        FieldSchema.string("file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64.").writeOnly.seenIndirectly,
-        FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly.seenIndirectly,
-        FieldSchema.string("live", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be a live prompt name ending in .mp3")),
-                           "An existing live prompt kept as it is (what export writes: the platform has no download call).").writeOnly.seenIndirectly,
-    ], rules: [.exactlyOne(["file", "text", "live"])])
+    static let table = ObjectSchema(
+        [
+            .string(
+                "name", StringRules(minLength: 1, maxLength: 64, check: .regex("^[A-Za-z0-9_.-]+$", "must use letters, digits, ., - and _ only"), by: "MTT"),
+                "Prompt name; the live name is content-addressed (<name>-<hash>.mp3)."
+            ).required(),
+            // Neither is returned: the content is compared through the content-addressed live name.
+            FieldSchema.string(
+                "file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64."
+            ).writeOnly.seenIndirectly,
+            FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly.seenIndirectly,
+            FieldSchema.string(
+                "live", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be a live prompt name ending in .mp3")),
+                "An existing live prompt kept as it is (what export writes: the platform has no download call)."
+            ).writeOnly.seenIndirectly,
+        ], rules: [.exactlyOne(["file", "text", "live"])])
 
-    let schema = KindSchema(name: "prompts", doc: "Premedia prompts of the account (content-addressed live names).",
-                            shape: .objects(table), keyFields: ["name"]).immutable(createBeforeDelete: true)
+    let schema = KindSchema(
+        name: "prompts", doc: "Premedia prompts of the account (content-addressed live names).",
+        shape: .objects(table), keyFields: ["name"]
+    ).immutable(createBeforeDelete: true)
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
@@ -55,7 +64,8 @@ struct PromptKind: Kind {
         if text { base.removeFirst(4) }
         if base.lowercased().hasSuffix(".mp3") { base.removeLast(4) }
         if let dash = base.lastIndex(of: "-"), base.distance(from: dash, to: base.endIndex) == 9,
-           base[base.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) {
+            base[base.index(after: dash)...].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        {
             return (String(base[..<dash]), text ? "text" : "file", true)
         }
         return (live, text ? "text" : "file", false)
@@ -63,7 +73,8 @@ struct PromptKind: Kind {
 
     func read(_ client: MTTClient, provider: ProviderConfig, desired: [Resource], into state: inout LiveState) async throws {
         let result = try await client.premedia.call("getCustomerPrompts", .object([("customer_name", .string(client.customer))]))
-        let wanted = Set(desired.filter { $0.address.kind == schema.name }.compactMap { canonical($0, among: desired, live: state).fields["live_name"]?.string })
+        let wanted = Set(
+            desired.filter { $0.address.kind == schema.name }.compactMap { canonical($0, among: desired, live: state).fields["live_name"]?.string })
         var claimed = Set<String>()
         // Several versions of one name: the one the file wants (or else the first) keeps the
         // name as its key; the others are keyed by their live names, and so pruned.
@@ -90,16 +101,21 @@ struct PromptKind: Kind {
         let liveName = content.liveName
         let sentName = content.type == "text" ? String(liveName.dropFirst(4).dropLast(4)) : liveName
         let contents = content.type == "text" ? (desired.fields["text"]?.string ?? "") : Data(content.bytes).base64EncodedString()
-        let params = JSONNode.object([("customer_name", .string(client.customer)), ("prompt_name", .string(sentName)),
-                                      ("prompt_type", .string(content.type)), ("prompt_file_contents", .string(contents))])
+        let params = JSONNode.object([
+            ("customer_name", .string(client.customer)), ("prompt_name", .string(sentName)),
+            ("prompt_type", .string(content.type)), ("prompt_file_contents", .string(contents)),
+        ])
         do {
-            _ = try await client.premedia.call("createCustomerPrompt", params, .create(readBack: {
-                let list = try await client.premedia.call("getCustomerPrompts", .object([("customer_name", .string(client.customer))]))
-                let found = (list["prompts_list"]?.array ?? []).contains { $0["name"]?.string == liveName }
-                return found ? .json(200, .object([("jsonrpc", .string("2.0")), ("id", .string("0")), ("result", .object([("success", .bool(true))]))])) : nil
-            }))
-        } catch where MTTClient.alreadyDone(error, ["already exists"]) {
-            return    // the same content is already there under its content-addressed name
+            _ = try await client.premedia.call(
+                "createCustomerPrompt", params,
+                .create(readBack: {
+                    let list = try await client.premedia.call("getCustomerPrompts", .object([("customer_name", .string(client.customer))]))
+                    let found = (list["prompts_list"]?.array ?? []).contains { $0["name"]?.string == liveName }
+                    return found
+                        ? .json(200, .object([("jsonrpc", .string("2.0")), ("id", .string("0")), ("result", .object([("success", .bool(true))]))])) : nil
+                }))
+        } catch  where MTTClient.alreadyDone(error, ["already exists"]) {
+            return  // the same content is already there under its content-addressed name
         }
     }
 
@@ -112,7 +128,7 @@ struct PromptKind: Kind {
         guard let old = change.live?.fields["live_name"]?.string else { return }
         do {
             _ = try await client.premedia.call("deleteCustomerPrompt", .object([("customer_name", .string(client.customer)), ("prompt_name", .string(old))]))
-        } catch where MTTClient.alreadyDone(error, ["not found"]) {
+        } catch  where MTTClient.alreadyDone(error, ["not found"]) {
             return
         }
     }

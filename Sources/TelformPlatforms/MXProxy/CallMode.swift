@@ -3,24 +3,36 @@ import TelformCore
 /// The logged-in user's call mode (api-docs/000, PATCH /calls): one per login, and not
 /// readable, so sent on every apply (`set on apply`) and checked against the reply.
 struct CallModeKind: Kind {
-    static let table = ObjectSchema([
-        .bool("remote", "Calls ring a remote device (true) or the local client (false).", wire: "remote").required(),
-        .string("device", "The device (number or name) for remote mode.", wire: "device"),
-        // **Reading** (mdigger/mxproxy mxconn.go `SetCallMode`): 0 is dropped before MX
-        // (`omitempty`) while the reply still says 0, so the PBX would use its own default.
-        FieldSchema.integer("ring_delay", 0...600, "Seconds before the device rings, 1 or more (default 1; 0 never reaches MX).", wire: "ringDelay").defaulting(to: .int(1)),
-        FieldSchema.integer("vm_delay", 0...600, "Seconds before voicemail, 1 or more (default 30; 0 never reaches MX).", wire: "vmDelay").defaulting(to: .int(30)),
-    ], rules: [.custom { fields in
-        var problems: [(field: String, message: String)] = []
-        if fields["remote"]?.bool == true && fields["device"] == nil { problems.append(("device", "is required when remote is true")) }
-        for (name, fallback) in [("ring_delay", 1), ("vm_delay", 30)] where fields[name]?.int == 0 {
-            problems.append((name, "0 never reaches MX (the proxy leaves it out), so the PBX would keep its own default while the reply says 0: give 1 or more (the default is \(fallback))"))
-        }
-        return problems
-    }])
+    static let table = ObjectSchema(
+        [
+            .bool("remote", "Calls ring a remote device (true) or the local client (false).", wire: "remote").required(),
+            .string("device", "The device (number or name) for remote mode.", wire: "device"),
+            // **Reading** (mdigger/mxproxy mxconn.go `SetCallMode`): 0 is dropped before MX
+            // (`omitempty`) while the reply still says 0, so the PBX would use its own default.
+            FieldSchema.integer("ring_delay", 0...600, "Seconds before the device rings, 1 or more (default 1; 0 never reaches MX).", wire: "ringDelay")
+                .defaulting(to: .int(1)),
+            FieldSchema.integer("vm_delay", 0...600, "Seconds before voicemail, 1 or more (default 30; 0 never reaches MX).", wire: "vmDelay").defaulting(
+                to: .int(30)),
+        ],
+        rules: [
+            .custom { fields in
+                var problems: [(field: String, message: String)] = []
+                if fields["remote"]?.bool == true && fields["device"] == nil { problems.append(("device", "is required when remote is true")) }
+                for (name, fallback) in [("ring_delay", 1), ("vm_delay", 30)] where fields[name]?.int == 0 {
+                    problems.append(
+                        (
+                            name,
+                            "0 never reaches MX (the proxy leaves it out), so the PBX would keep its own default while the reply says 0: give 1 or more (the default is \(fallback))"
+                        ))
+                }
+                return problems
+            }
+        ])
 
-    let schema = KindSchema(name: "call_mode", doc: "Call mode of the logged-in user; not readable, so set on every apply.",
-                            shape: .single(table), keyFields: ["user"], singleKey: .constant("self")).unreadable()
+    let schema = KindSchema(
+        name: "call_mode", doc: "Call mode of the logged-in user; not readable, so set on every apply.",
+        shape: .single(table), keyFields: ["user"], singleKey: .constant("self")
+    ).unreadable()
 
     static let codec = WireCodec(table)
 

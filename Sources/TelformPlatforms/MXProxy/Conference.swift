@@ -67,7 +67,10 @@ struct ConferenceKind: Kind {
             // made again on every apply.
             if let me = contacts.me, contacts.jid(owner) != me.jid {
                 let who = me.ext.map { "extension \($0), jid \(me.jid)" } ?? "jid \(me.jid)"
-                throw PlatformError(resource.address, "owner \(owner) is not the logged-in user (\(who)): MX Proxy lists only the logged-in user's conferences, so telform could never read this one back; log in as its owner, or make the logged-in user its owner")
+                throw PlatformError(
+                    resource.address,
+                    "owner \(owner) is not the logged-in user (\(who)): MX Proxy lists only the logged-in user's conferences, so telform could never read this one back; log in as its owner, or make the logged-in user its owner"
+                )
             }
         }
         for item in try await client.conferences() {
@@ -79,7 +82,8 @@ struct ConferenceKind: Kind {
             fields["owner"] = (item["ownerId"]?.int ?? item["ownerId"]?.string.flatMap { Int64($0) }).map { .string(String($0)) }
             fields["start"] = item["startDate"]?.int.map { .string(Self.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))) }
             // `Id` is an opaque string (the server's code): used as text, percent-encoded.
-            state.add(Resource(address: Address(provider: provider.name, kind: schema.name, key: [name]), fields: fields), id: ServerID.text(item["Id"]), rule: .text)
+            state.add(
+                Resource(address: Address(provider: provider.name, kind: schema.name, key: [name]), fields: fields), id: ServerID.text(item["Id"]), rule: .text)
         }
     }
 
@@ -109,10 +113,12 @@ struct ConferenceKind: Kind {
     func create(_ client: MXProxyClient, _ change: Change, live: LiveState) async throws {
         guard let desired = change.desired else { return }
         let name = desired.address.key[0]
-        _ = try await client.call("POST", "/conferences", Self.body(desired, live: nil), .create(readBack: { [client] in
-            let found = try await client.conferences().first { $0["name"]?.string == name }
-            return found.map { .json(200, $0) }
-        }))
+        _ = try await client.call(
+            "POST", "/conferences", Self.body(desired, live: nil),
+            .create(readBack: { [client] in
+                let found = try await client.conferences().first { $0["name"]?.string == name }
+                return found.map { .json(200, $0) }
+            }))
     }
 
     func update(_ client: MXProxyClient, _ change: Change, live: LiveState) async throws {

@@ -36,9 +36,10 @@ actor MXProxyAuth {
         }
         let form = "username=\(encode(username))&password=\(encode(password))&grant_type=password"
         let basic = Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
-        let request = HTTPRequest(method: "POST", path: "/auth",
-                                  headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                                  body: Data(form.utf8))
+        let request = HTTPRequest(
+            method: "POST", path: "/auth",
+            headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: Data(form.utf8))
         let response = try await http.send(request)
         guard response.isSuccess, let body = try? response.json(), let token = body["access_token"]?.string else {
             throw MXProxyAPIError(response: response, during: "authorization")
@@ -106,7 +107,9 @@ struct MXProxyAPIError: CallFailure, CustomStringConvertible {
         call = response.call
         authorizing = during != nil
         let json = try? response.json()
-        let text = json?["error_description"]?.string ?? json?["error"]?.string ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
+        let text =
+            json?["error_description"]?.string ?? json?["error"]?.string
+            ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
         message = during.map { "\($0) failed: \(text)" } ?? text
     }
 

@@ -20,10 +20,12 @@ struct MXProxyRouting: RoutingModel {
         guard let mode, number == user || number == "self" else { return nil }
         let remote = mode.value("remote")?.bool ?? false
         let device = mode.text("device") ?? (remote ? "?" : "the user's device")
-        let ringDelay = mode.value("ring_delay")?.int ?? 1, vmDelay = mode.value("vm_delay")?.int ?? 30
+        let ringDelay = mode.value("ring_delay")?.int ?? 1
+        let vmDelay = mode.value("vm_delay")?.int ?? 30
         let ring = Ring([.init(device, label: remote ? "remote device" : "local device")], seconds: Int(vmDelay), note: "after \(ringDelay) s")
-        return RouteAt(.ring(ring, then: .voicemail("")),
-                       reasons: ["call mode \(remote ? "remote" : "local"): ring delay \(ringDelay), voicemail delay \(vmDelay) (the document gives no unit: seconds)"])
+        return RouteAt(
+            .ring(ring, then: .voicemail("")),
+            reasons: ["call mode \(remote ? "remote" : "local"): ring delay \(ringDelay), voicemail delay \(vmDelay) (the document gives no unit: seconds)"])
     }
 
     func changePoints(_ number: String) -> [Int] { [] }

@@ -16,44 +16,57 @@ struct FindMeRuleKind: Kind {
 
     static let redirectFields = ["always", "if_busy", "if_no_answer", "if_unreachable", "no_answer_rings", "conditional", "schedule"]
 
-    static let rule = ObjectSchema([
-        .string("name", StringRules(minLength: 1, maxLength: 30, by: by), "Rule name, at most 30 characters.", wire: "ruleName").required(),
-        .string("type", StringRules(allowed: ["parallel", "sequential", "redirect"]), "parallel, sequential or redirect.").required(),
-        .string("called_number", PlatformFields.dialRules(), "The called number the rule applies to (FMC subscribers only).", wire: "calledNumber"),
-        .list("numbers", of: .object(number), ListRules(maxItems: 10, itemNoun: "numbers", by: by),
-              "Numbers to ring, in order; at most 10.", wire: "ruleNumbers"),
-        .bool("continue_if_busy", "Keep hunting when the main number is busy (sequential only).", wire: "continueSearchIfBusy"),
-        .string("always", PlatformFields.dialRules(), "Redirect every call here.", wire: "alwaysRedirect"),
-        .string("if_busy", PlatformFields.dialRules(), "Redirect when busy.", wire: "ifBusyRedirect"),
-        .string("if_no_answer", PlatformFields.dialRules(), "Redirect when not answered.", wire: "ifNoAnswerRedirect"),
-        .string("if_unreachable", PlatformFields.dialRules(), "Redirect when unreachable.", wire: "ifNoAccessRedirect"),
-        .integer("no_answer_rings", 1...99, "Rings before the no-answer redirect.", wire: "ifNoAnswerTimeout"),
-        .string("conditional", "Conditional redirect expression, as the platform stores it.", wire: "conditional"),
-        FieldSchema.string("schedule", StringRules(minLength: 1), "Name of a schedule of the same user (or its group) during which the rule applies. Redirect rules only: the document gives parallel and sequential rules no scheduleId (4.11), so a ring that depends on the hours is a redirect rule with this schedule.",
-                           wire: "scheduleId").references("schedules", declaredOnly: false),
-    ], rules: [
-        .onlyWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
-        .requiredWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
-        .onlyWhen(field: "type", in: ["sequential"], fields: ["continue_if_busy"]),
-        .onlyWhen(field: "type", in: ["redirect"], fields: redirectFields.filter { $0 != "schedule" }),
-        .custom { fields in
-            guard let type = fields["type"]?.string, type != "redirect", fields["schedule"] != nil else { return [] }
-            return [("schedule", "applies only when type is redirect, not \(type): the document gives \(type) rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one")]
-        },
-        .custom { fields in
-            guard fields["type"]?.string != "sequential", let numbers = fields["numbers"]?.list,
-                  numbers.contains(where: { $0["rings"] != nil }) else { return [] }
-            return [("numbers", "rings applies only to sequential rules")]
-        },
-    ])
+    static let rule = ObjectSchema(
+        [
+            .string("name", StringRules(minLength: 1, maxLength: 30, by: by), "Rule name, at most 30 characters.", wire: "ruleName").required(),
+            .string("type", StringRules(allowed: ["parallel", "sequential", "redirect"]), "parallel, sequential or redirect.").required(),
+            .string("called_number", PlatformFields.dialRules(), "The called number the rule applies to (FMC subscribers only).", wire: "calledNumber"),
+            .list(
+                "numbers", of: .object(number), ListRules(maxItems: 10, itemNoun: "numbers", by: by),
+                "Numbers to ring, in order; at most 10.", wire: "ruleNumbers"),
+            .bool("continue_if_busy", "Keep hunting when the main number is busy (sequential only).", wire: "continueSearchIfBusy"),
+            .string("always", PlatformFields.dialRules(), "Redirect every call here.", wire: "alwaysRedirect"),
+            .string("if_busy", PlatformFields.dialRules(), "Redirect when busy.", wire: "ifBusyRedirect"),
+            .string("if_no_answer", PlatformFields.dialRules(), "Redirect when not answered.", wire: "ifNoAnswerRedirect"),
+            .string("if_unreachable", PlatformFields.dialRules(), "Redirect when unreachable.", wire: "ifNoAccessRedirect"),
+            .integer("no_answer_rings", 1...99, "Rings before the no-answer redirect.", wire: "ifNoAnswerTimeout"),
+            .string("conditional", "Conditional redirect expression, as the platform stores it.", wire: "conditional"),
+            FieldSchema.string(
+                "schedule", StringRules(minLength: 1),
+                "Name of a schedule of the same user (or its group) during which the rule applies. Redirect rules only: the document gives parallel and sequential rules no scheduleId (4.11), so a ring that depends on the hours is a redirect rule with this schedule.",
+                wire: "scheduleId"
+            ).references("schedules", declaredOnly: false),
+        ],
+        rules: [
+            .onlyWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
+            .requiredWhen(field: "type", in: ["parallel", "sequential"], fields: ["numbers"]),
+            .onlyWhen(field: "type", in: ["sequential"], fields: ["continue_if_busy"]),
+            .onlyWhen(field: "type", in: ["redirect"], fields: redirectFields.filter { $0 != "schedule" }),
+            .custom { fields in
+                guard let type = fields["type"]?.string, type != "redirect", fields["schedule"] != nil else { return [] }
+                return [
+                    (
+                        "schedule",
+                        "applies only when type is redirect, not \(type): the document gives \(type) rules no scheduleId (api-docs/001 4.11); for a ring that depends on the hours, add a redirect rule with this schedule (e.g. always: a number) beside this one"
+                    )
+                ]
+            },
+            .custom { fields in
+                guard fields["type"]?.string != "sequential", let numbers = fields["numbers"]?.list,
+                    numbers.contains(where: { $0["rings"] != nil })
+                else { return [] }
+                return [("numbers", "rings applies only to sequential rules")]
+            },
+        ])
 
     static let user = ObjectSchema([
         .string("user", PlatformFields.extensionRules, "The abonent's short number (resolved through GET /api/abonents).").required(),
         .list("rules", of: .object(rule), ListRules(itemNoun: "rules"), "The user's find-me rules; the user's whole rule set is owned.").required(),
     ])
 
-    let schema = KindSchema(name: "find_me", doc: "Find-me rules by user; each declared user's rules form a scope.",
-                            shape: .grouped(user, members: "rules"), keyFields: ["user", "type", "name"])
+    let schema = KindSchema(
+        name: "find_me", doc: "Find-me rules by user; each declared user's rules form a scope.",
+        shape: .grouped(user, members: "rules"), keyFields: ["user", "type", "name"])
 
     /// **Reading:** empty strings and null read the same (absent). The schedule is a hook.
     static let codec = WireCodec(rule, emptyIsAbsent: true, hooked: ["schedule"])
@@ -68,12 +81,15 @@ struct FindMeRuleKind: Kind {
         if type == "redirect" {
             for name in Self.redirectFields where fields[name] == nil { fields[name] = .null }
         } else {
-            fields["numbers"] = .list((fields["numbers"]?.list ?? []).map { number in
-                var entry: [String: Value] = ["number": number["number"] ?? .null, "name": number["name"] ?? .null,
-                                              "active": number["active"] ?? .bool(true)]
-                if type == "sequential" { entry["rings"] = number["rings"] ?? .null }
-                return .object(entry)
-            })
+            fields["numbers"] = .list(
+                (fields["numbers"]?.list ?? []).map { number in
+                    var entry: [String: Value] = [
+                        "number": number["number"] ?? .null, "name": number["name"] ?? .null,
+                        "active": number["active"] ?? .bool(true),
+                    ]
+                    if type == "sequential" { entry["rings"] = number["rings"] ?? .null }
+                    return .object(entry)
+                })
             if type == "sequential" && fields["continue_if_busy"] == nil { fields["continue_if_busy"] = .bool(false) }
         }
         resource.fields = fields
@@ -91,10 +107,11 @@ struct FindMeRuleKind: Kind {
     }
 
     func readRules(_ rules: JSONNode, ext: String, userID: String, visible: [JSONNode], provider: String, into state: inout LiveState) {
-        let scheduleNames = Dictionary(visible.compactMap { s -> (Int64, String)? in
-            guard let id = s["recordId"]?.int, let name = s["name"]?.string else { return nil }
-            return (id, name)
-        }, uniquingKeysWith: { a, _ in a })
+        let scheduleNames = Dictionary(
+            visible.compactMap { s -> (Int64, String)? in
+                guard let id = s["recordId"]?.int, let name = s["name"]?.string else { return nil }
+                return (id, name)
+            }, uniquingKeysWith: { a, _ in a })
         for (type, list) in [("parallel", "parallelRules"), ("sequential", "sequentialRules"), ("redirect", "redirectRules")] {
             for rule in rules[list]?.array ?? [] {
                 guard let name = rule["ruleName"]?.string else { continue }
@@ -107,12 +124,13 @@ struct FindMeRuleKind: Kind {
                 if type == "redirect" {
                     fields["schedule"] = rule["scheduleId"]?.int.map { .string(scheduleNames[$0] ?? "#\($0)") } ?? .null
                 } else {
-                    fields["numbers"] = .list((rule["ruleNumbers"]?.array ?? []).map { number in
-                        var entry = Self.numberCodec.decode(number, missingIsNull: true)
-                        entry["active"] = .bool(WireCodec.bool(number["status"]) ?? true)
-                        if type != "sequential" { entry["rings"] = nil }
-                        return .object(entry)
-                    })
+                    fields["numbers"] = .list(
+                        (rule["ruleNumbers"]?.array ?? []).map { number in
+                            var entry = Self.numberCodec.decode(number, missingIsNull: true)
+                            entry["active"] = .bool(WireCodec.bool(number["status"]) ?? true)
+                            if type != "sequential" { entry["rings"] = nil }
+                            return .object(entry)
+                        })
                     if type == "sequential" { fields["continue_if_busy"] = .bool(WireCodec.bool(rule["continueSearchIfBusy"]) ?? false) }
                 }
                 let (id, idRule) = ServerID.composite("\(userID)/\(type)", ServerID.text(rule["id"]))
@@ -134,12 +152,14 @@ struct FindMeRuleKind: Kind {
             let isLive = visible.contains { $0["name"]?.string == name }
             if !isDeclared && !isLive {
                 // Where the file names it, and the nearest name the file or the platform has.
-                let candidates = declared.filter { $0.address.key.first == ext || $0.address.key.first?.hasPrefix("group:") == true }.compactMap(\.address.key.last)
+                let candidates =
+                    declared.filter { $0.address.key.first == ext || $0.address.key.first?.hasPrefix("group:") == true }.compactMap(\.address.key.last)
                     + visible.compactMap { $0["name"]?.string }
-                let where_ = rule.node?["schedule"].map { "\($0.mark): \(rule.path).schedule: " } ?? ""
+                let place = rule.node?["schedule"].map { "\($0.mark): \(rule.path).schedule: " } ?? ""
                 let hint = Suggestion.closest(to: name, in: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
-                throw PlatformError(rule.address,
-                                    "\(where_)schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live\(hint)")
+                throw PlatformError(
+                    rule.address,
+                    "\(place)schedule \"\(name)\" exists nowhere: not declared for abonent \(ext) or a group, and not live\(hint)")
             }
         }
     }
@@ -147,7 +167,8 @@ struct FindMeRuleKind: Kind {
     /// The user's id and the rule's path part.
     static func user(_ change: Change, _ live: LiveState) throws -> (userID: String, type: String) {
         guard let ext = change.address.key.first, let type = change.address.key.dropFirst().first,
-              let userID = (live.context as? VPBXDirectory)?.userIDs[ext] else {
+            let userID = (live.context as? VPBXDirectory)?.userIDs[ext]
+        else {
             throw PlatformError(change.address, "its user was not resolved")
         }
         return (userID, type)
@@ -158,10 +179,12 @@ struct FindMeRuleKind: Kind {
         let (userID, type) = try Self.user(change, live)
         let body = try await Self.body(desired, client: client, userID: userID, id: nil, liveNumbers: [])
         let name = desired.address.key.last ?? ""
-        _ = try await client.call("POST", "/api/findMe/\(userID)/\(type)", body, .create(readBack: { [client] in
-            let rules = try await client.findMe(userID)["\(type)Rules"]?.array ?? []
-            return rules.first { $0["ruleName"]?.string == name }.map { .json(200, $0) }
-        }))
+        _ = try await client.call(
+            "POST", "/api/findMe/\(userID)/\(type)", body,
+            .create(readBack: { [client] in
+                let rules = try await client.findMe(userID)["\(type)Rules"]?.array ?? []
+                return rules.first { $0["ruleName"]?.string == name }.map { .json(200, $0) }
+            }))
     }
 
     func update(_ client: VPBXClient, _ change: Change, live: LiveState) async throws {
@@ -185,7 +208,8 @@ struct FindMeRuleKind: Kind {
         let type = fields["type"]?.string ?? ""
         var pairs: [(String, JSONNode)] = []
         if let id { pairs.append(("id", .int(id))) }
-        let applicable = Set(rule.applicable(Dictionary(uniqueKeysWithValues: rule.fields.map { ($0.name, Value.null) }).merging(["type": .string(type)]) { _, b in b }).keys)
+        let applicable = Set(
+            rule.applicable(Dictionary(uniqueKeysWithValues: rule.fields.map { ($0.name, Value.null) }).merging(["type": .string(type)]) { _, b in b }).keys)
         // **Reading:** ifNoAnswerTimeout and the texts are sent as values or null.
         pairs += codec.encode(fields, only: applicable.subtracting(["continue_if_busy"]), explicitNull: applicable)
         if type == "redirect" {
@@ -193,7 +217,8 @@ struct FindMeRuleKind: Kind {
             if let name = fields["schedule"]?.string {
                 // Looked up now: the schedule may have been created moments ago by this apply.
                 let visible = try await client.schedules(visibleTo: userID)
-                let match = visible.first { $0["name"]?.string == name && $0["type"]?.string == "abonent" }
+                let match =
+                    visible.first { $0["name"]?.string == name && $0["type"]?.string == "abonent" }
                     ?? visible.first { $0["name"]?.string == name }
                 guard let record = match?["recordId"]?.int else {
                     throw PlatformError(desired.address, "schedule \"\(name)\" is not available to this abonent")
@@ -237,8 +262,9 @@ struct FindMeRuleKind: Kind {
             byUser[rule.address.key[0], default: []].append(.object(fields))
         }
         let users = provider.declaredGroups["find_me"] ?? byUser.keys.sorted()
-        return .list(users.filter { byUser[$0] != nil }.map { user in
-            .object(["user": .string(user), "rules": .list(byUser[user] ?? [])])
-        })
+        return .list(
+            users.filter { byUser[$0] != nil }.map { user in
+                .object(["user": .string(user), "rules": .list(byUser[user] ?? [])])
+            })
     }
 }

@@ -47,7 +47,8 @@ struct VPBXAPIError: CallFailure, CustomStringConvertible {
         status = response.status
         call = response.call
         let json = try? response.json()
-        message = json?["message"]?.string ?? json?["error"]?.string
+        message =
+            json?["message"]?.string ?? json?["error"]?.string
             ?? (response.text.isEmpty ? "HTTP \(response.status)" : ServerText.excerpt(response.text))
     }
 

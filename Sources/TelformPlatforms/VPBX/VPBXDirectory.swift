@@ -43,7 +43,8 @@ struct VPBXDirectory: Sendable {
             if let group = abonent["groupId"]?.int { groupOf[String(id)] = String(group) }
         }
         let schedules = desired.filter { $0.address.kind == "schedules" }
-        directory.findMeUsers = kinds.contains("find_me")
+        directory.findMeUsers =
+            kinds.contains("find_me")
             ? Set((provider.declaredGroups["find_me"] ?? []) + desired.filter { $0.address.kind == "find_me" }.compactMap { $0.address.key.first })
             : []
         directory.owners = kinds.contains("schedules") ? Set(schedules.compactMap { $0.fields["abonent"]?.string }).union(directory.findMeUsers) : []
@@ -57,8 +58,9 @@ struct VPBXDirectory: Sendable {
         for ext in directory.owners.union(directory.findMeUsers).sorted() {
             guard let id = allUsers[ext] else {
                 let resource = desired.first { $0.address.key.first == ext }
-                throw PlatformError(resource.map { .resource($0.address) } ?? .scope("\(provider.name)/\(ext)"),
-                                    "no abonent with extension \(ext) (GET /api/abonents)")
+                throw PlatformError(
+                    resource.map { .resource($0.address) } ?? .scope("\(provider.name)/\(ext)"),
+                    "no abonent with extension \(ext) (GET /api/abonents)")
             }
             if let problem = ServerID.digits.problem(id) {
                 throw PlatformError(address: "\(provider.name)/abonents/\(ext)", message: problem)
@@ -76,8 +78,9 @@ struct VPBXDirectory: Sendable {
             directory.groupIDs[name] = id
             guard let reader = groupOf.filter({ $0.value == id }).keys.sorted().first else {
                 let resource = schedules.first { $0.fields["group"]?.string == name }
-                throw PlatformError(resource.map { .resource($0.address) } ?? .scope(provider.name),
-                                    "group \(name) has no abonent, and its schedules can only be read through one")
+                throw PlatformError(
+                    resource.map { .resource($0.address) } ?? .scope(provider.name),
+                    "group \(name) has no abonent, and its schedules can only be read through one")
             }
             directory.readers[name] = reader
         }

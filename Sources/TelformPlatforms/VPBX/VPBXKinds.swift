@@ -23,14 +23,17 @@ public enum VPBXKinds {
         let schedules = context.provider.resources(of: "schedules")
         return context.provider.resources(of: "find_me").compactMap { rule in
             guard let name = rule.fields["schedule"]?.string, let user = rule.fields["user"]?.string,
-                  let mark = rule.mark(of: "schedule") else { return nil }
+                let mark = rule.mark(of: "schedule")
+            else { return nil }
             let declared = schedules.contains { schedule in
                 schedule.address.key.last == name
                     && (schedule.address.key.first == user || schedule.address.key.first?.hasPrefix("group:") == true)
             }
             guard !declared else { return nil }
-            return Diagnostic(.warning, mark, rule.path + ".schedule",
-                              "schedule \"\(name)\" is not declared for abonent \(user) or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere")
+            return Diagnostic(
+                .warning, mark, rule.path + ".schedule",
+                "schedule \"\(name)\" is not declared for abonent \(user) or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere"
+            )
         }
     }
 }

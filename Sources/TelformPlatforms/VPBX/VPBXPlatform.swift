@@ -7,21 +7,22 @@ typealias VPBXPlatform = KindedPlatform<VPBXClient>
 extension KindedPlatform where Client == VPBXClient {
     init(provider: ProviderConfig, transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy()) {
         let client = VPBXClient(http: ResilientClient(transport: transport, policy: retry), token: provider.settings["token"]?.string ?? "")
-        self.init(provider: provider, schema: VPBXKinds.platform, client: client, kinds: VPBXKinds.kinds,
-                  directory: { client, kinds, desired in try await VPBXDirectory.read(client, provider: provider, kinds: kinds, desired: desired) },
-                  exportScope: { client, provider, kinds in
-                      // Export covers the account: every abonent's schedules and find-me rules,
-                      // and the schedules of every group that has an abonent.
-                      let abonents = try await client.abonents()
-                      let groupIDs = Set(abonents.compactMap { $0["groupId"]?.int })
-                      let groups = kinds.contains("schedules") ? try await client.groups().filter { $0["id"]?.int.map(groupIDs.contains) ?? false } : []
-                      var everyone = provider
-                      everyone.declaredGroups["find_me"] = abonents.compactMap { $0["extension"]?.string }
-                      // One stand-in schedule per group puts the group's schedules in the read's scope.
-                      let scopes = groups.compactMap { $0["name"]?.string }.map { name in
-                          Resource(address: Address(provider: provider.name, kind: "schedules", key: ["group:\(name)", ""]), fields: ["group": .string(name)])
-                      }
-                      return (everyone, scopes)
-                  })
+        self.init(
+            provider: provider, schema: VPBXKinds.platform, client: client, kinds: VPBXKinds.kinds,
+            directory: { client, kinds, desired in try await VPBXDirectory.read(client, provider: provider, kinds: kinds, desired: desired) },
+            exportScope: { client, provider, kinds in
+                // Export covers the account: every abonent's schedules and find-me rules,
+                // and the schedules of every group that has an abonent.
+                let abonents = try await client.abonents()
+                let groupIDs = Set(abonents.compactMap { $0["groupId"]?.int })
+                let groups = kinds.contains("schedules") ? try await client.groups().filter { $0["id"]?.int.map(groupIDs.contains) ?? false } : []
+                var everyone = provider
+                everyone.declaredGroups["find_me"] = abonents.compactMap { $0["extension"]?.string }
+                // One stand-in schedule per group puts the group's schedules in the read's scope.
+                let scopes = groups.compactMap { $0["name"]?.string }.map { name in
+                    Resource(address: Address(provider: provider.name, kind: "schedules", key: ["group:\(name)", ""]), fields: ["group": .string(name)])
+                }
+                return (everyone, scopes)
+            })
     }
 }

@@ -89,7 +89,8 @@ struct VPBXRouting: RoutingModel {
 
     func route(_ number: String, at moment: Moment, caller: String?) -> RouteAt? {
         guard let (user, candidates) = candidates(number) else { return nil }
-        var routes: [Route] = [], reasons: [String] = []
+        var routes: [Route] = []
+        var reasons: [String] = []
         for rule in candidates {
             if let name = rule.resource.text("schedule") {
                 guard let schedule = schedule(name, of: user) else {
@@ -115,7 +116,8 @@ struct VPBXRouting: RoutingModel {
         switch routes.count {
         case 0:
             reasons.append("no find-me rule applies")
-            return RouteAt(.ring(Ring([.init(user)]), then: .undocumented("what follows when user \(user) does not answer and no find-me rule applies")), reasons: reasons)
+            return RouteAt(
+                .ring(Ring([.init(user)]), then: .undocumented("what follows when user \(user) does not answer and no find-me rule applies")), reasons: reasons)
         case 1:
             return RouteAt(routes[0], reasons: reasons)
         default:
@@ -145,8 +147,9 @@ struct VPBXRouting: RoutingModel {
             if let always = r.text("always") { return .dial(always, label: "forwarded always") }
             let rings = r.value("no_answer_rings")?.int.map(Int.init)
             let noAnswer: Route = r.text("if_no_answer").map { .dial($0) } ?? .undocumented("no answer is not forwarded by this rule")
-            return .ring(Ring([.init(user)], rings: rings), then: noAnswer,
-                         busy: r.text("if_busy").map { .dial($0) }, unavailable: r.text("if_unreachable").map { .dial($0) })
+            return .ring(
+                Ring([.init(user)], rings: rings), then: noAnswer,
+                busy: r.text("if_busy").map { .dial($0) }, unavailable: r.text("if_unreachable").map { .dial($0) })
         default:
             return .undocumented("a find-me rule of type \(rule.type)")
         }
@@ -164,7 +167,9 @@ struct VPBXRouting: RoutingModel {
         for rule in candidates {
             guard let name = rule.resource.text("schedule"), named.insert(name).inserted, let schedule = schedule(name, of: user) else { continue }
             let holidays = (schedule.value("holidays")?.list ?? []).compactMap(\.text)
-            if !holidays.isEmpty { notes.append("schedule \(name) does not fire on its holidays: \(holidays.joined(separator: ", ")) (ask with --at DATE TIME)") }
+            if !holidays.isEmpty {
+                notes.append("schedule \(name) does not fire on its holidays: \(holidays.joined(separator: ", ")) (ask with --at DATE TIME)")
+            }
             let extra = (schedule.value("extra_workdays")?.list ?? []).compactMap { day -> String? in
                 guard let date = day["date"]?.text else { return nil }
                 return date + " " + (day["from"]?.text ?? "00:00") + "-" + (day["to"]?.text ?? "24:00")

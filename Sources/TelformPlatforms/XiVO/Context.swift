@@ -12,19 +12,28 @@ struct ContextKind: XiVOObjectKind {
     ])
 
     static let table = ObjectSchema([
-        .string("name", StringRules(minLength: 1, maxLength: 39, check: .regex("^[A-Za-z0-9_-]+$", "must use letters, digits, - and _"), by: by), "Context name.", wire: "name").required(),
+        .string(
+            "name", StringRules(minLength: 1, maxLength: 39, check: .regex("^[A-Za-z0-9_-]+$", "must use letters, digits, - and _"), by: by), "Context name.",
+            wire: "name"
+        ).required(),
         .string("display_name", "Display name.", wire: "displayname"),
         .string("entity", StringRules(minLength: 1), "Entity the context belongs to (required by XiVO).", wire: "entity").required(),
-        .string("type", StringRules(allowed: ["internal", "incall", "outcall", "services", "others"]), "Context type (required by XiVO).", wire: "contexttype").required(),
+        .string("type", StringRules(allowed: ["internal", "incall", "outcall", "services", "others"]), "Context type (required by XiVO).", wire: "contexttype")
+            .required(),
         .string("description", "Free text.", wire: "description"),
         .list("includes", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "includes"), "Contexts included.", wire: "contextinclude"),
-        .object("numbers", ObjectSchema(["user", "group", "queue", "meetme", "incall"].map {
-            .list($0, of: .object(numberRange), ListRules(itemNoun: "ranges", order: .set), "Number ranges for \($0)s.")
-        }), "Number ranges by use (contextnumbers)."),
+        .object(
+            "numbers",
+            ObjectSchema(
+                ["user", "group", "queue", "meetme", "incall"].map {
+                    .list($0, of: .object(numberRange), ListRules(itemNoun: "ranges", order: .set), "Number ranges for \($0)s.")
+                }), "Number ranges by use (contextnumbers)."),
     ])
 
-    let schema = KindSchema(name: "contexts", doc: "Dialplan contexts (add only: changes are reported, never applied).",
-                            shape: .objects(table), keyFields: ["name"]).onlyAdded()
+    let schema = KindSchema(
+        name: "contexts", doc: "Dialplan contexts (add only: changes are reported, never applied).",
+        shape: .objects(table), keyFields: ["name"]
+    ).onlyAdded()
     let object = "context"
     let idRule = ServerID.text
     let namedByKey = true
@@ -34,11 +43,13 @@ struct ContextKind: XiVOObjectKind {
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
         if let numbers = resource.fields["numbers"]?.object {
-            resource.fields["numbers"] = .object(numbers.mapValues { ranges in
-                .list((ranges.list ?? []).map { range in
-                    .object(["from": range["from"] ?? .null, "to": range["to"] ?? range["from"] ?? .null])
+            resource.fields["numbers"] = .object(
+                numbers.mapValues { ranges in
+                    .list(
+                        (ranges.list ?? []).map { range in
+                            .object(["from": range["from"] ?? .null, "to": range["to"] ?? range["from"] ?? .null])
+                        })
                 })
-            })
         }
         return resource
     }
@@ -59,7 +70,8 @@ struct ContextKind: XiVOObjectKind {
         var numbers: [String: Value] = [:]
         for (use, ranges) in record["contextnumbers"]?.pairs ?? [] {
             let list = (ranges.array ?? []).map { r -> Value in
-                let from = WireValue.text(r["numberbeg"]), to = WireValue.text(r["numberend"])
+                let from = WireValue.text(r["numberbeg"])
+                let to = WireValue.text(r["numberend"])
                 return .object(["from": from, "to": to == .null ? from : to])
             }
             if !list.isEmpty { numbers[use] = .list(list) }
@@ -85,11 +97,20 @@ struct ContextKind: XiVOObjectKind {
         var numbers: [(String, JSONNode)] = []
         for (use, ranges) in (f["numbers"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
             // xivo-ws sends an incall range with its `didlength` (0: the whole number).
-            numbers.append((use, .array((ranges.list ?? []).map { r in
-                .object([("numberbeg", XiVOWire.text(r["from"])), ("numberend", XiVOWire.text(r["to"] ?? r["from"]))] + (use == "incall" ? [("didlength", .int(0))] : []))
-            })))
+            numbers.append(
+                (
+                    use,
+                    .array(
+                        (ranges.list ?? []).map { r in
+                            .object(
+                                [("numberbeg", XiVOWire.text(r["from"])), ("numberend", XiVOWire.text(r["to"] ?? r["from"]))]
+                                    + (use == "incall" ? [("didlength", .int(0))] : []))
+                        })
+                ))
         }
-        return .object([("context", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")))),
-                        ("contextinclude", .array((f["includes"]?.list ?? []).map { XiVOWire.text($0) })), ("contextnumbers", .object(numbers))])
+        return .object([
+            ("context", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")))),
+            ("contextinclude", .array((f["includes"]?.list ?? []).map { XiVOWire.text($0) })), ("contextnumbers", .object(numbers)),
+        ])
     }
 }

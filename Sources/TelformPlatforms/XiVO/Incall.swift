@@ -4,11 +4,15 @@ import TelformCore
 /// fields travel through the codec; the destination (a dial action naming a user, group or
 /// queue by id) is a hook.
 struct IncallKind: XiVOObjectKind {
-    static let destination = ObjectSchema([
-        .string("type", StringRules(allowed: ["user", "group", "queue", "voicemail", "endcall"]), "Destination kind.", wire: "actiontype").required(),
-        FieldSchema.string("target", "A user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT).", wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
-        XiVOEndCall.action,
-    ], rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])] + XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail"]))
+    static let destination = ObjectSchema(
+        [
+            .string("type", StringRules(allowed: ["user", "group", "queue", "voicemail", "endcall"]), "Destination kind.", wire: "actiontype").required(),
+            FieldSchema.string("target", "A user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT).", wire: "actionarg1")
+                .references("users", declaredOnly: false, by: .keyBeforeAt),
+            XiVOEndCall.action,
+        ],
+        rules: [.requiredWhen(field: "type", in: ["user", "group", "queue", "voicemail"], fields: ["target"])]
+            + XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail"]))
 
     static let table = ObjectSchema([
         .string("exten", PlatformFields.dialRules(), "The incoming number.", wire: "exten").required(),
@@ -26,8 +30,11 @@ struct IncallKind: XiVOObjectKind {
 
     func targets(_ resource: Resource) -> [XiVOTarget] {
         let destination = resource.fields["destination"]
-        return [XiVOTarget(type: destination?["type"]?.string, name: destination?["target"]?.string,
-                           node: resource.node?["destination"]?["target"], path: resource.path + ".destination.target")]
+        return [
+            XiVOTarget(
+                type: destination?["type"]?.string, name: destination?["target"]?.string,
+                node: resource.node?["destination"]?["target"], path: resource.path + ".destination.target")
+        ]
     }
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
@@ -47,7 +54,9 @@ struct IncallKind: XiVOObjectKind {
     func body(_ desired: Resource, client: XiVOClient, id: String?, changed: Set<String>?) async throws -> JSONNode {
         let f = desired.fields
         let answer = try await XiVOEndCall.dialaction(f["destination"]?.object, client: client, provider: desired.address.provider, argument2: true)
-        return .object([("incall", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")))),
-                        ("dialaction", .object([("answer", .object(answer))]))])
+        return .object([
+            ("incall", .object(Self.codec.encode(f, explicitNull: Self.codec.names, absent: .string("")))),
+            ("dialaction", .object([("answer", .object(answer))])),
+        ])
     }
 }

@@ -4,11 +4,12 @@ import TelformCore
 /// flat fields travel through the codec; members and pickers (users, groups or queues by id
 /// on the wire, by number or name in the file) are a hook, compared as sets (the table says so).
 struct PickupKind: XiVOObjectKind {
-    static let member = ObjectSchema([
-        FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false, by: .keyBeforeAt),
-        .string("group", StringRules(minLength: 1), "A group, by name."),
-        .string("queue", StringRules(minLength: 1), "A queue, by name."),
-    ], rules: [.exactlyOne(["user", "group", "queue"])])
+    static let member = ObjectSchema(
+        [
+            FieldSchema.string("user", PlatformFields.extensionRules, "A user, by line number.").references("users", declaredOnly: false, by: .keyBeforeAt),
+            .string("group", StringRules(minLength: 1), "A group, by name."),
+            .string("queue", StringRules(minLength: 1), "A queue, by name."),
+        ], rules: [.exactlyOne(["user", "group", "queue"])])
 
     static let table = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Pickup group name.", wire: "name").required(),
@@ -17,7 +18,8 @@ struct PickupKind: XiVOObjectKind {
         .list("pickers", of: .object(member), ListRules(itemNoun: "pickers", order: .set), "Who can pick up (category pickup)."),
     ])
 
-    let schema = KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
+    let schema = KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"])
+        .immutable()
     let object = "pickup"
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
@@ -27,8 +29,9 @@ struct PickupKind: XiVOObjectKind {
         Self.sides.flatMap { side in
             (resource.fields[side.field]?.list ?? []).enumerated().flatMap { index, member in
                 ["user", "group", "queue"].filter { member[$0] != nil }.map { type in
-                    XiVOTarget(type: type, name: member[type]?.string, node: resource.node?[side.field]?.items?[index][type],
-                               path: "\(resource.path).\(side.field)[\(index)].\(type)")
+                    XiVOTarget(
+                        type: type, name: member[type]?.string, node: resource.node?[side.field]?.items?[index][type],
+                        path: "\(resource.path).\(side.field)[\(index)].\(type)")
                 }
             }
         }
@@ -53,7 +56,8 @@ struct PickupKind: XiVOObjectKind {
             for member in f[side.field]?.list ?? [] {
                 guard let (type, name) = ["user", "group", "queue"].compactMap({ t in member[t]?.string.map { (t, $0) } }).first else { continue }
                 let id = try await client.memberID(type, name, provider: desired.address.provider)
-                members.append(.object([("category", .string(side.category)), ("membertype", .string(type)), ("memberid", Int64(id).map(JSONNode.int) ?? .string(id))]))
+                members.append(
+                    .object([("category", .string(side.category)), ("membertype", .string(type)), ("memberid", Int64(id).map(JSONNode.int) ?? .string(id))]))
             }
         }
         // The current web services refuse a pickup without `entity_id` (pickup/config.inc ~40,

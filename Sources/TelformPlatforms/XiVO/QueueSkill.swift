@@ -11,8 +11,10 @@ struct QueueSkillKind: XiVOObjectKind {
         .string("category", StringRules(minLength: 1), "Category (created when missing).", wire: "category_name").required(),
     ])
 
-    let schema = KindSchema(name: "queue_skills", doc: "Call-center queue skills (no edit: a change is a replace).",
-                            shape: .objects(table), keyFields: ["name"]).immutable()
+    let schema = KindSchema(
+        name: "queue_skills", doc: "Call-center queue skills (no edit: a change is a replace).",
+        shape: .objects(table), keyFields: ["name"]
+    ).immutable()
     let object = "queueskills"
     let viewed = false
 

@@ -28,39 +28,58 @@ struct UserKind: XiVOObjectKind {
         .string("email", StringRules(check: .regex("^[^@\\s]+@[^@\\s]+$", "must be an e-mail address")), "Where messages are mailed.", wire: "email"),
     ])
 
-    static let table = ObjectSchema([
-        .string("firstname", StringRules(minLength: 1), "First name.", wire: "firstname").required(),
-        .string("lastname", "Last name.", wire: "lastname"),
-        .integer("entity_id", 1...1_000_000, "Entity the user belongs to (sent as 1 when left out, as xivo-ws does).", wire: "entityid"),
-        .string("language", StringRules(check: .regex("^[a-z]{2}_[A-Z]{2}$", "must be a locale such as fr_FR or en_US")), "Prompt language, e.g. fr_FR.", wire: "language"),
-        .integer("ring_seconds", 0...3600, "Seconds to ring before no-answer.", wire: "ringseconds"),
-        .integer("simult_calls", 1...100, "Simultaneous calls.", wire: "simultcalls"),
-        .string("mobile_phone_number", PlatformFields.dialRules(), "Mobile number.", wire: "mobilephonenumber"),
-        .string("caller_id", "Caller id, e.g. \"Alice\" <1001>.", wire: "callerid"),
-        .string("outgoing_caller_id", "Caller id on outgoing calls: default, anonymous, or a number (outcallerid).", wire: "outcallerid"),
-        .string("music_on_hold", "Music-on-hold class.", wire: "musiconhold"),
-        .bool("dnd", "Do not disturb.", wire: "enablednd"),
-        .bool("enable_transfer", "Allow transfers.", wire: "enablexfer"),
-        .bool("call_record", "Record calls.", wire: "callrecord"),
-        .object("forward", ObjectSchema([
-            .object("unconditional", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destunc").required()]), "Forward every call (enableunc)."),
-            .object("busy", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destbusy").required()]), "Forward when busy (enablebusy)."),
-            .object("no_answer", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destrna").required()]), "Forward when not answered (enablerna)."),
-        ]), "Call forwarding; a case left out is disabled."),
-        .object("line", ObjectSchema([
-            .string("protocol", StringRules(allowed: ["sip", "iax", "sccp"]), "Line protocol.", wire: "protocol").required(),
-            FieldSchema.string("context", StringRules(minLength: 1), "Dialplan context (default: default).", wire: "context").defaulting(to: .string("default")),
-            .string("number", PlatformFields.extensionRules, "The line's number; with the context, the user's key.", wire: "number").required(),
-        ]), "The user's phone line (sent as linefeatures only when it changes).").required(),
-        .object("voicemail", voicemail, "The user's voicemail box; `voicemail: null` removes it.").removable,
-    ], rules: [.custom { fields in
-        // xivo-ws refuses a voicemail without a language ("language must be set when adding
-        // voicemail"); the server sets the box's locale from it.
-        guard fields["voicemail"]?.object != nil, fields["language"] == nil else { return [] }
-        return [("language", "is required with a voicemail (XiVO sets the box's locale from the user's language)")]
-    }])
+    static let table = ObjectSchema(
+        [
+            .string("firstname", StringRules(minLength: 1), "First name.", wire: "firstname").required(),
+            .string("lastname", "Last name.", wire: "lastname"),
+            .integer("entity_id", 1...1_000_000, "Entity the user belongs to (sent as 1 when left out, as xivo-ws does).", wire: "entityid"),
+            .string(
+                "language", StringRules(check: .regex("^[a-z]{2}_[A-Z]{2}$", "must be a locale such as fr_FR or en_US")), "Prompt language, e.g. fr_FR.",
+                wire: "language"),
+            .integer("ring_seconds", 0...3600, "Seconds to ring before no-answer.", wire: "ringseconds"),
+            .integer("simult_calls", 1...100, "Simultaneous calls.", wire: "simultcalls"),
+            .string("mobile_phone_number", PlatformFields.dialRules(), "Mobile number.", wire: "mobilephonenumber"),
+            .string("caller_id", "Caller id, e.g. \"Alice\" <1001>.", wire: "callerid"),
+            .string("outgoing_caller_id", "Caller id on outgoing calls: default, anonymous, or a number (outcallerid).", wire: "outcallerid"),
+            .string("music_on_hold", "Music-on-hold class.", wire: "musiconhold"),
+            .bool("dnd", "Do not disturb.", wire: "enablednd"),
+            .bool("enable_transfer", "Allow transfers.", wire: "enablexfer"),
+            .bool("call_record", "Record calls.", wire: "callrecord"),
+            .object(
+                "forward",
+                ObjectSchema([
+                    .object(
+                        "unconditional", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destunc").required()]),
+                        "Forward every call (enableunc)."),
+                    .object(
+                        "busy", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destbusy").required()]),
+                        "Forward when busy (enablebusy)."),
+                    .object(
+                        "no_answer", ObjectSchema([.string("to", PlatformFields.dialRules(), "Destination.", wire: "destrna").required()]),
+                        "Forward when not answered (enablerna)."),
+                ]), "Call forwarding; a case left out is disabled."),
+            .object(
+                "line",
+                ObjectSchema([
+                    .string("protocol", StringRules(allowed: ["sip", "iax", "sccp"]), "Line protocol.", wire: "protocol").required(),
+                    FieldSchema.string("context", StringRules(minLength: 1), "Dialplan context (default: default).", wire: "context").defaulting(
+                        to: .string("default")),
+                    .string("number", PlatformFields.extensionRules, "The line's number; with the context, the user's key.", wire: "number").required(),
+                ]), "The user's phone line (sent as linefeatures only when it changes)."
+            ).required(),
+            .object("voicemail", voicemail, "The user's voicemail box; `voicemail: null` removes it.").removable,
+        ],
+        rules: [
+            .custom { fields in
+                // xivo-ws refuses a voicemail without a language ("language must be set when adding
+                // voicemail"); the server sets the box's locale from it.
+                guard fields["voicemail"]?.object != nil, fields["language"] == nil else { return [] }
+                return [("language", "is required with a voicemail (XiVO sets the box's locale from the user's language)")]
+            }
+        ])
 
-    let schema = KindSchema(name: "users", doc: "Users with their line and voicemail.", shape: .objects(table), keyFields: ["line.number@line.context"]) { fields in
+    let schema = KindSchema(name: "users", doc: "Users with their line and voicemail.", shape: .objects(table), keyFields: ["line.number@line.context"]) {
+        fields in
         guard let number = fields["line"]?["number"]?.string else { return nil }
         return [number + "@" + (fields["line"]?["context"]?.string ?? "default")]
     }
@@ -70,8 +89,10 @@ struct UserKind: XiVOObjectKind {
     /// `entityid` is the one number sent as a JSON number (as xivo-ws does): a hook.
     static let codec = WireCodec(table, integers: .text, emptyIsAbsent: true, hooked: ["entity_id"])
     static let voicemailCodec = WireCodec(voicemail, emptyIsAbsent: true)
-    static let forwards = [(name: "unconditional", enable: "enableunc", dest: "destunc"), (name: "busy", enable: "enablebusy", dest: "destbusy"),
-                           (name: "no_answer", enable: "enablerna", dest: "destrna")]
+    static let forwards = [
+        (name: "unconditional", enable: "enableunc", dest: "destunc"), (name: "busy", enable: "enablebusy", dest: "destbusy"),
+        (name: "no_answer", enable: "enablerna", dest: "destrna"),
+    ]
     /// The line fields the edit form carries, as the document's example lists them.
     static let lineEditKeys = ["id", "protocol", "name", "rules_group", "rules_order", "line_num", "context", "number", "configregistrar", "device", "num"]
 
@@ -89,7 +110,9 @@ struct UserKind: XiVOObjectKind {
     /// A user's view (`linefeatures` as a list of objects) in canonical form; nil for a user
     /// without a line, which telform cannot key.
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
-        guard let uf = record["userfeatures"], uf.pairs != nil else { throw XiVOUnreadable(field: "userfeatures", got: record["userfeatures"].map { ServerText.excerpt($0.compact) } ?? "missing") }
+        guard let uf = record["userfeatures"], uf.pairs != nil else {
+            throw XiVOUnreadable(field: "userfeatures", got: record["userfeatures"].map { ServerText.excerpt($0.compact) } ?? "missing")
+        }
         // **Reading:** a user without a line has `linefeatures: false` (or an empty list).
         let lines = record["linefeatures"]
         if lines == nil || lines?.array?.isEmpty == true || WireCodec.bool(lines) == false { return nil }
@@ -135,8 +158,12 @@ struct UserKind: XiVOObjectKind {
         var view: JSONNode?
         if let id { view = try await client.view("users", id) }
 
-        var uf: JSONNode = view?["userfeatures"] ?? JSONNode.object([("entityid", .int(1)), ("musiconhold", .string("default")),
-                                                     ("enablexfer", .bool(true)), ("enablehint", .bool(true))])
+        var uf: JSONNode =
+            view?["userfeatures"]
+            ?? JSONNode.object([
+                ("entityid", .int(1)), ("musiconhold", .string("default")),
+                ("enablexfer", .bool(true)), ("enablehint", .bool(true)),
+            ])
         if let entity = f["entity_id"]?.int { uf = uf.setting("entityid", .int(entity)) }
         for (wire, node) in Self.codec.encode(f) { uf = uf.setting(wire, node) }
         let forward = f["forward"]?.object ?? [:]
@@ -160,7 +187,9 @@ struct UserKind: XiVOObjectKind {
     }
 
     /// The document's form (see the type's Reading).
-    static func documentForm(_ f: [String: Value], uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool, lineTouched: Bool) -> [(String, JSONNode)] {
+    static func documentForm(_ f: [String: Value], uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool, lineTouched: Bool) -> [(
+        String, JSONNode
+    )] {
         var uf = uf
         let declared = f["voicemail"]
         let sendLine = view == nil || lineTouched || (declared != nil && voicemailTouched)
@@ -201,16 +230,22 @@ struct UserKind: XiVOObjectKind {
     /// - a voicemail is `{number, context, name, password, email}`, and is only ever added
     ///   (`voicemail-option` is not read since d69e41a63): an edit can neither change nor remove
     ///   a box, so such a change fails here, before anything is sent.
-    static func currentForm(_ desired: Resource, uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool) throws -> [(String, JSONNode)] {
+    static func currentForm(_ desired: Resource, uf: JSONNode, view: JSONNode?, liveVoicemail: JSONNode?, voicemailTouched: Bool) throws -> [(String, JSONNode)]
+    {
         let f = desired.fields
         var pairs: [(String, JSONNode)] = [("userfeatures", uf), ("linefeatures", linefeatures(f, view: view, trailing: true))]
         let declared = f["voicemail"]
         if liveVoicemail != nil, declared != nil, voicemailTouched {
-            throw PlatformError(desired.address, "XiVO's current web services cannot change or remove a user's voicemail (an edit can only add one): change it in the web interface, or leave voicemail out of the file")
+            throw PlatformError(
+                desired.address,
+                "XiVO's current web services cannot change or remove a user's voicemail (an edit can only add one): change it in the web interface, or leave voicemail out of the file"
+            )
         }
         if liveVoicemail == nil, let vm = declared?.object {
             let name = [f["firstname"]?.string, f["lastname"]?.string].compactMap { $0 }.joined(separator: " ")
-            var box: [(String, JSONNode)] = [("number", XiVOWire.text(vm["mailbox"])), ("context", XiVOWire.text(f["line"]?["context"] ?? .string("default"))), ("name", .string(name))]
+            var box: [(String, JSONNode)] = [
+                ("number", XiVOWire.text(vm["mailbox"])), ("context", XiVOWire.text(f["line"]?["context"] ?? .string("default"))), ("name", .string(name)),
+            ]
             box += voicemailCodec.encode(vm, only: ["password", "email"])
             pairs.append(("voicemail", .object(box)))
         }
@@ -235,13 +270,16 @@ struct UserKind: XiVOObjectKind {
 
     /// The voicemail PIN is never written: a placeholder.
     func export(_ resources: [Resource], live: LiveState, provider: ProviderConfig, into export: inout Export) -> Value? {
-        .list(resources.map { resource in
-            var fields = Export.trimmed(resource.fields)
-            if fields["voicemail"]?["password"] != nil, var vm = fields["voicemail"]?.object {
-                vm["password"] = export.placeholder([provider.name, resource.address.key[0], "voicemail"], "the voicemail PIN of \(resource.address)", at: resource.address, path: "voicemail.password")
-                fields["voicemail"] = .object(vm)
-            }
-            return .object(fields)
-        })
+        .list(
+            resources.map { resource in
+                var fields = Export.trimmed(resource.fields)
+                if fields["voicemail"]?["password"] != nil, var vm = fields["voicemail"]?.object {
+                    vm["password"] = export.placeholder(
+                        [provider.name, resource.address.key[0], "voicemail"], "the voicemail PIN of \(resource.address)", at: resource.address,
+                        path: "voicemail.password")
+                    fields["voicemail"] = .object(vm)
+                }
+                return .object(fields)
+            })
     }
 }

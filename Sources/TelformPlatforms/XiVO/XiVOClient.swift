@@ -49,7 +49,8 @@ struct XiVOClient: Sendable {
     }
 
     @discardableResult
-    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> HTTPResponse {
+    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> HTTPResponse
+    {
         let response = try await http.send(request(object, act, id: id, body: body), idempotency)
         // A repeated delete finds nothing: the desired state.
         if act == "delete" && response.status == 404 { return response }
@@ -75,7 +76,8 @@ struct XiVOAPIError: CallFailure, CustomStringConvertible {
     init(response: HTTPResponse, act: String) {
         status = response.status
         call = response.call
-        let meaning = [400: "refused", 401: "authentication required", 403: "authentication refused", 404: "not found", 500: "internal error"][status] ?? "HTTP \(status)"
+        let meaning =
+            [400: "refused", 401: "authentication required", 403: "authentication refused", 404: "not found", 500: "internal error"][status] ?? "HTTP \(status)"
         let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
         message = "\(act): \(meaning)" + (text.isEmpty ? "" : ": \(ServerText.excerpt(text))")
     }

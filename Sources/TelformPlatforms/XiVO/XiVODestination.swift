@@ -15,18 +15,21 @@ import TelformCore
 enum XiVOEndCall {
     static let endings = ["hangup", "busy", "congestion"]
 
-    static let action = FieldSchema.string("action", StringRules(allowed: endings),
-                                           "With endcall: how the call ends (hangup when left out).", wire: "action")
+    static let action = FieldSchema.string(
+        "action", StringRules(allowed: endings),
+        "With endcall: how the call ends (hangup when left out).", wire: "action")
 
     /// The rules of a destination's fields: `action` only with endcall, `target` only with the
     /// types that name one, and a clear word for the old `{type: endcall, target: busy}`.
     static func rules(targeted: [String]) -> [ObjectRule] {
-        [.onlyWhen(field: "type", in: ["endcall"], fields: ["action"]),
-         .onlyWhen(field: "type", in: targeted + ["endcall"], fields: ["target"]),
-         .custom { fields in
-             guard fields["type"]?.string == "endcall", fields["target"] != nil else { return [] }
-             return [("target", "does not go with endcall: say how the call ends with action: hangup, busy or congestion")]
-         }]
+        [
+            .onlyWhen(field: "type", in: ["endcall"], fields: ["action"]),
+            .onlyWhen(field: "type", in: targeted + ["endcall"], fields: ["target"]),
+            .custom { fields in
+                guard fields["type"]?.string == "endcall", fields["target"] != nil else { return [] }
+                return [("target", "does not go with endcall: say how the call ends with action: hangup, busy or congestion")]
+            },
+        ]
     }
 
     /// The types whose target is an object telform names by its number or name.

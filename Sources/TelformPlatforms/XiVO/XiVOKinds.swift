@@ -12,9 +12,11 @@ public enum XiVOKinds {
             PlatformFields.url("https://host of the XiVO server, or sim://NAME."),
             PlatformFields.login("username", "HTTP Basic user (leave out when the server trusts this host).").required(false),
             PlatformFields.secret("password", "HTTP Basic password.").required(false),
-            FieldSchema.string("web_services", StringRules(allowed: XiVOWebServices.allCases.map(\.rawValue)),
-                               "Which web services the server runs: document (api-docs/002 and xivo-ws, the default) or current (the web interface's last code, 2019: see docs/readings.md).")
-                .defaulting(to: .string(XiVOWebServices.document.rawValue)),
+            FieldSchema.string(
+                "web_services", StringRules(allowed: XiVOWebServices.allCases.map(\.rawValue)),
+                "Which web services the server runs: document (api-docs/002 and xivo-ws, the default) or current (the web interface's last code, 2019: see docs/readings.md)."
+            )
+            .defaulting(to: .string(XiVOWebServices.document.rawValue)),
         ],
         kinds: kinds.map(\.schema)
     )

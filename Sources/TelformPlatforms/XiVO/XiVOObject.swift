@@ -52,13 +52,20 @@ struct XiVODirectory: Sendable {
         for resource in desired {
             let kind = resource.address.kind
             if kind == "parking_lots" {
-                problem(resource, nil, "the current web services have no parking-lot service (removed in 2014, 8a134e440): manage parking lots in the web interface, or set web_services: document for a server that has it")
+                problem(
+                    resource, nil,
+                    "the current web services have no parking-lot service (removed in 2014, 8a134e440): manage parking lots in the web interface, or set web_services: document for a server that has it"
+                )
             }
             if kind == "users", resource.fields["caller_id"] != nil {
-                problem(resource, "caller_id", "the current web services set the caller id to \"firstname lastname\" on every add and edit: it cannot be managed (leave caller_id out)")
+                problem(
+                    resource, "caller_id",
+                    "the current web services set the caller id to \"firstname lastname\" on every add and edit: it cannot be managed (leave caller_id out)")
             }
             if kind == "users", resource.fields["voicemail"] == .null {
-                problem(resource, "voicemail", "the current web services never remove a voicemail on an edit: remove the box in the web interface and leave voicemail out")
+                problem(
+                    resource, "voicemail",
+                    "the current web services never remove a voicemail on an edit: remove the box in the web interface and leave voicemail out")
             }
             if kind == "contexts", (resource.fields["numbers"]?.object ?? [:]).values.allSatisfy({ ($0.list ?? []).isEmpty }) {
                 problem(resource, nil, "the current web services refuse a context without number ranges: give it numbers")
@@ -95,16 +102,18 @@ struct XiVODirectory: Sendable {
         let declaredBoxes = desired.filter { $0.address.kind == "users" }.compactMap { user in
             user.fields["voicemail"]?["mailbox"]?.string.map { Self.mailbox($0, user.fields["line"]?["context"]?.string) }
         }
-        let known: [String: [String]] = ["user": declaredUsers + users.values.map(\.number), "group": Array(groups.values), "queue": Array(queues.values),
-                                         "voicemail": declaredBoxes + voicemails.values.map { Self.mailbox($0.mailbox, $0.context) }]
+        let known: [String: [String]] = [
+            "user": declaredUsers + users.values.map(\.number), "group": Array(groups.values), "queue": Array(queues.values),
+            "voicemail": declaredBoxes + voicemails.values.map { Self.mailbox($0.mailbox, $0.context) },
+        ]
         var problems: [String] = []
         func check(_ type: String?, _ name: String?, _ node: YAMLNode?, _ path: String) {
             guard let type, var name, let names = known[type] else { return }
             if type == "voicemail", name.hasSuffix("@default") { name = String(name.dropLast("@default".count)) }
             guard !names.contains(name) else { return }
             let hint = Suggestion.closest(to: name, in: names).map { "; did you mean \"\($0)\"?" } ?? ""
-            let where_ = node.map { "\($0.mark): \(path): " } ?? ""
-            problems.append("\(where_)no \(type) \"\(name)\" in the file or on the XiVO server\(hint)")
+            let place = node.map { "\($0.mark): \(path): " } ?? ""
+            problems.append("\(place)no \(type) \"\(name)\" in the file or on the XiVO server\(hint)")
         }
         for resource in desired {
             guard let kind = XiVOKinds.kinds.first(where: { $0.schema.name == resource.address.kind }) as? any XiVOObjectKind else { continue }
@@ -174,7 +183,8 @@ extension XiVOObjectKind {
         // An item without an id could be neither viewed nor kept apart: an error, never skipped.
         let ids = try items.map { item in
             guard let id = listedID(item) else {
-                throw PlatformError(address: "\(provider.name)/\(schema.name)", message: "list \(object) answered an item without an id: \(ServerText.excerpt(item.compact))")
+                throw PlatformError(
+                    address: "\(provider.name)/\(schema.name)", message: "list \(object) answered an item without an id: \(ServerText.excerpt(item.compact))")
             }
             return id
         }
@@ -195,12 +205,16 @@ extension XiVOObjectKind {
             } catch let unreadable as XiVOUnreadable {
                 // A live object telform cannot read is an error naming it: skipped, it would be
                 // planned as a create (a second user on the same line).
-                throw PlatformError(address: "\(provider.name)/\(schema.name)",
-                                    message: "\(object) \(ServerID.shown(id)) cannot be read: \(unreadable.field) is \(unreadable.got); telform stops rather than plan without it")
+                throw PlatformError(
+                    address: "\(provider.name)/\(schema.name)",
+                    message:
+                        "\(object) \(ServerID.shown(id)) cannot be read: \(unreadable.field) is \(unreadable.got); telform stops rather than plan without it")
             }
             guard let resource = read else {
                 let scope = "\(provider.name)/\(schema.name)"
-                state.findings.append(Finding(.warning, "unkeyed", at: scope, "\(scope): \(object) \(ServerID.shown(id)) \(unkeyed): telform cannot manage it and leaves it alone"))
+                state.findings.append(
+                    Finding(
+                        .warning, "unkeyed", at: scope, "\(scope): \(object) \(ServerID.shown(id)) \(unkeyed): telform cannot manage it and leaves it alone"))
                 continue
             }
             let (kept, taken) = filled(resource, from: record, as: desired.first { $0.address == resource.address })
@@ -210,7 +224,10 @@ extension XiVOObjectKind {
         }
         for field in unseen.sorted() {
             let scope = "\(provider.name)/\(schema.name)"
-            state.findings.append(Finding(.note, "unreturned", at: scope, "\(scope): the server does not return \(field), so telform takes the file's value as live and cannot see a change made on the server"))
+            state.findings.append(
+                Finding(
+                    .note, "unreturned", at: scope,
+                    "\(scope): the server does not return \(field), so telform takes the file's value as live and cannot see a change made on the server"))
         }
     }
 
@@ -227,10 +244,12 @@ extension XiVOObjectKind {
         let object = self.object
         let kind = self
         let provider = change.address.provider
-        let response = try await client.write(object, "add", body: body, .create(readBack: {
-            // The outcome is unknown: look for the object by its key before any resend.
-            try await kind.find(client, key: key, provider: provider) == nil ? nil : HTTPResponse(status: 200)
-        }))
+        let response = try await client.write(
+            object, "add", body: body,
+            .create(readBack: {
+                // The outcome is unknown: look for the object by its key before any resend.
+                try await kind.find(client, key: key, provider: provider) == nil ? nil : HTTPResponse(status: 200)
+            }))
         // The add answers the new id (xivo-ws strips its quotes); without one, the object is
         // found by its key.
         var id = namedByKey ? nil : XiVOClient.addedID(response)
@@ -290,8 +309,9 @@ extension XiVOObjectKind {
     func find(_ client: XiVOClient, key: String, provider: String) async throws -> (id: String, resource: Resource)? {
         var state = LiveState()
         state.context = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
-        try await read(client, provider: ProviderConfig(name: provider, type: "xivo", settings: [:], mark: Mark(file: "", line: 0, column: 0)),
-                       desired: [], into: &state)
+        try await read(
+            client, provider: ProviderConfig(name: provider, type: "xivo", settings: [:], mark: Mark(file: "", line: 0, column: 0)),
+            desired: [], into: &state)
         guard let resource = state.resources.first(where: { $0.address.key[0] == key }), let id = state.ids[resource.address] else { return nil }
         return (id, resource)
     }
@@ -310,7 +330,8 @@ extension XiVOObjectKind {
             throw PlatformError(change.address, "the \(noun) was \(done), but it reads back without \(unreadable.field) (\(unreadable.got))")
         }
         guard let read else {
-            throw PlatformError(change.address, schema.name == "users" ? "the user was \(done), but its line is gone" : "the \(noun) was \(done), but it does not read back")
+            throw PlatformError(
+                change.address, schema.name == "users" ? "the user was \(done), but its line is gone" : "the \(noun) was \(done), but it does not read back")
         }
         let differences = Diff.fields(desired: desired, live: read, kind: schema)
         guard differences.isEmpty else {
@@ -320,7 +341,8 @@ extension XiVOObjectKind {
                 if schema.isSensitive(path: difference.path, value: difference.after) || schema.isSensitive(path: difference.path, value: difference.before) {
                     return "\(difference.path) reads differently from what was sent (sensitive)"
                 }
-                return "\(difference.path) reads \(ValueDisplay.field(difference.path, difference.before, kind: schema)) where \(ValueDisplay.field(difference.path, difference.after, kind: schema)) was sent"
+                return
+                    "\(difference.path) reads \(ValueDisplay.field(difference.path, difference.before, kind: schema)) where \(ValueDisplay.field(difference.path, difference.after, kind: schema)) was sent"
             }
             throw PlatformError(change.address, "the \(noun) was \(done), but \(fields.joined(separator: "; "))")
         }
@@ -389,8 +411,9 @@ extension XiVOClient {
                 users[id] = (number, WireValue.text(line["context"]).string ?? "default")
             }
             if let box = view["voicemail"], box.pairs != nil,
-               let boxID = WireValue.text(box["id"] ?? box["uniqueid"] ?? view["userfeatures"]?["voicemailid"]).string,
-               let mailbox = WireValue.text(box["number"] ?? box["mailbox"]).string {
+                let boxID = WireValue.text(box["id"] ?? box["uniqueid"] ?? view["userfeatures"]?["voicemailid"]).string,
+                let mailbox = WireValue.text(box["number"] ?? box["mailbox"]).string
+            {
                 boxes[boxID] = (mailbox, WireValue.text(box["context"]).string)
             }
         }
@@ -401,11 +424,14 @@ extension XiVOClient {
     /// A list without contexts matches the mailbox alone, and two such boxes are an error.
     func voicemailID(_ name: String, provider: String) async throws -> String {
         let parts = name.split(separator: "@", maxSplits: 1).map(String.init)
-        let mailbox = parts[0], context = parts.count > 1 ? parts[1] : "default"
+        let mailbox = parts[0]
+        let context = parts.count > 1 ? parts[1] : "default"
         let matches = try await voicemails().filter { $0.value.mailbox == mailbox && ($0.value.context ?? context) == context }.map(\.key).sorted()
         guard let id = matches.first else { throw PlatformError(address: provider, message: "no voicemail box \(name) on the XiVO server") }
         guard matches.count == 1 else {
-            throw PlatformError(address: provider, message: "voicemail box \(name) is ambiguous: boxes \(matches.joined(separator: ", ")) have that mailbox; name it MAILBOX@CONTEXT")
+            throw PlatformError(
+                address: provider,
+                message: "voicemail box \(name) is ambiguous: boxes \(matches.joined(separator: ", ")) have that mailbox; name it MAILBOX@CONTEXT")
         }
         return id
     }

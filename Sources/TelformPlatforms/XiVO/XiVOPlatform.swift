@@ -13,7 +13,8 @@ extension KindedPlatform where Client == XiVOClient {
         }
         let webServices = provider.settings["web_services"]?.string.flatMap(XiVOWebServices.init(rawValue:)) ?? .document
         let client = XiVOClient(http: ResilientClient(transport: transport, policy: retry), authorization: authorization, webServices: webServices)
-        self.init(provider: provider, schema: XiVOKinds.platform, client: client, kinds: XiVOKinds.kinds,
-                  directory: { client, kinds, desired in try await XiVODirectory.read(client, kinds: kinds, desired: desired) })
+        self.init(
+            provider: provider, schema: XiVOKinds.platform, client: client, kinds: XiVOKinds.kinds,
+            directory: { client, kinds, desired in try await XiVODirectory.read(client, kinds: kinds, desired: desired) })
     }
 }

@@ -95,10 +95,12 @@ struct XiVORouting: RoutingModel {
             return .dial(always, label: "forwarded always")
         }
         let seconds = user.value("ring_seconds")?.int.map(Int.init)
-        let noAnswer: Route = user.text("forward.no_answer.to").map { .dial($0, label: users[$0].map(Self.name)) }
+        let noAnswer: Route =
+            user.text("forward.no_answer.to").map { .dial($0, label: users[$0].map(Self.name)) }
             ?? .undocumented("the user's own no-answer action, not managed by telform")
-        return .ring(Ring([.init(line, label: label, seconds: seconds)]), then: noAnswer,
-                     busy: user.text("forward.busy.to").map { .dial($0, label: users[$0].map(Self.name)) })
+        return .ring(
+            Ring([.init(line, label: label, seconds: seconds)]), then: noAnswer,
+            busy: user.text("forward.busy.to").map { .dial($0, label: users[$0].map(Self.name)) })
     }
 
     func changePoints(_ number: String) -> [Int] { [] }
@@ -107,8 +109,10 @@ struct XiVORouting: RoutingModel {
         guard incall(number) != nil || users[number] != nil else { return [] }
         return schedules.map { schedule in
             let name = schedule.text("name") ?? "?"
-            let fallback = [schedule.text("fallback.type"), schedule.text("fallback.action") ?? schedule.text("fallback.target")].compactMap { $0 }.joined(separator: " ")
-            return "schedule \(name) (open \(Self.openWindows(schedule).windows)\(schedule.text("timezone").map { " \($0)" } ?? ""); closed: \(fallback.isEmpty ? "no fallback" : fallback)) is attached to nothing the documented formats carry: not applied here"
+            let fallback = [schedule.text("fallback.type"), schedule.text("fallback.action") ?? schedule.text("fallback.target")].compactMap { $0 }.joined(
+                separator: " ")
+            return
+                "schedule \(name) (open \(Self.openWindows(schedule).windows)\(schedule.text("timezone").map { " \($0)" } ?? ""); closed: \(fallback.isEmpty ? "no fallback" : fallback)) is attached to nothing the documented formats carry: not applied here"
         }
     }
 

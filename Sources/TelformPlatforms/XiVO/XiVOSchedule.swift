@@ -7,20 +7,28 @@ struct XiVOScheduleKind: XiVOObjectKind {
     static let range = StringRules(check: .regex("^[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*$", "must be numbers or ranges such as 1-5 or 1,3,5"))
 
     static let opened = ObjectSchema([
-        .string("hours", StringRules(check: .regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", "must be HH:MM-HH:MM")), "Opening hours, e.g. 08:00-12:00.", wire: "hours").required(),
+        .string(
+            "hours", StringRules(check: .regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", "must be HH:MM-HH:MM")),
+            "Opening hours, e.g. 08:00-12:00.", wire: "hours"
+        ).required(),
         FieldSchema.string("weekdays", range, "Week days, 1 (Monday) to 7, e.g. 1-5.", wire: "weekdays").defaulting(to: .string("1-7")),
         FieldSchema.string("monthdays", range, "Days of the month, e.g. 1-31.", wire: "monthdays").defaulting(to: .string("1-31")),
         FieldSchema.string("months", range, "Months, e.g. 1-12.", wire: "months").defaulting(to: .string("1-12")),
     ])
 
-    static let action = ObjectSchema([
-        .string("type", StringRules(allowed: ["none", "endcall", "user", "group", "queue", "voicemail", "schedule", "extension", "application"]),
-                "What happens: endcall, user, group, queue, voicemail...", wire: "actiontype").required(),
-        // A user or a box is made before the schedule that names it (the wire carries its id).
-        FieldSchema.string("target", "The target: a user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT), a number.",
-                           wire: "actionarg1").references("users", declaredOnly: false, by: .keyBeforeAt),
-        XiVOEndCall.action,
-    ], rules: XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail", "schedule", "extension", "application"]))
+    static let action = ObjectSchema(
+        [
+            .string(
+                "type", StringRules(allowed: ["none", "endcall", "user", "group", "queue", "voicemail", "schedule", "extension", "application"]),
+                "What happens: endcall, user, group, queue, voicemail...", wire: "actiontype"
+            ).required(),
+            // A user or a box is made before the schedule that names it (the wire carries its id).
+            FieldSchema.string(
+                "target", "The target: a user's line number, a group or queue name, a voicemail's mailbox (MAILBOX or MAILBOX@CONTEXT), a number.",
+                wire: "actionarg1"
+            ).references("users", declaredOnly: false, by: .keyBeforeAt),
+            XiVOEndCall.action,
+        ], rules: XiVOEndCall.rules(targeted: ["user", "group", "queue", "voicemail", "schedule", "extension", "application"]))
 
     static let table = ObjectSchema([
         .string("name", StringRules(minLength: 1), "Schedule name.", wire: "name").required(),
@@ -54,8 +62,11 @@ struct XiVOScheduleKind: XiVOObjectKind {
 
     func targets(_ resource: Resource) -> [XiVOTarget] {
         let fallback = resource.fields["fallback"]
-        return [XiVOTarget(type: fallback?["type"]?.string, name: fallback?["target"]?.string,
-                           node: resource.node?["fallback"]?["target"], path: resource.path + ".fallback.target")]
+        return [
+            XiVOTarget(
+                type: fallback?["type"]?.string, name: fallback?["target"]?.string,
+                node: resource.node?["fallback"]?["target"], path: resource.path + ".fallback.target")
+        ]
     }
 
     func resource(_ record: JSONNode, directory: XiVODirectory, provider: String) throws -> Resource? {
@@ -91,9 +102,14 @@ struct XiVOScheduleKind: XiVOObjectKind {
         var pairs: [(String, JSONNode)] = [("schedule", .object(schedule))]
         let fallback = try await XiVOEndCall.dialaction(f["fallback"]?.object, client: client, provider: desired.address.provider)
         pairs.append(("dialaction", .object([("schedule_fallback", .object(fallback))])))
-        pairs.append(("opened", .array((f["opened"]?.list ?? []).map { o in
-            .object(Self.openedCodec.encode(o.object ?? [:], explicitNull: Self.openedCodec.names, absent: .string("")))
-        })))
+        pairs.append(
+            (
+                "opened",
+                .array(
+                    (f["opened"]?.list ?? []).map { o in
+                        .object(Self.openedCodec.encode(o.object ?? [:], explicitNull: Self.openedCodec.names, absent: .string("")))
+                    })
+            ))
         return .object(pairs)
     }
 }

@@ -2,8 +2,10 @@ import TelformCore
 
 /// One endpoint as the fake stores it.
 struct EndpointRecord {
-    static let stringFields = ["transport", "disallow", "allow", "language", "outgoing_cli",
-                               "cf_unconditional_dest", "cf_unavailable_dest", "cf_noanswer_dest", "cf_busy_dest"]
+    static let stringFields = [
+        "transport", "disallow", "allow", "language", "outgoing_cli",
+        "cf_unconditional_dest", "cf_unavailable_dest", "cf_noanswer_dest", "cf_busy_dest",
+    ]
     /// PJSIP's spellings of a flag.
     static func flag(_ text: String) -> Bool? {
         switch text.lowercased() {
@@ -13,8 +15,10 @@ struct EndpointRecord {
         }
     }
 
-    static let boolFields = ["direct_media", "rtp_symmetric", "force_rport", "rewrite_contact", "allow_long_distance",
-                             "cf_unconditional_enabled", "cf_unavailable_enabled", "cf_noanswer_enabled", "cf_busy_enabled"]
+    static let boolFields = [
+        "direct_media", "rtp_symmetric", "force_rport", "rewrite_contact", "allow_long_distance",
+        "cf_unconditional_enabled", "cf_unavailable_enabled", "cf_noanswer_enabled", "cf_busy_enabled",
+    ]
 
     var id: Int64
     var name: String
@@ -66,8 +70,14 @@ struct EndpointRecord {
         }
         if let value = body["cf_noanswer_timeout"], !value.isNull {
             if let n = value.int {
-                if n < 5 { problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be greater than or equal to 5", type: "greater_than_equal")) }
-                if n > 120 { problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be less than or equal to 120", type: "less_than_equal")) }
+                if n < 5 {
+                    problems.append(
+                        ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be greater than or equal to 5", type: "greater_than_equal"))
+                }
+                if n > 120 {
+                    problems.append(
+                        ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be less than or equal to 120", type: "less_than_equal"))
+                }
             } else {
                 problems.append(ValidationProblem(loc: ["body", "cf_noanswer_timeout"], msg: "Input should be a valid integer", type: "int_type"))
             }
@@ -108,8 +118,10 @@ struct EndpointRecord {
 
     /// The API's EndpointResponse: no extension, no password; booleans as PJSIP's yes/no.
     func response(tenant: String, _ server: EndpointsServer = EndpointsServer()) -> JSONNode {
-        var pairs: [(String, JSONNode)] = [("id", shownID(tenant: tenant, server)), ("name", .string(name)), ("tenant_id", .string(tenant)),
-                                           ("context", .string("from-internal-\(tenant)"))]
+        var pairs: [(String, JSONNode)] = [
+            ("id", shownID(tenant: tenant, server)), ("name", .string(name)), ("tenant_id", .string(tenant)),
+            ("context", .string("from-internal-\(tenant)")),
+        ]
         for (index, field) in Self.stringFields.enumerated() {
             if server.listCodecs && Self.codecFields.contains(field) {
                 pairs.append((field, .array(strings[index].split(separator: ",").map { .string(String($0)) })))
@@ -125,8 +137,10 @@ struct EndpointRecord {
 
     /// The fake's own storage form (the state file): everything, the password as a digest.
     var stored: JSONNode {
-        var pairs: [(String, JSONNode)] = [("id", .int(id)), ("name", .string(name)), ("extension", .string(extensionNumber)),
-                                           ("password_sha256", .string(passwordDigest))]
+        var pairs: [(String, JSONNode)] = [
+            ("id", .int(id)), ("name", .string(name)), ("extension", .string(extensionNumber)),
+            ("password_sha256", .string(passwordDigest)),
+        ]
         for (index, field) in Self.stringFields.enumerated() { pairs.append((field, .string(strings[index]))) }
         for (index, field) in Self.boolFields.enumerated() { pairs.append((field, .bool(bools[index]))) }
         pairs.append(("cf_noanswer_timeout", .int(noAnswerTimeout)))
@@ -195,7 +209,8 @@ struct EndpointsServer {
     }
 
     var json: JSONNode {
-        .object([("ids", .string(textIDs ? "text" : "number")), ("lists", .string(listCodecs ? "array" : "text"))]
+        .object(
+            [("ids", .string(textIDs ? "text" : "number")), ("lists", .string(listCodecs ? "array" : "text"))]
                 + (limitMax.map { [("limit_max", JSONNode.int(Int64($0)))] } ?? []))
     }
 }
@@ -232,10 +247,14 @@ struct EndpointsState {
             ("platform", .string("endpoints")),
             ("token_sha256", .array(tokenDigests.map(JSONNode.string))),
             ("server", server.json),
-            ("tenants", .object(tenants.keys.sorted().map { name in
-                let t = tenants[name] ?? TenantState(nextID: 1, endpoints: [])
-                return (name, .object([("next_id", .int(t.nextID)), ("endpoints", .array(t.endpoints.map(\.stored)))]))
-            })),
+            (
+                "tenants",
+                .object(
+                    tenants.keys.sorted().map { name in
+                        let t = tenants[name] ?? TenantState(nextID: 1, endpoints: [])
+                        return (name, .object([("next_id", .int(t.nextID)), ("endpoints", .array(t.endpoints.map(\.stored)))]))
+                    })
+            ),
         ])
     }
 }

@@ -57,12 +57,24 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         guard parts.count >= 4, parts[0] == "api", parts[1] == "organizations", parts[3] == "endpoints" else {
             return Self.detail(404, "Not Found")
         }
-        let tenant = parts[2], rest = Array(parts.dropFirst(4))
+        let tenant = parts[2]
+        let rest = Array(parts.dropFirst(4))
         let method = request.method
         // FastAPI parses a body as JSON only when it is declared so; otherwise the model is missing.
         if request.body != nil, !request.declaresJSON {
-            return .json(422, .object([("detail", .array([.object([("type", .string("model_attributes_type")), ("loc", .array([.string("body")])),
-                                                                   ("msg", .string("Input should be a valid dictionary or object to extract fields from"))])]))]))
+            return .json(
+                422,
+                .object([
+                    (
+                        "detail",
+                        .array([
+                            .object([
+                                ("type", .string("model_attributes_type")), ("loc", .array([.string("body")])),
+                                ("msg", .string("Input should be a valid dictionary or object to extract fields from")),
+                            ])
+                        ])
+                    )
+                ]))
         }
         switch rest.count {
         case 0 where method == "GET": return list(tenant, query, page: &page)
@@ -83,7 +95,8 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
         // The document gives `limit` a default (100) and no bound; a server may declare one.
         let limit = Int(query["limit"] ?? "100").flatMap { $0 >= 1 ? $0 : nil }
         if skip == nil {
-            problems.append(ValidationProblem(loc: ["query", "skip"], msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing"))
+            problems.append(
+                ValidationProblem(loc: ["query", "skip"], msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing"))
         }
         if limit == nil {
             problems.append(ValidationProblem(loc: ["query", "limit"], msg: "Input should be greater than or equal to 1", type: "greater_than_equal"))
@@ -163,7 +176,8 @@ public final class EndpointsFake: SimulatedPlatform, @unchecked Sendable {
 
     func mutate(_ tenant: String, _ id: String, _ change: (inout EndpointRecord) -> HTTPResponse) -> HTTPResponse {
         guard let number = number(tenant, id), let index = state.tenants[tenant]?.endpoints.firstIndex(where: { $0.id == number }),
-              var record = state.tenants[tenant]?.endpoints[index] else {
+            var record = state.tenants[tenant]?.endpoints[index]
+        else {
             return Self.detail(404, "Endpoint not found")
         }
         let response = change(&record)
@@ -183,12 +197,21 @@ struct ValidationProblem {
     var msg: String
     var type: String
 
-    static let invalidJSON = ValidationProblem(loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", type: "model_attributes_type")
+    static let invalidJSON = ValidationProblem(
+        loc: ["body"], msg: "Input should be a valid dictionary or object to extract fields from", type: "model_attributes_type")
 
     static func response(_ problems: [ValidationProblem]) -> HTTPResponse {
-        .json(422, .object([("detail", .array(problems.map { p in
-            .object([("loc", .array(p.loc.map(JSONNode.string))), ("msg", .string(p.msg)), ("type", .string(p.type))])
-        }))]))
+        .json(
+            422,
+            .object([
+                (
+                    "detail",
+                    .array(
+                        problems.map { p in
+                            .object([("loc", .array(p.loc.map(JSONNode.string))), ("msg", .string(p.msg)), ("type", .string(p.type))])
+                        })
+                )
+            ]))
     }
 }
 

@@ -15,8 +15,10 @@ extension MTTFake {
             guard !account.followme.isEmpty else {
                 throw Failure(code: -32001, message: "Data not found", data: .string("No followMe on this account"))
             }
-            return .object([("sip_id", .string(sip)), ("i_account", .string(account.iAccount)),
-                            ("followme_struct", .array([.int(Int64(account.followme.count)), .array(account.followme)]))])
+            return .object([
+                ("sip_id", .string(sip)), ("i_account", .string(account.iAccount)),
+                ("followme_struct", .array([.int(Int64(account.followme.count)), .array(account.followme)])),
+            ])
         case "setFollowme":
             guard let items = params.array, items.count == 2, let sip = Self.text(items[0]), let entries = items[1].array else {
                 throw Failure(code: -32602, message: "Invalid params", data: .string("params: [sip_id, [followmeStruct]] expected"))
@@ -36,19 +38,29 @@ extension MTTFake {
                     throw Failure(code: -32602, message: "Invalid params", data: .string("period \(period) is not a valid period"))
                 }
                 let order = Self.text(entry["follow_order"]) ?? String(index + 1)
-                stored.append(.object([("I_FOLLOW_ORDER", .string(order)), ("ACTIVE", .string(active)),
-                                       ("NAME", .string(entry["name"]?.string ?? number)), ("REDIRECT_NUMBER", .string(number)),
-                                       ("PERIOD", .string(period)), ("PERIOD_DESCRIPTION", .string(entry["period_description"]?.string ?? period)),
-                                       ("TIMEOUT", .string(Self.text(entry["timeout"]) ?? "15"))]))
+                stored.append(
+                    .object([
+                        ("I_FOLLOW_ORDER", .string(order)), ("ACTIVE", .string(active)),
+                        ("NAME", .string(entry["name"]?.string ?? number)), ("REDIRECT_NUMBER", .string(number)),
+                        ("PERIOD", .string(period)), ("PERIOD_DESCRIPTION", .string(entry["period_description"]?.string ?? period)),
+                        ("TIMEOUT", .string(Self.text(entry["timeout"]) ?? "15")),
+                    ]))
             }
             accounts[sip]?.followme = stored.sorted { (Int($0["I_FOLLOW_ORDER"]?.string ?? "") ?? 0) < (Int($1["I_FOLLOW_ORDER"]?.string ?? "") ?? 0) }
             return .object([("success", .int(1))])
         case "getAccountCustomFields":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.agentDenied)
             let a = accounts[sip]
-            return .object([("account_custom_fields", .object([("GN_IP_IPCR", .string(a?.callControlURL ?? "")),
-                                                              ("GN_IPCR_RESERVE", .string(a?.reserveNumber ?? ""))])),
-                            ("i_account", .string(a?.iAccount ?? ""))])
+            return .object([
+                (
+                    "account_custom_fields",
+                    .object([
+                        ("GN_IP_IPCR", .string(a?.callControlURL ?? "")),
+                        ("GN_IPCR_RESERVE", .string(a?.reserveNumber ?? "")),
+                    ])
+                ),
+                ("i_account", .string(a?.iAccount ?? "")),
+            ])
         case "updateCallControlURL":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.agentDenied)
             let url = params["url"]?.string ?? ""
@@ -99,8 +111,10 @@ extension MTTFake {
             if let callerID = params["caller_id"]?.string, !callerID.isEmpty, !TextPattern("^7[0-9]{10}$").matches(callerID) {
                 throw Self.invalid("V_REGEX_DO_NOT_MATCH", "caller_id", "The caller_id property must match regular expression /^7\\d{10}$/.")
             }
-            customers[name]?.callback = .object([("callBackFollowmeStruct", .array(entries)), ("caller_id", params["caller_id"] ?? .string("")),
-                                                 ("defaultBNumber", params["defaultBNumber"] ?? .string(""))])
+            customers[name]?.callback = .object([
+                ("callBackFollowmeStruct", .array(entries)), ("caller_id", params["caller_id"] ?? .string("")),
+                ("defaultBNumber", params["defaultBNumber"] ?? .string("")),
+            ])
             return .object([("success", .int(1))])
         }
     }

@@ -4,8 +4,9 @@ import TelformCore
 /// The Premedia endpoint: prompts and account settings (3055-3815), premedia follow-me
 /// (3815-4040) and the Global Black List (4170-4400).
 extension MTTFake {
-    static let premediaDenied = record(-32002, "Permission denied", "C_PERMISSION_DENIED", "common\\models\\premedia\\api\\Account",
-                                       "You don't have access to this common\\models\\premedia\\api\\Account «». ")
+    static let premediaDenied = record(
+        -32002, "Permission denied", "C_PERMISSION_DENIED", "common\\models\\premedia\\api\\Account",
+        "You don't have access to this common\\models\\premedia\\api\\Account «». ")
 
     func premedia(_ method: String, _ params: JSONNode, customer: String) throws -> JSONNode {
         let ok = JSONNode.object([("success", .bool(true))])
@@ -13,7 +14,9 @@ extension MTTFake {
         case "createCustomerPrompt", "getCustomerPrompts", "deleteCustomerPrompt":
             let name = Self.text(params["customer_name"]) ?? ""
             // The document answers an unknown customer with -32601 here.
-            guard name == customer, customers[name] != nil else { throw Self.notFound("customer_name", name, code: method == "createCustomerPrompt" ? -32601 : -32001) }
+            guard name == customer, customers[name] != nil else {
+                throw Self.notFound("customer_name", name, code: method == "createCustomerPrompt" ? -32601 : -32001)
+            }
             return try prompts(method, params, customer: name)
         case "updatePremediaAccountSettings":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.premediaDenied)
@@ -51,9 +54,11 @@ extension MTTFake {
                 guard let name, let prompt = customers[customer]?.prompts.first(where: { $0["name"]?.string == name }) else { return .null }
                 return .object([("id", prompt["id"] ?? .null), ("name", .string(name))])
             }
-            return .object([("sip_id", .string(sip)), ("answer", .bool(a.answer)), ("diversion", .bool(true)), ("scenario_id", .int(a.scenario)),
-                            ("scenario_name", .string("Premedia \(a.scenario)")),
-                            ("prompts", .object([("a_prompt", binding(a.aPrompt)), ("b_prompt", binding(a.bPrompt))]))])
+            return .object([
+                ("sip_id", .string(sip)), ("answer", .bool(a.answer)), ("diversion", .bool(true)), ("scenario_id", .int(a.scenario)),
+                ("scenario_name", .string("Premedia \(a.scenario)")),
+                ("prompts", .object([("a_prompt", binding(a.aPrompt)), ("b_prompt", binding(a.bPrompt))])),
+            ])
         case "setFollowme":
             let sip = try account(Self.text(params["sip_id"]), customer: customer, denied: Self.premediaDenied)
             let sequence = params["sequence"]?.string ?? "Order"
@@ -65,9 +70,11 @@ extension MTTFake {
                 throw Self.invalid("V_REGEX_DO_NOT_MATCH", "caller_id", "The caller_id property must match regular expression /^7\\d{10}$/.")
             }
             let entries = (params["followmeStructure"]?.array ?? []).enumerated().map { index, entry -> JSONNode in
-                .object([("redirect_number", .string(Self.text(entry["redirect_number"]) ?? "")), ("name", .string(entry["name"]?.string ?? "")),
-                         ("active", .string(entry["active"]?.string ?? "Y")), ("follow_order", .string(Self.text(entry["follow_order"]) ?? String(index + 1))),
-                         ("timeout", .string(Self.text(entry["timeout"]) ?? "15"))])
+                .object([
+                    ("redirect_number", .string(Self.text(entry["redirect_number"]) ?? "")), ("name", .string(entry["name"]?.string ?? "")),
+                    ("active", .string(entry["active"]?.string ?? "Y")), ("follow_order", .string(Self.text(entry["follow_order"]) ?? String(index + 1))),
+                    ("timeout", .string(Self.text(entry["timeout"]) ?? "15")),
+                ])
             }
             accounts[sip]?.forward = .object([("sequence", .string(sequence)), ("caller_id", .string(callerID)), ("followmeStructure", .array(entries))])
             return .object([("success", .int(1))])
@@ -78,7 +85,9 @@ extension MTTFake {
             return .object([("sip_id", .string(sip))] + (forward.pairs ?? []))
         case "addGBLRule", "deleteGBLRule":
             let rule = Self.text(params["gbl_rule"]) ?? ""
-            guard TextPattern("^[0-9]{5,15}$").matches(rule) else { throw Self.invalid("V_REGEX_DO_NOT_MATCH", "gbl_rule", "gbl_rule «\(rule)» is not a phone number.") }
+            guard TextPattern("^[0-9]{5,15}$").matches(rule) else {
+                throw Self.invalid("V_REGEX_DO_NOT_MATCH", "gbl_rule", "gbl_rule «\(rule)» is not a phone number.")
+            }
             let present = customers[customer]?.gbl.contains(rule) ?? false
             if method == "addGBLRule" {
                 guard !present else { throw Self.invalid("V_VALUE_ALREADY_EXISTS", "gbl_rule", "gbl_rule «\(rule)» already exists.") }
@@ -113,7 +122,9 @@ extension MTTFake {
                 name = "TTS_\(name).mp3"
                 fileID = String(SHA256.hex(contents).prefix(32))
             } else if type == "file" {
-                guard name.lowercased().hasSuffix(".mp3") else { throw Self.invalid("V_VALUE_INVALID", "prompt_name", "prompt_name «\(name)» must have the mp3 extension.") }
+                guard name.lowercased().hasSuffix(".mp3") else {
+                    throw Self.invalid("V_VALUE_INVALID", "prompt_name", "prompt_name «\(name)» must have the mp3 extension.")
+                }
                 guard let bytes = Data(base64Encoded: contents), Self.looksLikeMP3(Array(bytes)) else {
                     throw Self.invalid("V_VALUE_INVALID", "prompt_file_contents", "prompt_file_contents is not a base64 mp3 file.")
                 }

@@ -28,9 +28,9 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
 
     struct CustomerState {
         var nextPromptID: Int64 = 1
-        var prompts: [JSONNode] = []     // {id, name, file_id}
+        var prompts: [JSONNode] = []  // {id, name, file_id}
         var gbl: [String] = []
-        var callback: JSONNode?          // {callBackFollowmeStruct, caller_id, defaultBNumber}
+        var callback: JSONNode?  // {callBackFollowmeStruct, caller_id, defaultBNumber}
         /// How getGBLRules answers: "list" (a bare array) or "object" (`{gbl_rules: [...]}`);
         /// the document shows both, and a seed picks one.
         var gblShape = "list"
@@ -39,7 +39,7 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     struct AccountState {
         var customer: String
         var iAccount: String
-        var followme: [JSONNode] = []    // classic entries, as getFollowme returns them
+        var followme: [JSONNode] = []  // classic entries, as getFollowme returns them
         var callControlURL = ""
         var reserveNumber = ""
         var scenario: Int64 = 1
@@ -73,8 +73,9 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         }
         for (_, user) in users where customers[user.customer] == nil { customers[user.customer] = CustomerState() }
         for (sip, account) in json["accounts"]?.pairs ?? [] {
-            var state = AccountState(customer: account["customer"]?.string ?? Self.defaultCustomer,
-                                     iAccount: account["i_account"]?.string ?? String(44_635_000 + accounts.count))
+            var state = AccountState(
+                customer: account["customer"]?.string ?? Self.defaultCustomer,
+                iAccount: account["i_account"]?.string ?? String(44_635_000 + accounts.count))
             state.followme = account["followme"]?.array ?? []
             state.callControlURL = account["GN_IP_IPCR"]?.string ?? ""
             state.reserveNumber = account["GN_IPCR_RESERVE"]?.string ?? ""
@@ -94,24 +95,48 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         defer { lock.unlock() }
         return .object([
             ("platform", .string("mtt")),
-            ("users", .array(users.keys.sorted().map { name in
-                .object([("username", .string(name)), ("password_sha256", .string(users[name]?.digest ?? "")),
-                         ("customer", .string(users[name]?.customer ?? ""))])
-            })),
-            ("customers", .object(customers.keys.sorted().map { name in
-                let c = customers[name] ?? CustomerState()
-                return (name, .object([("next_prompt_id", .int(c.nextPromptID)), ("prompts", .array(c.prompts)),
-                                       ("gbl", .array(c.gbl.map(JSONNode.string))), ("callback", c.callback ?? .null),
-                                       ("gbl_shape", .string(c.gblShape))]))
-            })),
-            ("accounts", .object(accounts.keys.sorted().map { sip in
-                let a = accounts[sip] ?? AccountState(customer: "", iAccount: "")
-                return (sip, .object([("customer", .string(a.customer)), ("i_account", .string(a.iAccount)), ("followme", .array(a.followme)),
-                                      ("GN_IP_IPCR", .string(a.callControlURL)), ("GN_IPCR_RESERVE", .string(a.reserveNumber)),
-                                      ("scenario_id", .int(a.scenario)), ("answer", .bool(a.answer)),
-                                      ("a_prompt", a.aPrompt.map(JSONNode.string) ?? .null), ("b_prompt", a.bPrompt.map(JSONNode.string) ?? .null),
-                                      ("forward", a.forward), ("premedia", .bool(a.premedia))]))
-            })),
+            (
+                "users",
+                .array(
+                    users.keys.sorted().map { name in
+                        .object([
+                            ("username", .string(name)), ("password_sha256", .string(users[name]?.digest ?? "")),
+                            ("customer", .string(users[name]?.customer ?? "")),
+                        ])
+                    })
+            ),
+            (
+                "customers",
+                .object(
+                    customers.keys.sorted().map { name in
+                        let c = customers[name] ?? CustomerState()
+                        return (
+                            name,
+                            .object([
+                                ("next_prompt_id", .int(c.nextPromptID)), ("prompts", .array(c.prompts)),
+                                ("gbl", .array(c.gbl.map(JSONNode.string))), ("callback", c.callback ?? .null),
+                                ("gbl_shape", .string(c.gblShape)),
+                            ])
+                        )
+                    })
+            ),
+            (
+                "accounts",
+                .object(
+                    accounts.keys.sorted().map { sip in
+                        let a = accounts[sip] ?? AccountState(customer: "", iAccount: "")
+                        return (
+                            sip,
+                            .object([
+                                ("customer", .string(a.customer)), ("i_account", .string(a.iAccount)), ("followme", .array(a.followme)),
+                                ("GN_IP_IPCR", .string(a.callControlURL)), ("GN_IPCR_RESERVE", .string(a.reserveNumber)),
+                                ("scenario_id", .int(a.scenario)), ("answer", .bool(a.answer)),
+                                ("a_prompt", a.aPrompt.map(JSONNode.string) ?? .null), ("b_prompt", a.bPrompt.map(JSONNode.string) ?? .null),
+                                ("forward", a.forward), ("premedia", .bool(a.premedia)),
+                            ])
+                        )
+                    })
+            ),
         ])
     }
 
@@ -141,14 +166,16 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     static func record(_ code: Int64, _ message: String, _ vcode: String, _ attribute: String, _ text: String) -> Failure {
-        Failure(code: code, message: message, data: .array([.object([("code", .string(vcode)), ("attribute", .string(attribute)), ("message", .string(text))])]))
+        Failure(
+            code: code, message: message, data: .array([.object([("code", .string(vcode)), ("attribute", .string(attribute)), ("message", .string(text))])]))
     }
 
     func route(_ request: HTTPRequest) -> HTTPResponse {
         let (path, _) = SimulatorPath.split(request.path)
         // The document's requests are JSON ("JSON" above every example): another type is refused.
         guard request.declaresJSON else {
-            var refused = Self.answer(id: .null, failure: Failure(code: -32600, message: "Invalid Request", data: .string("Content-Type must be application/json")))
+            var refused = Self.answer(
+                id: .null, failure: Failure(code: -32600, message: "Invalid Request", data: .string("Content-Type must be application/json")))
             refused.status = 415
             return refused
         }
@@ -157,8 +184,10 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         }
         let id = body["id"] ?? .null
         guard let user = authenticate(request) else {
-            return HTTPResponse(status: 401, headers: ["www-authenticate": "Basic realm=\"api\"", "content-type": "application/json"],
-                                body: Data(Self.envelope(id: id, failure: Failure(code: -32002, message: "Permission denied", data: .string("Authentication failed"))).compactBytes))
+            return HTTPResponse(
+                status: 401, headers: ["www-authenticate": "Basic realm=\"api\"", "content-type": "application/json"],
+                body: Data(
+                    Self.envelope(id: id, failure: Failure(code: -32002, message: "Permission denied", data: .string("Authentication failed"))).compactBytes))
         }
         let params = body["params"] ?? .null
         do {
@@ -177,7 +206,10 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     static func envelope(id: JSONNode, failure: Failure) -> JSONNode {
-        .object([("jsonrpc", .string("2.0")), ("id", id), ("error", .object([("code", .int(failure.code)), ("message", .string(failure.message)), ("data", failure.data)]))])
+        .object([
+            ("jsonrpc", .string("2.0")), ("id", id),
+            ("error", .object([("code", .int(failure.code)), ("message", .string(failure.message)), ("data", failure.data)])),
+        ])
     }
 
     static func answer(id: JSONNode, failure: Failure) -> HTTPResponse {
@@ -186,10 +218,12 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
 
     func authenticate(_ request: HTTPRequest) -> (name: String, customer: String)? {
         guard let header = request.header("authorization"), header.hasPrefix("Basic "),
-              let data = Data(base64Encoded: String(header.dropFirst(6))) else { return nil }
+            let data = Data(base64Encoded: String(header.dropFirst(6)))
+        else { return nil }
         let text = String(decoding: data, as: UTF8.self)
         guard let colon = text.firstIndex(of: ":") else { return nil }
-        let name = String(text[..<colon]), password = String(text[text.index(after: colon)...])
+        let name = String(text[..<colon])
+        let password = String(text[text.index(after: colon)...])
         guard let user = users[name], user.digest == SHA256.hex(password) else { return nil }
         return (name, user.customer)
     }

@@ -25,7 +25,7 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
     public static let defaultUser = ("sim@example.com", "sim-mx-password")
 
     let lock = NSLock()
-    var apps: [String: String] = [:]                       // client_id → secret digest
+    var apps: [String: String] = [:]  // client_id → secret digest
     var users: [String: (digest: String, jid: String)] = [:]
 
     public func admitDefaultCredentials() {
@@ -36,7 +36,7 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
     }
     var contacts: [JSONNode] = []
     var conferences: [JSONNode] = []
-    var callModes: [String: JSONNode] = [:]                // jid → last PATCH /calls
+    var callModes: [String: JSONNode] = [:]  // jid → last PATCH /calls
     var tokens: [String: (jid: String, uses: Int)] = [:]
     var tokenUses: Int?
     var nextID: Int64 = 1
@@ -71,19 +71,26 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
     public func snapshot() -> JSONNode {
         lock.lock()
         defer { lock.unlock() }
-        return .object([
-            ("platform", .string("mxproxy")),
-            ("apps", .array(apps.keys.sorted().map { .object([("client_id", .string($0)), ("secret_sha256", .string(apps[$0] ?? ""))]) })),
-            ("users", .array(users.keys.sorted().map { name in
-                .object([("username", .string(name)), ("password_sha256", .string(users[name]?.digest ?? "")), ("jid", .string(users[name]?.jid ?? ""))])
-            })),
-            ("contacts", .array(contacts)),
-            ("conferences", .array(conferences)),
-            ("call_modes", .object(callModes.keys.sorted().map { ($0, callModes[$0] ?? .null) })),
-            ("next_id", .int(nextID)),
-            ("tokens_issued", .int(Int64(issued))),
-            ("slow_writes", .int(Int64(slowWrites))),
-        ] + (tokenUses.map { [("token_uses", JSONNode.int(Int64($0)))] } ?? []) + (dropsAfter.map { [("mx_drops_after", JSONNode.int(Int64($0)))] } ?? []))
+        return .object(
+            [
+                ("platform", .string("mxproxy")),
+                ("apps", .array(apps.keys.sorted().map { .object([("client_id", .string($0)), ("secret_sha256", .string(apps[$0] ?? ""))]) })),
+                (
+                    "users",
+                    .array(
+                        users.keys.sorted().map { name in
+                            .object([
+                                ("username", .string(name)), ("password_sha256", .string(users[name]?.digest ?? "")), ("jid", .string(users[name]?.jid ?? "")),
+                            ])
+                        })
+                ),
+                ("contacts", .array(contacts)),
+                ("conferences", .array(conferences)),
+                ("call_modes", .object(callModes.keys.sorted().map { ($0, callModes[$0] ?? .null) })),
+                ("next_id", .int(nextID)),
+                ("tokens_issued", .int(Int64(issued))),
+                ("slow_writes", .int(Int64(slowWrites))),
+            ] + (tokenUses.map { [("token_uses", JSONNode.int(Int64($0)))] } ?? []) + (dropsAfter.map { [("mx_drops_after", JSONNode.int(Int64($0)))] } ?? []))
     }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
@@ -101,7 +108,8 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         let (path, _) = SimulatorPath.split(request.path)
         if path == "/auth" && request.method == "POST" { return grant(request) }
         guard let header = request.header("authorization"), header.hasPrefix("Bearer "),
-              let token = tokens[String(header.dropFirst(7))] else {
+            let token = tokens[String(header.dropFirst(7))]
+        else {
             return Self.bearerRefusal("invalid token")
         }
         let key = String(header.dropFirst(7))
@@ -166,8 +174,10 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
             if let remote = body["remote"], remote.bool == nil { return Self.error(400, "remote must be true or false") }
             // What the proxy binds: `device` (the parameter list's `deviceName` is not read),
             // the delays defaulting to 1 and 30.
-            let mode = JSONNode.object([("remote", .bool(body["remote"]?.bool ?? false)), ("device", body["device"] ?? .string("")),
-                                        ("ringDelay", body["ringDelay"] ?? .int(1)), ("vmDelay", body["vmDelay"] ?? .int(30))])
+            let mode = JSONNode.object([
+                ("remote", .bool(body["remote"]?.bool ?? false)), ("device", body["device"] ?? .string("")),
+                ("ringDelay", body["ringDelay"] ?? .int(1)), ("vmDelay", body["vmDelay"] ?? .int(30)),
+            ])
             // A delay of 0 is left out before MX: the PBX keeps its default.
             var effective = mode
             if mode["ringDelay"]?.int == 0 { effective = effective.setting("ringDelay", .int(1)) }
@@ -201,7 +211,8 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
             return challenge
         }
         guard let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-              let colon = decoded.firstIndex(of: ":") else {
+            let colon = decoded.firstIndex(of: ":")
+        else {
             return Self.error(403, "Forbidden")
         }
         guard apps[String(decoded[..<colon])] == SHA256.hex(String(decoded[decoded.index(after: colon)...])) else {
@@ -223,14 +234,17 @@ public final class MXProxyFake: SimulatedPlatform, @unchecked Sendable {
         return .json(200, .object([("token_type", .string("Bearer")), ("access_token", .string(token)), ("expires_in", .int(3600))]))
     }
 
-    static let conferenceKeys = ["ownerId", "name", "accessId", "description", "type", "startDate", "duration", "waitForOwner", "delOnOwnerLeave", "ws", "wsType"]
+    static let conferenceKeys = [
+        "ownerId", "name", "accessId", "description", "type", "startDate", "duration", "waitForOwner", "delOnOwnerLeave", "ws", "wsType",
+    ]
 
     /// A conference body as the proxy binds it into its Go struct: a field of the wrong JSON
     /// type fails the binding (500); `ownerId` 0 is the caller; what is left out is the zero
     /// value, and `description` is kept only when given (`omitempty`).
     func conference(_ body: JSONNode?, owner caller: String) -> Bound {
         guard let body, body.pairs != nil else { return .refused(Self.error(500, "json: cannot unmarshal into Go value of type main.Conference")) }
-        let numbers: Set<String> = ["ownerId", "accessId", "startDate", "duration"], flags: Set<String> = ["waitForOwner", "delOnOwnerLeave"]
+        let numbers: Set<String> = ["ownerId", "accessId", "startDate", "duration"]
+        let flags: Set<String> = ["waitForOwner", "delOnOwnerLeave"]
         var pairs: [(String, JSONNode)] = []
         for key in Self.conferenceKeys {
             let value = body[key] ?? .null

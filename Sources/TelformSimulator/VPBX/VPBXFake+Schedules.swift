@@ -6,7 +6,8 @@ extension VPBXFake {
 
     /// The schedules an abonent sees: its own and its group's.
     func visibleSchedules(toAbonent abonent: JSONNode) -> [JSONNode] {
-        let user = abonent["userId"]?.int, group = abonent["groupId"]?.int
+        let user = abonent["userId"]?.int
+        let group = abonent["groupId"]?.int
         return schedules.filter { s in
             (s["type"]?.string == "abonent" && s["ownerId"]?.int == user) || (s["type"]?.string == "group" && group != nil && s["ownerId"]?.int == group)
         }
@@ -42,7 +43,8 @@ extension VPBXFake {
             // from the query, or from a body as PUT sends it.
             let queried = query["recordId"].flatMap { Int64($0) }
             guard let recordID = (method == "DELETE" ? queried : nil) ?? body?["recordId"]?.int else { return Self.error(400, "recordId is required", path) }
-            guard let index = schedules.firstIndex(where: { $0["recordId"]?.int == recordID && $0["type"]?.string == owner && $0["ownerId"]?.int == ownerID }) else {
+            guard let index = schedules.firstIndex(where: { $0["recordId"]?.int == recordID && $0["type"]?.string == owner && $0["ownerId"]?.int == ownerID })
+            else {
                 return Self.error(404, "Schedule \(recordID) not found", path)
             }
             if method == "DELETE" { return deleteSchedule(at: index, path: path) }
@@ -70,7 +72,9 @@ extension VPBXFake {
         // its references whole); it makes the order telform must keep visible.
         for (user, lists) in findMe {
             for rule in lists["redirectRules"] ?? [] where rule["scheduleId"]?.int == recordID && recordID != nil {
-                return Self.error(400, "Schedule \"\(schedule["name"]?.string ?? "")\" is used by find-me rule \"\(rule["ruleName"]?.string ?? "")\" of abonent \(user)", path)
+                return Self.error(
+                    400, "Schedule \"\(schedule["name"]?.string ?? "")\" is used by find-me rule \"\(rule["ruleName"]?.string ?? "")\" of abonent \(user)", path
+                )
             }
         }
         schedules.remove(at: index)

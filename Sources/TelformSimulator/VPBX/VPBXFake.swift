@@ -65,9 +65,13 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
             ("groups", .array(groups)),
             ("abonents", .array(abonents)),
             ("schedules", .array(schedules)),
-            ("findMe", .object(findMe.keys.sorted().map { user in
-                (String(user), .object(["parallelRules", "sequentialRules", "redirectRules"].map { ($0, .array(findMe[user]?[$0] ?? [])) }))
-            })),
+            (
+                "findMe",
+                .object(
+                    findMe.keys.sorted().map { user in
+                        (String(user), .object(["parallelRules", "sequentialRules", "redirectRules"].map { ($0, .array(findMe[user]?[$0] ?? [])) }))
+                    })
+            ),
         ])
     }
 
@@ -83,8 +87,12 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
     }
 
     static func error(_ status: Int, _ message: String, _ path: String) -> HTTPResponse {
-        .json(status, .object([("status", .int(Int64(status))), ("error", .string(HTTPServer.reason(status))),
-                               ("message", .string(message)), ("path", .string(path))]))
+        .json(
+            status,
+            .object([
+                ("status", .int(Int64(status))), ("error", .string(HTTPServer.reason(status))),
+                ("message", .string(message)), ("path", .string(path)),
+            ]))
     }
 
     func route(_ request: HTTPRequest) -> HTTPResponse {
@@ -105,10 +113,13 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
         let method = request.method
         switch (parts[1], parts.count) {
         case ("abonents", 2) where method == "GET":
-            return .json(200, .array(abonents.filter { abonent in
-                (query["extension"].map { abonent["extension"]?.string == $0 } ?? true)
-                    && (query["phoneNumber"].map { abonent["phoneNumber"]?.string == $0 } ?? true)
-            }))
+            return .json(
+                200,
+                .array(
+                    abonents.filter { abonent in
+                        (query["extension"].map { abonent["extension"]?.string == $0 } ?? true)
+                            && (query["phoneNumber"].map { abonent["phoneNumber"]?.string == $0 } ?? true)
+                    }))
         case ("groups", 2) where method == "GET":
             return .json(200, .array(groups))
         case ("schedules", 4):

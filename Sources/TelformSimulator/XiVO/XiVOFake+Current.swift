@@ -64,7 +64,8 @@ extension XiVOFake {
     /// The box `_prepare_import` keeps: with `number` and `context`, else none.
     func currentBox(_ given: JSONNode?, uf: JSONNode) -> JSONNode? {
         guard let given, let number = Self.textual(given["number"]), !number.isEmpty,
-              let context = Self.textual(given["context"]), !context.isEmpty else { return nil }
+            let context = Self.textual(given["context"]), !context.isEmpty
+        else { return nil }
         let name = Self.textual(given["name"]) ?? [uf["firstname"]?.string, uf["lastname"]?.string].compactMap { $0 }.joined(separator: " ")
         var box = JSONNode.object([("uniqueid", .int(newID())), ("fullname", .string(name)), ("mailbox", .string(number)), ("context", .string(context))])
         for key in ["password", "email"] { if let value = given[key], !value.isNull { box = box.setting(key, value) } }
@@ -82,8 +83,10 @@ extension XiVOFake {
             line = line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))
             lines = .array([line])
         }
-        var record = JSONNode.object([("userfeatures", uf), ("linefeatures", lines), ("voicemail", .bool(false)),
-                                      ("groupmember", .bool(false)), ("queuemember", .bool(false))])
+        var record = JSONNode.object([
+            ("userfeatures", uf), ("linefeatures", lines), ("voicemail", .bool(false)),
+            ("groupmember", .bool(false)), ("queuemember", .bool(false)),
+        ])
         if let box = currentBox(body["voicemail"], uf: uf) {
             if let refusal = boxTaken(box) { return Self.text(400, refusal) }
             record = record.setting("voicemail", box).setting("userfeatures", uf.setting("voicemailid", .string(String(Self.number(box["uniqueid"]) ?? 0))))
@@ -123,14 +126,19 @@ extension XiVOFake {
         guard let number = Self.textual(line["number"]) else { return nil }
         let context = Self.textual(line["context"]) ?? "default"
         let taken = (collections["users"] ?? []).contains { other in
-            Self.id(other) != user && (other["linefeatures"]?.array ?? []).contains { Self.textual($0["number"]) == number && (Self.textual($0["context"]) ?? "default") == context }
+            Self.id(other) != user
+                && (other["linefeatures"]?.array ?? []).contains {
+                    Self.textual($0["number"]) == number && (Self.textual($0["context"]) ?? "default") == context
+                }
         }
         return taken ? "line \(number)@\(context) is already used" : nil
     }
 
     /// A mailbox already used in its context.
     func boxTaken(_ box: JSONNode) -> String? {
-        let taken = voicemails().contains { Self.textual($0["mailbox"]) == Self.textual(box["mailbox"]) && Self.textual($0["context"]) == Self.textual(box["context"]) }
+        let taken = voicemails().contains {
+            Self.textual($0["mailbox"]) == Self.textual(box["mailbox"]) && Self.textual($0["context"]) == Self.textual(box["context"])
+        }
         return taken ? "voicemail \(Self.textual(box["mailbox"]) ?? "")@\(Self.textual(box["context"]) ?? "") exists" : nil
     }
 }

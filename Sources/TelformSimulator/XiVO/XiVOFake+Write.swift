@@ -17,14 +17,17 @@ extension XiVOFake {
             }
             // One line per number and context, whether a number came as text or as a JSON number.
             if let number = Self.textual(line["number"]), let context = Self.textual(line["context"]),
-               (collections["users"] ?? []).contains(where: { user in
-                   (user["linefeatures"]?.array ?? []).contains { Self.textual($0["number"]) == number && Self.textual($0["context"]) == context }
-               }) {
+                (collections["users"] ?? []).contains(where: { user in
+                    (user["linefeatures"]?.array ?? []).contains { Self.textual($0["number"]) == number && Self.textual($0["context"]) == context }
+                })
+            {
                 return Self.text(400, "line \(number)@\(context) is already used")
             }
-            var record = JSONNode.object([("userfeatures", uf.setting("id", .int(id))),
-                                          ("linefeatures", .array([line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))])),
-                                          ("voicemail", .bool(false)), ("groupmember", .bool(false)), ("queuemember", .bool(false))])
+            var record = JSONNode.object([
+                ("userfeatures", uf.setting("id", .int(id))),
+                ("linefeatures", .array([line.setting("id", .int(newID())).setting("iduserfeatures", .int(id))])),
+                ("voicemail", .bool(false)), ("groupmember", .bool(false)), ("queuemember", .bool(false)),
+            ])
             // On add, a voicemail with no option is added ("add" is what xivo-ws sends).
             if let refusal = voicemail(body, into: &record, option: body["voicemail-option"]?.string ?? "add") { return Self.text(400, refusal) }
             collections[object, default: []].append(record)
@@ -51,19 +54,25 @@ extension XiVOFake {
             let opened = (body["opened"]?.array ?? []).enumerated().map { index, period in
                 period.setting("id", .int(Int64(index + 1))).setting("schedule_id", .int(id)).setting("mode", .string("opened"))
             }
-            record = .object([("schedule", schedule),
-                              ("dialaction", .object([("schedule_fallback", .object([("actiontype", .null), ("action", .null)]))])),
-                              ("opened", .array(opened)), ("closed", .bool(false))])
+            record = .object([
+                ("schedule", schedule),
+                ("dialaction", .object([("schedule_fallback", .object([("actiontype", .null), ("action", .null)]))])),
+                ("opened", .array(opened)), ("closed", .bool(false)),
+            ])
         case "incall":
             // xivo-ws sends `exten` as the user gave it: text or a JSON number; stored as text.
             guard let exten = Self.textual(body["incall"]?["exten"]), let context = Self.textual(body["incall"]?["context"]) else {
                 return Self.text(400, "incall.exten and incall.context are required")
             }
             if let problem = destinationProblem(body) { return Self.text(400, problem) }
-            if (collections["incall"] ?? []).contains(where: { Self.textual($0["incall"]?["exten"]) == exten && Self.textual($0["incall"]?["context"]) == context }) {
+            if (collections["incall"] ?? []).contains(where: {
+                Self.textual($0["incall"]?["exten"]) == exten && Self.textual($0["incall"]?["context"]) == context
+            }) {
                 return Self.text(400, "incall \(exten)@\(context) exists")
             }
-            record = .object([("incall", (body["incall"] ?? .null).setting("id", .int(id)).setting("exten", .string(exten))), ("dialaction", body["dialaction"] ?? .null)])
+            record = .object([
+                ("incall", (body["incall"] ?? .null).setting("id", .int(id)).setting("exten", .string(exten))), ("dialaction", body["dialaction"] ?? .null),
+            ])
         case "voicemail":
             // xivo-ws `Voicemail`: a box of its own, `{voicemail: {mailbox, fullname, ...}}`.
             guard let box = body["voicemail"], let mailbox = Self.textual(box["mailbox"]), Self.textual(box["fullname"]) != nil else {
@@ -73,7 +82,8 @@ extension XiVOFake {
             if voicemails().contains(where: { Self.textual($0["mailbox"]) == mailbox && Self.textual($0["context"]) == context }) {
                 return Self.text(400, "voicemail \(mailbox)@\(context) exists")
             }
-            collections["voicemail", default: []].append(box.setting("uniqueid", .int(id)).setting("mailbox", .string(mailbox)).setting("context", .string(context)))
+            collections["voicemail", default: []].append(
+                box.setting("uniqueid", .int(id)).setting("mailbox", .string(mailbox)).setting("context", .string(context)))
             return Self.added(id)
         case "context":
             guard let name = body["context"]?["name"]?.string, !name.isEmpty else { return Self.text(400, "context.name is required") }
@@ -82,17 +92,27 @@ extension XiVOFake {
                 return Self.text(400, "context.\(key) is required")
             }
             if index("context", name) != nil { return Self.text(400, "context \(name) exists") }
-            record = .object([("context", body["context"] ?? .null), ("contextinclude", body["contextinclude"] ?? .array([])),
-                              ("contextnumbers", body["contextnumbers"] ?? .object([]))])
+            record = .object([
+                ("context", body["context"] ?? .null), ("contextinclude", body["contextinclude"] ?? .array([])),
+                ("contextnumbers", body["contextnumbers"] ?? .object([])),
+            ])
         case "pickup":
             guard let name = body["name"]?.string, !name.isEmpty else { return Self.text(400, "name is required") }
             if (collections["pickup"] ?? []).contains(where: { $0["pickup"]?["name"]?.string == name }) { return Self.text(400, "pickup \(name) exists") }
             for member in body["members"]?.array ?? [] {
                 guard let type = member["membertype"]?.string, let memberID = member["memberid"]?.int ?? member["memberid"]?.string.flatMap({ Int64($0) }),
-                      exists(type, memberID) else { return Self.text(400, "member \(member.compact) does not exist") }
+                    exists(type, memberID)
+                else { return Self.text(400, "member \(member.compact) does not exist") }
             }
-            record = .object([("pickup", .object([("id", .int(id)), ("name", .string(name)), ("description", body["description"] ?? .string("")),
-                                                  ("commented", .int(0))])), ("members", body["members"] ?? .array([]))])
+            record = .object([
+                (
+                    "pickup",
+                    .object([
+                        ("id", .int(id)), ("name", .string(name)), ("description", body["description"] ?? .string("")),
+                        ("commented", .int(0)),
+                    ])
+                ), ("members", body["members"] ?? .array([])),
+            ])
         case "queueskills":
             guard let name = body["name"]?.string, !name.isEmpty else { return Self.text(400, "name is required") }
             // "printscreen should be less than 5 car long"
@@ -179,19 +199,26 @@ extension XiVOFake {
             if option == "add" {
                 // The web form's `{fullname, mailbox}` or xivo-ws's `{name, number, context}`.
                 guard let fullname = Self.textual(given["fullname"] ?? given["name"]), !fullname.isEmpty,
-                      let mailbox = Self.textual(given["mailbox"] ?? given["number"]), !mailbox.isEmpty else {
+                    let mailbox = Self.textual(given["mailbox"] ?? given["number"]), !mailbox.isEmpty
+                else {
                     return "voicemail.fullname and voicemail.mailbox (or xivo-ws's name and number) are required"
                 }
                 guard uf["language"]?.string?.isEmpty == false else { return "a voicemail needs the user's language (userfeatures.language)" }
                 let context = Self.textual(given["context"]) ?? Self.textual(record["linefeatures"]?.array?.first?["context"]) ?? "default"
                 let boxID = newID()
-                var made = JSONNode.object([("uniqueid", .int(boxID)), ("fullname", .string(fullname)), ("mailbox", .string(mailbox)), ("context", .string(context))])
-                for (key, value) in given.pairs ?? [] where !["name", "number", "fullname", "mailbox", "context"].contains(key) { made = made.setting(key, value) }
+                var made = JSONNode.object([
+                    ("uniqueid", .int(boxID)), ("fullname", .string(fullname)), ("mailbox", .string(mailbox)), ("context", .string(context)),
+                ])
+                for (key, value) in given.pairs ?? [] where !["name", "number", "fullname", "mailbox", "context"].contains(key) {
+                    made = made.setting(key, value)
+                }
                 box = made
                 uf = uf.setting("voicemailid", .string(String(boxID)))
                 if uf["voicemailtype"] == nil || uf["voicemailtype"]?.isNull == true { uf = uf.setting("voicemailtype", .string("asterisk")) }
             } else {
-                guard var edited = current, Self.number(uf["voicemailid"]) != nil else { return "the user has no voicemail to edit (voicemail-option add makes one)" }
+                guard var edited = current, Self.number(uf["voicemailid"]) != nil else {
+                    return "the user has no voicemail to edit (voicemail-option add makes one)"
+                }
                 for (key, value) in given.pairs ?? [] { edited = edited.setting(key, value) }
                 box = edited
             }

@@ -12,7 +12,7 @@ import TelformCore
 /// (pickups name them), and list answers carry each object's summary fields.
 public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     let lock = NSLock()
-    var credentials: [String: String] = [:]     // username → password digest; empty: the host is trusted
+    var credentials: [String: String] = [:]  // username → password digest; empty: the host is trusted
     var collections: [String: [JSONNode]] = [:]
     var nextID: Int64 = 100
     /// Which web services the fake answers as: `document` (api-docs/002, xivo-ws) or
@@ -53,9 +53,15 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     public func snapshot() -> JSONNode {
         lock.lock()
         defer { lock.unlock() }
-        return .object([("platform", .string("xivo")),
-                        ("credentials", .array(credentials.keys.sorted().map { .object([("username", .string($0)), ("password_sha256", .string(credentials[$0] ?? ""))]) })),
-                        ("next_id", .int(nextID)), ("web_services", .string(webServices))] + Self.objects.map { ($0, .array(collections[$0] ?? [])) })
+        return .object(
+            [
+                ("platform", .string("xivo")),
+                (
+                    "credentials",
+                    .array(credentials.keys.sorted().map { .object([("username", .string($0)), ("password_sha256", .string(credentials[$0] ?? ""))]) })
+                ),
+                ("next_id", .int(nextID)), ("web_services", .string(webServices)),
+            ] + Self.objects.map { ($0, .array(collections[$0] ?? [])) })
     }
 
     public func handle(_ request: HTTPRequest) -> SimulatorOutcome {
@@ -80,8 +86,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     func route(_ request: HTTPRequest) -> HTTPResponse {
         if !credentials.isEmpty {
             guard let header = request.header("authorization"), header.hasPrefix("Basic "),
-                  let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-                  let colon = decoded.firstIndex(of: ":") else {
+                let decoded = Data(base64Encoded: String(header.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+                let colon = decoded.firstIndex(of: ":")
+            else {
                 // HTTP Basic (RFC 7617): a 401 carries its challenge, as the web server in front of XiVO sends it.
                 var challenge = Self.text(401, "Authentication required")
                 challenge.headers["www-authenticate"] = "Basic realm=\"XiVO web services\""
@@ -116,9 +123,10 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             // firstname, lastname, number or userfield; lines by number or name).
             let text = (query["search"] ?? "").lowercased()
             // A user's number is its line's, which the users list does not carry.
-            let userNumbers = Dictionary((collections["users"] ?? []).map { user in
-                (Self.id(user) ?? 0, (user["linefeatures"]?.array ?? []).compactMap { Self.textual($0["number"]) })
-            }, uniquingKeysWith: { first, _ in first })
+            let userNumbers = Dictionary(
+                (collections["users"] ?? []).map { user in
+                    (Self.id(user) ?? 0, (user["linefeatures"]?.array ?? []).compactMap { Self.textual($0["number"]) })
+                }, uniquingKeysWith: { first, _ in first })
             let found = summaries(object).filter { item in
                 var values = (Self.searched[object] ?? []).map { Self.textual(item[$0]) ?? "" }
                 if object == "users" { values += userNumbers[Self.id(item) ?? 0] ?? [] }
@@ -126,7 +134,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             }
             return found.isEmpty ? HTTPResponse(status: 204) : .json(200, .array(found))
         case "view" where object == "voicemail":
-            guard let box = voicemails().first(where: { Self.number($0["uniqueid"]).map(String.init) == id }) else { return Self.text(404, "voicemail \(id ?? "") not found") }
+            guard let box = voicemails().first(where: { Self.number($0["uniqueid"]).map(String.init) == id }) else {
+                return Self.text(404, "voicemail \(id ?? "") not found")
+            }
             return .json(200, .object([("voicemail", box)]))
         case "delete" where object == "voicemail":
             return deleteVoicemail(id)
@@ -167,8 +177,10 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
 
     /// The fields `act=search` looks in, per object (api-docs/002 documents users, lines,
     /// incalls and schedules; xivo-ws searches voicemails by mailbox).
-    static let searched: [String: [String]] = ["users": ["firstname", "lastname", "number", "userfield"], "lines": ["number", "name"],
-                                               "incall": ["exten"], "schedule": ["name"], "voicemail": ["mailbox", "fullname"]]
+    static let searched: [String: [String]] = [
+        "users": ["firstname", "lastname", "number", "userfield"], "lines": ["number", "name"],
+        "incall": ["exten"], "schedule": ["name"], "voicemail": ["mailbox", "fullname"],
+    ]
 
     func find(_ object: String, _ id: String?) -> JSONNode? {
         index(object, id).flatMap { collections[object]?[$0] }
@@ -201,9 +213,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
                 // contexts are in the lines list. It carries the userfeatures, with the fields
                 // xivo-ws reads given their defaults.
                 let uf = record["userfeatures"] ?? .null
-                var item = JSONNode.object([("entityid", .int(1)), ("lastname", .string("")), ("enableclient", .bool(false)), ("loginclient", .string("")),
-                                            ("passwdclient", .string("")), ("cti_profile_id", .null), ("bsfilter", .string("no")), ("enablexfer", .bool(false)),
-                                            ("agentid", .null), ("mobilephonenumber", .string("")), ("userfield", .string(""))])
+                var item = JSONNode.object([
+                    ("entityid", .int(1)), ("lastname", .string("")), ("enableclient", .bool(false)), ("loginclient", .string("")),
+                    ("passwdclient", .string("")), ("cti_profile_id", .null), ("bsfilter", .string("no")), ("enablexfer", .bool(false)),
+                    ("agentid", .null), ("mobilephonenumber", .string("")), ("userfield", .string("")),
+                ])
                 for (key, value) in uf.pairs ?? [] { item = item.setting(key, value) }
                 return item
             case "schedule": return (record["schedule"] ?? .null).setting("entity_id", record["schedule"]?["entity_id"] ?? .null)
@@ -215,9 +229,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
                 let numbers = (record["contextnumbers"]?.pairs ?? []).flatMap { use, ranges in
                     (ranges.array ?? []).map { Self.numberRange($0).setting("type", .string(use)) }
                 }
-                return .object([("context", record["context"] ?? .null),
-                                ("contextinclude", includes.isEmpty ? .bool(false) : includes.count == 1 ? includes[0] : .array(includes)),
-                                ("contextnumbers", numbers.isEmpty ? .bool(false) : .array(numbers)), ("deletable", .bool(false))])
+                return .object([
+                    ("context", record["context"] ?? .null),
+                    ("contextinclude", includes.isEmpty ? .bool(false) : includes.count == 1 ? includes[0] : .array(includes)),
+                    ("contextnumbers", numbers.isEmpty ? .bool(false) : .array(numbers)), ("deletable", .bool(false)),
+                ])
             case "pickup": return record["pickup"] ?? .null
             // A summary: the lot's number of positions and the rest come with view.
             case "parkinglot": return .object([("id", record["id"] ?? .null), ("name", record["name"] ?? .null)])
@@ -231,15 +247,19 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     /// A line as the lines list answers it (xivo-ws test_line): the line's own fields and its
     /// protocol's (a SIP line's `name`, `type`, `username`, `secret`, `host`, ...).
     static func lineSummary(_ line: JSONNode, user: JSONNode) -> JSONNode {
-        var item = JSONNode.object([("id", line["id"] ?? .null), ("name", line["name"] ?? line["number"] ?? .null), ("number", line["number"] ?? .null),
-                                    ("context", line["context"] ?? .null), ("protocol", line["protocol"] ?? .null),
-                                    ("iduserfeatures", line["iduserfeatures"] ?? user["userfeatures"]?["id"] ?? .null),
-                                    ("commented", .bool(false)), ("configregistrar", .string("default")), ("device", line["device"] ?? .string("")),
-                                    ("num", line["num"] ?? .int(1))])
+        var item = JSONNode.object([
+            ("id", line["id"] ?? .null), ("name", line["name"] ?? line["number"] ?? .null), ("number", line["number"] ?? .null),
+            ("context", line["context"] ?? .null), ("protocol", line["protocol"] ?? .null),
+            ("iduserfeatures", line["iduserfeatures"] ?? user["userfeatures"]?["id"] ?? .null),
+            ("commented", .bool(false)), ("configregistrar", .string("default")), ("device", line["device"] ?? .string("")),
+            ("num", line["num"] ?? .int(1)),
+        ])
         switch line["protocol"]?.string {
         case "sip":
-            for (key, value) in [("type", JSONNode.string("friend")), ("username", line["name"] ?? .string("")), ("secret", line["secret"] ?? .string("")),
-                                 ("language", .null), ("host", .string("dynamic")), ("port", .null)] { item = item.setting(key, value) }
+            for (key, value) in [
+                ("type", JSONNode.string("friend")), ("username", line["name"] ?? .string("")), ("secret", line["secret"] ?? .string("")),
+                ("language", .null), ("host", .string("dynamic")), ("port", .null),
+            ] { item = item.setting(key, value) }
         case "custom": item = item.setting("interface", line["interface"] ?? .string(""))
         default: break
         }
@@ -256,8 +276,10 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
     func voicemails() -> [JSONNode] {
         let owned = (collections["users"] ?? []).compactMap { user in user["voicemail"].flatMap { $0.pairs == nil ? nil : $0 } }
         return (owned + (collections["voicemail"] ?? [])).map { box in
-            var item = JSONNode.object([("uniqueid", box["uniqueid"] ?? .null), ("context", .string("default")), ("fullname", .string("")),
-                                        ("password", .string("")), ("email", .null), ("tz", .string("eu-fr"))])
+            var item = JSONNode.object([
+                ("uniqueid", box["uniqueid"] ?? .null), ("context", .string("default")), ("fullname", .string("")),
+                ("password", .string("")), ("email", .null), ("tz", .string("eu-fr")),
+            ])
             for (key, value) in box.pairs ?? [] { item = item.setting(key, value) }
             return item
         }
@@ -277,7 +299,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             let numbers = (record["contextnumbers"]?.pairs ?? []).map { use, ranges in (use, JSONNode.array((ranges.array ?? []).map(Self.numberRange))) }
             return record.setting("contextinclude", .array(Self.includeRecords(record))).setting("contextnumbers", .object(numbers))
         }
-        if object == "schedule" { return record.setting("schedule", (record["schedule"] ?? .null).setting("entity_id", record["schedule"]?["entity_id"] ?? .null)) }
+        if object == "schedule" {
+            return record.setting("schedule", (record["schedule"] ?? .null).setting("entity_id", record["schedule"]?["entity_id"] ?? .null))
+        }
         if object == "users" {
             // Memberships as view answers them: false, or the member rows (api-docs/002 lines 417-420).
             var shown = record
@@ -287,8 +311,12 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             if let box = record["voicemail"], box.pairs != nil, current {
                 // confd's box, as the current view shows it: `id`, `number`, `name`.
                 let id = Self.number(box["uniqueid"]) ?? 0
-                shown = shown.setting("voicemail", .object([("id", .int(id)), ("number", box["mailbox"] ?? .null), ("context", box["context"] ?? .string("default")),
-                                                            ("name", box["fullname"] ?? .string("")), ("password", box["password"] ?? .string("")), ("email", box["email"] ?? .null)]))
+                shown = shown.setting(
+                    "voicemail",
+                    .object([
+                        ("id", .int(id)), ("number", box["mailbox"] ?? .null), ("context", box["context"] ?? .string("default")),
+                        ("name", box["fullname"] ?? .string("")), ("password", box["password"] ?? .string("")), ("email", box["email"] ?? .null),
+                    ]))
                 uf = uf.setting("voicemailid", .string(String(id))).setting("enablevoicemail", .bool(true))
             } else if let box = record["voicemail"], box.pairs != nil {
                 uf = uf.setting("voicemailid", .string(String(Self.number(box["uniqueid"]) ?? 0)))
@@ -301,7 +329,8 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
             shown = shown.setting("userfeatures", uf)
             for (key, kind) in [("groupmember", "group"), ("queuemember", "queue")] {
                 let member = record[key]
-                let rows: JSONNode = member?.bool == true || (member?.array?.isEmpty == false)
+                let rows: JSONNode =
+                    member?.bool == true || (member?.array?.isEmpty == false)
                     ? (member?.array.map(JSONNode.array) ?? .array([.object([("type", .string(kind)), ("userid", record["userfeatures"]?["id"] ?? .null)])]))
                     : .bool(false)
                 shown = shown.setting(key, rows)
@@ -311,9 +340,11 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         guard object == "pickup" else { return record }
         // View splits the members by category; add takes them in one list.
         let all = record["members"]?.array ?? []
-        return .object([("pickup", record["pickup"] ?? .null),
-                        ("members", .array(all.filter { $0["category"]?.string == "member" })),
-                        ("pickups", .array(all.filter { $0["category"]?.string == "pickup" }))])
+        return .object([
+            ("pickup", record["pickup"] ?? .null),
+            ("members", .array(all.filter { $0["category"]?.string == "member" })),
+            ("pickups", .array(all.filter { $0["category"]?.string == "pickup" })),
+        ])
     }
 
     func newID() -> Int64 {
