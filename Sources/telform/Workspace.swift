@@ -30,8 +30,7 @@ struct Workspace {
         // A sim:// provider ignores its declared credentials: their variables are not needed.
         let selected = arguments.options["--provider"] ?? []
         result.diagnostics.removeAll { diagnostic in
-            guard diagnostic.path.hasPrefix("providers."), diagnostic.message.hasPrefix("unset variable ") || diagnostic.message.hasPrefix("missing file ")
-            else { return false }
+            guard diagnostic.code == .unresolvedReference, diagnostic.path.hasPrefix("providers.") else { return false }
             let rest = diagnostic.path.dropFirst("providers.".count)
             let name = String(rest.prefix { $0 != "." && $0 != "[" })
             if !selected.isEmpty && !selected.contains(name) { return true }

@@ -192,6 +192,7 @@ final class CurlTransportTests: XCTestCase {
             }
         }
         XCTAssertEqual(server.seen.requests.map { String($0.prefix(4)) }, ["GET ", "POST", "GET ", "DELE"], "each write sent once")
+        await server.wait { _, closed in closed == 4 }
         XCTAssertEqual(server.seen.connections, 4, "two that each carried a read and a write, two opened for the second sendings, which sent nothing")
         // A read in the same place is sent again by libcurl, as it may be.
         let reads = try ScriptedServer { connection in

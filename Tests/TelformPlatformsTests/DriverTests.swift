@@ -145,7 +145,7 @@ final class DriverTests: XCTestCase {
                 "remote": .bool(true), "device": .string("79031744445"), "ring_delay": .int(1), "vm_delay": .int(30),
             ])
         var change = Change(address: mode.address, action: .update, desired: mode, live: nil, fields: [])
-        change.blind = true
+        change.effect = .sendBlind
         try await driver.apply(change, live: LiveState())
         XCTAssertEqual(
             writes(journal).filter { $0.hasPrefix("PATCH") },

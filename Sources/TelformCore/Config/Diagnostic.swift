@@ -4,16 +4,25 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         case error, warning
     }
 
+    /// What a finding is, where code acts on it (never on its words).
+    public enum Code: Sendable, Hashable {
+        /// `${env:NAME}` unset or `${file:PATH}` missing: a provider that is not read, or a
+        /// simulator's credential, does not need it.
+        case unresolvedReference
+    }
+
     public var severity: Severity
     public var mark: Mark
     public var path: String
     public var message: String
+    public var code: Code?
 
-    public init(_ severity: Severity, _ mark: Mark, _ path: String, _ message: String) {
+    public init(_ severity: Severity, _ mark: Mark, _ path: String, _ message: String, code: Code? = nil) {
         self.severity = severity
         self.mark = mark
         self.path = path
         self.message = message
+        self.code = code
     }
 
     public var description: String {
@@ -27,12 +36,12 @@ public struct DiagnosticList: Sendable {
 
     public init() {}
 
-    public mutating func error(_ mark: Mark, _ path: String, _ message: String) {
-        items.append(Diagnostic(.error, mark, path, message))
+    public mutating func error(_ mark: Mark, _ path: String, _ message: String, code: Diagnostic.Code? = nil) {
+        items.append(Diagnostic(.error, mark, path, message, code: code))
     }
 
-    public mutating func warning(_ mark: Mark, _ path: String, _ message: String) {
-        items.append(Diagnostic(.warning, mark, path, message))
+    public mutating func warning(_ mark: Mark, _ path: String, _ message: String, code: Diagnostic.Code? = nil) {
+        items.append(Diagnostic(.warning, mark, path, message, code: code))
     }
 
     public mutating func append(contentsOf other: [Diagnostic]) {

@@ -14,8 +14,8 @@ extension Typer {
         for reference in outcome.unresolved {
             let what = reference.hasPrefix("env:") ? "unset variable" : "missing file"
             switch mode {
-            case .validate: diagnostics.warning(node.mark, here, "\(what) ${\(reference)}; plan and apply will need it")
-            case .strict: diagnostics.error(node.mark, here, "\(what) ${\(reference)}")
+            case .validate: diagnostics.warning(node.mark, here, "\(what) ${\(reference)}; plan and apply will need it", code: .unresolvedReference)
+            case .strict: diagnostics.error(node.mark, here, "\(what) ${\(reference)}", code: .unresolvedReference)
             }
         }
         if !outcome.interpolated, !raw.isEmpty {

@@ -112,22 +112,14 @@ public struct Change: Sendable {
     public var rotate = false
     /// The second half of a create-before-delete replace: deletes the old object once
     /// everything that used it has moved to the new one.
-    public var cleanup: Bool {
-        get { effect == .cleanup }
-        set { effect = newValue ? .cleanup : .delete }
-    }
+    /// (Set `effect` to make one.)
+    public var cleanup: Bool { effect == .cleanup }
     /// The declared state of a kind the platform cannot read, sent on every apply: not a
     /// change for `--detailed-exitcode` or drift.
-    public var blind: Bool {
-        get { effect == .sendBlind }
-        set { effect = newValue ? .sendBlind : .update }
-    }
+    public var blind: Bool { effect == .sendBlind }
     /// A difference the platform cannot apply (an add-only kind): shown and reported as
     /// drift, never executed.
-    public var reportOnly: Bool {
-        get { effect == .reportOnly }
-        set { effect = newValue ? .reportOnly : .update }
-    }
+    public var reportOnly: Bool { effect == .reportOnly }
     /// A delete of a second live object with the key of this address (a duplicate).
     public var duplicateOf: Address?
 

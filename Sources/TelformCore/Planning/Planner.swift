@@ -121,7 +121,7 @@ public struct Planner: Sendable {
                 var change = Change(
                     address: resource.address, action: .update, desired: resource, live: nil,
                     fields: Diff.creation(resource, kind: kind), reason: "not readable")
-                change.blind = true
+                change.effect = .sendBlind
                 return change
             }
         }
@@ -144,7 +144,7 @@ public struct Planner: Sendable {
                     var change = Change(
                         address: address, action: .update, desired: resource, live: current, fields: fields,
                         reason: "the platform cannot edit \(kind.name): reported, never applied")
-                    change.reportOnly = true
+                    change.effect = .reportOnly
                     changes.append(change)
                 }
                 continue
@@ -421,7 +421,7 @@ public struct Planner: Sendable {
             var cleanup = Change(
                 address: change.address, action: .delete, desired: nil, live: change.live, fields: [],
                 reason: "the previous version, once nothing uses it")
-            cleanup.cleanup = true
+            cleanup.effect = .cleanup
             cleanup.dependsOn = [change.address] + changes.filter { $0.dependsOn.contains(change.address) }.map(\.address)
             changes.append(cleanup)
         }
