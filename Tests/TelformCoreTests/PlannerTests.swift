@@ -228,7 +228,7 @@ final class ContentAddressedPlannerTests: XCTestCase {
         type: "test", doc: "", settings: [],
         kinds: [
             KindSchema(name: "blobs", doc: "", shape: .objects(ObjectSchema([FieldSchema.string("name", "key")])), keyFields: ["name"])
-                .immutable(createBeforeDelete: true),
+                .immutable(createBeforeDelete: true, cleanupShownBy: "live_name"),
             KindSchema(
                 name: "users", doc: "",
                 shape: .objects(

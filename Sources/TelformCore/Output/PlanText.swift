@@ -51,7 +51,7 @@ public struct PlanText: Sendable {
     func line(_ change: Change, kind: KindSchema?) -> String {
         let head = "  " + change.symbol + " " + change.address.local
         var note = change.cleanup ? change.action.rawValue : change.label
-        if change.cleanup, let old = change.live?.fields["live_name"]?.string { note += " \(old)" }
+        if change.cleanup, let field = kind?.cleanupShownBy, let old = change.live?.fields[field]?.string { note += " \(old)" }
         if let reason = change.reason { note += " (\(reason))" }
         let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
         if !after.isEmpty { note += ", after " + after.joined(separator: ", ") }

@@ -33,6 +33,9 @@ public struct KindSchema: Sendable {
     /// A replace uploads the new object first and deletes the old one last, after everything
     /// that depends on it has moved over (content-addressed prompts).
     public var createBeforeDelete = false
+    /// The live field that names the object a create-before-delete cleanup deletes, shown
+    /// beside the delete (a prompt's content-addressed live name): nil shows none.
+    public var cleanupShownBy: String?
     /// False when the platform has no read call (MX Proxy's call mode): the declared state is
     /// sent on every apply, shown as "set on apply", and never counted as a change or drift.
     public var readable = true
@@ -79,10 +82,11 @@ public struct KindSchema: Sendable {
     }
 
     /// The same kind, without an edit call (a change is a replace).
-    public func immutable(createBeforeDelete: Bool = false) -> KindSchema {
+    public func immutable(createBeforeDelete: Bool = false, cleanupShownBy: String? = nil) -> KindSchema {
         var copy = self
         copy.updatable = false
         copy.createBeforeDelete = createBeforeDelete
+        copy.cleanupShownBy = cleanupShownBy
         return copy
     }
 

@@ -26,7 +26,7 @@ struct PromptKind: Kind {
     let schema = KindSchema(
         name: "prompts", doc: "Premedia prompts of the account (content-addressed live names).",
         shape: .objects(table), keyFields: ["name"]
-    ).immutable(createBeforeDelete: true)
+    ).immutable(createBeforeDelete: true, cleanupShownBy: "live_name")
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
