@@ -19,7 +19,6 @@ final class ArchitectureTests: XCTestCase {
 
     /// Files of the core that may hold unsafe pointers, and why.
     static let unsafeInCore: [String: String] = [
-        "Config/ConfigBytes.swift": "reads standard input with read(2), up to its limit",
         "Model/SHA256.swift": "the hash's block arithmetic on the bytes it is fed",
         "Schema/TextPattern.swift": "the small pattern matcher's ASCII scan (not yet measured against plain code)",
     ]

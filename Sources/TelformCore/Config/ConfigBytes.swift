@@ -117,41 +117,9 @@ public enum ConfigBytes {
         return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    /// The bytes of the file at `path`, read straight into an array (a `Data` and a copy of
-    /// it were two of every page of a large config), or nil when it cannot be read.
+    /// The bytes of the file at `path`, or nil when it cannot be read.
     public static func contents(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        func readSome(_ into: UnsafeMutableRawPointer, _ count: Int) -> Int {
-            while true {
-                let got = read(fd, into, count)
-                if got < 0 && errno == EINTR { continue }
-                return got
-            }
-        }
-        var failed = false
-        let size = max(Int(info.st_size), 0)
-        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = readSome(buffer.baseAddress! + count, size - count)
-                if got < 0 { failed = true }
-                if got <= 0 { break }
-                count += got
-            }
-        }
-        // Whatever is past the size stat gave (a file still being written, or one of /proc).
-        var more = [UInt8](repeating: 0, count: 4096)
-        while !failed {
-            let got = more.withUnsafeMutableBytes { readSome($0.baseAddress!, $0.count) }
-            if got < 0 { failed = true }
-            if got <= 0 { break }
-            bytes += more[0..<got]
-        }
-        return failed ? nil : bytes
+        FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }
 
     /// Standard input, at most `limit` bytes; nil when there is more.

@@ -11,8 +11,8 @@ public struct JSONParser {
     private var index = 0
     /// The last key read at each position of an object, with its bytes: the objects of a
     /// page share their keys, so a key is mostly the one read at its place before, and that
-    /// string is used again instead of a new one. It buys 12% of the no-change plan of 10,000
-    /// endpoints on sim:// (telform-bench's row; farm-bench A/B, docs/performance.md).
+    /// string is used again instead of a new one. Kept for the no-change plan of 10,000
+    /// endpoints on sim:// (telform-bench's row).
     private var keys: [(bytes: ArraySlice<UInt8>, key: String)] = []
 
     public static func parse(_ data: [UInt8]) throws -> JSONNode {
