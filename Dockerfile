@@ -4,7 +4,7 @@
 #   docker build -t telform .
 #   docker run --rm -v "$PWD:/work" -e OFFICE_TOKEN telform plan
 FROM swift:6.3-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libyaml-dev libcurl4-openssl-dev && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libyaml-dev libcurl4-openssl-dev libssl-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources

@@ -2,7 +2,7 @@
 import PackageDescription
 
 // No package dependencies: Foundation and the system libraries libyaml and libcurl
-// (ARCHITECTURE.md).
+// (ARCHITECTURE.md), and for the simulator's https the OpenSSL that libcurl is built on.
 let package = Package(
     name: "telform",
     products: [
@@ -19,13 +19,20 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenSSL's libssl (which libcurl already brings at run time): the simulator's https,
+        // `telform sim serve --tls-cert/--tls-key`.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // libyaml's events as Swift values: the core's one door to a C library.
         .target(name: "TelformYAML", dependencies: ["CYaml"]),
         .target(name: "TelformCore", dependencies: ["TelformYAML"]),
         // The one HTTP transport: libcurl for http:// and https:// alike.
         .target(name: "TelformHTTP", dependencies: ["CCurl", "TelformCore"]),
         .target(name: "TelformPlatforms", dependencies: ["TelformCore"]),
-        .target(name: "TelformSimulator", dependencies: ["TelformCore"]),
+        .target(name: "TelformSimulator", dependencies: ["COpenSSL", "TelformCore"]),
         .executableTarget(
             name: "telform",
             dependencies: ["TelformCore", "TelformHTTP", "TelformPlatforms", "TelformSimulator"]

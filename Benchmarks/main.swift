@@ -174,21 +174,17 @@ struct Bench {
 
     // MARK: over http and https, against `telform sim serve --latency`
 
-    /// A simulator with `state` as its endpoints state, over `scheme` (https: behind a TLS
-    /// front); its URL, the CA that URL needs trusted, its request log.
+    /// A simulator with `state` as its endpoints state, over `scheme` (https: `sim serve
+    /// --tls-cert`); its URL, the CA that URL needs trusted, its request log.
     struct Served {
-        var processes: [Process]
-        var front: TLSFront?
+        var process: Process
         var url: String
         var log: URL
-        var caFile: String? { front?.caFile }
+        var caFile: String?
 
         func stop() {
-            front?.stop()
-            for process in processes {
-                process.terminate()
-                process.waitUntilExit()
-            }
+            process.terminate()
+            process.waitUntilExit()
         }
     }
 
@@ -203,21 +199,24 @@ struct Bench {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: telform)
         process.arguments = ["sim", "serve", "--port", "0", "--state", stateDir.path, "--latency", String(latency), "--log", log.path]
+        var caFile: String?
+        if scheme == "https" {
+            let (certificate, key) = try TestCertificate.make(in: root)
+            process.arguments? += ["--tls-cert", certificate, "--tls-key", key]
+            caFile = certificate
+        }
         process.currentDirectoryURL = dir
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<200 {
             if let text = try? String(contentsOf: out, encoding: .utf8), let line = text.split(separator: "\n").first, line.hasPrefix("listening on ") {
-                let http = String(line.dropFirst("listening on ".count))
-                guard scheme == "https" else { return Served(processes: [process], url: http + "/endpoints", log: log) }
-                do {
-                    let front = try TLSFront(before: http, in: dir, certificates: root)
-                    return Served(processes: [process], front: front, url: front.url + "/endpoints", log: log)
-                } catch {
+                let url = String(line.dropFirst("listening on ".count))
+                guard url.hasPrefix(scheme + "://") else {
                     process.terminate()
-                    throw error
+                    throw BenchError("sim serve listens on \(url), not \(scheme)")
                 }
+                return Served(process: process, url: url + "/endpoints", log: log, caFile: caFile)
             }
             Thread.sleep(forTimeInterval: 0.05)
         }

@@ -7,7 +7,7 @@
 #       against its SHA-256 before anything is installed;
 #   scripts/install.sh --source REPO --rev COMMIT [--prefix DIR]
 #       build from source at a pinned commit (a full 40-character SHA), with Swift 6,
-#       libyaml-dev, libcurl4-openssl-dev and pkg-config;
+#       libyaml-dev, libcurl4-openssl-dev, libssl-dev and pkg-config;
 #   scripts/install.sh --package DIR [--version V]
 #       from a checkout in DIR: build the static binary and write the release archive and its
 #       SHA-256 beside it (what --archive installs).
@@ -37,6 +37,7 @@ build() {   # build DIR: the static release binary of the checkout in DIR
   command -v swift >/dev/null 2>&1 || fail "building needs Swift 6 (https://swift.org/install)"
   pkg-config --exists yaml-0.1 || fail "building needs libyaml-dev and pkg-config (apt-get install -y libyaml-dev pkg-config)"
   pkg-config --exists libcurl || fail "building needs libcurl4-openssl-dev (apt-get install -y libcurl4-openssl-dev)"
+  pkg-config --exists openssl || fail "building needs libssl-dev (apt-get install -y libssl-dev)"
   (cd "$1" && swift build -c release --static-swift-stdlib --product telform >&2)
   if ldd "$1/.build/release/telform" | grep -q libswift; then fail "the binary links the Swift runtime dynamically"; fi
 }

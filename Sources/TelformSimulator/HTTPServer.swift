@@ -18,10 +18,11 @@ public protocol SimulatorHandler: Sendable {
 }
 
 /// A loopback HTTP/1.1 server for `telform sim serve` and the end-to-end tests: keep-alive,
-/// a thread per connection, Content-Length and chunked request bodies.
+/// a thread per connection, Content-Length and chunked request bodies; https with `tls`.
 public final class HTTPServer: @unchecked Sendable {
     public let port: UInt16
     private let handler: SimulatorHandler
+    private let tls: ServerTLS?
     private let listener: Int32
     /// A thread per connection at a time, kept for the next connection when one closes.
     private let connections = BlockingThreads()
@@ -30,16 +31,19 @@ public final class HTTPServer: @unchecked Sendable {
 
     public enum Failure: Error, CustomStringConvertible {
         case socket(String)
+        case tls(String)
         public var description: String {
             switch self {
-            case .socket(let why): return why
+            case .socket(let why), .tls(let why): return why
             }
         }
     }
 
-    /// Binds 127.0.0.1:`port` (0 picks a free port; `port` then tells which).
-    public init(port: UInt16, handler: SimulatorHandler) throws {
+    /// Binds 127.0.0.1:`port` (0 picks a free port; `port` then tells which); speaks https
+    /// when given `tls`.
+    public init(port: UInt16, handler: SimulatorHandler, tls: ServerTLS? = nil) throws {
         self.handler = handler
+        self.tls = tls
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.socket("socket: \(String(cString: strerror(errno)))") }
         var yes: Int32 = 1
@@ -92,47 +96,40 @@ public final class HTTPServer: @unchecked Sendable {
                 if isStopped { return }
                 continue
             }
-            var noSigPipe: Int32 = 1
-            _ = setsockopt(connection, SOL_SOCKET, SO_KEEPALIVE, &noSigPipe, socklen_t(MemoryLayout<Int32>.size))
+            var on: Int32 = 1
+            _ = setsockopt(connection, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
+            // Each write goes out at once. Over TLS an answer is several writes (the first one
+            // after a handshake follows the session tickets); Nagle's algorithm would hold it
+            // until the client acknowledged the one before, which a client delays by up to 40 ms.
+            _ = setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             connections.run { [self] in serve(connection) }
         }
     }
 
     private func serve(_ fd: Int32) {
-        defer { close(fd) }
-        var reader = SocketReader(fd: fd)
+        // The TLS handshake, if any, runs here, on the connection's thread.
+        guard let connection = ServerConnection(fd: fd, tls: tls) else { return }
+        defer { connection.close() }
+        var reader = SocketReader(connection: connection)
         while true {
             guard let request = reader.readRequest() else { return }
             switch handler.handle(request.request) {
             case .drop:
                 return
             case .respond(let response):
-                guard write(fd, response: response, keepAlive: request.keepAlive) else { return }
+                guard write(connection, response: response, keepAlive: request.keepAlive) else { return }
                 if !request.keepAlive { return }
             }
         }
     }
 
-    private func write(_ fd: Int32, response: HTTPResponse, keepAlive: Bool) -> Bool {
+    private func write(_ connection: ServerConnection, response: HTTPResponse, keepAlive: Bool) -> Bool {
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) where name != "content-length" && name != "connection" {
             head += "\(name): \(value)\r\n"
         }
         head += "content-length: \(response.body.count)\r\nconnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
-        return sendAll(fd, Data(head.utf8) + response.body)
-    }
-
-    private func sendAll(_ fd: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return true }
-            var offset = 0
-            while offset < raw.count {
-                let n = send(fd, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
+        return (Data(head.utf8) + response.body).withUnsafeBytes { connection.send($0) }
     }
 
     static func reason(_ status: Int) -> String {
@@ -145,22 +142,22 @@ public final class HTTPServer: @unchecked Sendable {
     }
 }
 
-/// Reads HTTP/1.1 requests from a socket: head, then a Content-Length or chunked body.
+/// Reads HTTP/1.1 requests from a connection: head, then a Content-Length or chunked body.
 struct SocketReader {
-    let fd: Int32
+    let connection: ServerConnection
     var buffer = [UInt8]()
     /// When the request being read began to arrive (its first bytes).
     private var arrived: UInt64?
     /// When bytes were last read (those still buffered came then or before).
     private var lastRead: UInt64 = 0
 
-    init(fd: Int32) {
-        self.fd = fd
+    init(connection: ServerConnection) {
+        self.connection = connection
     }
 
     mutating func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 16384, 0) }
+        let n = chunk.withUnsafeMutableBytes { connection.receive(into: $0) }
         guard n > 0 else { return false }
         lastRead = DispatchTime.now().uptimeNanoseconds
         if arrived == nil { arrived = lastRead }

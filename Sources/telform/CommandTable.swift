@@ -140,7 +140,7 @@ enum CommandTable {
             ],
             exitCodes: [(0, "printed"), (1, "errors")]),
         CommandSpec(
-            name: "sim serve", summary: "Serve the platform simulators over HTTP on 127.0.0.1 until stopped.",
+            name: "sim serve", summary: "Serve the platform simulators over HTTP (or https) on 127.0.0.1 until stopped.",
             flags: [
                 FlagSpec(names: ["--port"], value: "N", help: "The port (default 8080; 0 picks a free one, printed on the first line)."),
                 FlagSpec(names: ["--state"], value: "DIR", help: "Where the simulators keep their state (default .telform/sim-serve)."),
@@ -149,6 +149,8 @@ enum CommandTable {
                     help: "Every answer leaves MS milliseconds after its request came in (the simulator's own work done within that time)."),
                 FlagSpec(names: ["--faults"], value: "SPEC", help: "Deterministic faults: seed=N,p503=0.2,p429=0.1,pdrop=0.05,... (docs/simulator.md)."),
                 FlagSpec(names: ["--log"], value: "FILE", help: "Append METHOD PATH STATUS for every request."),
+                FlagSpec(names: ["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (with --tls-key; docs/simulator.md)."),
+                FlagSpec(names: ["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert."),
             ],
             exitCodes: [(0, "stopped by SIGINT or SIGTERM (state written)"), (1, "errors")]),
         CommandSpec(

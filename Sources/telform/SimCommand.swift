@@ -2,7 +2,7 @@ import Foundation
 import TelformCore
 import TelformSimulator
 
-/// `telform sim serve`: every simulated platform over HTTP on 127.0.0.1, each under `/TYPE`.
+/// `telform sim serve`: every simulated platform over HTTP (or https) on 127.0.0.1, each under `/TYPE`.
 enum SimCommand {
     nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
@@ -55,17 +55,27 @@ enum SimCommand {
             SimCommand.signalSources.append(source)
         }
         let server: HTTPServer
+        let scheme: String
         do {
-            server = try HTTPServer(port: port, handler: handler)
+            let tls: ServerTLS?
+            switch (arguments.value("--tls-cert"), arguments.value("--tls-key")) {
+            case (nil, nil): tls = nil
+            case (let certificate?, let key?): tls = try ServerTLS(certificate: certificate, key: key)
+            default:
+                Terminal.error("sim serve: --tls-cert and --tls-key go together (the certificate chain and its key, PEM)")
+                return 1
+            }
+            scheme = tls == nil ? "http" : "https"
+            server = try HTTPServer(port: port, handler: handler, tls: tls)
         } catch {
             Terminal.error("sim serve: \(error)")
             return 1
         }
         server.start()
         // The first line says where it listens; tests read the port from it.
-        Terminal.out("listening on http://127.0.0.1:\(server.port)")
+        Terminal.out("listening on \(scheme)://127.0.0.1:\(server.port)")
         for type in SimulatorCatalog.available.sorted() {
-            Terminal.message("  \(type): http://127.0.0.1:\(server.port)/\(type) (state in \(stateDirectory)/\(type).json)")
+            Terminal.message("  \(type): \(scheme)://127.0.0.1:\(server.port)/\(type) (state in \(stateDirectory)/\(type).json)")
         }
         while true {
             try? await Task.sleep(nanoseconds: 3_600_000_000_000)

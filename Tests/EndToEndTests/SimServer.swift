@@ -9,6 +9,8 @@ import XCTest
 final class SimServer {
     let process = Process()
     let port: Int
+    /// "https" when started with a certificate (`--tls-cert`), else "http".
+    let scheme: String
     /// Where the server keeps its state files.
     let stateRoot: URL
 
@@ -21,8 +23,9 @@ final class SimServer {
 
     let logFile: URL
 
-    /// `states` are written as `<type>.json` into the state folder first: the server starts from them.
-    init(faults: String? = nil, states: [String: String] = [:], latencyMilliseconds: Int = 0) throws {
+    /// `states` are written as `<type>.json` into the state folder first: the server starts from
+    /// them. With `tls` (a PEM certificate chain and its key) it serves https.
+    init(faults: String? = nil, states: [String: String] = [:], latencyMilliseconds: Int = 0, tls: (certificate: String, key: String)? = nil) throws {
         let scratch = try TelformProcess.scratch()
         stateRoot = scratch.appendingPathComponent("state")
         let stateDirectory = stateRoot
@@ -34,7 +37,8 @@ final class SimServer {
         process.executableURL = TelformProcess.binary
         process.arguments =
             ["sim", "serve", "--port", "0", "--state", stateDirectory.path, "--log", logFile.path, "--latency", String(latencyMilliseconds)]
-            + (faults.map { ["--faults", $0] } ?? [])
+            + (faults.map { ["--faults", $0] } ?? []) + (tls.map { ["--tls-cert", $0.certificate, "--tls-key", $0.key] } ?? [])
+        scheme = tls == nil ? "http" : "https"
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -48,15 +52,15 @@ final class SimServer {
             line.append(chunk)
         }
         let text = String(decoding: line, as: UTF8.self)
-        guard let range = text.range(of: "http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
+        guard let range = text.range(of: "\(scheme)://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }) else {
             process.terminate()
             throw NSError(domain: "SimServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "no port in \(text)"])
         }
         self.port = port
     }
 
-    var endpointsURL: String { "http://127.0.0.1:\(port)/endpoints" }
-    var vpbxURL: String { "http://127.0.0.1:\(port)/vpbx" }
+    var endpointsURL: String { "\(scheme)://127.0.0.1:\(port)/endpoints" }
+    var vpbxURL: String { "\(scheme)://127.0.0.1:\(port)/vpbx" }
 
     /// The requests received so far, `METHOD PATH STATUS` each.
     func requests() throws -> [String] {

@@ -144,6 +144,44 @@ final class TLSTests: XCTestCase {
         return try TelformProcess.run(["plan", "--detailed-exitcode"], environment: ["OFFICE_TOKEN": "Tok3nForTheTLSTest"], directory: dir)
     }
 
+    /// `sim serve --tls-cert/--tls-key` serves https: a provider trusting its CA through
+    /// `tls.ca_file` plans, applies and converges over it, and the server's answers reach the
+    /// client whole (the request log); a key that is not the certificate's, or half the pair,
+    /// is refused at start.
+    func testTheSimulatorServesHTTPSWithACertificateAndItsKey() throws {
+        let dir = try TelformProcess.scratch()
+        _ = try certificates(in: dir)
+        let server = try SimServer(tls: (dir.appendingPathComponent("server.pem").path, dir.appendingPathComponent("server.key").path))
+        defer { server.stop() }
+        XCTAssertTrue(server.endpointsURL.hasPrefix("https://127.0.0.1:"), server.endpointsURL)
+        try SimConfigs.endpoints(
+            server.endpointsURL,
+            """
+                tls: {ca_file: ca.pem}
+                endpoints:
+                  - {name: desk-1, extension: "101", password: "${env:PW}"}
+                  - {name: desk-2, extension: "102", password: "${env:PW}"}
+            """
+        ).write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let environment = ["PW": "Pa55wordForTheTLSSim"]
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 2)
+        let applied = try TelformProcess.run(["apply", "--auto-approve"], environment: environment, directory: dir)
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        XCTAssertEqual(try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0, "converged over https")
+        XCTAssertEqual(try server.requests().filter { $0.hasPrefix("POST ") }.count, 2)
+
+        let mismatched = try TelformProcess.run(["sim", "serve", "--port", "0", "--tls-cert", "server.pem", "--tls-key", "other.key"], directory: dir)
+        XCTAssertEqual(mismatched.status, 1)
+        XCTAssertEqual(
+            mismatched.stderrLines,
+            [
+                "telform: error: sim serve: --tls-key other.key (the key of --tls-cert server.pem): error:05800074:x509 certificate routines::key values mismatch"
+            ])
+        let half = try TelformProcess.run(["sim", "serve", "--port", "0", "--tls-cert", "server.pem"], directory: dir)
+        XCTAssertEqual(half.status, 1)
+        XCTAssertEqual(half.stderrLines, ["telform: error: sim serve: --tls-cert and --tls-key go together (the certificate chain and its key, PEM)"])
+    }
+
     /// A self-signed server: refused with its key's pin, trusted by its certificate as
     /// `tls.ca_file` or by that pin; a wrong pin is its own error.
     func testASelfSignedServerIsTrustedByItsCertificateOrItsPin() throws {

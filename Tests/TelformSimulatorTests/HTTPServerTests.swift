@@ -220,7 +220,7 @@ final class FaultPlanTests: XCTestCase {
         let before = DispatchTime.now().uptimeNanoseconds
         let text = Array("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         XCTAssertEqual(text.withUnsafeBytes { send(fds[1], $0.baseAddress, $0.count, 0) }, text.count)
-        var reader = SocketReader(fd: fds[0])
+        var reader = SocketReader(connection: try XCTUnwrap(ServerConnection(fd: fds[0], tls: nil)))
         let first = try XCTUnwrap(reader.readRequest()).request
         let read = DispatchTime.now().uptimeNanoseconds
         let second = try XCTUnwrap(reader.readRequest()).request  // already read with the first
