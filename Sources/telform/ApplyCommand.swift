@@ -4,7 +4,7 @@ import TelformCore
 /// `telform apply`: plans, confirms, carries out the changes; progress and summary on stderr.
 enum ApplyCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
-        if let value = arguments.value("--parallelism"), Int(value).map({ $0 < 1 }) ?? true {
+        if let value = arguments.value(Flag.parallelism), Int(value).map({ $0 < 1 }) ?? true {
             Terminal.error("apply: --parallelism takes a positive number")
             return 1
         }
@@ -41,7 +41,7 @@ enum ApplyCommand {
             return 0
         }
         // Each threshold is lifted by its own flag, and only by it.
-        let lifted = Set(["--allow-deletes", "--allow-updates"].filter { arguments.has($0) })
+        let lifted = Set([Flag.allowDeletes, Flag.allowUpdates].filter { arguments.has($0) }.map(\.long))
         let refusals = plan.refusals(lifting: lifted)
         if !refusals.isEmpty {
             Terminal.write(text)
@@ -51,7 +51,7 @@ enum ApplyCommand {
             }
             return 1
         }
-        if saved == nil && !arguments.has("--auto-approve") {
+        if saved == nil && !arguments.has(Flag.autoApprove) {
             guard isatty(STDIN_FILENO) == 1 else {
                 Terminal.write(text)
                 Terminal.error("apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed")
@@ -66,8 +66,8 @@ enum ApplyCommand {
         } else {
             Terminal.write(text)
         }
-        let parallelism = arguments.value("--parallelism").flatMap(Int.init) ?? workspace.config.policy.parallelism
-        let quiet = arguments.has("-q", "--quiet")
+        let parallelism = arguments.value(Flag.parallelism).flatMap(Int.init) ?? workspace.config.policy.parallelism
+        let quiet = arguments.has(Flag.quiet)
         let interruption = Interruption.shared
         interruption.arm()
         let perProvider = workspace.config.policy.providerParallelism

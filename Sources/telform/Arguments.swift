@@ -51,12 +51,24 @@ struct Arguments {
         }
     }
 
-    func value(_ names: String...) -> String? {
-        names.lazy.compactMap { options[$0]?.last }.first
+    /// The value of `flag` (the last, when it repeats); nil when not given.
+    func value(_ flag: FlagSpec) -> String? {
+        flag.names.lazy.compactMap { options[$0]?.last }.first
     }
 
-    func has(_ names: String...) -> Bool {
-        names.contains { flags.contains($0) }
+    /// Every value of a repeatable `flag`, in order.
+    func values(_ flag: FlagSpec) -> [String] {
+        flag.names.flatMap { options[$0] ?? [] }
+    }
+
+    /// Gives `flag` these values, in place of any it had.
+    mutating func set(_ flag: FlagSpec, _ values: [String]) {
+        for name in flag.names { options[name] = nil }
+        options[flag.long] = values
+    }
+
+    func has(_ flag: FlagSpec) -> Bool {
+        flag.names.contains { flags.contains($0) }
     }
 
 }

@@ -20,7 +20,7 @@ enum CommandLineCheck {
             }
             return .exit(-1)
         }
-        if arguments.has("-h", "--help") {
+        if arguments.has(Flag.help) {
             Terminal.out(CommandTable.help(command), terminator: "")
             return .exit(0)
         }

@@ -25,6 +25,8 @@ struct CommandSpec {
     let flags: [FlagSpec]
     let exitCodes: [(Int, String)]
     var details: String = ""
+    /// What the command does; its exit code.
+    let run: @Sendable (Arguments) async -> Int32
 
     /// The word typed first (`sim` for `sim serve`).
     var word: String { name.split(separator: " ").first.map(String.init) ?? name }
@@ -34,7 +36,9 @@ struct CommandSpec {
     }
 }
 
-enum CommandTable {
+/// Every flag of every command, by name: a command reads its flags through these, never by
+/// their spelling, and the table lists them.
+enum Flag {
     static let config = FlagSpec(
         names: ["-c", "--config"], value: "FILE", help: "The config file (default ./telform.yaml; - reads standard input for validate).")
     static let target = FlagSpec(
@@ -50,116 +54,122 @@ enum CommandTable {
         names: ["--rotate"], value: "ADDR", repeats: true,
         help: "Send the write-only fields (passwords) of what the pattern matches again. Repeatable.")
 
-    static let global: [FlagSpec] = [
-        FlagSpec(names: ["-h", "--help"], value: nil, help: "This help; nothing else is done."),
-        FlagSpec(names: ["-q", "--quiet"], value: nil, help: "Less on stderr: no plan before an apply, no progress lines."),
-        FlagSpec(names: ["-v", "--verbose"], value: nil, help: "Trace every HTTP call on stderr (secrets masked)."),
-        FlagSpec(
-            names: ["--color"], value: "WHEN", choices: ["auto", "always", "never"],
-            help: "auto (default: on a terminal, unless NO_COLOR is set or TERM=dumb), always or never."),
-        FlagSpec(names: ["--no-color"], value: nil, help: "The same as --color never."),
-    ]
+    static let help = FlagSpec(names: ["-h", "--help"], value: nil, help: "This help; nothing else is done.")
+    static let quiet = FlagSpec(names: ["-q", "--quiet"], value: nil, help: "Less on stderr: no plan before an apply, no progress lines.")
+    static let verbose = FlagSpec(names: ["-v", "--verbose"], value: nil, help: "Trace every HTTP call on stderr (secrets masked).")
+    static let color = FlagSpec(
+        names: ["--color"], value: "WHEN", choices: ["auto", "always", "never"],
+        help: "auto (default: on a terminal, unless NO_COLOR is set or TERM=dumb), always or never.")
+    static let noColor = FlagSpec(names: ["--no-color"], value: nil, help: "The same as --color never.")
+    /// `telform --version`, before any command.
+    static let version = FlagSpec(names: ["--version"], value: nil, help: "Print the version.")
+
+    static let planFile = FlagSpec(names: ["-o"], value: "PLAN.json", help: "Save the plan, for `telform apply PLAN.json` (no secret in it).")
+    static let detailedExitcode = FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes.")
+    static let autoApprove = FlagSpec(
+        names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given).")
+    static let allowDeletes = FlagSpec(
+        names: ["--allow-deletes"], value: nil, help: "Lift the delete threshold (policy.max_delete_percent); replaces count as deletes.")
+    static let allowUpdates = FlagSpec(names: ["--allow-updates"], value: nil, help: "Lift the update threshold (policy.max_update_percent).")
+    static let parallelism = FlagSpec(
+        names: ["--parallelism"], value: "N", help: "Calls in flight at most (default policy.parallelism, 8); per provider policy.provider_parallelism.")
+    static let strict = FlagSpec(names: ["--strict"], value: nil, help: "Exit 2 on differences the platform can only report too (XiVO contexts).")
+    static let exportProvider = FlagSpec(names: ["--provider"], value: "NAME", help: "The provider to export (required).")
+    static let kind = FlagSpec(names: ["--kind"], value: "KIND", repeats: true, help: "Only this kind. Repeatable.")
+    static let output = FlagSpec(names: ["-o"], value: "FILE", help: "Write to FILE instead of stdout.")
+    static let at = FlagSpec(
+        names: ["--at"], value: "WHEN",
+        help: "One moment ('sat 10:00', 'monday 09:30', '2026-01-01 10:00': a date applies holidays); without it, the week's distinct windows.")
+    static let from = FlagSpec(names: ["--from"], value: "CALLER", help: "The caller's number (blacklists apply to it).")
+    static let explainLive = FlagSpec(names: ["--live"], value: nil, help: "Explain the live state (read from the platforms) instead of the file.")
+    static let explainFormat = FlagSpec(names: ["--format"], value: "FORMAT", choices: ["text", "json"], help: "text (default) or json.")
+    static let tests = FlagSpec(
+        names: ["--tests"], value: "FILE", help: "The tests file (default: the config's name with .tests.yaml: vpbx.yaml → vpbx.tests.yaml).")
+    static let testLive = FlagSpec(names: ["--live"], value: nil, help: "Check the live state (read from the platforms) instead of the file.")
+    static let reportFormat = FlagSpec(names: ["--format"], value: "FORMAT", choices: ["markdown", "json"], help: "markdown (default) or json.")
+    static let schemaFormat = FlagSpec(names: ["--format"], value: "FORMAT", choices: ["json", "markdown"], help: "json (default) or markdown.")
+    static let routingTests = FlagSpec(
+        names: ["--routing-tests"], value: nil, help: "The JSON Schema of a routing tests file instead (telform test; docs/routing.md).")
+    static let port = FlagSpec(names: ["--port"], value: "N", help: "The port (default 8080; 0 picks a free one, printed on the first line).")
+    static let state = FlagSpec(names: ["--state"], value: "DIR", help: "Where the simulators keep their state (default .telform/sim-serve).")
+    static let latency = FlagSpec(
+        names: ["--latency"], value: "MS",
+        help: "Every answer leaves MS milliseconds after its request came in (the simulator's own work done within that time).")
+    static let faults = FlagSpec(
+        names: ["--faults"], value: "SPEC", help: "Deterministic faults: seed=N,p503=0.2,p429=0.1,pdrop=0.05,... (docs/simulator.md).")
+    static let log = FlagSpec(names: ["--log"], value: "FILE", help: "Append METHOD PATH STATUS for every request.")
+    static let tlsCert = FlagSpec(
+        names: ["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (with --tls-key; docs/simulator.md).")
+    static let tlsKey = FlagSpec(names: ["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert.")
+    static let helpFormat = FlagSpec(
+        names: ["--format"], value: "FORMAT", choices: ["markdown"], help: "markdown: every command, as docs/commands.md.")
+}
+
+/// The commands, each with what it runs: the command line finds a command here by its word.
+enum CommandTable {
+    static let global: [FlagSpec] = [Flag.help, Flag.quiet, Flag.verbose, Flag.color, Flag.noColor]
 
     static let commands: [CommandSpec] = [
         CommandSpec(
             name: "validate", summary: "Check the config: types, limits, references. No network.",
-            flags: [config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")]),
+            flags: [Flag.config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")], run: ValidateCommand.run),
         CommandSpec(
             name: "plan", summary: "Read live state and show the ordered changes.",
-            flags: [
-                config, FlagSpec(names: ["-o"], value: "PLAN.json", help: "Save the plan, for `telform apply PLAN.json` (no secret in it)."), format,
-                FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes."),
-                target, provider, replace, rotate,
-            ],
-            exitCodes: [(0, "planned (with changes, unless --detailed-exitcode)"), (1, "errors"), (2, "changes, with --detailed-exitcode")]),
+            flags: [Flag.config, Flag.planFile, Flag.format, Flag.detailedExitcode, Flag.target, Flag.provider, Flag.replace, Flag.rotate],
+            exitCodes: [(0, "planned (with changes, unless --detailed-exitcode)"), (1, "errors"), (2, "changes, with --detailed-exitcode")],
+            run: PlanCommand.run),
         CommandSpec(
             name: "apply", summary: "Make the planned changes (asks for yes on a terminal).", operand: "[PLAN.json]",
             flags: [
-                config, FlagSpec(names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given)."),
-                FlagSpec(names: ["--allow-deletes"], value: nil, help: "Lift the delete threshold (policy.max_delete_percent); replaces count as deletes."),
-                FlagSpec(names: ["--allow-updates"], value: nil, help: "Lift the update threshold (policy.max_update_percent)."),
-                FlagSpec(
-                    names: ["--parallelism"], value: "N",
-                    help: "Calls in flight at most (default policy.parallelism, 8); per provider policy.provider_parallelism."),
-                target, provider, replace, rotate,
+                Flag.config, Flag.autoApprove, Flag.allowDeletes, Flag.allowUpdates, Flag.parallelism, Flag.target, Flag.provider, Flag.replace,
+                Flag.rotate,
             ],
             exitCodes: [(0, "every change made"), (1, "errors, refusals or failed calls"), (130, "interrupted (SIGINT)"), (143, "terminated (SIGTERM)")],
-            details: "With PLAN.json the saved plan is applied as reviewed, or refused when the live state changed since."),
+            details: "With PLAN.json the saved plan is applied as reviewed, or refused when the live state changed since.", run: ApplyCommand.run),
         CommandSpec(
             name: "drift", summary: "What changed outside telform (a plan read as a report).",
-            flags: [
-                config, format, target, provider,
-                FlagSpec(names: ["--strict"], value: nil, help: "Exit 2 on differences the platform can only report too (XiVO contexts)."),
-            ],
+            flags: [Flag.config, Flag.format, Flag.target, Flag.provider, Flag.strict],
             exitCodes: [
                 (0, "no drift, or only differences the platform can only report (listed)"), (1, "errors"), (2, "drift (with --strict, any difference)"),
-            ]),
+            ], run: DriftCommand.run),
         CommandSpec(
             name: "export", summary: "A provider's live state in the config language.",
-            flags: [
-                config, FlagSpec(names: ["--provider"], value: "NAME", help: "The provider to export (required)."),
-                FlagSpec(names: ["--kind"], value: "KIND", repeats: true, help: "Only this kind. Repeatable."),
-                FlagSpec(names: ["-o"], value: "FILE", help: "Write to FILE instead of stdout."),
-            ],
-            exitCodes: [(0, "exported"), (1, "errors")]),
+            flags: [Flag.config, Flag.exportProvider, Flag.kind, Flag.output], exitCodes: [(0, "exported"), (1, "errors")], run: ExportCommand.run),
         CommandSpec(
             name: "explain", summary: "What happens to a call to NUMBER: whom it rings, when, and where it ends.", operand: "NUMBER",
-            flags: [
-                config,
-                FlagSpec(
-                    names: ["--at"], value: "WHEN",
-                    help: "One moment ('sat 10:00', 'monday 09:30', '2026-01-01 10:00': a date applies holidays); without it, the week's distinct windows."),
-                FlagSpec(names: ["--from"], value: "CALLER", help: "The caller's number (blacklists apply to it)."),
-                FlagSpec(names: ["--live"], value: nil, help: "Explain the live state (read from the platforms) instead of the file."),
-                FlagSpec(names: ["--format"], value: "FORMAT", choices: ["text", "json"], help: "text (default) or json."),
-                provider,
-            ],
+            flags: [Flag.config, Flag.at, Flag.from, Flag.explainLive, Flag.explainFormat, Flag.provider],
             exitCodes: [(0, "explained"), (1, "errors, or no provider routes NUMBER")],
-            details: "Without --live nothing is read from the network and no secret is needed. docs/routing.md explains the model of each platform."),
+            details: "Without --live nothing is read from the network and no secret is needed. docs/routing.md explains the model of each platform.",
+            run: ExplainCommand.run),
         CommandSpec(
             name: "test", summary: "Check routing expectations (a tests file) against the file's resources, or the live state.",
-            flags: [
-                config,
-                FlagSpec(names: ["--tests"], value: "FILE", help: "The tests file (default: the config's name with .tests.yaml: vpbx.yaml → vpbx.tests.yaml)."),
-                FlagSpec(names: ["--live"], value: nil, help: "Check the live state (read from the platforms) instead of the file."),
-                provider,
-            ],
+            flags: [Flag.config, Flag.tests, Flag.testLive, Flag.provider],
             exitCodes: [(0, "every expectation holds"), (1, "a failed expectation, or errors (each as FILE:LINE:COL)")],
             details:
-                "Each test names a call, a moment and the route expected: steps (ring, play, busy, unreachable, then, one_of) or the route's text. docs/routing.md describes the file."
-        ),
+                "Each test names a call, a moment and the route expected: steps (ring, play, busy, unreachable, then, one_of) or the route's text. docs/routing.md describes the file.",
+            run: TestCommand.run),
         CommandSpec(
             name: "report", summary: "JSON plans and drift reports (from many jobs) gathered into one Markdown or JSON summary.", operand: "FILE...",
-            flags: [FlagSpec(names: ["--format"], value: "FORMAT", choices: ["markdown", "json"], help: "markdown (default) or json.")],
-            exitCodes: [(0, "summarised"), (1, "a file that is not a JSON plan or drift report")]),
+            flags: [Flag.reportFormat], exitCodes: [(0, "summarised"), (1, "a file that is not a JSON plan or drift report")], run: ReportCommand.run),
         CommandSpec(
             name: "schema", summary: "The JSON Schema of the config language, or its Markdown reference.",
-            flags: [
-                FlagSpec(names: ["--format"], value: "FORMAT", choices: ["json", "markdown"], help: "json (default) or markdown."),
-                FlagSpec(names: ["--routing-tests"], value: nil, help: "The JSON Schema of a routing tests file instead (telform test; docs/routing.md)."),
-            ],
-            exitCodes: [(0, "printed"), (1, "errors")]),
+            flags: [Flag.schemaFormat, Flag.routingTests], exitCodes: [(0, "printed"), (1, "errors")], run: SchemaCommand.run),
         CommandSpec(
             name: "sim serve", summary: "Serve the platform simulators over HTTP (or https) on 127.0.0.1 until stopped.",
-            flags: [
-                FlagSpec(names: ["--port"], value: "N", help: "The port (default 8080; 0 picks a free one, printed on the first line)."),
-                FlagSpec(names: ["--state"], value: "DIR", help: "Where the simulators keep their state (default .telform/sim-serve)."),
-                FlagSpec(
-                    names: ["--latency"], value: "MS",
-                    help: "Every answer leaves MS milliseconds after its request came in (the simulator's own work done within that time)."),
-                FlagSpec(names: ["--faults"], value: "SPEC", help: "Deterministic faults: seed=N,p503=0.2,p429=0.1,pdrop=0.05,... (docs/simulator.md)."),
-                FlagSpec(names: ["--log"], value: "FILE", help: "Append METHOD PATH STATUS for every request."),
-                FlagSpec(names: ["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (with --tls-key; docs/simulator.md)."),
-                FlagSpec(names: ["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert."),
-            ],
-            exitCodes: [(0, "stopped by SIGINT or SIGTERM (state written)"), (1, "errors")]),
+            flags: [Flag.port, Flag.state, Flag.latency, Flag.faults, Flag.log, Flag.tlsCert, Flag.tlsKey],
+            exitCodes: [(0, "stopped by SIGINT or SIGTERM (state written)"), (1, "errors")], run: SimCommand.run),
         CommandSpec(
             name: "completion", summary: "A shell completion script: telform completion bash|zsh|fish.", operand: "SHELL",
-            flags: [], exitCodes: [(0, "printed"), (1, "unknown shell")]),
-        CommandSpec(name: "version", summary: "Print the version (also --version).", flags: [], exitCodes: [(0, "printed")]),
+            flags: [], exitCodes: [(0, "printed"), (1, "unknown shell")], run: Completion.run),
         CommandSpec(
-            name: "help", summary: "Help on a command: telform help COMMAND.", operand: "[COMMAND]", flags: [],
-            exitCodes: [(0, "printed"), (1, "unknown command")]),
+            name: "version", summary: "Print the version (also --version).", flags: [], exitCodes: [(0, "printed")],
+            run: { _ in
+                Terminal.out("telform \(Telform.version)")
+                return 0
+            }),
+        CommandSpec(
+            name: "help", summary: "Help on a command: telform help COMMAND.", operand: "[COMMAND]", flags: [Flag.helpFormat],
+            exitCodes: [(0, "printed"), (1, "unknown command")], run: Telform.help),
     ]
 
     static func command(_ name: String) -> CommandSpec? { commands.first { $0.name == name } }

@@ -7,11 +7,11 @@ enum DriftCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (_, plan, _) = await PlanCommand.prepare(arguments, command: "drift") else { return 1 }
         let report = DriftReport(plan: plan)
-        switch arguments.value("--format") ?? "text" {
+        switch arguments.value(Flag.format) ?? "text" {
         case "json": Terminal.out(report.json().rendered())
         case "markdown": Terminal.write(report.markdown())
         default: Terminal.write(report.text())
         }
-        return report.hasActionableDrift || (report.hasDrift && arguments.has("--strict")) ? 2 : 0
+        return report.hasActionableDrift || (report.hasDrift && arguments.has(Flag.strict)) ? 2 : 0
     }
 }

@@ -11,13 +11,13 @@ enum ExplainCommand {
             Terminal.error("explain: which number? usage: telform explain NUMBER [--at 'sat 10:00'] [--live]")
             return 1
         }
-        let format = arguments.value("--format") ?? "text"
+        let format = arguments.value(Flag.explainFormat) ?? "text"
         guard ["text", "json"].contains(format) else {
             Terminal.error("explain: unknown format \"\(format)\"; use text or json")
             return 1
         }
         var at: Moment?
-        if let text = arguments.value("--at") {
+        if let text = arguments.value(Flag.at) {
             guard let moment = Moment.parse(text) else {
                 Terminal.error("explain: --at \(text): expected a week day or a date, then a time: 'sat 10:00', 'monday 09:30', '2026-01-01 10:00'")
                 return 1
@@ -25,7 +25,7 @@ enum ExplainCommand {
             at = moment
         }
         guard let sources = await RoutingSources.load(arguments, command: "explain") else { return 1 }
-        let caller = arguments.value("--from")
+        let caller = arguments.value(Flag.from)
         let explanations = sources.models.compactMap { source in
             Explanation(
                 provider: source.provider.name, platform: source.provider.type, source: sources.origin,
@@ -61,11 +61,11 @@ struct RoutingSources {
     var providers: [String] = []
 
     static func load(_ arguments: Arguments, command: String) async -> RoutingSources? {
-        let selected = arguments.options["--provider"] ?? []
-        if arguments.has("--live") {
+        let selected = arguments.values(Flag.provider)
+        if arguments.has(Flag.explainLive) {
             guard var workspace = Workspace.load(arguments) else { return nil }
             do {
-                try workspace.connect(providers: selected, verbose: arguments.has("-v", "--verbose"))
+                try workspace.connect(providers: selected, verbose: arguments.has(Flag.verbose))
             } catch {
                 Terminal.error("\(error)")
                 return nil
@@ -89,7 +89,7 @@ struct RoutingSources {
             return RoutingSources(models: models, origin: "live", providers: workspace.config.providers.map(\.name))
         }
         // The file alone: no secret is needed, so unset variables are not errors here.
-        let path = arguments.value("-c", "--config") ?? "telform.yaml"
+        let path = arguments.value(Flag.config) ?? "telform.yaml"
         let loader = ConfigLoader(
             lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)

@@ -6,20 +6,21 @@ import TelformPlatforms
 /// config language. Planning the export against the platform it came from plans no changes.
 enum ExportCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
-        guard let name = arguments.value("--provider") else {
+        guard let name = arguments.value(Flag.exportProvider) else {
             Terminal.error("usage: telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]")
             return 1
         }
         guard var workspace = Workspace.load(arguments) else { return 1 }
         do {
-            try workspace.connect(providers: [name], verbose: arguments.has("-v", "--verbose"))
+            try workspace.connect(providers: [name], verbose: arguments.has(Flag.verbose))
         } catch {
             Terminal.error("\(error)")
             return 1
         }
         guard let driver = workspace.drivers[name], let provider = workspace.config.provider(name) else { return 1 }
         let allKinds = driver.schema.kinds.map(\.name)
-        let kinds = arguments.options["--kind"] ?? allKinds
+        let given = arguments.values(Flag.kind)
+        let kinds = given.isEmpty ? allKinds : given
         if let bad = kinds.first(where: { !allKinds.contains($0) }) {
             Terminal.error("export: \(provider.type) has no kind \"\(bad)\"; kinds: \(allKinds.joined(separator: ", "))")
             return 1
@@ -32,7 +33,7 @@ enum ExportCommand {
             return 1
         }
         let text = ExportText.render(export, provider: provider, schema: driver.schema)
-        if let file = arguments.value("-o") {
+        if let file = arguments.value(Flag.output) {
             do {
                 try Terminal.save(text, to: file)
             } catch {

@@ -7,10 +7,10 @@ import TelformPlatforms
 enum PlanCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let (workspace, plan, _) = await prepare(arguments, command: "plan") else { return 1 }
-        if let file = arguments.value("-o") {
+        if let file = arguments.value(Flag.planFile) {
             let saved = PlanJSON(
                 configDigest: workspace.configDigest,
-                configPath: SavedPlan.configPath(arguments.value("-c", "--config") ?? "telform.yaml", planFile: file),
+                configPath: SavedPlan.configPath(arguments.value(Flag.config) ?? "telform.yaml", planFile: file),
                 options: SavedPlan.options(arguments)
             ).render(plan)
             do {
@@ -19,11 +19,11 @@ enum PlanCommand {
                 Terminal.error("cannot write the plan to \(file): \(error.localizedDescription)")
                 return 1
             }
-            if !arguments.has("-q", "--quiet") {
+            if !arguments.has(Flag.quiet) {
                 Terminal.message("Saved the plan to \(file); `telform apply \(file)` makes exactly these changes.")
             }
         }
-        let format = arguments.value("--format") ?? "text"
+        let format = arguments.value(Flag.format) ?? "text"
         switch format {
         case "json":
             Terminal.out(PlanJSON(configDigest: workspace.configDigest).render(plan).rendered())
@@ -36,7 +36,7 @@ enum PlanCommand {
             Terminal.error("the plan has \(plan.errors.count == 1 ? "an error" : "\(plan.errors.count) errors"); apply would refuse it")
             return 1
         }
-        return plan.hasChanges && arguments.has("--detailed-exitcode") ? 2 : 0
+        return plan.hasChanges && arguments.has(Flag.detailedExitcode) ? 2 : 0
     }
 
     /// Why an address pattern (`PROVIDER/KIND/KEY...`, globs allowed) can match nothing.
@@ -60,17 +60,17 @@ enum PlanCommand {
     /// Loads, connects, reads and plans; prints what went wrong and returns nil on failure.
     /// (Flags and operands were checked against the command table before the command ran.)
     static func prepare(_ arguments: Arguments, command: String) async -> (Workspace, Plan, [String: LiveState])? {
-        if let format = arguments.value("--format"), !["text", "json", "markdown"].contains(format) {
+        if let format = arguments.value(Flag.format), !["text", "json", "markdown"].contains(format) {
             Terminal.error("\(command): unknown format \"\(format)\"; use text, json or markdown")
             return nil
         }
         guard var workspace = Workspace.load(arguments) else { return nil }
         // An address pattern that names no provider or kind would select nothing, silently:
         // an error, with a suggestion.
-        for flag in ["--target", "--replace", "--rotate"] {
-            for text in arguments.options[flag] ?? [] {
+        for flag in [Flag.target, Flag.replace, Flag.rotate] {
+            for text in arguments.values(flag) {
                 if let problem = Self.patternProblem(text, config: workspace.config) {
-                    Terminal.error("\(flag) \(text): \(problem)")
+                    Terminal.error("\(flag.long) \(text): \(problem)")
                     return nil
                 }
             }
@@ -80,13 +80,13 @@ enum PlanCommand {
             return nil
         }
         do {
-            try workspace.connect(providers: arguments.options["--provider"] ?? [], verbose: arguments.has("-v", "--verbose"))
+            try workspace.connect(providers: arguments.values(Flag.provider), verbose: arguments.has(Flag.verbose))
         } catch {
             Terminal.error("\(error)")
             return nil
         }
         // On a terminal, what is being read and what has been (quiet when piped or with -q).
-        let showProgress = isatty(STDERR_FILENO) == 1 && !arguments.has("-q", "--quiet")
+        let showProgress = isatty(STDERR_FILENO) == 1 && !arguments.has(Flag.quiet)
         if showProgress {
             Terminal.message(
                 "Reading \(workspace.drivers.count) provider\(workspace.drivers.count == 1 ? "" : "s"): \(workspace.drivers.keys.sorted().joined(separator: ", "))"
@@ -97,13 +97,13 @@ enum PlanCommand {
             for error in errors { Terminal.error(error) }
             return nil
         }
-        let patterns = { (name: String) in (arguments.options[name] ?? []).map(AddressPattern.init) }
+        let patterns = { (flag: FlagSpec) in arguments.values(flag).map(AddressPattern.init) }
         let options = Planner.Options(
-            targets: patterns("--target"), replace: patterns("--replace"), rotate: patterns("--rotate"),
-            allowDeletes: arguments.has("--allow-deletes"))
+            targets: patterns(Flag.target), replace: patterns(Flag.replace), rotate: patterns(Flag.rotate),
+            allowDeletes: arguments.has(Flag.allowDeletes))
         // Routing changes are shown by plan, and by apply when it prints the plan; drift and
         // a quiet apply do not show them, so they are not computed there.
-        let routing = command == "plan" || (command == "apply" && !arguments.has("-q", "--quiet"))
+        let routing = command == "plan" || (command == "apply" && !arguments.has(Flag.quiet))
         let plan = workspace.plan(live: live, options: options, seconds: seconds, routing: routing)
         return (workspace, plan, live)
     }

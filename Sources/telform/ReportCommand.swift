@@ -15,7 +15,7 @@ enum ReportCommand {
     static let driftColumns = ["changed", "missing", "unmanaged", "duplicate", "reported only"]
 
     static func run(_ arguments: Arguments) -> Int32 {
-        let format = arguments.value("--format") ?? "markdown"
+        let format = arguments.value(Flag.reportFormat) ?? "markdown"
         guard ["markdown", "json"].contains(format) else {
             Terminal.error("report: --format takes markdown or json")
             return 1

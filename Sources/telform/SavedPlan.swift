@@ -36,23 +36,22 @@ struct SavedPlan {
 
     /// The options a plan was made with, saved so apply plans the same way.
     static func options(_ arguments: Arguments) -> JSONNode {
-        func list(_ name: String) -> JSONNode { .array((arguments.options[name] ?? []).map(JSONNode.string)) }
-        return .object([
-            ("target", list("--target")), ("replace", list("--replace")), ("rotate", list("--rotate")),
-            ("provider", list("--provider")),
-        ])
+        .object(savedFlags.map { key, flag in (key, .array(arguments.values(flag).map(JSONNode.string))) })
     }
+
+    /// The flags a saved plan keeps, under their keys in its `options`.
+    static let savedFlags = [("target", Flag.target), ("replace", Flag.replace), ("rotate", Flag.rotate), ("provider", Flag.provider)]
 
     /// The arguments apply runs with: the saved config path and options, unless given anew.
     func arguments(over given: Arguments) -> Arguments {
         var arguments = given
         arguments.positionals = []
-        if arguments.value("-c", "--config") == nil, let path = json["config_path"]?.string {
-            arguments.options["-c"] = [path.hasPrefix("/") || directory == "." ? path : directory + "/" + path]
+        if arguments.value(Flag.config) == nil, let path = json["config_path"]?.string {
+            arguments.set(Flag.config, [path.hasPrefix("/") || directory == "." ? path : directory + "/" + path])
         }
-        for (key, option) in [("target", "--target"), ("replace", "--replace"), ("rotate", "--rotate"), ("provider", "--provider")] {
+        for (key, flag) in Self.savedFlags {
             let saved = json["options"]?[key]?.array?.compactMap(\.string) ?? []
-            if !saved.isEmpty { arguments.options[option] = saved }
+            if !saved.isEmpty { arguments.set(flag, saved) }
         }
         return arguments
     }

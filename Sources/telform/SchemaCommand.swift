@@ -5,15 +5,15 @@ import TelformPlatforms
 /// the reference in docs/reference.md), on stdout.
 enum SchemaCommand {
     static func run(_ arguments: Arguments) -> Int32 {
-        if arguments.has("--routing-tests") {
-            guard (arguments.value("--format") ?? "json") == "json" else {
+        if arguments.has(Flag.routingTests) {
+            guard (arguments.value(Flag.schemaFormat) ?? "json") == "json" else {
                 Terminal.error("schema: the tests file's schema is JSON only")
                 return 1
             }
             Terminal.out(RoutingTestFile.jsonSchema.rendered())
             return 0
         }
-        switch arguments.value("--format") ?? "json" {
+        switch arguments.value(Flag.schemaFormat) ?? "json" {
         case "json":
             Terminal.out(JSONSchemaEmitter(platforms: PlatformCatalog.all).document().rendered())
         case "markdown":

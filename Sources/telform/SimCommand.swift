@@ -7,22 +7,22 @@ enum SimCommand {
     nonisolated(unsafe) static var signalSources: [DispatchSourceSignal] = []
 
     static func run(_ arguments: Arguments) async -> Int32 {
-        guard let port = UInt16(arguments.value("--port") ?? "8080") else {
+        guard let port = UInt16(arguments.value(Flag.port) ?? "8080") else {
             Terminal.error("sim serve: --port takes a number 0..65535 (0 picks a free port)")
             return 1
         }
-        guard let latency = Double(arguments.value("--latency") ?? "0"), latency >= 0 else {
+        guard let latency = Double(arguments.value(Flag.latency) ?? "0"), latency >= 0 else {
             Terminal.error("sim serve: --latency takes milliseconds")
             return 1
         }
         let plan: FaultPlan
         do {
-            plan = try arguments.value("--faults").map(FaultPlan.init(spec:)) ?? FaultPlan()
+            plan = try arguments.value(Flag.faults).map(FaultPlan.init(spec:)) ?? FaultPlan()
         } catch {
             Terminal.error("sim serve: \(error)")
             return 1
         }
-        let stateDirectory = arguments.value("--state") ?? ".telform/sim-serve"
+        let stateDirectory = arguments.value(Flag.state) ?? ".telform/sim-serve"
         var platforms: [String: SimulatorHandler] = [:]
         do {
             for type in SimulatorCatalog.available {
@@ -33,7 +33,7 @@ enum SimCommand {
             return 1
         }
         var handler: SimulatorHandler = FaultInjector(SimulatorRouter(platforms: platforms), plan: plan, latency: latency / 1000)
-        if let log = arguments.value("--log") {
+        if let log = arguments.value(Flag.log) {
             do {
                 handler = try RequestJournal(handler, file: log)
             } catch {
@@ -58,7 +58,7 @@ enum SimCommand {
         let scheme: String
         do {
             let tls: ServerTLS?
-            switch (arguments.value("--tls-cert"), arguments.value("--tls-key")) {
+            switch (arguments.value(Flag.tlsCert), arguments.value(Flag.tlsKey)) {
             case (nil, nil): tls = nil
             case (let certificate?, let key?): tls = try ServerTLS(certificate: certificate, key: key)
             default:

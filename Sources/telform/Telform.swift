@@ -23,53 +23,25 @@ struct Telform {
             return 1
         }
         guard arguments.command != nil else {
-            if arguments.has("--version") && arguments.given.count == 1 {
+            if arguments.has(Flag.version) && arguments.given.count == 1 {
                 Terminal.out("telform \(version)")
                 return 0
             }
-            if arguments.has("-h", "--help") {
+            if arguments.has(Flag.help) {
                 Terminal.out(CommandTable.overview, terminator: "")
                 return 0
             }
             Terminal.message(CommandTable.overview)
             return 1
         }
-        if let when = arguments.value("--color"), !["auto", "always", "never"].contains(when) {
+        if let when = arguments.value(Flag.color), !["auto", "always", "never"].contains(when) {
             Terminal.error("--color takes auto, always or never")
             return 1
         }
         Terminal.colorMessages = Terminal.colorEnabled(arguments, stream: STDERR_FILENO)
-        if arguments.command == "help" { return help(arguments) }
         switch CommandLineCheck.check(arguments) {
         case .exit(let code) where code >= 0: return code
-        default: break
-        }
-        switch arguments.command {
-        case "validate":
-            return ValidateCommand.run(arguments)
-        case "schema":
-            return SchemaCommand.run(arguments)
-        case "version":
-            Terminal.out("telform \(version)")
-            return 0
-        case "completion":
-            return Completion.run(arguments)
-        case "report":
-            return ReportCommand.run(arguments)
-        case "plan":
-            return await PlanCommand.run(arguments)
-        case "apply":
-            return await ApplyCommand.run(arguments)
-        case "sim":
-            return await SimCommand.run(arguments)
-        case "drift":
-            return await DriftCommand.run(arguments)
-        case "export":
-            return await ExportCommand.run(arguments)
-        case "explain":
-            return await ExplainCommand.run(arguments)
-        case "test":
-            return await TestCommand.run(arguments)
+        case .run(let command): return await command.run(arguments)
         default:
             let commands = CommandTable.commands.map(\.word)
             let hint = Suggestion.closest(to: arguments.command ?? "", in: commands).map { "; did you mean \"\($0)\"?" } ?? ""
@@ -79,8 +51,8 @@ struct Telform {
     }
 
     /// `telform help [COMMAND]`, and `telform help --format markdown` (docs/commands.md).
-    static func help(_ arguments: Arguments) -> Int32 {
-        if let format = arguments.value("--format") {
+    @Sendable static func help(_ arguments: Arguments) -> Int32 {
+        if let format = arguments.value(Flag.helpFormat) {
             guard format == "markdown" else {
                 Terminal.error("help: --format takes markdown")
                 return 1
@@ -151,12 +123,12 @@ enum Terminal {
     /// `--color auto` (the default): colour on a terminal only, never with --no-color,
     /// NO_COLOR or TERM=dumb; `always` and `never` say so.
     static func colorEnabled(_ arguments: Arguments, stream: Int32 = STDOUT_FILENO) -> Bool {
-        switch arguments.value("--color") {
+        switch arguments.value(Flag.color) {
         case "always": return true
         case "never": return false
         default:
             let environment = ProcessInfo.processInfo.environment
-            return !arguments.has("--no-color") && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" && isatty(stream) == 1
+            return !arguments.has(Flag.noColor) && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" && isatty(stream) == 1
         }
     }
 

@@ -13,12 +13,12 @@ enum TestCommand {
     }
 
     static func run(_ arguments: Arguments) async -> Int32 {
-        let config = arguments.value("-c", "--config") ?? "telform.yaml"
-        let path = arguments.value("--tests") ?? defaultTests(for: config)
+        let config = arguments.value(Flag.config) ?? "telform.yaml"
+        let path = arguments.value(Flag.tests) ?? defaultTests(for: config)
         guard let data = FileManager.default.contents(atPath: path) else {
             Terminal.error(
                 "test: cannot read the tests file \(path)"
-                    + (arguments.value("--tests") == nil ? " (the default beside \(config); name another with --tests FILE)" : ""))
+                    + (arguments.value(Flag.tests) == nil ? " (the default beside \(config); name another with --tests FILE)" : ""))
             return 1
         }
         let file = RoutingTestFile(text: String(decoding: data, as: UTF8.self), file: path)
@@ -33,7 +33,7 @@ enum TestCommand {
         var skipped = 0
         // With --provider, a test of another provider (named, or routed by none selected) is
         // skipped, not failed: that provider was not asked for.
-        let selected = arguments.options["--provider"] ?? []
+        let selected = arguments.values(Flag.provider)
         for test in file.cases {
             let candidates = sources.models.filter { test.provider == nil || $0.provider.name == test.provider }
             let routed = candidates.compactMap { source in source.model.route(test.call, at: test.at, caller: test.caller).map { (source.provider.name, $0) } }
@@ -43,7 +43,7 @@ enum TestCommand {
                 problem = "no provider named \(provider) (providers: \(sources.providers.joined(separator: ", ")))"
             } else if !selected.isEmpty, test.provider.map({ !selected.contains($0) }) ?? routed.isEmpty {
                 skipped += 1
-                if !arguments.has("-q", "--quiet") {
+                if !arguments.has(Flag.quiet) {
                     Terminal.out(
                         "skip \(test.mark): \(test.title): \(test.provider.map { "provider \($0) is not selected" } ?? "no selected provider routes \(test.call)")"
                     )
@@ -63,7 +63,7 @@ enum TestCommand {
                 if let actual { Terminal.out("       route: \(actual)") }
             } else {
                 passed += 1
-                if !arguments.has("-q", "--quiet") { Terminal.out("ok   \(test.mark): \(test.title)") }
+                if !arguments.has(Flag.quiet) { Terminal.out("ok   \(test.mark): \(test.title)") }
             }
         }
         Terminal.out(

@@ -6,7 +6,7 @@ import TelformSimulator
 /// `telform validate [-c FILE]`: every diagnostic, one per line; exit 1 on any error.
 enum ValidateCommand {
     static func run(_ arguments: Arguments) -> Int32 {
-        let path = arguments.value("-c", "--config") ?? "telform.yaml"
+        let path = arguments.value(Flag.config) ?? "telform.yaml"
         let loader = ConfigLoader(
             lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
@@ -15,7 +15,7 @@ enum ValidateCommand {
         }
         let errors = result.diagnostics.filter { $0.severity == .error }.count
         let warnings = result.diagnostics.count - errors
-        if !arguments.has("-q", "--quiet") {
+        if !arguments.has(Flag.quiet) {
             let resources = result.config.providers.reduce(0) { $0 + $1.resources.count }
             let name = path == "-" ? "<stdin>" : path
             if errors == 0 {

@@ -21,14 +21,14 @@ struct Workspace {
 
     /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
     static func load(_ arguments: Arguments) -> Workspace? {
-        let path = arguments.value("-c", "--config") ?? "telform.yaml"
+        let path = arguments.value(Flag.config) ?? "telform.yaml"
         let loader = ConfigLoader(
             lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
         var result = loader.load(path: path)
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
         // A sim:// provider ignores its declared credentials: their variables are not needed.
-        let selected = arguments.options["--provider"] ?? []
+        let selected = arguments.values(Flag.provider)
         result.diagnostics.removeAll { diagnostic in
             guard diagnostic.code == .unresolvedReference, diagnostic.path.hasPrefix("providers.") else { return false }
             let rest = diagnostic.path.dropFirst("providers.".count)

@@ -67,30 +67,41 @@ final class RetryTests: XCTestCase {
         }
     }
 
+    /// A create whose outcome is unknown ends with what its read-back found, said as such (not
+    /// as a made-up answer): the object, or a confirmation without one.
     func testAnAmbiguousCreateIsReadBackInsteadOfRepeated() async throws {
         let transport = ScriptedTransport([.interrupted])
-        let found = HTTPResponse(status: 201, body: Data(#"{"id":7}"#.utf8))
-        let response = try await ResilientClient(transport: transport, policy: fast).send(.json("POST", "/things"), .create(readBack: { found }))
-        XCTAssertEqual(response.status, 201)
-        XCTAssertEqual(try response.json()["id"], .int(7))
+        let answer = try await ResilientClient(transport: transport, policy: fast).send(
+            .json("POST", "/things"), .create(readBack: { .found(.object([("id", .int(7))])) }))
+        guard case .readBack(.found(let object)) = answer else { return XCTFail("\(answer)") }
+        XCTAssertEqual(object["id"], .int(7))
+        XCTAssertEqual(answer.json { _ in .null }, .object([("id", .int(7))]))
         XCTAssertEqual(transport.sent, ["POST /things"], "the create was not sent twice")
+
+        let gateway = ScriptedTransport([.respond(502, [:])])
+        let confirmed = try await ResilientClient(transport: gateway, policy: fast).send(.json("POST", "/things"), .create(readBack: { .confirmed }))
+        guard case .readBack(.confirmed) = confirmed else { return XCTFail("\(confirmed)") }
+        XCTAssertEqual(confirmed.json { _ in .string("an answer") }, .null)
+        XCTAssertEqual(gateway.sent, ["POST /things"])
     }
 
     func testAnAmbiguousCreateThatDidNotHappenIsSentAgain() async throws {
         let transport = ScriptedTransport([.interrupted, .respond(201, [:])])
-        let response = try await ResilientClient(transport: transport, policy: fast).send(.json("POST", "/things"), .create(readBack: { nil }))
+        let answer = try await ResilientClient(transport: transport, policy: fast).send(.json("POST", "/things"), .create(readBack: { nil }))
+        guard case .response(let response) = answer else { return XCTFail("\(answer)") }
         XCTAssertEqual(response.status, 201)
         XCTAssertEqual(transport.sent, ["POST /things", "POST /things"])
     }
 
     func testAThrottledCreateIsRetriedWithoutReadBack() async throws {
         let transport = ScriptedTransport([.respond(429, ["Retry-After": "0"]), .respond(201, [:])])
-        let response = try await ResilientClient(transport: transport, policy: fast).send(
+        let answer = try await ResilientClient(transport: transport, policy: fast).send(
             .json("POST", "/things"),
             .create(readBack: {
                 XCTFail("a 429 means the server did nothing: no read-back")
                 return nil
             }))
+        guard case .response(let response) = answer else { return XCTFail("\(answer)") }
         XCTAssertEqual(response.status, 201)
         XCTAssertEqual(transport.sent.count, 2)
     }

@@ -61,6 +61,39 @@ final class SmallPartsTests: XCTestCase {
         XCTAssertNil(WireCodec.bool(.null))
     }
 
+    /// A list of objects and an object map by the table as flat fields do: each entry read
+    /// by its own table's wire names (missing fields null when the object is read whole), and
+    /// sent as given (a null as null), with the outer codec's spellings; a hooked one is left
+    /// to the kind.
+    func testNestedObjectsAndListsOfObjectsTravelByTheirTables() throws {
+        let entry = ObjectSchema([.string("number", "", wire: "num"), .bool("active", "", wire: "status"), .integer("rings", nil, "", wire: "timeout")])
+        let table = ObjectSchema([
+            .string("name", "", wire: "ruleName"), .list("numbers", of: .object(entry), ListRules(), "", wire: "ruleNumbers"),
+            .object("main", entry, "", wire: "primary"), .list("other", of: .object(entry), ListRules(), "", wire: "other"),
+        ])
+        let codec = WireCodec(table, booleans: .yN, hooked: ["other"])
+        let wire = try JSONParser.parse(
+            #"{"ruleName": "r", "ruleNumbers": [{"num": "1", "status": "Y", "timeout": 3}, {"num": "2"}], "primary": {"num": "9", "status": "N"}, "other": [{"num": "5"}]}"#
+        )
+        XCTAssertEqual(
+            codec.decode(wire, missingIsNull: true),
+            [
+                "name": .string("r"),
+                "numbers": .list([
+                    .object(["number": .string("1"), "active": .bool(true), "rings": .int(3)]),
+                    .object(["number": .string("2"), "active": .null, "rings": .null]),
+                ]),
+                "main": .object(["number": .string("9"), "active": .bool(false), "rings": .null]),
+            ])
+        let sent = codec.encode([
+            "name": .string("r"), "numbers": .list([.object(["number": .string("1"), "active": .bool(true), "rings": .null])]),
+            "main": .object(["number": .string("9")]), "other": .list([.object(["number": .string("5")])]),
+        ])
+        XCTAssertEqual(
+            JSONNode.object(sent).compact,
+            #"{"ruleName":"r","ruleNumbers":[{"num":"1","status":"Y","timeout":null}],"primary":{"num":"9"}}"#)
+    }
+
     /// The codec takes each key by its place in the object before when it is the same key,
     /// and looks it up otherwise: objects whose keys change order, go missing or repeat read
     /// as each says.

@@ -24,6 +24,41 @@ final class VPBXTests: XCTestCase {
         return (response.status, (try? response.json()) ?? .null)
     }
 
+    /// A find-me rule is sent whole and compared whole, from one function: every field of the
+    /// table that applies to its type is in the body under its wire name (null where the file
+    /// has none), nested numbers field by field (`rings` only in a sequential rule), and a
+    /// number kept from the live rule keeps its ruleId. So a field the file leaves out is
+    /// cleared only where the plan shows it, and a new field of a number reaches the wire.
+    func testAFindMeRuleIsSentAsWholeAsItIsCompared() async throws {
+        let client = VPBXClient(
+            http: ResilientClient(transport: SimulatorTransport(handler: try VPBXFake(state: seed)), policy: RetryPolicy(attempts: 1)), token: "t")
+        func body(_ fields: [String: Value], live: [JSONNode] = []) async throws -> String {
+            let rule = Resource(address: Address(provider: "p", kind: "find_me", key: ["201", fields["type"]?.string ?? "", "r"]), fields: fields)
+            return try await FindMeRuleKind.body(rule, client: client, userID: "1735", id: nil, liveNumbers: live).compact
+        }
+        let numbers: Value = .list([.object(["number": .string("650")]), .object(["number": .string("651"), "rings": .int(3)])])
+        let parallel = try await body(["name": .string("r"), "type": .string("parallel"), "numbers": .list([.object(["number": .string("650")])])])
+        XCTAssertEqual(parallel, #"{"ruleName":"r","calledNumber":null,"ruleNumbers":[{"number":"650","name":null,"status":true}]}"#)
+        let sequential = try await body(
+            ["name": .string("r"), "type": .string("sequential"), "numbers": numbers],
+            live: [.object([("ruleId", .int(44)), ("number", .string("651"))])])
+        XCTAssertEqual(
+            sequential,
+            #"{"ruleName":"r","calledNumber":null,"ruleNumbers":[{"number":"650","name":null,"status":true,"timeout":null},{"ruleId":44,"number":"651","name":null,"status":true,"timeout":3}],"continueSearchIfBusy":false}"#
+        )
+        let redirect = try await body(["name": .string("r"), "type": .string("redirect"), "always": .string("650")])
+        XCTAssertEqual(
+            redirect,
+            #"{"ruleName":"r","calledNumber":null,"alwaysRedirect":"650","ifBusyRedirect":null,"ifNoAnswerRedirect":null,"ifNoAccessRedirect":null,"ifNoAnswerTimeout":null,"conditional":null,"scheduleId":null,"schedudyId":null}"#
+        )
+        // What is compared: the same fields, the absent ones null (shown when live has them).
+        let compared = FindMeRuleKind.whole(["name": .string("r"), "type": .string("redirect"), "always": .string("650")])
+        XCTAssertEqual(
+            compared.keys.sorted(),
+            ["always", "called_number", "conditional", "if_busy", "if_no_answer", "if_unreachable", "name", "no_answer_rings", "schedule", "type"])
+        XCTAssertEqual(compared["if_busy"], .null)
+    }
+
     func message(_ result: (Int, JSONNode)) -> String {
         "\(result.0) \(result.1["message"]?.string ?? "")"
     }

@@ -94,7 +94,11 @@ public struct Typer {
         // a large share of typing a long list).
         for position in schema.presence where !pairs.contains(where: { $0.key == schema.fields[position].name }) {
             if schema.fields[position].required { diagnostics.error(node.mark, here(schema.fields[position].name), "is required") }
-            if result[schema.fields[position].name] == nil, let value = schema.fields[position].defaultValue { result[schema.fields[position].name] = value }
+            if result[schema.fields[position].name] == nil, let value = schema.fields[position].defaultValue,
+                schema.applies(schema.fields[position].name, in: result)
+            {
+                result[schema.fields[position].name] = value
+            }
         }
         check(schema.rules, result, node: node)
         return result

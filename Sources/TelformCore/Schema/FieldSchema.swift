@@ -68,8 +68,8 @@ public struct FieldSchema: Sendable {
         FieldSchema(name, .bool, doc, wire: wire)
     }
 
-    public static func object(_ name: String, _ schema: ObjectSchema, _ doc: String) -> FieldSchema {
-        FieldSchema(name, .object(schema), doc)
+    public static func object(_ name: String, _ schema: ObjectSchema, _ doc: String, wire: String? = nil) -> FieldSchema {
+        FieldSchema(name, .object(schema), doc, wire: wire)
     }
 
     public static func list(_ name: String, of item: FieldType, _ rules: ListRules = ListRules(), _ doc: String, wire: String? = nil) -> FieldSchema {

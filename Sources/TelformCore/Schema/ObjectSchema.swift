@@ -31,6 +31,12 @@ public struct ObjectSchema: Sendable {
         return names.firstIndex { $0.utf8.count == count && $0 == name }
     }
 
+    /// Whether the field `name` applies to an object with these fields: no `onlyWhen` rule
+    /// leaves it out (a default is given only to a field that applies).
+    public func applies(_ name: String, in fields: [String: Value]) -> Bool {
+        applicable([name: .null].merging(fields) { _, given in given })[name] != nil
+    }
+
     /// `fields` without those the table's `onlyWhen` rules say do not apply (a redirect
     /// rule's targets on a parallel rule): what a read of a whole wire object keeps.
     public func applicable(_ fields: [String: Value]) -> [String: Value] {

@@ -32,8 +32,7 @@ public struct JSONRPCClient: Sendable {
 
     /// Calls `method`; returns `result`, or throws the platform's own message.
     public func call(_ method: String, _ params: JSONNode, _ idempotency: Idempotency = .idempotent) async throws -> JSONNode {
-        let response = try await http.send(request(method, params), idempotency)
-        return try Self.result(of: response, method: method)
+        try await http.send(request(method, params), idempotency).json { try Self.result(of: $0, method: method) }
     }
 
     public static func result(of response: HTTPResponse, method: String) throws -> JSONNode {

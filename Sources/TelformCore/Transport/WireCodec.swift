@@ -1,9 +1,11 @@
 import Foundation
 
-/// A kind's flat fields to and from the wire, derived from its table: every field with a
-/// `wire` name whose type is a scalar or a list of scalars maps by that name, its value
-/// converted by its type — no hand-written mapping. Nested shapes and real quirks stay with
-/// the kind (a hook of its own); a new flat field is one line in the table.
+/// A kind's fields to and from the wire, derived from its table: every field with a `wire`
+/// name maps by that name, its value converted by its type — no hand-written mapping. A
+/// scalar or a list of scalars is converted as it is; an object, or a list of objects, by a
+/// codec of its own table (with the same spellings), each entry read and sent whole. Real
+/// quirks stay with the kind (a hook of its own); a new field is one line in the table,
+/// nested too.
 public struct WireCodec: Sendable {
     /// How the platform spells a boolean it is sent. Reading accepts every spelling.
     public enum Booleans: Sendable {
@@ -35,15 +37,17 @@ public struct WireCodec: Sendable {
     /// True when the platform sends an empty string for a value it does not have: read as
     /// absent (null), as a missing field is.
     public var emptyIsAbsent: Bool
-    /// The flat fields: (YAML name, wire name, type).
+    /// The fields: (YAML name, wire name, type).
     public let fields: [(name: String, wire: String, type: FieldType)]
+    /// The codecs of the object and list-of-object fields, by field name.
+    let nested: [String: WireCodec]
     /// Wire name → its slot (the order of first appearance) and indexes in `fields` (two
     /// fields may read one wire key).
     let byWire: [String: (slot: Int, fields: [Int])]
     let slots: Int
 
-    /// `hooked`: flat fields whose wire shape is a quirk the kind maps itself (a list of
-    /// dates sent as objects), left out of the codec.
+    /// `hooked`: fields whose wire shape is a quirk the kind maps itself (a list of dates
+    /// sent as objects), left out of the codec.
     public init(
         _ schema: ObjectSchema, booleans: Booleans = .json, lists: Lists = .array, integers: Integers = .json,
         emptyIsAbsent: Bool = false, hooked: Set<String> = []
@@ -52,13 +56,18 @@ public struct WireCodec: Sendable {
         self.booleans = booleans
         self.lists = lists
         self.emptyIsAbsent = emptyIsAbsent
+        var nested: [String: WireCodec] = [:]
         fields = schema.fields.compactMap { field in
             guard let wire = field.wire, !hooked.contains(field.name) else { return nil }
             switch field.type {
             case .string, .integer, .bool, .list(.string, _), .list(.integer, _): return (field.name, wire, field.type)
+            case .object(let table), .list(.object(let table), _):
+                nested[field.name] = WireCodec(table, booleans: booleans, lists: lists, integers: integers, emptyIsAbsent: emptyIsAbsent)
+                return (field.name, wire, field.type)
             default: return nil
             }
         }
+        self.nested = nested
         let flat = fields
         var byWire: [String: (slot: Int, fields: [Int])] = [:]
         for index in flat.indices {
@@ -82,7 +91,11 @@ public struct WireCodec: Sendable {
             seen[slot] = true
             for index in indexes {
                 let field = fields[index]
-                if let value = Self.value(node, field.type, emptyIsAbsent: emptyIsAbsent) { out[field.name] = value }
+                if let codec = nested[field.name] {
+                    if let value = codec.entries(node, field.type, missingIsNull: missingIsNull) { out[field.name] = value }
+                } else if let value = Self.value(node, field.type, emptyIsAbsent: emptyIsAbsent) {
+                    out[field.name] = value
+                }
             }
         }
         if missingIsNull {
@@ -101,7 +114,9 @@ public struct WireCodec: Sendable {
         var pairs: [(String, JSONNode)] = []
         for field in fields {
             if let paths, !paths.contains(field.name) { continue }
-            if let value = values[field.name], let node = encode(value, field.type) {
+            if let codec = nested[field.name], let value = values[field.name], let node = codec.entries(value) {
+                pairs.append((field.wire, node))
+            } else if let value = values[field.name], let node = encode(value, field.type) {
                 pairs.append((field.wire, node))
             } else if names.contains(field.name) {
                 pairs.append((field.wire, absent))
@@ -110,8 +125,27 @@ public struct WireCodec: Sendable {
         return pairs
     }
 
-    /// Every flat field's name: to send all of them, absent ones included.
+    /// Every field's name: to send all of them, absent ones included.
     public let names: Set<String>
+
+    /// A nested field read with this, its table's codec: an object, or a list of objects.
+    func entries(_ node: JSONNode, _ type: FieldType, missingIsNull: Bool) -> Value? {
+        switch type {
+        case .object: return node.pairs == nil ? nil : .object(decode(node, missingIsNull: missingIsNull))
+        default: return node.array.map { .list($0.map { .object(decode($0, missingIsNull: missingIsNull)) }) }
+        }
+    }
+
+    /// A nested field sent with this, its table's codec: each object as given, a field given
+    /// as null sent as null (the kind makes an entry whole where the platform replaces it).
+    func entries(_ value: Value) -> JSONNode? {
+        func object(_ fields: [String: Value]) -> JSONNode { .object(encode(fields, explicitNull: Set(fields.keys))) }
+        switch value {
+        case .object(let fields): return object(fields)
+        case .list(let items): return .array(items.map { object($0.object ?? [:]) })
+        default: return nil
+        }
+    }
 
     /// One value as the platform is sent it.
     public func encode(_ value: Value, _ type: FieldType) -> JSONNode? {

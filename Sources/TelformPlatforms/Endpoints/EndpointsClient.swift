@@ -140,13 +140,12 @@ struct EndpointsClient: Sendable {
     func create(_ body: JSONNode, name: String) async throws -> JSONNode {
         let request = authorized(.json("POST", "\(base)/", body))
         // A create whose outcome is unknown is looked up by name before it is sent again.
-        let response = try await http.send(
+        let answer = try await http.send(
             request,
             .create(readBack: { [self] in
-                guard let found = try await list().first(where: { $0["name"]?.string == name }) else { return nil }
-                return .json(201, found)
+                try await list().first(where: { $0["name"]?.string == name }).map(ReadBack.found)
             }))
-        return try checked(response)
+        return try answer.json(checked)
     }
 
     func update(id: String, _ body: JSONNode) async throws {

@@ -31,7 +31,7 @@ struct BlacklistKind: Kind {
                 "addGBLRule", .object([("gbl_rule", .string(number))]),
                 .create(readBack: {
                     let all = try Self.rules(try await client.premedia.call("getGBLRules", .object([])))
-                    return all.contains { WireValue.text($0) == .string(number) } ? .json(200, .object([("result", .object([("success", .int(1))]))])) : nil
+                    return all.contains { WireValue.text($0) == .string(number) } ? .confirmed : nil
                 }))
         } catch  where MTTClient.alreadyDone(error, ["already exists"]) {
             return

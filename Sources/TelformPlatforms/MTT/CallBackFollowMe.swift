@@ -32,7 +32,8 @@ struct CallBackFollowMeKind: Kind {
         name: "callback_follow_me", doc: "The CallBack leg-A structure; one per account.",
         shape: .single(table), keyFields: ["customer"], singleKey: .providerSetting("customer"))
 
-    static let codec = WireCodec(table, emptyIsAbsent: true)
+    /// The chain is a hook: each entry is sent with its `order`.
+    static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["chain"])
     /// The queue (`type`) is a hook: the document spells linear three ways.
     static let entryCodec = WireCodec(entry, emptyIsAbsent: true, hooked: ["queue"])
 

@@ -111,8 +111,7 @@ struct PromptKind: Kind {
                 .create(readBack: {
                     let list = try await client.premedia.call("getCustomerPrompts", .object([("customer_name", .string(client.customer))]))
                     let found = (list["prompts_list"]?.array ?? []).contains { $0["name"]?.string == liveName }
-                    return found
-                        ? .json(200, .object([("jsonrpc", .string("2.0")), ("id", .string("0")), ("result", .object([("success", .bool(true))]))])) : nil
+                    return found ? .confirmed : nil
                 }))
         } catch  where MTTClient.alreadyDone(error, ["already exists"]) {
             return  // the same content is already there under its content-addressed name

@@ -117,7 +117,7 @@ struct ConferenceKind: Kind {
             "POST", "/conferences", Self.body(desired, live: nil),
             .create(readBack: { [client] in
                 let found = try await client.conferences().first { $0["name"]?.string == name }
-                return found.map { .json(200, $0) }
+                return found.map(ReadBack.found)
             }))
     }
 

@@ -58,7 +58,12 @@ struct MXProxyClient: Sendable {
         for attempt in 0..<2 {
             var request = HTTPRequest.json(method, path, body)
             request.headers.append(("Authorization", "Bearer \(token)"))
-            let response = try await http.send(request, idempotency)
+            let response: HTTPResponse
+            switch try await http.send(request, idempotency) {
+            case .response(let answer): response = answer
+            case .readBack(.found(let object)): return object
+            case .readBack(.confirmed): return .null
+            }
             if response.status == 401 && attempt == 0 {
                 token = try await auth.current(renewing: token)
                 continue

@@ -1,9 +1,10 @@
 import TelformCore
 
 /// A find-me rule of a user (api-docs/001 § 4.11): PLATFORMS.md § vpbx. Written grouped by
-/// user; each declared user's rules form a scope. The flat fields travel through the codec
-/// the table derives; the numbers (which keep their `ruleId` across edits) and the schedule
-/// (a name in the file, a record id on the wire) are hooks.
+/// user; each declared user's rules form a scope. The fields, the numbers' too, travel
+/// through the codec the table derives; a kept number's `ruleId` (so the platform edits it
+/// rather than recreates it) and the schedule (a name in the file, a record id on the wire)
+/// are hooks.
 struct FindMeRuleKind: Kind {
     static let by = "VPBX"
 
@@ -24,7 +25,8 @@ struct FindMeRuleKind: Kind {
             .list(
                 "numbers", of: .object(number), ListRules(maxItems: 10, itemNoun: "numbers", by: by),
                 "Numbers to ring, in order; at most 10.", wire: "ruleNumbers"),
-            .bool("continue_if_busy", "Keep hunting when the main number is busy (sequential only).", wire: "continueSearchIfBusy"),
+            FieldSchema.bool("continue_if_busy", "Keep hunting when the main number is busy (sequential only).", wire: "continueSearchIfBusy")
+                .defaulting(to: .bool(false)),
             .string("always", PlatformFields.dialRules(), "Redirect every call here.", wire: "alwaysRedirect"),
             .string("if_busy", PlatformFields.dialRules(), "Redirect when busy.", wire: "ifBusyRedirect"),
             .string("if_no_answer", PlatformFields.dialRules(), "Redirect when not answered.", wire: "ifNoAnswerRedirect"),
@@ -70,29 +72,36 @@ struct FindMeRuleKind: Kind {
 
     /// **Reading:** empty strings and null read the same (absent). The schedule is a hook.
     static let codec = WireCodec(rule, emptyIsAbsent: true, hooked: ["schedule"])
-    static let numberCodec = WireCodec(number, emptyIsAbsent: true)
 
-    /// A rule is sent whole, so it is managed whole: what the file leaves out is absent.
+    /// The fields of a number of a rule of `type`: `rings` counts only in a sequential rule
+    /// (the table's check says so to the file).
+    static func numberFields(_ type: String) -> [FieldSchema] {
+        number.fields.filter { $0.name != "rings" || type == "sequential" }
+    }
+
+    /// The rule whole, as it is sent and compared: every field of the table that applies to
+    /// its type, its default or null where the file has none, and each number likewise from
+    /// the number's table. What the file leaves out is cleared on the platform, and the plan
+    /// shows it.
+    static func whole(_ given: [String: Value]) -> [String: Value] {
+        let type = given["type"]?.string ?? ""
+        var fields = given
+        for field in rule.fields where fields[field.name] == nil { fields[field.name] = field.defaultValue ?? .null }
+        fields = rule.applicable(fields)
+        if let numbers = fields["numbers"]?.list {
+            let table = numberFields(type)
+            fields["numbers"] = .list(
+                numbers.map { entry in
+                    let values = entry.object ?? [:]
+                    return .object(Dictionary(uniqueKeysWithValues: table.map { ($0.name, values[$0.name] ?? $0.defaultValue ?? .null) }))
+                })
+        }
+        return fields
+    }
+
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
-        var fields = resource.fields
-        let type = fields["type"]?.string ?? ""
-        if fields["called_number"] == nil { fields["called_number"] = .null }
-        if type == "redirect" {
-            for name in Self.redirectFields where fields[name] == nil { fields[name] = .null }
-        } else {
-            fields["numbers"] = .list(
-                (fields["numbers"]?.list ?? []).map { number in
-                    var entry: [String: Value] = [
-                        "number": number["number"] ?? .null, "name": number["name"] ?? .null,
-                        "active": number["active"] ?? .bool(true),
-                    ]
-                    if type == "sequential" { entry["rings"] = number["rings"] ?? .null }
-                    return .object(entry)
-                })
-            if type == "sequential" && fields["continue_if_busy"] == nil { fields["continue_if_busy"] = .bool(false) }
-        }
-        resource.fields = fields
+        resource.fields = Self.whole(resource.fields)
         return resource
     }
 
@@ -120,18 +129,20 @@ struct FindMeRuleKind: Kind {
                 fields["user"] = .string(ext)
                 fields["type"] = .string(type)
                 fields["name"] = .string(name)
-                fields = Self.rule.applicable(fields)
+                // **Reading:** a rule or a number that leaves out a field with a default (a
+                // number's `status`, `continueSearchIfBusy`) has the default.
+                for field in Self.rule.fields where fields[field.name] == .null { fields[field.name] = field.defaultValue ?? .null }
+                if let numbers = fields["numbers"]?.list {
+                    fields["numbers"] = .list(
+                        numbers.map { entry in
+                            var values = entry.object ?? [:]
+                            for field in Self.number.fields where values[field.name] == .null { values[field.name] = field.defaultValue ?? .null }
+                            return .object(values)
+                        })
+                }
+                fields = Self.whole(fields)
                 if type == "redirect" {
                     fields["schedule"] = rule["scheduleId"]?.int.map { .string(scheduleNames[$0] ?? "#\($0)") } ?? .null
-                } else {
-                    fields["numbers"] = .list(
-                        (rule["ruleNumbers"]?.array ?? []).map { number in
-                            var entry = Self.numberCodec.decode(number, missingIsNull: true)
-                            entry["active"] = .bool(WireCodec.bool(number["status"]) ?? true)
-                            if type != "sequential" { entry["rings"] = nil }
-                            return .object(entry)
-                        })
-                    if type == "sequential" { fields["continue_if_busy"] = .bool(WireCodec.bool(rule["continueSearchIfBusy"]) ?? false) }
                 }
                 let (id, idRule) = ServerID.composite("\(userID)/\(type)", ServerID.text(rule["id"]))
                 state.add(Resource(address: address, fields: fields), id: id, rule: idRule)
@@ -183,7 +194,7 @@ struct FindMeRuleKind: Kind {
             "POST", "/api/findMe/\(userID)/\(type)", body,
             .create(readBack: { [client] in
                 let rules = try await client.findMe(userID)["\(type)Rules"]?.array ?? []
-                return rules.first { $0["ruleName"]?.string == name }.map { .json(200, $0) }
+                return rules.first { $0["ruleName"]?.string == name }.map(ReadBack.found)
             }))
     }
 
@@ -202,16 +213,29 @@ struct FindMeRuleKind: Kind {
         _ = try await client.call("DELETE", "/api/findMe/\(userID)/\(type)/\(id)")
     }
 
-    /// The whole rule: every field that applies to its type, null where the file has none.
+    /// The whole rule (`whole`): every field that applies to its type, null where the file has none.
     static func body(_ desired: Resource, client: VPBXClient, userID: String, id: Int64?, liveNumbers: [JSONNode]) async throws -> JSONNode {
-        let fields = desired.fields
+        let fields = whole(desired.fields)
         let type = fields["type"]?.string ?? ""
         var pairs: [(String, JSONNode)] = []
         if let id { pairs.append(("id", .int(id))) }
-        let applicable = Set(
-            rule.applicable(Dictionary(uniqueKeysWithValues: rule.fields.map { ($0.name, Value.null) }).merging(["type": .string(type)]) { _, b in b }).keys)
         // **Reading:** ifNoAnswerTimeout and the texts are sent as values or null.
-        pairs += codec.encode(fields, only: applicable.subtracting(["continue_if_busy"]), explicitNull: applicable)
+        pairs += codec.encode(fields, only: Set(fields.keys), explicitNull: Set(fields.keys)).map { wire, node in
+            guard wire == "ruleNumbers", case .array(let numbers) = node else { return (wire, node) }
+            // A number that stays keeps its ruleId, so the platform edits rather than recreates it.
+            var unused = liveNumbers
+            return (
+                wire,
+                .array(
+                    numbers.map { number in
+                        guard let index = unused.firstIndex(where: { $0["number"]?.string == number["number"]?.string }),
+                            let ruleID = unused[index]["ruleId"]?.int, case .object(let pairs) = number
+                        else { return number }
+                        unused.remove(at: index)
+                        return .object([("ruleId", .int(ruleID))] + pairs)
+                    })
+            )
+        }
         if type == "redirect" {
             var scheduleID: JSONNode = .null
             if let name = fields["schedule"]?.string {
@@ -229,23 +253,6 @@ struct FindMeRuleKind: Kind {
             // `scheduleId` (4.11.3): both are sent, so a server reading either spelling sees it.
             pairs.append(("scheduleId", scheduleID))
             pairs.append(("schedudyId", scheduleID))
-        } else {
-            var unused = liveNumbers
-            let numbers = (fields["numbers"]?.list ?? []).map { number -> JSONNode in
-                var entry: [(String, JSONNode)] = []
-                let text = number["number"]?.string ?? ""
-                if let index = unused.firstIndex(where: { $0["number"]?.string == text }), let ruleID = unused[index]["ruleId"]?.int {
-                    entry.append(("ruleId", .int(ruleID)))
-                    unused.remove(at: index)
-                }
-                var values = number.object ?? [:]
-                values["active"] = .bool(values["active"]?.bool ?? true)
-                let names: Set<String> = type == "sequential" ? ["name", "rings"] : ["name"]
-                entry += numberCodec.encode(values, only: names.union(["number", "active"]), explicitNull: names)
-                return .object(entry)
-            }
-            if type == "sequential" { pairs.append(("continueSearchIfBusy", .bool(fields["continue_if_busy"]?.bool ?? false))) }
-            pairs.append(("ruleNumbers", .array(numbers)))
         }
         return .object(pairs)
     }

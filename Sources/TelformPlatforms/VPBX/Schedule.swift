@@ -73,8 +73,8 @@ struct ScheduleKind: Kind {
         return nil
     }
 
-    /// The name; the three rule lists are hooks.
-    static let codec = WireCodec(table, hooked: ["holidays"])
+    /// The name; the three rule lists are hooks (times as `HH-MM`, dates as objects).
+    static let codec = WireCodec(table, hooked: ["holidays", "work_days", "extra_workdays"])
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
         var resource = resource
@@ -191,7 +191,7 @@ struct ScheduleKind: Kind {
             "POST", "/api/schedules/\(path)", Self.body(desired, recordID: nil),
             .create(readBack: { [client] in
                 let found = try await client.schedules(visibleTo: reader).first { $0["name"]?.string == name && $0["type"]?.string == type }
-                return found.map { .json(200, $0) }
+                return found.map(ReadBack.found)
             }))
     }
 

@@ -13,11 +13,12 @@ struct VPBXClient: Sendable {
     }
 
     func call(_ method: String, _ path: String, _ body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> JSONNode {
-        let response = try await http.send(request(method, path, body), idempotency)
-        guard response.isSuccess else { throw VPBXAPIError(response: response) }
-        if response.body.isEmpty { return .null }
-        guard let json = try? response.json() else { throw WireShape.Unexpected(call: "\(method) \(path)", got: "a body that is not JSON") }
-        return json
+        try await http.send(request(method, path, body), idempotency).json { response in
+            guard response.isSuccess else { throw VPBXAPIError(response: response) }
+            if response.body.isEmpty { return .null }
+            guard let json = try? response.json() else { throw WireShape.Unexpected(call: "\(method) \(path)", got: "a body that is not JSON") }
+            return json
+        }
     }
 
     func abonents() async throws -> [JSONNode] { try WireShape.list(try await call("GET", "/api/abonents"), "GET /api/abonents") }

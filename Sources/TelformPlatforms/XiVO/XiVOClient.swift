@@ -48,14 +48,15 @@ struct XiVOClient: Sendable {
         return try response.json()
     }
 
+    /// The platform's answer to a write, or what a create's read-back found.
     @discardableResult
-    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> HTTPResponse
-    {
-        let response = try await http.send(request(object, act, id: id, body: body), idempotency)
+    func write(_ object: String, _ act: String, id: String? = nil, body: JSONNode? = nil, _ idempotency: Idempotency = .idempotent) async throws -> Answer {
+        let answer = try await http.send(request(object, act, id: id, body: body), idempotency)
+        guard case .response(let response) = answer else { return answer }
         // A repeated delete finds nothing: the desired state.
-        if act == "delete" && response.status == 404 { return response }
+        if act == "delete" && response.status == 404 { return answer }
         guard response.isSuccess else { throw XiVOAPIError(response: response, act: "\(act) \(object)") }
-        return response
+        return answer
     }
 
     /// The id an add answers: `"36"`, `36` or `36` with an end of line (xivo-ws strips the

@@ -244,15 +244,16 @@ extension XiVOObjectKind {
         let object = self.object
         let kind = self
         let provider = change.address.provider
-        let response = try await client.write(
+        let answer = try await client.write(
             object, "add", body: body,
             .create(readBack: {
                 // The outcome is unknown: look for the object by its key before any resend.
-                try await kind.find(client, key: key, provider: provider) == nil ? nil : HTTPResponse(status: 200)
+                try await kind.find(client, key: key, provider: provider) == nil ? nil : .confirmed
             }))
-        // The add answers the new id (xivo-ws strips its quotes); without one, the object is
-        // found by its key.
-        var id = namedByKey ? nil : XiVOClient.addedID(response)
+        // The add answers the new id (xivo-ws strips its quotes); without one (or when a
+        // read-back found the object), the object is found by its key.
+        var id: String?
+        if !namedByKey, case .response(let response) = answer { id = XiVOClient.addedID(response) }
         if id == nil { id = try await find(client, key: key, provider: provider)?.id }
         guard let id else { throw PlatformError(change.address, "the \(object) was added, but no \(object) with this key reads back") }
         try await confirm(client, change, id: id, done: "added")

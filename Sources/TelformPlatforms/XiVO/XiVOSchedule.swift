@@ -42,8 +42,9 @@ struct XiVOScheduleKind: XiVOObjectKind {
     let schema = KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
     let object = "schedule"
 
-    /// `entity_id` is sent as a JSON number (as xivo-ws does): a hook.
-    static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["entity_id"])
+    /// `entity_id` is sent as a JSON number (as xivo-ws does): a hook. So are the opening
+    /// periods, whose absent fields are sent as empty strings and whose hours are checked.
+    static let codec = WireCodec(table, emptyIsAbsent: true, hooked: ["entity_id", "opened"])
     static let openedCodec = WireCodec(opened, emptyIsAbsent: true)
 
     func canonical(_ resource: Resource, among desired: [Resource], live: LiveState) -> Resource {
