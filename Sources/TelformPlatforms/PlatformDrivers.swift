@@ -10,7 +10,7 @@ public enum PlatformDrivers {
         _ provider: ProviderConfig, retry: RetryPolicy = RetryPolicy(),
         transport: (String) -> any HTTPTransport
     ) -> (any ProviderDriver)? {
-        PlatformCatalog.entries.first { $0.type == provider.type }?.make(provider, retry, transport)
+        PlatformCatalog.entries.first { $0.type == provider.type }?.driver(provider, retry, transport)
     }
 
     /// Field names whose values traces must mask, across every platform's tables.

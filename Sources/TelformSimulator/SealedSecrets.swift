@@ -8,15 +8,13 @@ import TelformCore
 /// A state file can be shared, printed or committed without a secret in it. Seeds (fixtures)
 /// may write the values in clear; they are sealed on the first save.
 struct SealedSecrets {
-    /// Per platform: the keys whose string values are sealed, as `parent.key` or `key`.
-    static let keys: [String: Set<String>] = ["xivo": ["voicemail.password"], "mtt": ["GN_IP_IPCR"]]
 
     let key: [UInt8]
     let sealed: Set<String>
 
     /// The key of the state folder `directory`, made on first use.
     init(type: String, directory: String) throws {
-        sealed = Self.keys[type] ?? []
+        sealed = SimulatorCatalog.entries.first { $0.type == type }?.sealed ?? []
         let path = directory + "/.sim-key"
         if let text = try? String(contentsOfFile: path, encoding: .utf8), let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             bytes.count == 32

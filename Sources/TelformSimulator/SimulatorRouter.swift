@@ -10,34 +10,37 @@ public protocol SimulatedPlatform: SimulatorHandler {
 }
 
 /// The simulators telform has, by provider type; each serves under `/TYPE` over HTTP.
+/// What telform knows of a platform's simulator, in one value: how a fake is made from a
+/// state, the credentials it accepts out of the box, and the keys it keeps sealed on disk.
+/// Each simulator's folder declares its own (`XiVOFake.descriptor`).
+public struct SimulatorDescriptor: Sendable {
+    public let type: String
+    /// A fake from a state (or a seed); nil makes an empty one.
+    let make: @Sendable (JSONNode?) throws -> SimulatedPlatform
+    /// Credentials the fake accepts out of the box; a `sim://` provider that names none uses these.
+    public let credentials: [String: String]
+    /// The keys whose string values are sealed on disk (`SealedSecrets`), as `parent.key` or `key`.
+    let sealed: Set<String>
+}
+
+/// Every simulator, once: a new one is a folder and one line here.
 public enum SimulatorCatalog {
-    public static let available = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"]
+    public static let entries: [SimulatorDescriptor] = [
+        EndpointsFake.descriptor, VPBXFake.descriptor, MTTFake.descriptor, XiVOFake.descriptor, MXProxyFake.descriptor,
+    ]
+
+    public static let available = entries.map(\.type)
 
     /// A fake of `type` from a state (or a seed), or nil when that platform has no simulator yet.
     public static func make(_ type: String, state: JSONNode?) throws -> SimulatedPlatform? {
-        switch type {
-        case "endpoints": return try EndpointsFake(state: state)
-        case "vpbx": return try VPBXFake(state: state)
-        case "mtt": return try MTTFake(state: state)
-        case "mxproxy": return try MXProxyFake(state: state)
-        case "xivo": return try XiVOFake(state: state)
-        default: return nil
-        }
+        try entries.first { $0.type == type }?.make(state)
     }
 
     /// The providers the embedded simulator serves: those whose url is `sim://NAME`.
     public static let serves: @Sendable (ProviderConfig) -> Bool = { $0.settings["url"]?.string?.hasPrefix("sim://") == true }
 
-    /// Credentials the fakes accept out of the box; a `sim://` provider that names none uses these.
-    public static let defaultCredentials: [String: [String: String]] = [
-        "endpoints": ["token": EndpointsFake.defaultToken],
-        "vpbx": ["token": VPBXFake.defaultToken],
-        "mtt": ["username": MTTFake.defaultUser, "password": MTTFake.defaultPassword],
-        "mxproxy": [
-            "client_id": MXProxyFake.defaultClient.0, "client_secret": MXProxyFake.defaultClient.1,
-            "username": MXProxyFake.defaultUser.0, "password": MXProxyFake.defaultUser.1,
-        ],
-    ]
+    /// Credentials the fakes accept out of the box, by type.
+    public static let defaultCredentials: [String: [String: String]] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0.credentials) })
 }
 
 /// Keeps a fake's state in a JSON file: loaded at start, written after a change — and only

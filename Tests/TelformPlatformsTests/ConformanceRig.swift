@@ -42,8 +42,9 @@ final class RequestJournalLog: SimulatorHandler, @unchecked Sendable {
 struct ConformanceRig {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("examples")
-    /// The per-platform examples; together they declare every kind of every platform.
-    static let exampleFiles = ["endpoints", "vpbx", "mtt", "xivo", "mxproxy"]
+    /// The per-platform examples (`examples/<type>.yaml`); together they declare every kind of
+    /// every platform.
+    static let exampleFiles = PlatformCatalog.types
 
     let config: Config
     let provider: ProviderConfig

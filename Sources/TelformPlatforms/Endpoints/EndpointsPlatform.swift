@@ -48,3 +48,10 @@ extension EndpointsAPIError {
         return EndpointKind.codec.fields.first { $0.wire == wire }?.name ?? wire
     }
 }
+
+extension EndpointsKinds {
+    /// The platform as the catalog lists it: its tables, its routing model, its driver.
+    static let descriptor = PlatformDescriptor(
+        type: "endpoints", tables: { platform }, routing: { EndpointRouting(provider: $0, resources: $1) },
+        driver: { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) })
+}

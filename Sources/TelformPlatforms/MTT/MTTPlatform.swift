@@ -17,3 +17,10 @@ extension KindedPlatform where Client == MTTClient {
         self.init(provider: provider, schema: MTTKinds.platform, client: client, kinds: MTTKinds.kinds)
     }
 }
+
+extension MTTKinds {
+    /// The platform as the catalog lists it: its tables, its routing model, its driver.
+    static let descriptor = PlatformDescriptor(
+        type: "mtt", tables: { platform }, routing: { MTTRouting(provider: $0, resources: $1) },
+        driver: { MTTPlatform(provider: $0, classic: $2("url"), premedia: $2("premedia_url"), retry: $1) })
+}

@@ -24,3 +24,10 @@ extension KindedPlatform where Client == MXProxyClient {
             })
     }
 }
+
+extension MXProxyKinds {
+    /// The platform as the catalog lists it: its tables, its routing model, its driver.
+    static let descriptor = PlatformDescriptor(
+        type: "mxproxy", tables: { platform }, routing: { MXProxyRouting(provider: $0, resources: $1) },
+        driver: { MXProxyPlatform(provider: $0, transport: $2("url"), retry: $1) })
+}

@@ -26,3 +26,10 @@ extension KindedPlatform where Client == VPBXClient {
             })
     }
 }
+
+extension VPBXKinds {
+    /// The platform as the catalog lists it: its tables, its routing model, its driver.
+    static let descriptor = PlatformDescriptor(
+        type: "vpbx", tables: { platform }, routing: { VPBXRouting(provider: $0, resources: $1) },
+        driver: { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) })
+}

@@ -25,6 +25,8 @@ struct IncallKind: XiVOObjectKind {
         return [exten + "@" + context]
     }
     let object = "incall"
+    /// What it names: its destination: a user, group, queue or voicemail box.
+    let names: XiVODirectory.Names = [.targets, .voicemails]
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
 

@@ -21,6 +21,8 @@ struct PickupKind: XiVOObjectKind {
     let schema = KindSchema(name: "pickups", doc: "Call pickup groups (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"])
         .immutable()
     let object = "pickup"
+    /// What it names: its members and pickers: users, groups and queues.
+    let names: XiVODirectory.Names = [.targets]
 
     static let codec = WireCodec(table, emptyIsAbsent: true)
     static let sides = [(field: "members", category: "member", wire: "members"), (field: "pickers", category: "pickup", wire: "pickups")]

@@ -85,6 +85,8 @@ struct UserKind: XiVOObjectKind {
     }
 
     let object = "users"
+    /// What it names: its line (the users list has none).
+    let names: XiVODirectory.Names = [.users]
 
     /// `entityid` is the one number sent as a JSON number (as xivo-ws does): a hook.
     static let codec = WireCodec(table, integers: .text, emptyIsAbsent: true, hooked: ["entity_id"])

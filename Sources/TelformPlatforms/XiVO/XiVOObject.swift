@@ -9,22 +9,37 @@ struct XiVODirectory: Sendable {
     /// Voicemail boxes by id: the mailbox, and the context where the list gives one.
     var voicemails: [String: (mailbox: String, context: String?)] = [:]
 
-    /// The kinds that name users, groups, queues or voicemail boxes.
-    static let naming: Set<String> = ["incalls", "pickups", "schedules"]
-    /// The kinds whose destinations may be a voicemail box.
-    static let namingVoicemails: Set<String> = ["incalls", "schedules"]
+    /// What a kind's objects name, so that the directory reads it first (each kind says its
+    /// own: `XiVOObjectKind.names`).
+    struct Names: OptionSet, Sendable {
+        let rawValue: Int
+        /// Users and their lines.
+        static let users = Names(rawValue: 1)
+        /// Users, groups and queues as targets (an incall's destination, a pickup's members),
+        /// checked at plan time.
+        static let targets = Names(rawValue: 2)
+        /// Voicemail boxes (a destination may be one).
+        static let voicemails = Names(rawValue: 4)
+    }
 
-    static func read(_ client: XiVOClient, kinds: [String], desired: [Resource]) async throws -> XiVODirectory {
+    /// What the kinds named `kinds` (schema names) name, together.
+    static func names(of kinds: [String]) -> Names {
+        XiVOKinds.kinds.reduce(into: Names()) { names, kind in
+            if kinds.contains(kind.schema.name), let object = kind as? any XiVOObjectKind { names.formUnion(object.names) }
+        }
+    }
+
+    static func read(_ client: XiVOClient, names: Names, desired: [Resource]) async throws -> XiVODirectory {
         var directory = XiVODirectory()
-        let needsUsers = kinds.contains { naming.contains($0) || $0 == "users" }
-        let needsBoxes = kinds.contains(where: namingVoicemails.contains)
+        let needsUsers = !names.isDisjoint(with: [.users, .targets])
+        let needsBoxes = names.contains(.voicemails)
         // The current web services have neither the lines' users nor a voicemail list: one
         // view of every user gives both.
         let viewed = client.webServices == .current && (needsUsers || needsBoxes) ? try await client.viewedUsers() : nil
         if needsUsers {
             if let viewed { directory.users = viewed.users } else { directory.users = try await client.userLines() }
         }
-        if kinds.contains(where: naming.contains) {
+        if names.contains(.targets) {
             for group in try await client.list("groups") {
                 if let id = WireValue.text(group["id"]).string, let name = WireValue.text(group["name"]).string { directory.groups[id] = name }
             }
@@ -35,7 +50,7 @@ struct XiVODirectory: Sendable {
         if needsBoxes {
             if let viewed { directory.voicemails = viewed.voicemails } else { directory.voicemails = try await client.voicemails() }
         }
-        if kinds.contains(where: naming.contains) { try directory.checkReferences(desired) }
+        if names.contains(.targets) { try directory.checkReferences(desired) }
         if client.webServices == .current { try checkCurrent(desired) }
         return directory
     }
@@ -155,6 +170,8 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
     var viewed: Bool { get }
     /// How read ids are checked before they go into a URL.
     var idRule: ServerID { get }
+    /// What its objects name (users, targets, voicemail boxes): the directory reads it first.
+    var names: XiVODirectory.Names { get }
     /// The users, groups and queues a declared resource names (a fallback's, an incall's, a
     /// pickup's members), with where the file names them: checked at plan time.
     func targets(_ resource: Resource) -> [XiVOTarget]
@@ -166,6 +183,7 @@ protocol XiVOObjectKind: Kind where Client == XiVOClient {
 }
 
 extension XiVOObjectKind {
+    var names: XiVODirectory.Names { [] }
     var viewed: Bool { true }
     var idRule: ServerID { .digits }
     var unkeyed: String { "has no key" }
@@ -284,7 +302,7 @@ extension XiVOObjectKind {
     /// A field the server never returns reads as `desired` has it.
     func readBack(_ client: XiVOClient, id: String, provider: String, desired: Resource) async throws -> Resource? {
         // Only the kinds that name users, groups, queues or boxes need the directory.
-        let directory = XiVODirectory.naming.contains(schema.name) ? try await XiVODirectory.read(client, kinds: [schema.name], desired: []) : XiVODirectory()
+        let directory = names.isDisjoint(with: [.targets, .voicemails]) ? XiVODirectory() : try await XiVODirectory.read(client, names: names, desired: [])
         let record: JSONNode
         if viewed {
             record = try await client.view(object, id)
@@ -309,7 +327,7 @@ extension XiVOObjectKind {
     /// The live object with this key and its id, read now.
     func find(_ client: XiVOClient, key: String, provider: String) async throws -> (id: String, resource: Resource)? {
         var state = LiveState()
-        state.context = try await XiVODirectory.read(client, kinds: [schema.name], desired: [])
+        state.context = try await XiVODirectory.read(client, names: names, desired: [])
         try await read(
             client, provider: ProviderConfig(name: provider, type: "xivo", settings: [:], mark: Mark(file: "", line: 0, column: 0)),
             desired: [], into: &state)

@@ -15,6 +15,13 @@ extension KindedPlatform where Client == XiVOClient {
         let client = XiVOClient(http: ResilientClient(transport: transport, policy: retry), authorization: authorization, webServices: webServices)
         self.init(
             provider: provider, schema: XiVOKinds.platform, client: client, kinds: XiVOKinds.kinds,
-            directory: { client, kinds, desired in try await XiVODirectory.read(client, kinds: kinds, desired: desired) })
+            directory: { client, kinds, desired in try await XiVODirectory.read(client, names: XiVODirectory.names(of: kinds), desired: desired) })
     }
+}
+
+extension XiVOKinds {
+    /// The platform as the catalog lists it: its tables, its routing model, its driver.
+    static let descriptor = PlatformDescriptor(
+        type: "xivo", tables: { platform }, routing: { XiVORouting(provider: $0, resources: $1) },
+        driver: { XiVOPlatform(provider: $0, transport: $2("url"), retry: $1) })
 }

@@ -41,6 +41,8 @@ struct XiVOScheduleKind: XiVOObjectKind {
 
     let schema = KindSchema(name: "schedules", doc: "Schedules (no edit: a change is a replace).", shape: .objects(table), keyFields: ["name"]).immutable()
     let object = "schedule"
+    /// What it names: its fallback: a user, group, queue or voicemail box.
+    let names: XiVODirectory.Names = [.targets, .voicemails]
 
     /// `entity_id` is sent as a JSON number (as xivo-ws does): a hook. So are the opening
     /// periods, whose absent fields are sent as empty strings and whose hours are checked.

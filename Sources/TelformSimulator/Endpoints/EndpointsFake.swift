@@ -228,3 +228,9 @@ enum SimulatorPath {
         return (path.removingPercentEncoding ?? path, query)
     }
 }
+
+extension EndpointsFake {
+    /// The simulator as the catalog lists it.
+    static let descriptor = SimulatorDescriptor(
+        type: "endpoints", make: { try EndpointsFake(state: $0) }, credentials: ["token": defaultToken], sealed: [])
+}

@@ -240,3 +240,9 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
         return sip
     }
 }
+
+extension MTTFake {
+    /// The simulator as the catalog lists it.
+    static let descriptor = SimulatorDescriptor(
+        type: "mtt", make: { try MTTFake(state: $0) }, credentials: ["username": defaultUser, "password": defaultPassword], sealed: ["GN_IP_IPCR"])
+}

@@ -285,3 +285,10 @@ enum WireJID {
         node?.string ?? node?.int.map(String.init)
     }
 }
+
+extension MXProxyFake {
+    /// The simulator as the catalog lists it.
+    static let descriptor = SimulatorDescriptor(
+        type: "mxproxy", make: { try MXProxyFake(state: $0) },
+        credentials: ["client_id": defaultClient.0, "client_secret": defaultClient.1, "username": defaultUser.0, "password": defaultUser.1], sealed: [])
+}

@@ -141,3 +141,9 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
         return groups.first { $0["id"]?.int == number }
     }
 }
+
+extension VPBXFake {
+    /// The simulator as the catalog lists it.
+    static let descriptor = SimulatorDescriptor(
+        type: "vpbx", make: { try VPBXFake(state: $0) }, credentials: ["token": defaultToken], sealed: [])
+}

@@ -352,3 +352,9 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
         return nextID - 1
     }
 }
+
+extension XiVOFake {
+    /// The simulator as the catalog lists it.
+    static let descriptor = SimulatorDescriptor(
+        type: "xivo", make: { try XiVOFake(state: $0) }, credentials: [:], sealed: ["voicemail.password"])
+}
