@@ -160,15 +160,43 @@ extension ExecutorTests {
         func read(kinds: [String], desired: [Resource]) async throws -> LiveState { LiveState() }
         func export(kinds: [String]) async throws -> Export { Export() }
         func apply(_ change: Change, live: LiveState) async throws {
-            for _ in 0..<1000 where heard.items.count < until { try? await Task.sleep(nanoseconds: 5_000_000) }
+            await heard.wait(for: until)
         }
     }
 
+    /// What the executor said, and a wait for the moment it has said `count` things (given up
+    /// after 10 s, so that a report that never comes fails the test instead of hanging it).
     final class Heard: @unchecked Sendable {
         private let lock = NSLock()
         private var values: [String] = []
-        func add(_ value: String) { lock.withLock { values.append(value) } }
+        private var waiters: [UUID: (count: Int, continuation: CheckedContinuation<Void, Never>)] = [:]
+
+        func add(_ value: String) {
+            let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                values.append(value)
+                let ready = waiters.filter { $0.value.count <= values.count }
+                for id in ready.keys { waiters[id] = nil }
+                return ready.values.map(\.continuation)
+            }
+            for continuation in ready { continuation.resume() }
+        }
+
         var items: [String] { lock.withLock { values } }
+
+        func wait(for count: Int) async {
+            let id = UUID()
+            await withCheckedContinuation { continuation in
+                let now = lock.withLock { () -> Bool in
+                    if values.count >= count { return true }
+                    waiters[id] = (count, continuation)
+                    return false
+                }
+                if now { return continuation.resume() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + 10) { [self] in
+                    lock.withLock { waiters.removeValue(forKey: id) }?.continuation.resume()
+                }
+            }
+        }
     }
 }
 

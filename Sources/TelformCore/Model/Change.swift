@@ -108,6 +108,10 @@ public struct Change: Sendable {
     /// Why a replace is a replace, or why an update happens without a field change (`--rotate`).
     public var reason: String?
     public var dependsOn: [Address] = []
+
+    /// What a plan shows the change waits for ("after …", in text and Markdown alike): its
+    /// dependencies, less the address a cleanup shares with the create it follows.
+    public var shownAfter: [Address] { dependsOn.filter { !cleanup || $0 != address } }
     /// `--rotate`: re-send the write-only secrets.
     public var rotate = false
     /// The second half of a create-before-delete replace: deletes the old object once

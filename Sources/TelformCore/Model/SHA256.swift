@@ -28,32 +28,20 @@ public enum SHA256 {
             pending.reserveCapacity(64)
         }
 
-        public mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
-            length += UInt64(bytes.count)
-            var offset = 0
-            if !pending.isEmpty {
-                let take = min(64 - pending.count, bytes.count)
-                pending.append(contentsOf: bytes[0..<take])
-                offset = take
-                guard pending.count == 64 else { return }
-                let block = pending
-                block.withUnsafeBufferPointer { compress($0, at: 0) }
-                pending.removeAll(keepingCapacity: true)
+        /// Feeds `bytes`: each full 64-byte block is compressed as it fills.
+        public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+            for byte in bytes {
+                pending.append(byte)
+                length += 1
+                if pending.count == 64 {
+                    compress(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
             }
-            while bytes.count - offset >= 64 {
-                compress(bytes, at: offset)
-                offset += 64
-            }
-            pending.append(contentsOf: bytes[offset...])
-        }
-
-        public mutating func update(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { update($0) }
         }
 
         public mutating func update(_ text: String) {
-            var text = text
-            text.withUTF8 { update($0) }
+            update(text.utf8)
         }
 
         /// The digest; the hasher is spent.
@@ -67,39 +55,37 @@ public enum SHA256 {
             return [h0, h1, h2, h3, h4, h5, h6, h7].flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
         }
 
-        mutating func compress(_ bytes: UnsafeBufferPointer<UInt8>, at chunk: Int) {
-            var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-            w.withUnsafeMutableBufferPointer { w in
-                SHA256.k.withUnsafeBufferPointer { k in
-                    for i in 0..<16 {
-                        let j = chunk + i * 4
-                        w[i] = UInt32(bytes[j]) << 24 | UInt32(bytes[j + 1]) << 16 | UInt32(bytes[j + 2]) << 8 | UInt32(bytes[j + 3])
-                    }
-                    for i in 16..<64 {
-                        let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                        let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                    }
-                    var (a, b, c, d, e, f, g, hh) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                    for i in 0..<64 {
-                        let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
-                        let ch = (e & f) ^ (~e & g)
-                        let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                        let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
-                        let maj = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = s0 &+ maj
-                        (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-                    }
-                    h0 = h0 &+ a
-                    h1 = h1 &+ b
-                    h2 = h2 &+ c
-                    h3 = h3 &+ d
-                    h4 = h4 &+ e
-                    h5 = h5 &+ f
-                    h6 = h6 &+ g
-                    h7 = h7 &+ hh
-                }
+        /// One 64-byte block into the state.
+        mutating func compress(_ block: [UInt8]) {
+            let k = SHA256.k
+            for i in 0..<16 {
+                let j = i * 4
+                w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
             }
+            for i in 16..<64 {
+                let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+            var (a, b, c, d, e, f, g, hh) = (h0, h1, h2, h3, h4, h5, h6, h7)
+            for i in 0..<64 {
+                let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+            }
+            h0 = h0 &+ a
+            h1 = h1 &+ b
+            h2 = h2 &+ c
+            h3 = h3 &+ d
+            h4 = h4 &+ e
+            h5 = h5 &+ f
+            h6 = h6 &+ g
+            h7 = h7 &+ hh
             state = (h0, h1, h2, h3, h4, h5, h6, h7)
         }
     }

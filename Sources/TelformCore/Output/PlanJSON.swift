@@ -44,7 +44,7 @@ public struct PlanJSON: Sendable {
                 ("targets", .array(plan.targets.map(JSONNode.string))),
                 ("errors", .array(plan.errors.map(JSONNode.string))),
                 ("notes", .array(plan.notes.map(JSONNode.string))),
-                ("refusals", .array((plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map(JSONNode.string))),
+                ("refusals", .array(plan.allRefusals.map(JSONNode.string))),
                 ("findings", .array(plan.findings.map(\.json))),
                 ("routing", .array(plan.routing.map(\.json))),
             ])

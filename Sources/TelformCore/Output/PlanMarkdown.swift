@@ -14,7 +14,7 @@ public struct PlanMarkdown: Sendable {
         }
         let notes =
             plan.errors.map { "> **Error:** \(Self.cell($0))" }
-            + (plan.refusals + plan.thresholdRefusals + plan.updateRefusals).map { "> **Refused at apply:** \(Self.cell($0))" }
+            + plan.allRefusals.map { "> **Refused at apply:** \(Self.cell($0))" }
             + plan.warnings.map { "> **Warning:** \(Self.cell($0))" } + plan.notes.map { "> **Note:** \(Self.cell($0))" }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n>\n") + "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
@@ -55,7 +55,7 @@ public struct PlanMarkdown: Sendable {
 
     func details(_ change: Change, provider: Plan.ProviderPlan) -> String {
         var summary = "<code>\(change.symbol) \(Self.html(change.address.description))</code> \(change.label)"
-        let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
+        let after = change.shownAfter.map(\.local)
         if !after.isEmpty { summary += ", after " + after.map { "<code>\(Self.html($0))</code>" }.joined(separator: ", ") }
         var body = ""
         if let reason = change.reason { body += "\(Self.html(reason))\n\n" }

@@ -25,7 +25,7 @@ public struct PlanText: Sendable {
         for error in plan.errors {
             out += "\n" + label("Error:", "31") + " \(error)"
         }
-        for refusal in plan.refusals + plan.thresholdRefusals + plan.updateRefusals {
+        for refusal in plan.allRefusals {
             out += "\n" + label("Refused:", "31") + " \(refusal)"
         }
         for warning in plan.warnings {
@@ -34,7 +34,7 @@ public struct PlanText: Sendable {
         for note in plan.notes {
             out += "\nNote: \(note)"
         }
-        if !(plan.errors + plan.refusals + plan.thresholdRefusals + plan.updateRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
+        if !(plan.errors + plan.allRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
             var kind: KindSchema?  // looked up when the kind changes, not copied per line
@@ -53,7 +53,7 @@ public struct PlanText: Sendable {
         var note = change.cleanup ? change.action.rawValue : change.label
         if change.cleanup, let field = kind?.cleanupShownBy, let old = change.live?.fields[field]?.string { note += " \(old)" }
         if let reason = change.reason { note += " (\(reason))" }
-        let after = change.dependsOn.filter { !change.cleanup || $0 != change.address }.map(\.local)
+        let after = change.shownAfter.map(\.local)
         if !after.isEmpty { note += ", after " + after.joined(separator: ", ") }
         var out = paint(head.padded(to: max(head.count + 1, 45)) + note, change.action) + "\n"
         var fields = change.fields

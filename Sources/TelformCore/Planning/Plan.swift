@@ -66,6 +66,10 @@ public struct Plan: Sendable {
     /// What the reader should know about this plan (write-only fields no plan can compare).
     public var notes: [String] { summaries(.note) }
 
+    /// Every refusal, as every output of the plan shows them: those no flag lifts, then the
+    /// delete threshold's, then the update threshold's.
+    public var allRefusals: [String] { refusals(lifting: []) }
+
     /// The refusals apply makes, with the flags given lifted.
     /// Those no flag lifts first, then the delete threshold's, then the update threshold's.
     public func refusals(lifting flags: Set<String>) -> [String] {

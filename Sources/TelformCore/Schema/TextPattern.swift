@@ -208,16 +208,13 @@ struct SimplePattern: Sendable {
     }
 
     func matches(_ text: String) -> Bool {
-        // ASCII text (nearly every value) is matched on its bytes, without an array of scalars.
-        var text = text
-        if let ascii = text.withUTF8({ bytes -> Bool? in
-            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        // ASCII text (nearly every value) is matched on its bytes, by the atoms' masks.
+        let bytes = Array(text.utf8)
+        if !bytes.contains(where: { $0 >= 0x80 }) {
             var firstEnd = bytes.count
             if let last = bytes.last, last == 0x0A || last == 0x0D { firstEnd -= 1 }
             if bytes.count >= 2, bytes[bytes.count - 2] == 0x0D, bytes[bytes.count - 1] == 0x0A { firstEnd = bytes.count - 2 }
             return matchASCII(bytes, 0, 0, firstEnd)
-        }) {
-            return ascii
         }
         let scalars = Array(text.unicodeScalars)
         // ICU's `$` (without multiline) matches at the end, and before a line terminator
@@ -230,7 +227,7 @@ struct SimplePattern: Sendable {
     }
 
     /// `match` over ASCII bytes, by the atoms' masks.
-    private func matchASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool {
+    private func matchASCII(_ bytes: [UInt8], _ a: Int, _ at: Int, _ firstEnd: Int) -> Bool {
         guard a < asciiAtoms.count else { return !anchoredEnd || at >= firstEnd }
         let atom = asciiAtoms[a]
         var count = 0
