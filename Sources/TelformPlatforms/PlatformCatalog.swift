@@ -14,7 +14,24 @@ public struct PlatformDescriptor: Sendable {
     /// setting each endpoint is at (`url`, MTT's `premedia_url`).
     let driver: @Sendable (ProviderConfig, RetryPolicy, (String) -> any HTTPTransport) -> any ProviderDriver
 
+    /// What `telform init` writes for this platform: a provider on its simulator.
+    public let starter: Starter
+
     public var schema: PlatformSchema { tables() }
+}
+
+/// A platform's start (`telform init`): one provider on the embedded simulator, with the real
+/// server's settings shown commented out, a few resources, and routing tests that hold for
+/// them. Its simulator's descriptor gives the seed.
+public struct Starter: Sendable {
+    /// The provider's name; its seed is `seeds/<provider>.json`.
+    public let provider: String
+    /// The provider's block under `providers:`, indented by four spaces below its name.
+    public let config: String
+    /// Its routing tests: items of the tests file's `tests:` list, indented by two spaces.
+    public let tests: String
+    /// Files under `secrets/` the config reads, each a fresh password of 20 of A-Z a-z 0-9.
+    public var passwords: [String] = []
 }
 
 /// Every platform telform speaks, once: a new platform is one folder and one line here (its

@@ -21,6 +21,9 @@ public struct SimulatorDescriptor: Sendable {
     public let credentials: [String: String]
     /// The keys whose string values are sealed on disk (`SealedSecrets`), as `parent.key` or `key`.
     let sealed: Set<String>
+    /// The seed of the platform's `telform init` provider (its `Starter`): the live state it
+    /// starts from, which its resources and routing tests are written for.
+    public let starterSeed: String
 }
 
 /// Every simulator, once: a new one is a folder and one line here.

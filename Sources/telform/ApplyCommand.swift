@@ -30,21 +30,25 @@ enum ApplyCommand {
                 return 1
             }
         }
-        let text = PlanText(color: Terminal.colorEnabled(arguments)).render(plan)
+        // The plan before the apply; with -q none (unless it asks for a yes: what is approved
+        // is shown), and the text is not even made.
+        let text = { PlanText(color: Terminal.colorEnabled(arguments)).render(plan) }
+        let quiet = arguments.has(Flag.quiet)
+        let show = { if !quiet { Terminal.write(text()) } }
         guard plan.errors.isEmpty else {
-            Terminal.write(text)
+            show()
             Terminal.error("apply refused: the plan has errors; nothing was changed")
             return 1
         }
         guard !plan.executable.changes.isEmpty else {
-            Terminal.write(text)
+            show()
             return 0
         }
         // Each threshold is lifted by its own flag, and only by it.
         let lifted = Set([Flag.allowDeletes, Flag.allowUpdates].filter { arguments.has($0) }.map(\.long))
         let refusals = plan.refusals(lifting: lifted)
         if !refusals.isEmpty {
-            Terminal.write(text)
+            show()
             Terminal.error("apply refused; nothing was changed:")
             for refusal in refusals {
                 Terminal.message("  \(refusal)")
@@ -53,21 +57,20 @@ enum ApplyCommand {
         }
         if saved == nil && !arguments.has(Flag.autoApprove) {
             guard isatty(STDIN_FILENO) == 1 else {
-                Terminal.write(text)
+                show()
                 Terminal.error("apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed")
                 return 1
             }
-            Terminal.write(text)
+            Terminal.write(text())
             Terminal.prompt("Apply these changes? Only 'yes' is accepted: ")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
                 Terminal.message("Apply cancelled; nothing was changed.")
                 return 1
             }
         } else {
-            Terminal.write(text)
+            show()
         }
         let parallelism = arguments.value(Flag.parallelism).flatMap(Int.init) ?? workspace.config.policy.parallelism
-        let quiet = arguments.has(Flag.quiet)
         let interruption = Interruption.shared
         interruption.arm()
         let perProvider = workspace.config.policy.providerParallelism

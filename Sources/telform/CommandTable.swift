@@ -1,3 +1,5 @@
+import TelformPlatforms
+
 /// Every command and flag, in one table: it drives the parser (which flags take a value, which
 /// may repeat, which a command knows), each command's help, `docs/commands.md` and the shell
 /// completion scripts.
@@ -55,7 +57,8 @@ enum Flag {
         help: "Send the write-only fields (passwords) of what the pattern matches again. Repeatable.")
 
     static let help = FlagSpec(names: ["-h", "--help"], value: nil, help: "This help; nothing else is done.")
-    static let quiet = FlagSpec(names: ["-q", "--quiet"], value: nil, help: "Less on stderr: no plan before an apply, no progress lines.")
+    static let quiet = FlagSpec(
+        names: ["-q", "--quiet"], value: nil, help: "Less output: no plan before an apply (unless it asks for yes), no progress lines.")
     static let verbose = FlagSpec(names: ["-v", "--verbose"], value: nil, help: "Trace every HTTP call on stderr (secrets masked).")
     static let color = FlagSpec(
         names: ["--color"], value: "WHEN", choices: ["auto", "always", "never"],
@@ -101,6 +104,9 @@ enum Flag {
     static let tlsCert = FlagSpec(
         names: ["--tls-cert"], value: "FILE", help: "Serve https with this PEM certificate chain (with --tls-key; docs/simulator.md).")
     static let tlsKey = FlagSpec(names: ["--tls-key"], value: "FILE", help: "The PEM private key of --tls-cert.")
+    static let platform = FlagSpec(
+        names: ["--platform"], value: "TYPE", repeats: true, choices: PlatformCatalog.types,
+        help: "Only this platform's provider (default: one of each). Repeatable.")
     static let helpFormat = FlagSpec(
         names: ["--format"], value: "FORMAT", choices: ["markdown"], help: "markdown: every command, as docs/commands.md.")
 }
@@ -110,6 +116,10 @@ enum CommandTable {
     static let global: [FlagSpec] = [Flag.help, Flag.quiet, Flag.verbose, Flag.color, Flag.noColor]
 
     static let commands: [CommandSpec] = [
+        CommandSpec(
+            name: "init", summary: "Start here: a config on the simulators, its seeds and routing tests, .gitignore and a CI workflow.",
+            flags: [Flag.platform], exitCodes: [(0, "written"), (1, "a file exists already (nothing written), or errors")],
+            details: "Writes only new files; an existing .gitignore gets the lines it lacks.", run: InitCommand.run),
         CommandSpec(
             name: "validate", summary: "Check the config: types, limits, references. No network.",
             flags: [Flag.config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")], run: ValidateCommand.run),

@@ -1,13 +1,20 @@
 import Foundation
 import TelformCore
 import TelformPlatforms
+import TelformSimulator
 
 /// `telform export --provider NAME [--kind K]... [-o FILE]`: one provider's live state in the
 /// config language. Planning the export against the platform it came from plans no changes.
 enum ExportCommand {
     static func run(_ arguments: Arguments) async -> Int32 {
         guard let name = arguments.value(Flag.exportProvider) else {
-            Terminal.error("usage: telform export --provider NAME [-c FILE] [--kind KIND]... [-o FILE]")
+            // Which providers there are, from the file alone (no variable needed to list them).
+            let path = arguments.value(Flag.config) ?? "telform.yaml"
+            let loaded = ConfigLoader(lookup: PlatformCatalog.lookup, environment: [:], mode: .validate, simulated: SimulatorCatalog.serves).load(path: path)
+            let providers = loaded.config.providers.map { "\($0.name) (\($0.type))" }
+            Terminal.error(
+                "export: name the provider to export with --provider NAME"
+                    + (providers.isEmpty ? " (\(path) declares none)" : "; \(path) declares \(providers.joined(separator: ", "))"))
             return 1
         }
         guard var workspace = Workspace.load(arguments) else { return 1 }

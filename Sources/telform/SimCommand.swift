@@ -74,8 +74,12 @@ enum SimCommand {
         server.start()
         // The first line says where it listens; tests read the port from it.
         Terminal.out("listening on \(scheme)://127.0.0.1:\(server.port)")
-        for type in SimulatorCatalog.available.sorted() {
-            Terminal.message("  \(type): \(scheme)://127.0.0.1:\(server.port)/\(type) (state in \(stateDirectory)/\(type).json)")
+        // Each simulator, with the credentials it accepts out of the box (docs/simulator.md).
+        for simulator in SimulatorCatalog.entries.sorted(by: { $0.type < $1.type }) {
+            let credentials = simulator.credentials.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            Terminal.message(
+                "  \(simulator.type): \(scheme)://127.0.0.1:\(server.port)/\(simulator.type) (state in \(stateDirectory)/\(simulator.type).json; "
+                    + (credentials.isEmpty ? "no credentials needed" : "accepts " + credentials.joined(separator: ", ")) + ")")
         }
         while true {
             try? await Task.sleep(nanoseconds: 3_600_000_000_000)

@@ -54,6 +54,22 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(targets.stderr.contains("given 2 times"), targets.stderr)
     }
 
+    /// `sim serve` says where each simulator is and what credentials it accepts out of the box.
+    func testSimServeSaysHowToAuthenticateToEachSimulator() throws {
+        let dir = try TelformProcess.scratch()
+        let served = try TelformProcess.run(["sim", "serve", "--port", "0", "--state", "state"], directory: dir, timeout: 3)
+        let lines = served.stderrLines.map { $0.replacingOccurrences(of: #":[0-9]+/"#, with: ":PORT/", options: .regularExpression) }
+        XCTAssertEqual(
+            lines,
+            [
+                "  endpoints: http://127.0.0.1:PORT/endpoints (state in state/endpoints.json; accepts token sim-endpoints-token)",
+                "  mtt: http://127.0.0.1:PORT/mtt (state in state/mtt.json; accepts password sim-mtt-password, username sim)",
+                "  mxproxy: http://127.0.0.1:PORT/mxproxy (state in state/mxproxy.json; accepts client_id sim-client, client_secret sim-client-secret, password sim-mx-password, username sim@example.com)",
+                "  vpbx: http://127.0.0.1:PORT/vpbx (state in state/vpbx.json; accepts token sim-vpbx-token)",
+                "  xivo: http://127.0.0.1:PORT/xivo (state in state/xivo.json; no credentials needed)",
+            ])
+    }
+
     func testDocsCommandsIsCurrent() throws {
         let generated = try TelformProcess.run(["help", "--format", "markdown"])
         XCTAssertEqual(generated.status, 0)

@@ -81,6 +81,7 @@ final class PlanRoutingTests: XCTestCase {
         for file in ["xivo.yaml", "mtt.yaml", "vpbx.yaml", "endpoints.yaml", "mxproxy.yaml"] {
             let apply = try TelformProcess.run(["apply", "-c", file, "--auto-approve", "-q"], directory: examples)
             XCTAssertEqual(apply.status, 0, "\(file): \(apply.stderr)")
+            XCTAssertEqual(apply.stdout, "", "\(file): -q shows no plan before the apply")
             let again = try TelformProcess.run(["plan", "-c", file], directory: examples)
             XCTAssertFalse(again.stdout.contains("Routing changes"), "\(file): \(again.stdout)")
         }

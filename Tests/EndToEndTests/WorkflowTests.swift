@@ -142,6 +142,16 @@ final class WorkflowTests: XCTestCase {
         XCTAssertFalse((markdown.stdout + plan.stdout).contains(Self.passwords["A"] ?? "?"))
     }
 
+    /// `export` without `--provider` names the providers the file declares (no variable needed).
+    func testExportWithoutAProviderListsThem() throws {
+        let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
+        let listed = try TelformProcess.run(["export", "-c", "telform.yaml"], directory: examples)
+        XCTAssertEqual(listed.status, 1)
+        XCTAssertEqual(
+            listed.stderrLines,
+            ["telform: error: export: name the provider to export with --provider NAME; telform.yaml declares office (endpoints), mts (vpbx)"])
+    }
+
     func testExportThenPlanIsEmptyForEveryKindOfEveryPlatform() throws {
         let examples = TelformProcess.packageRoot.appendingPathComponent("examples")
         func seed(_ name: String) throws -> String { try String(contentsOf: examples.appendingPathComponent("seeds/\(name).json"), encoding: .utf8) }

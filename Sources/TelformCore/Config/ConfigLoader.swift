@@ -181,6 +181,10 @@ struct LoadSession {
         .integer("provider_parallelism", 1...64, "Calls in flight at once toward one provider (default 4): what one API is asked to bear."),
         .integer("http_timeout", 1...600, "Seconds one HTTP call may take, first byte to last, before it counts as failed (default 30)."),
         .integer("max_response_mb", 1...4096, "The largest response body one call may return, in MiB (default 64); a larger one fails the call."),
+        .list(
+            "file_roots", of: .string(StringRules(minLength: 1)), ListRules(itemNoun: "folders"),
+            "Folders besides this file's own that ${file:} may read (relative to it, or absolute). Without them, a ${file:} outside this file's folder is an error: see docs/security.md, Untrusted pull requests."
+        ),
     ])
 
     mutating func policy(_ node: YAMLNode) -> Policy {
@@ -193,6 +197,7 @@ struct LoadSession {
         if let v = fields["provider_parallelism"]?.int { policy.providerParallelism = Int(v) }
         if let v = fields["http_timeout"]?.int { policy.httpTimeout = Int(v) }
         if let v = fields["max_response_mb"]?.int { policy.maxResponseMegabytes = Int(v) }
+        for folder in fields["file_roots"]?.list?.compactMap(\.string) ?? [] { typer.interpolator.allow(folder) }
         return policy
     }
 

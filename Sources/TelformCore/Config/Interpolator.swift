@@ -3,15 +3,34 @@ import Foundation
 /// Expands `${env:NAME}` and `${file:PATH}` inside strings (`$${` is a literal `${`).
 /// PATH is relative to the folder of the file that holds the reference; one trailing newline of the file is dropped,
 /// since secrets kept in files usually end with one.
+///
+/// A file is read only inside the root config's folder, or a folder `policy.file_roots` names
+/// (symlinks resolved): a config is code a pull request can change, and a reference to
+/// `/home/runner/.ssh/id_rsa` or `../../x` would send that file to whatever host the same
+/// pull request names (docs/security.md, Untrusted pull requests).
 public struct Interpolator: Sendable {
     public let baseDirectory: String
     public let environment: [String: String]
+    /// The folders `${file:}` may read below, absolute, symlinks resolved.
+    public private(set) var fileRoots: [String]
     /// Expansions already made: one `${env:PW}` shared by 10,000 resources is resolved once.
-    private let cache = ExpansionCache()
+    private var cache = ExpansionCache()
 
     public init(baseDirectory: String, environment: [String: String]) {
         self.baseDirectory = baseDirectory
         self.environment = environment
+        fileRoots = [Self.resolved(baseDirectory)]
+    }
+
+    /// Also reads files below `folder` (relative to the root config's folder).
+    public mutating func allow(_ folder: String) {
+        fileRoots.append(Self.resolved(folder.hasPrefix("/") ? folder : baseDirectory + "/" + folder))
+        cache = ExpansionCache()  // what was refused before may be read now
+    }
+
+    /// `path` absolute, `.` and `..` gone, symlinks resolved.
+    static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     public struct Outcome: Sendable, Equatable {
@@ -84,6 +103,13 @@ public struct Interpolator: Sendable {
             return value
         case "file":
             let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
+            let real = Self.resolved(path)
+            guard fileRoots.contains(where: { real == $0 || real.hasPrefix($0 == "/" ? "/" : $0 + "/") }) else {
+                outcome.errors.append(
+                    "${\(reference)} is outside the config's folder (\(fileRoots[0])); a config reads files only there, or in a folder policy.file_roots names"
+                )
+                return nil
+            }
             if let what = ConfigBytes.irregular(path) {
                 outcome.errors.append("${\(reference)} names \(what), not a file")
                 return nil

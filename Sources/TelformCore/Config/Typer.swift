@@ -9,7 +9,7 @@ public struct Typer {
     }
 
     public var diagnostics = DiagnosticList()
-    public let interpolator: Interpolator
+    public var interpolator: Interpolator
     public let mode: Mode
 
     public init(interpolator: Interpolator, mode: Mode) {

@@ -53,5 +53,35 @@ extension EndpointsKinds {
     /// The platform as the catalog lists it: its tables, its routing model, its driver.
     static let descriptor = PlatformDescriptor(
         type: "endpoints", tables: { platform }, routing: { EndpointRouting(provider: $0, resources: $1) },
-        driver: { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) })
+        driver: { EndpointsPlatform(provider: $0, transport: $2("url"), retry: $1) }, starter: starter)
+}
+
+extension EndpointsKinds {
+    /// `telform init`'s provider of this platform, on its simulator.
+    static let starter = Starter(
+        provider: "office",
+        config: """
+                type: endpoints
+                url: sim://office                # the embedded simulator, from seeds/office.json; for your
+                sim_seed: seeds/office.json      #   server: url: https://pbx.example.com/api (and no sim_seed)
+                # token: ${env:OFFICE_TOKEN}     #   with its token, from the environment (never in the file)
+                tenant: acme                     # the {tenant_id} of the API's paths
+                endpoints:                       # declared, the kind is owned: live endpoints not listed are deleted
+                  - name: reception
+                    extension: "101"             # three digits; never read back
+                    password: ${file:secrets/reception.password}   # 20 of A-Z a-z 0-9; written, never read back
+                    forward:
+                      busy: {to: "102"}
+                      no_answer: {to: "102", timeout: 20}
+                  - name: sales
+                    extension: "102"
+                    password: ${file:secrets/sales.password}
+            """,
+        tests: """
+              - name: reception rings 20 s, then sales; busy goes to sales
+                call: "101"
+                at: "mon 10:00"
+                expect: [ring: "101", seconds: 20, busy: "102", then: "102"]
+            """,
+        passwords: ["reception.password", "sales.password"])
 }

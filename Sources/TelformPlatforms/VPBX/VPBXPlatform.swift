@@ -31,5 +31,37 @@ extension VPBXKinds {
     /// The platform as the catalog lists it: its tables, its routing model, its driver.
     static let descriptor = PlatformDescriptor(
         type: "vpbx", tables: { platform }, routing: { VPBXRouting(provider: $0, resources: $1) },
-        driver: { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) })
+        driver: { VPBXPlatform(provider: $0, transport: $2("url"), retry: $1) }, starter: starter)
+}
+
+extension VPBXKinds {
+    /// `telform init`'s provider of this platform, on its simulator.
+    static let starter = Starter(
+        provider: "mts",
+        config: """
+                type: vpbx
+                url: sim://mts                   # the embedded simulator, from seeds/mts.json; for your
+                sim_seed: seeds/mts.json         #   account: url: https://vpbx.mts.ru (and no sim_seed)
+                # token: ${env:MTS_TOKEN}        #   with its token (sent as X-AUTH-TOKEN)
+                schedules:                       # only the declared abonents' schedules are owned
+                  - name: office-hours
+                    abonent: "201"
+                    work_days:
+                      - {days: mon-fri, from: "09:00", to: "18:00"}
+                find_me:
+                  - user: "201"                  # the user's whole rule set is owned
+                    rules:
+                      - name: Desk and mobile
+                        type: parallel
+                        numbers:
+                          - {number: "201", name: Desk}
+                          - {number: "79161234567", name: Mobile}
+            """,
+        tests: """
+              - name: abonent 201 rings the desk and the mobile at once
+                call: "201"
+                at: "mon 10:00"
+                expect: [ring: ["201", "79161234567"], then: undocumented]
+            """,
+        passwords: [])
 }

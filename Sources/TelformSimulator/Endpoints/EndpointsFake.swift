@@ -232,5 +232,8 @@ enum SimulatorPath {
 extension EndpointsFake {
     /// The simulator as the catalog lists it.
     static let descriptor = SimulatorDescriptor(
-        type: "endpoints", make: { try EndpointsFake(state: $0) }, credentials: ["token": defaultToken], sealed: [])
+        type: "endpoints", make: { try EndpointsFake(state: $0) }, credentials: ["token": defaultToken], sealed: [],
+        starterSeed: """
+            {"platform": "endpoints", "tokens": ["sim-endpoints-token"], "tenants": {"acme": {"next_id": 1, "endpoints": []}}}
+            """)
 }

@@ -244,5 +244,13 @@ public final class MTTFake: SimulatedPlatform, @unchecked Sendable {
 extension MTTFake {
     /// The simulator as the catalog lists it.
     static let descriptor = SimulatorDescriptor(
-        type: "mtt", make: { try MTTFake(state: $0) }, credentials: ["username": defaultUser, "password": defaultPassword], sealed: ["GN_IP_IPCR"])
+        type: "mtt", make: { try MTTFake(state: $0) }, credentials: ["username": defaultUser, "password": defaultPassword], sealed: ["GN_IP_IPCR"],
+        starterSeed: """
+            {
+              "platform": "mtt",
+              "users": [{"username": "sim", "password": "sim-mtt-password", "customer": "88314050000000"}],
+              "customers": {"88314050000000": {"prompts": [], "gbl": []}},
+              "accounts": {"74951345897": {"customer": "88314050000000", "i_account": "44635974", "followme": []}}
+            }
+            """)
 }

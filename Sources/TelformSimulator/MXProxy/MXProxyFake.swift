@@ -290,5 +290,15 @@ extension MXProxyFake {
     /// The simulator as the catalog lists it.
     static let descriptor = SimulatorDescriptor(
         type: "mxproxy", make: { try MXProxyFake(state: $0) },
-        credentials: ["client_id": defaultClient.0, "client_secret": defaultClient.1, "username": defaultUser.0, "password": defaultUser.1], sealed: [])
+        credentials: ["client_id": defaultClient.0, "client_secret": defaultClient.1, "username": defaultUser.0, "password": defaultUser.1], sealed: [],
+        starterSeed: """
+            {
+              "platform": "mxproxy",
+              "apps": [{"client_id": "sim-client", "secret": "sim-client-secret"}],
+              "users": [{"username": "sim@example.com", "password": "sim-mx-password", "jid": "43884851428118509"}],
+              "contacts": [{"jid": "43884851428118509", "firstName": "Sim", "lastName": "User", "ext": "3044"}],
+              "conferences": [],
+              "next_id": 1
+            }
+            """)
 }

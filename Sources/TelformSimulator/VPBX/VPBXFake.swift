@@ -145,5 +145,18 @@ public final class VPBXFake: SimulatedPlatform, @unchecked Sendable {
 extension VPBXFake {
     /// The simulator as the catalog lists it.
     static let descriptor = SimulatorDescriptor(
-        type: "vpbx", make: { try VPBXFake(state: $0) }, credentials: ["token": defaultToken], sealed: [])
+        type: "vpbx", make: { try VPBXFake(state: $0) }, credentials: ["token": defaultToken], sealed: [],
+        starterSeed: """
+            {
+              "platform": "vpbx",
+              "tokens": ["sim-vpbx-token"],
+              "groups": [{"id": 10, "name": "Support", "parentId": null}],
+              "abonents": [
+                {"userId": 1735, "extension": "201", "firstName": "Anna", "lastname": "Orlova", "groupId": 10},
+                {"userId": 1736, "extension": "202", "firstName": "Boris", "lastname": "Petrov", "groupId": 10}
+              ],
+              "schedules": [],
+              "findMe": {}
+            }
+            """)
 }

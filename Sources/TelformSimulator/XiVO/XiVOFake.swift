@@ -356,5 +356,15 @@ public final class XiVOFake: SimulatedPlatform, @unchecked Sendable {
 extension XiVOFake {
     /// The simulator as the catalog lists it.
     static let descriptor = SimulatorDescriptor(
-        type: "xivo", make: { try XiVOFake(state: $0) }, credentials: [:], sealed: ["voicemail.password"])
+        type: "xivo", make: { try XiVOFake(state: $0) }, credentials: [:], sealed: ["voicemail.password"],
+        starterSeed: """
+            {
+              "platform": "xivo",
+              "context": [
+                {"context": {"name": "default", "displayname": "Default", "entity": "acme", "contexttype": "internal", "description": ""},
+                 "contextinclude": [], "contextnumbers": {"user": [{"numberbeg": "1000", "numberend": "1999"}]}}
+              ],
+              "users": []
+            }
+            """)
 }
