@@ -82,16 +82,39 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [PersistentPlatform] = []
 
-    /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none.
+    /// The SHA-256 of the seed a state was started from, kept beside it (`FILE.seed`): a seed
+    /// that changed since, or a state made without it, is noticed.
+    private let seedDigest: String?
+    /// Why the state is used though the config names a seed it was not made from as the seed
+    /// is now, and how to start over; nil when nothing is to be said.
+    public let seedNotice: String?
+
+    /// Opens the state at `file`, or starts it from `seed` (or empty) when there is none. The
+    /// state file is written only once a call changes something: a run that fails, or only
+    /// reads, leaves none, and the next one starts from the seed again.
     public init(type: String, file: String, seed: String?, embedded: Bool = false) throws {
         let directory = (file as NSString).deletingLastPathComponent
         secrets = try SealedSecrets(type: type, directory: directory.isEmpty ? "." : directory)
         var state: JSONNode?
+        let seedBytes = seed.flatMap { FileManager.default.contents(atPath: $0) }
         if let data = FileManager.default.contents(atPath: file) {
             state = try JSONParser.parse(Array(data))
+            seedDigest = nil
+            let recorded = (try? String(contentsOfFile: file + ".seed", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let seed, let seedBytes, recorded != SHA256.hex(Array(seedBytes)) {
+                let why = recorded == nil ? "the state was not made from it" : "the seed changed since the state was made from it"
+                seedNotice = "the simulator's state \(file) is used, not the seed \(seed) (\(why)); to start again from the seed, delete \(file)"
+            } else {
+                seedNotice = nil
+            }
         } else if let seed {
-            guard let data = FileManager.default.contents(atPath: seed) else { throw SimulatorStateError("cannot read the seed \(seed)") }
-            state = try JSONParser.parse(Array(data))
+            guard let seedBytes else { throw SimulatorStateError("cannot read the seed \(seed)") }
+            state = try JSONParser.parse(Array(seedBytes))
+            seedDigest = SHA256.hex(Array(seedBytes))
+            seedNotice = nil
+        } else {
+            seedDigest = nil
+            seedNotice = nil
         }
         guard let fake = try SimulatorCatalog.make(type, state: state.map(secrets.open)) else {
             throw SimulatorStateError("the \(type) platform has no simulator yet; simulated: \(SimulatorCatalog.available.joined(separator: ", "))")
@@ -99,8 +122,6 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         if embedded { fake.admitDefaultCredentials() }
         inner = fake
         self.file = file
-        // A state file that exists is not written again on open.
-        if !FileManager.default.fileExists(atPath: file) { try write(onlyIfChanged: false) }
         Self.registryLock.withLock { Self.registry.append(self) }
     }
 
@@ -154,9 +175,12 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
     private func write(onlyIfChanged: Bool) throws {
         let started = DispatchTime.now().uptimeNanoseconds
         let snapshot = inner.snapshot()
-        if onlyIfChanged, let written = lock.withLock({ written }), snapshot == written, FileManager.default.fileExists(atPath: file) { return }
+        if onlyIfChanged, let written = lock.withLock({ written }), snapshot == written { return }
         let directory = (file as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let seedDigest, !FileManager.default.fileExists(atPath: file) {
+            try Data((seedDigest + "\n").utf8).write(to: URL(fileURLWithPath: file + ".seed"), options: .atomic)
+        }
         try Data((secrets.seal(snapshot).rendered() + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         lock.withLock {

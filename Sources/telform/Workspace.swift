@@ -86,6 +86,7 @@ struct Workspace {
                     // Every endpoint of a sim:// provider is the one simulator (MTT has two), each
                     // at its own path.
                     let simulator = try PersistentPlatform(type: provider.type, file: file, seed: provider.simSeed, embedded: true)
+                    if let notice = simulator.seedNotice { Terminal.message("telform: warning: \(provider.name): \(notice)") }
                     transport = SimulatorTransport.endpoints(of: provider, schema: PlatformCatalog.schema(provider.type), handler: simulator)
                 } catch {
                     throw Failure(description: "\(provider.name): \(error)")
@@ -164,6 +165,18 @@ struct Workspace {
             lines.append(
                 "  for \(mark): providers.\(provider.name).url (\(text)); add tls: {ca_file: ...} or tls: {pinned_public_key: ...} to providers.\(provider.name)"
             )
+        }
+        // No connection: the url setting it was made for (the one whose host the error names,
+        // where a provider has several).
+        if error.description.contains(TransportError.unreachablePrefix) {
+            let urls = driver.schema.settings.map(\.name).filter { $0 == "url" || $0.hasSuffix("_url") }
+            let named = urls.first { name in
+                guard let host = provider.settings[name]?.string.flatMap({ URLComponents(string: $0)?.host }) else { return false }
+                return error.description.contains(host)
+            }
+            if let name = named ?? urls.first, let (mark, text) = provider.settingSources[name] {
+                lines.append("  for \(mark): providers.\(provider.name).\(name) (\(text)); check that the server is up and reachable from here")
+            }
         }
         guard let status = error.status else { return lines.map { "\n" + $0 }.joined() }
         func source(_ name: String) -> String? {

@@ -341,8 +341,11 @@ final class PlanApplyTests: XCTestCase {
         XCTAssertEqual(unset.stderrLines.filter { $0.contains("unset variable") }.count, 4, "every unset variable is listed at once")
         let unreachable = try TelformProcess.run(["plan"], environment: environment, directory: dir)
         XCTAssertEqual(unreachable.status, 1)
-        XCTAssertEqual(unreachable.stderrLines.count, 1)
+        XCTAssertEqual(unreachable.stderrLines.count, 2)
         XCTAssertTrue(unreachable.stderrLines[0].hasPrefix("telform: error: office/endpoints: reading failed: cannot connect"), unreachable.stderr)
+        XCTAssertEqual(
+            unreachable.stderrLines.last,
+            "  for telform.yaml:5:10: providers.office.url (http://127.0.0.1:9/endpoints); check that the server is up and reachable from here")
     }
 }
 

@@ -66,7 +66,12 @@ final class TLSTests: XCTestCase {
                 "OFFICE_TOKEN": "Tok3nForTheProxyTest", "HTTPS_PROXY": "http://127.0.0.1:\(port)",
                 "NO_PROXY": "pbx.example.invalid",
             ], directory: dir)
-        XCTAssertEqual(direct.stderrLines, ["telform: error: office/endpoints: reading failed: cannot connect: Could not resolve host: pbx.example.invalid"])
+        XCTAssertEqual(
+            direct.stderrLines,
+            [
+                "telform: error: office/endpoints: reading failed: cannot connect: Could not resolve host: pbx.example.invalid",
+                "  for telform.yaml:5:10: providers.office.url (https://pbx.example.invalid); check that the server is up and reachable from here",
+            ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("proxy.log").path), "NO_PROXY bypassed the proxy")
     }
 

@@ -76,7 +76,7 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
 
     public var description: String {
         switch self {
-        case .unreachable(let why): return "cannot connect: \(why)"
+        case .unreachable(let why): return Self.unreachablePrefix + why
         case .interrupted(let why): return "no response: \(why)"
         case .refused(let why): return why
         }
@@ -85,6 +85,8 @@ public enum TransportError: Error, Sendable, CustomStringConvertible, Equatable 
     /// The words every refusal of an untrusted server certificate carries, for the lead
     /// that points at the provider's `url` and `tls` settings.
     public static let untrustedCertificate = "the server's TLS certificate is not trusted"
+    /// How an unreachable server's message starts (the command line adds the url setting).
+    public static let unreachablePrefix = "cannot connect: "
 
     /// Whether sending the request again may give another outcome.
     public var isRetryable: Bool {
