@@ -63,7 +63,7 @@ struct RoutingSources {
     static func load(_ arguments: Arguments, command: String) async -> RoutingSources? {
         let selected = arguments.values(Flag.provider)
         if arguments.has(Flag.explainLive) {
-            guard var workspace = Workspace.load(arguments) else { return nil }
+            guard var workspace = Workspace.load(arguments, readOnly: true) else { return nil }
             do {
                 try workspace.connect(providers: selected, verbose: arguments.has(Flag.verbose))
             } catch {

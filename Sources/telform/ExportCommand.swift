@@ -17,7 +17,7 @@ enum ExportCommand {
                     + (providers.isEmpty ? " (\(path) declares none)" : "; \(path) declares \(providers.joined(separator: ", "))"))
             return 1
         }
-        guard var workspace = Workspace.load(arguments) else { return 1 }
+        guard var workspace = Workspace.load(arguments, readOnly: true) else { return 1 }
         do {
             try workspace.connect(providers: [name], verbose: arguments.has(Flag.verbose))
         } catch {

@@ -35,8 +35,7 @@ final class Interruption: @unchecked Sendable {
                 lock.unlock()
                 guard first else {
                     Terminal.message("\nStopped at once; calls that were in flight may or may not have been made: the next plan shows what is left.")
-                    PersistentPlatform.flushAll()
-                    exit(128 + number)
+                    Telform.end(128 + number)
                 }
                 let name = number == SIGINT ? "Interrupted" : "Terminated"
                 Terminal.message("\n\(name): finishing the calls in flight, starting no new one (signal again to stop at once).")

@@ -64,7 +64,7 @@ enum PlanCommand {
             Terminal.error("\(command): unknown format \"\(format)\"; use text, json or markdown")
             return nil
         }
-        guard var workspace = Workspace.load(arguments) else { return nil }
+        guard var workspace = Workspace.load(arguments, readOnly: command == "drift") else { return nil }
         // An address pattern that names no provider or kind would select nothing, silently:
         // an error, with a suggestion.
         for flag in [Flag.target, Flag.replace, Flag.rotate] {

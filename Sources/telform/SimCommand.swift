@@ -47,10 +47,7 @@ enum SimCommand {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                PersistentPlatform.flushAll()
-                exit(0)
-            }
+            source.setEventHandler { Telform.end(0) }
             source.resume()
             SimCommand.signalSources.append(source)
         }

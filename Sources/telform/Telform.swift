@@ -8,10 +8,17 @@ struct Telform {
     static let version = "0.1.0"
 
     static func main() async {
-        let code = await run(Array(CommandLine.arguments.dropFirst()))
-        // The embedded simulators write their state behind the calls: on disk before exit.
+        end(await run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Ends the process with `code`: the embedded simulators' state on disk (written behind
+    /// the calls), output flushed, then `_exit`, which runs no exit handler: OpenSSL's frees
+    /// its global state while another thread may still be using OpenSSL (a transport's
+    /// thread ending, a TLS connection of `sim serve`), and the process then crashes.
+    static func end(_ code: Int32) -> Never {
         PersistentPlatform.flushAll()
-        exit(code)
+        fflush(nil)
+        _exit(code)
     }
 
     static func run(_ words: [String]) async -> Int32 {

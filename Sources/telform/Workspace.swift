@@ -15,12 +15,25 @@ struct Workspace {
     var configDigest: String { digest.value }
     var drivers: [String: any ProviderDriver] = [:]
 
+    /// Whether `path` below a provider (`endpoints[0].password`, `users[1].voicemail.password`)
+    /// is a write-only field of its kind.
+    static func isWriteOnly(_ path: String, type: String) -> Bool {
+        let kindName = String(path.prefix { $0 != "." && $0 != "[" })
+        guard let kind = PlatformCatalog.schema(type)?.kinds.first(where: { $0.name == kindName }),
+            let bracket = path.range(of: "].")
+        else { return false }
+        let field = path[bracket.upperBound...].replacingOccurrences(of: #"\[[0-9]+\]"#, with: "", options: .regularExpression)
+        return kind.field(path: field)?.flags.contains(.writeOnly) == true
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Loads the config in strict mode; prints its diagnostics; nil when it has errors.
-    static func load(_ arguments: Arguments) -> Workspace? {
+    /// Loads the config in strict mode; prints its diagnostics; nil when it has errors. With
+    /// `readOnly` (drift, export, `test --live`, `explain --live`: nothing is sent), a
+    /// write-only field's unset variable or missing file is not needed: it is never read back.
+    static func load(_ arguments: Arguments, readOnly: Bool = false) -> Workspace? {
         let path = arguments.value(Flag.config) ?? "telform.yaml"
         let loader = ConfigLoader(
             lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
@@ -34,6 +47,9 @@ struct Workspace {
             let rest = diagnostic.path.dropFirst("providers.".count)
             let name = String(rest.prefix { $0 != "." && $0 != "[" })
             if !selected.isEmpty && !selected.contains(name) { return true }
+            if readOnly, let provider = result.config.provider(name), Self.isWriteOnly(String(rest.dropFirst(name.count + 1)), type: provider.type) {
+                return true
+            }
             guard let provider = result.config.provider(name), SimulatorCatalog.serves(provider) else { return false }
             let setting = String(rest.dropFirst(name.count + 1))
             return PlatformCatalog.schema(provider.type)?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false

@@ -32,6 +32,24 @@ final class InitCommandTests: XCTestCase {
         }
     }
 
+    /// Commands that only read (drift, export, test --live, explain --live) need no write-only
+    /// secret: a password is never read back. plan and apply still need it.
+    func testReadingNeedsNoWriteOnlySecret() throws {
+        let dir = try TelformProcess.scratch()
+        XCTAssertEqual(try TelformProcess.run(["init", "--platform", "endpoints"], directory: dir).status, 0)
+        XCTAssertEqual(try TelformProcess.run(["apply", "--auto-approve", "-q"], directory: dir).status, 0)
+        let config = dir.appendingPathComponent("telform.yaml")
+        try (try String(contentsOf: config, encoding: .utf8)).replacingOccurrences(of: "${file:secrets/sales.password}", with: "${env:SALES_PASSWORD}")
+            .write(to: config, atomically: true, encoding: .utf8)
+        for command in [["drift"], ["export", "--provider", "office"], ["test", "--live"], ["explain", "101", "--live"]] {
+            let run = try TelformProcess.run(command, directory: dir)
+            XCTAssertEqual(run.status, 0, "\(command): \(run.stderr)")
+        }
+        let plan = try TelformProcess.run(["plan"], directory: dir)
+        XCTAssertEqual(plan.status, 1)
+        XCTAssertEqual(plan.stderrLines.first, "telform.yaml:27:19: error: providers.office.endpoints[1].password: unset variable ${env:SALES_PASSWORD}")
+    }
+
     func testEveryPlatformAtOnceAndNothingOverwritten() throws {
         let dir = try TelformProcess.scratch()
         try "node_modules/\n".write(to: dir.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)

@@ -168,8 +168,19 @@ final class VPBXEndToEndTests: XCTestCase {
         XCTAssertEqual(
             try run(dir, ["plan"]).stderrLines,
             [
-                "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" is not declared for abonent 201 or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere",
+                "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" is not declared for abonent 201 or a group (plan will look for it live, a preset schedule, and fail if it exists nowhere)",
                 "telform: error: mts/find_me/201/redirect/r: telform.yaml:12:64: providers.mts.find_me[0].rules[0].schedule: schedule \"ghost\" exists nowhere: not declared for abonent 201 or a group, and not live",
+            ])
+        // validate suggests the nearest declared name, as plan does.
+        try write(
+            config(
+                server.vpbxURL, schedules: "      - {name: office-hours, abonent: \"201\", work_days: [{days: mon-fri, from: \"09:00\", to: \"18:00\"}]}",
+                rules: "          - {name: r, type: redirect, always: \"650\", schedule: office-hour}"), to: dir)
+        XCTAssertEqual(
+            try run(dir, ["validate"]).stderrLines,
+            [
+                "telform.yaml:12:64: warning: providers.mts.find_me[0].rules[0].schedule: schedule \"office-hour\" is not declared for abonent 201 or a group; did you mean \"office-hours\"? (plan will look for it live, a preset schedule, and fail if it exists nowhere)",
+                "telform.yaml: valid: 1 provider, 2 resources, 1 warning",
             ])
         // A preset schedule that exists live only may be named.
         try write(config(server.vpbxURL, schedules: "      []", rules: "          - {name: r, type: redirect, always: \"650\", schedule: preset}"), to: dir)

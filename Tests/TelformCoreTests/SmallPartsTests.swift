@@ -94,6 +94,13 @@ final class SmallPartsTests: XCTestCase {
             #"{"ruleName":"r","ruleNumbers":[{"num":"1","status":"Y","timeout":null}],"primary":{"num":"9"}}"#)
     }
 
+    /// A Mermaid label shows the config's text as written: entities Mermaid would decode and
+    /// HTML it would render are escaped, and so is a line break.
+    func testAMermaidLabelShowsItsTextLiterally() {
+        XCTAssertEqual(RouteMermaid.escape("a;b#35;c&amp; <b>x</b> \"q\"\nz"), "a;b#35;35;c#38;amp; #60;b#62;x#60;/b#62; #quot;q#quot; z")
+        XCTAssertTrue(RouteMermaid.chart(number: "<1>", before: nil, after: nil).contains("([\"call #60;1#62;\"])"))
+    }
+
     /// The codec takes each key by its place in the object before when it is the same key,
     /// and looks it up otherwise: objects whose keys change order, go missing or repeat read
     /// as each says.

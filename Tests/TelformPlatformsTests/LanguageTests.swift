@@ -205,7 +205,7 @@ final class LanguageTests: XCTestCase {
                 "telform.yaml:15:19: error: providers.mtt.premedia[0].prompt_b: names prompts \"welcom\", which providers.mtt.prompts does not declare",
                 "telform.yaml:16:18: error: providers.mtt.premedia[0].forward: sip_id 74951345898 also has a follow_me chain (at telform.yaml:9:17); one account has one follow-me",
                 "telform.yaml:26:13: error: providers.mts.find_me[0].rules[0]: mts/find_me/201/redirect/a is declared and also matched by ignore pattern \"find_me/201/*\"; a resource is either managed or ignored",
-                "telform.yaml:29:64: warning: providers.mts.find_me[1].rules[0].schedule: schedule \"night\" is not declared for abonent 202 or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere",
+                "telform.yaml:29:64: warning: providers.mts.find_me[1].rules[0].schedule: schedule \"night\" is not declared for abonent 202 or a group (plan will look for it live, a preset schedule, and fail if it exists nowhere)",
             ])
     }
 

@@ -72,12 +72,15 @@ public struct PlanMarkdown: Sendable {
         return "<details><summary>\(summary)</summary>\n\n\(body)\n</details>\n"
     }
 
+    /// Text as inline code in a table cell: a backtick, a pipe or a line break cannot end it.
     static func code(_ text: String) -> String {
-        "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+        "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") + "`"
     }
 
+    /// Text in a table cell or a line, shown as written: no HTML, no pipe or line break that
+    /// would end the cell.
     public static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        html(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 
     static func html(_ text: String) -> String {

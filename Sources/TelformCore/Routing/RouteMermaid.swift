@@ -23,9 +23,12 @@ public enum RouteMermaid {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Mermaid's entity for a double quote; other text is safe inside a quoted label.
+    /// A label's text as Mermaid shows it literally: Mermaid decodes `#…;` entities and passes
+    /// labels through HTML, so `#` (first: the others add one), `&`, `<`, `>` and `"` become
+    /// its numbered entities, and a line break a space.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(of: "\n", with: " ")
+        text.replacingOccurrences(of: "#", with: "#35;").replacingOccurrences(of: "&", with: "#38;").replacingOccurrences(of: "<", with: "#60;")
+            .replacingOccurrences(of: ">", with: "#62;").replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(of: "\n", with: " ")
     }
 
     struct Builder {

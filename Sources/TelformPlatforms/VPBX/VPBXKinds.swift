@@ -30,9 +30,12 @@ public enum VPBXKinds {
                     && (schedule.address.key.first == user || schedule.address.key.first?.hasPrefix("group:") == true)
             }
             guard !declared else { return nil }
+            // The nearest name among the schedules this user sees in the file, as plan suggests.
+            let visible = schedules.filter { $0.address.key.first == user || $0.address.key.first?.hasPrefix("group:") == true }.compactMap(\.address.key.last)
+            let hint = Suggestion.closest(to: name, in: visible).map { "; did you mean \"\($0)\"?" } ?? ""
             return Diagnostic(
                 .warning, mark, rule.path + ".schedule",
-                "schedule \"\(name)\" is not declared for abonent \(user) or a group; plan will look for it live (a preset schedule) and fail if it exists nowhere"
+                "schedule \"\(name)\" is not declared for abonent \(user) or a group\(hint) (plan will look for it live, a preset schedule, and fail if it exists nowhere)"
             )
         }
     }
