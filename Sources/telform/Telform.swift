@@ -96,6 +96,30 @@ enum Terminal {
     }
 
     /// A `FILE:LINE:COL: error: ...` line, its severity coloured on a terminal.
+    /// A config's diagnostics, in order. Every error is shown; a warning whose message repeats
+    /// (a literal secret on each of 10,000 endpoints) is shown `shownAlike` times, then counted
+    /// once at the end, unless `verbose` lists every one.
+    static func diagnostics(_ list: [Diagnostic], verbose: Bool) {
+        var seen: [String: Int] = [:]
+        var order: [String] = []
+        for item in list {
+            guard item.severity == .warning, !verbose else {
+                diagnostic(item.description)
+                continue
+            }
+            seen[item.message, default: 0] += 1
+            if seen[item.message] == 1 { order.append(item.message) }
+            if let count = seen[item.message], count <= shownAlike { diagnostic(item.description) }
+        }
+        for text in order {
+            guard let count = seen[text], count > shownAlike else { continue }
+            message("  … and \(count - shownAlike) more warning\(count - shownAlike == 1 ? "" : "s") like it: \(text) (-v lists every one)")
+        }
+    }
+
+    /// How many warnings of one message are shown before the rest are counted.
+    static let shownAlike = 3
+
     static func diagnostic(_ text: String) {
         guard colorMessages else { return message(text) }
         // The first severity marker only: the message after it is the file's or a server's text.

@@ -10,9 +10,7 @@ enum ValidateCommand {
         let loader = ConfigLoader(
             lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .validate, simulated: SimulatorCatalog.serves)
         let result = loader.load(path: path)
-        for diagnostic in result.diagnostics {
-            Terminal.diagnostic(diagnostic.description)
-        }
+        Terminal.diagnostics(result.diagnostics, verbose: arguments.has(Flag.verbose))
         let errors = result.diagnostics.filter { $0.severity == .error }.count
         let warnings = result.diagnostics.count - errors
         if !arguments.has(Flag.quiet) {

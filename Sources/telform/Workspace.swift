@@ -54,7 +54,7 @@ struct Workspace {
             let setting = String(rest.dropFirst(name.count + 1))
             return PlatformCatalog.schema(provider.type)?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
-        for diagnostic in result.diagnostics { Terminal.diagnostic(diagnostic.description) }
+        Terminal.diagnostics(result.diagnostics, verbose: arguments.has(Flag.verbose))
         guard !result.hasErrors else {
             Terminal.error("the configuration has errors; nothing was read or changed")
             return nil

@@ -28,6 +28,34 @@ final class ValidateCommandTests: XCTestCase {
         }
     }
 
+    /// A warning repeated on many resources is shown three times, then counted; -v lists all.
+    func testRepeatedWarningsAreCountedAfterThree() throws {
+        let config = """
+            version: 1
+            providers:
+              office:
+                type: endpoints
+                url: sim://office
+                tenant: acme
+                endpoints:
+            \((1...5).map { "      - {name: desk-\($0), extension: \"10\($0)\", password: Abcdefghij012345678\($0)}" }.joined(separator: "\n"))
+
+            """
+        let grouped = try TelformProcess.run(["validate", "-c", "-"], stdin: config)
+        XCTAssertEqual(grouped.status, 0)
+        let literal = "a literal secret in the config; use ${env:NAME} or ${file:PATH}"
+        XCTAssertEqual(
+            grouped.stderrLines,
+            [
+                "<stdin>:8:52: warning: providers.office.endpoints[0].password: \(literal)",
+                "<stdin>:9:52: warning: providers.office.endpoints[1].password: \(literal)",
+                "<stdin>:10:52: warning: providers.office.endpoints[2].password: \(literal)",
+                "  … and 2 more warnings like it: \(literal) (-v lists every one)",
+                "<stdin>: valid: 1 provider, 5 resources, 5 warnings",
+            ])
+        XCTAssertEqual(try TelformProcess.run(["validate", "-c", "-", "-v"], stdin: config).stderrLines.filter { $0.contains(literal) }.count, 5)
+    }
+
     func testUnsetVariablesAreListedAsWarnings() throws {
         let outcome = try TelformProcess.run(
             ["validate", "-c", "-"],
