@@ -100,7 +100,7 @@ public final class HTTPServer: @unchecked Sendable {
             _ = setsockopt(connection, SOL_SOCKET, SO_KEEPALIVE, &on, socklen_t(MemoryLayout<Int32>.size))
             // Each write goes out at once. Over TLS an answer is several writes (the first one
             // after a handshake follows the session tickets); Nagle's algorithm would hold it
-            // until the client acknowledged the one before, which a client delays by up to 40 ms.
+            // until the client acknowledged the one before, and clients delay that acknowledgement.
             _ = setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             connections.run { [self] in serve(connection) }
         }
