@@ -29,13 +29,28 @@ final class ApplyLock {
                         "another apply is running in \(URL(fileURLWithPath: directory).standardizedFileURL.path) (\(holder.isEmpty ? "holder unknown" : holder)); nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"
                 ))
         }
-        let host = ProcessInfo.processInfo.hostName
-        let formatter = ISO8601DateFormatter()
-        let note = "pid \(getpid()) on \(host), since \(formatter.string(from: Date()))\n"
+        let note = "pid \(getpid()) on \(hostName()), since \(utcNow())\n"
         _ = ftruncate(fd, 0)
         _ = note.withCString { write(fd, $0, strlen($0)) }
         held = ApplyLock(descriptor: fd)
         return .success(())
+    }
+
+    /// The machine's name as the kernel has it (no name lookup).
+    static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "unknown host" }
+        return String(cString: name)
+    }
+
+    /// Now, as `2026-12-07T09:42:00Z`.
+    static func utcNow() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        var text = [CChar](repeating: 0, count: 32)
+        let length = strftime(&text, text.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: text.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -401,6 +401,12 @@ final class ApplyLockTests: XCTestCase {
                 line.hasPrefix("telform: error: another apply is running in \(dir.standardizedFileURL.path) (pid \(first.processIdentifier) on "),
                 "\(platform): \(line)")
             XCTAssertTrue(line.hasSuffix("; nothing was read or changed. Wait for it to finish; in CI, let one apply run at a time (docs/ci.md)"), line)
+            // The holder names the machine as the kernel does (no name lookup) and its start in UTC.
+            var host = [CChar](repeating: 0, count: 256)
+            gethostname(&host, 255)
+            XCTAssertNotNil(
+                line.range(of: "\\(pid \(first.processIdentifier) on \(String(cString: host)), since 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\)", options: .regularExpression),
+                line)
             XCTAssertEqual(
                 try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0,
                 "\(platform): converged, each object made once")
