@@ -110,6 +110,13 @@ public final class PersistentPlatform: SimulatedPlatform, @unchecked Sendable {
         } else if let seed {
             guard let seedBytes else { throw SimulatorStateError("cannot read the seed \(seed)") }
             state = try JSONParser.parse(Array(seedBytes))
+            // A state of another platform, or none, would start an empty simulator unnoticed.
+            let platform = state?["platform"]?.string
+            guard platform == type else {
+                throw SimulatorStateError(
+                    "the seed \(seed) is \(platform.map { "a \($0) state" } ?? "not a simulator state (it has no \"platform\")"); this provider is \(type): its seed starts {\"platform\": \"\(type)\", …} (docs/simulator.md shows each platform's)"
+                )
+            }
             seedDigest = SHA256.hex(Array(seedBytes))
             seedNotice = nil
         } else {

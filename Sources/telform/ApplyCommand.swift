@@ -9,9 +9,29 @@ enum ApplyCommand {
             return 1
         }
         // `apply PLAN.json`: the saved plan is the approval, if it still holds.
+        // `apply --reviewed PLAN.json`: the reviewed plan is, if the plan made now is the same.
         var saved: SavedPlan?
+        var reviewed: ReviewedPlan?
         var arguments = arguments
-        if let path = arguments.positionals.first {
+        if let path = arguments.value(Flag.reviewed) {
+            guard arguments.positionals.isEmpty else {
+                Terminal.error("apply: give either PLAN.json or --reviewed PLAN.json, not both")
+                return 1
+            }
+            do {
+                reviewed = ReviewedPlan(saved: try SavedPlan.load(path))
+            } catch {
+                Terminal.error("\(error)")
+                return 1
+            }
+            guard reviewed?.salt != nil else {
+                Terminal.error(
+                    "\(path) holds no digests of its secrets, so what apply would send cannot be checked against it; save the plan for review with `telform plan -o \(path)`"
+                )
+                return 1
+            }
+            arguments = reviewed?.arguments(over: arguments) ?? arguments
+        } else if let path = arguments.positionals.first {
             do {
                 saved = try SavedPlan.load(path)
             } catch {
@@ -28,6 +48,21 @@ enum ApplyCommand {
                 for reason in reasons { Terminal.message("  \(reason)") }
                 Terminal.message("Make a new plan and review it.")
                 return 1
+            }
+        }
+        if let reviewed, let salt = reviewed.salt {
+            let now = PlanJSON(configDigest: workspace.configDigest, secretSalt: salt).render(plan)
+            let (differences, inPlace) = reviewed.compare(with: now)
+            guard differences.isEmpty else {
+                Terminal.error("the plan made now differs from the reviewed plan; nothing was changed:")
+                for line in differences { Terminal.message("  \(line)") }
+                Terminal.message("Plan again (telform plan -o PLAN.json) and review the new plan.")
+                return 1
+            }
+            if !inPlace.isEmpty {
+                Terminal.message(
+                    "\(inPlace.count) reviewed change\(inPlace.count == 1 ? " is" : "s are") not planned now (in place already): \(inPlace.prefix(5).joined(separator: ", "))\(inPlace.count > 5 ? ", …" : "")"
+                )
             }
         }
         // The plan before the apply; with -q none (unless it asks for a yes: what is approved
@@ -55,7 +90,7 @@ enum ApplyCommand {
             }
             return 1
         }
-        if saved == nil && !arguments.has(Flag.autoApprove) {
+        if saved == nil && reviewed == nil && !arguments.has(Flag.autoApprove) {
             guard isatty(STDIN_FILENO) == 1 else {
                 show()
                 Terminal.error("apply needs --auto-approve (or a saved plan) when not run on a terminal; nothing was changed")

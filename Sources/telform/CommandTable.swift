@@ -67,7 +67,19 @@ enum Flag {
     /// `telform --version`, before any command.
     static let version = FlagSpec(names: ["--version"], value: nil, help: "Print the version.")
 
-    static let planFile = FlagSpec(names: ["-o"], value: "PLAN.json", help: "Save the plan, for `telform apply PLAN.json` (no secret in it).")
+    static let planFile = FlagSpec(
+        names: ["-o"], value: "PLAN.json",
+        help: "Save the plan, for `telform apply PLAN.json` or `apply --reviewed PLAN.json` (secrets only as salted digests).")
+    static let reviewed = FlagSpec(
+        names: ["--reviewed"], value: "PLAN.json",
+        help:
+            "Plan afresh and apply only if the changes are the ones in PLAN.json (a plan saved with -o and reviewed); otherwise list the differences and change nothing."
+    )
+    static let onSimulators = FlagSpec(
+        names: ["--on-simulators"], value: nil,
+        help:
+            "Plan every provider against its embedded simulator (from its sim_seed, or empty) instead of its url: no credential or secret is read, no state is kept. For pull requests that must not see the secrets."
+    )
     static let detailedExitcode = FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes.")
     static let autoApprove = FlagSpec(
         names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given).")
@@ -125,17 +137,21 @@ enum CommandTable {
             flags: [Flag.config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")], run: ValidateCommand.run),
         CommandSpec(
             name: "plan", summary: "Read live state and show the ordered changes.",
-            flags: [Flag.config, Flag.planFile, Flag.format, Flag.detailedExitcode, Flag.target, Flag.provider, Flag.replace, Flag.rotate],
+            flags: [
+                Flag.config, Flag.planFile, Flag.format, Flag.detailedExitcode, Flag.onSimulators, Flag.target, Flag.provider, Flag.replace, Flag.rotate,
+            ],
             exitCodes: [(0, "planned (with changes, unless --detailed-exitcode)"), (1, "errors"), (2, "changes, with --detailed-exitcode")],
             run: PlanCommand.run),
         CommandSpec(
             name: "apply", summary: "Make the planned changes (asks for yes on a terminal).", operand: "[PLAN.json]",
             flags: [
-                Flag.config, Flag.autoApprove, Flag.allowDeletes, Flag.allowUpdates, Flag.parallelism, Flag.target, Flag.provider, Flag.replace,
-                Flag.rotate,
+                Flag.config, Flag.reviewed, Flag.autoApprove, Flag.allowDeletes, Flag.allowUpdates, Flag.parallelism, Flag.target, Flag.provider,
+                Flag.replace, Flag.rotate,
             ],
             exitCodes: [(0, "every change made"), (1, "errors, refusals or failed calls"), (130, "interrupted (SIGINT)"), (143, "terminated (SIGTERM)")],
-            details: "With PLAN.json the saved plan is applied as reviewed, or refused when the live state changed since.", run: ApplyCommand.run),
+            details:
+                "With PLAN.json the saved plan is applied as reviewed, or refused when the config or the live state changed since. With --reviewed PLAN.json the config is planned afresh (a merge commit) and applied only when its changes are the reviewed ones.",
+            run: ApplyCommand.run),
         CommandSpec(
             name: "drift", summary: "What changed outside telform (a plan read as a report).",
             flags: [Flag.config, Flag.format, Flag.target, Flag.provider, Flag.strict],

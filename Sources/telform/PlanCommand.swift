@@ -11,7 +11,7 @@ enum PlanCommand {
             let saved = PlanJSON(
                 configDigest: workspace.configDigest,
                 configPath: SavedPlan.configPath(arguments.value(Flag.config) ?? "telform.yaml", planFile: file),
-                options: SavedPlan.options(arguments)
+                options: SavedPlan.options(arguments), secretSalt: PlanJSON.newSalt()
             ).render(plan)
             do {
                 try Terminal.save(saved.rendered() + "\n", to: file)
@@ -64,7 +64,17 @@ enum PlanCommand {
             Terminal.error("\(command): unknown format \"\(format)\"; use text, json or markdown")
             return nil
         }
-        guard var workspace = Workspace.load(arguments, readOnly: command == "drift") else { return nil }
+        let onSimulators = arguments.has(Flag.onSimulators)
+        if onSimulators && arguments.value(Flag.planFile) != nil {
+            Terminal.error("plan: a plan --on-simulators is for reading, not for apply: -o cannot save it")
+            return nil
+        }
+        guard var workspace = Workspace.load(arguments, readOnly: command == "drift", onSimulators: onSimulators) else { return nil }
+        if onSimulators && !arguments.has(Flag.quiet) {
+            Terminal.message("Planning on the embedded simulators (--on-simulators): no provider's url is called, no secret is read.")
+        }
+        // The simulators of --on-simulators are read in this function and kept nowhere.
+        defer { workspace.simulatorStates.map { _ = try? FileManager.default.removeItem(atPath: $0) } }
         // An address pattern that names no provider or kind would select nothing, silently:
         // an error, with a suggestion.
         for flag in [Flag.target, Flag.replace, Flag.rotate] {

@@ -14,16 +14,23 @@ struct Workspace {
     let digest: Once<String>
     var configDigest: String { digest.value }
     var drivers: [String: any ProviderDriver] = [:]
+    /// Where sim:// providers keep their state; nil: `.telform/sim` beside the config.
+    var simulatorStates: String?
 
     /// Whether `path` below a provider (`endpoints[0].password`, `users[1].voicemail.password`)
     /// is a write-only field of its kind.
     static func isWriteOnly(_ path: String, type: String) -> Bool {
+        flags(path, type: type)?.contains(.writeOnly) == true
+    }
+
+    /// The flags of the resource field at `path` (`endpoints[0].password`), if it is one.
+    static func flags(_ path: String, type: String) -> FieldSchema.Flags? {
         let kindName = String(path.prefix { $0 != "." && $0 != "[" })
         guard let kind = PlatformCatalog.schema(type)?.kinds.first(where: { $0.name == kindName }),
             let bracket = path.range(of: "].")
-        else { return false }
+        else { return nil }
         let field = path[bracket.upperBound...].replacingOccurrences(of: #"\[[0-9]+\]"#, with: "", options: .regularExpression)
-        return kind.field(path: field)?.flags.contains(.writeOnly) == true
+        return kind.field(path: field)?.flags
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -33,11 +40,32 @@ struct Workspace {
     /// Loads the config in strict mode; prints its diagnostics; nil when it has errors. With
     /// `readOnly` (drift, export, `test --live`, `explain --live`: nothing is sent), a
     /// write-only field's unset variable or missing file is not needed: it is never read back.
-    static func load(_ arguments: Arguments, readOnly: Bool = false) -> Workspace? {
+    ///
+    /// With `onSimulators` (`plan --on-simulators`), every provider is planned against its
+    /// embedded simulator, started from its `sim_seed` (or empty) in a folder of its own that
+    /// is never kept: no url is called, and no credential or secret (sensitive field) is needed.
+    static func load(_ arguments: Arguments, readOnly: Bool = false, onSimulators: Bool = false) -> Workspace? {
         let path = arguments.value(Flag.config) ?? "telform.yaml"
         let loader = ConfigLoader(
-            lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict, simulated: SimulatorCatalog.serves)
+            lookup: PlatformCatalog.lookup, environment: ProcessInfo.processInfo.environment, mode: .strict,
+            simulated: { onSimulators || SimulatorCatalog.serves($0) })
         var result = loader.load(path: path)
+        if onSimulators {
+            result.diagnostics.removeAll { diagnostic in
+                guard diagnostic.code == .unresolvedReference, diagnostic.path.hasPrefix("providers.") else { return false }
+                let rest = diagnostic.path.dropFirst("providers.".count)
+                let name = String(rest.prefix { $0 != "." && $0 != "[" })
+                guard let provider = result.config.provider(name) else { return false }
+                let setting = String(rest.dropFirst(name.count + 1))
+                if PlatformCatalog.schema(provider.type)?.settings.contains(where: { $0.name == setting && $0.flags.contains(.credential) }) == true {
+                    return true
+                }
+                return Self.flags(setting, type: provider.type).map { !$0.isDisjoint(with: [.sensitive, .writeOnly]) } ?? false
+            }
+            for index in result.config.providers.indices {
+                result.config.providers[index].settings["url"] = .string("sim://" + result.config.providers[index].name)
+            }
+        }
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
         // A sim:// provider ignores its declared credentials: their variables are not needed.
@@ -78,7 +106,11 @@ struct Workspace {
             }
             return "sha256:" + SHA256.hex(digestInput)
         }
-        return Workspace(config: result.config, configDirectory: directory, digest: digest)
+        var workspace = Workspace(config: result.config, configDirectory: directory, digest: digest)
+        if onSimulators {
+            workspace.simulatorStates = NSTemporaryDirectory() + "telform-on-simulators-\(getpid())"
+        }
+        return workspace
     }
 
     /// Builds a driver for each selected provider: the embedded simulator for sim://, HTTP otherwise.
@@ -97,7 +129,7 @@ struct Workspace {
             let transport: (String) -> any HTTPTransport
             if SimulatorCatalog.serves(provider) {
                 let name = String(url.dropFirst("sim://".count))
-                let file = configDirectory + "/.telform/sim/\(name).json"
+                let file = (simulatorStates ?? configDirectory + "/.telform/sim") + "/\(name).json"
                 do {
                     // Every endpoint of a sim:// provider is the one simulator (MTT has two), each
                     // at its own path.

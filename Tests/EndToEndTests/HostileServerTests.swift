@@ -405,7 +405,9 @@ final class ApplyLockTests: XCTestCase {
             var host = [CChar](repeating: 0, count: 256)
             gethostname(&host, 255)
             XCTAssertNotNil(
-                line.range(of: "\\(pid \(first.processIdentifier) on \(String(cString: host)), since 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\)", options: .regularExpression),
+                line.range(
+                    of: "\\(pid \(first.processIdentifier) on \(String(cString: host)), since 20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\\)",
+                    options: .regularExpression),
                 line)
             XCTAssertEqual(
                 try TelformProcess.run(["plan", "--detailed-exitcode"], environment: environment, directory: dir).status, 0,

@@ -96,6 +96,16 @@ final class JSONParserTests: XCTestCase {
         }
     }
 
+    func testHMACSHA256KnownVectors() {
+        // RFC 4231, test cases 1 and 6 (a key longer than a block is hashed first).
+        XCTAssertEqual(
+            SHA256.hex(digest: SHA256.hmac(key: [UInt8](repeating: 0x0b, count: 20), Array("Hi There".utf8))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        XCTAssertEqual(
+            SHA256.hex(digest: SHA256.hmac(key: [UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
     func testSHA256KnownVectors() {
         XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -100,6 +100,14 @@ public enum SHA256 {
         hex(digest: digest(message))
     }
 
+    /// HMAC-SHA-256 (RFC 2104) of `message` under `key`.
+    public static func hmac(key: [UInt8], _ message: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? digest(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = digest(block.map { $0 ^ 0x36 } + message)
+        return digest(block.map { $0 ^ 0x5c } + inner)
+    }
+
     /// Lowercase hexadecimal of a digest.
     public static func hex(digest: [UInt8]) -> String {
         digest.map { byte in

@@ -6,17 +6,28 @@ public struct PlanJSON: Sendable {
     /// For a saved plan: the config file it was made from and the options it was made with.
     public let configPath: String?
     public let options: JSONNode?
+    /// For a saved plan: the key of its secrets' digests (`secret_salt`, `secret_digests`), so
+    /// that `apply --reviewed` can tell whether a secret it would send is the one reviewed.
+    public let secretSalt: [UInt8]?
 
-    public init(configDigest: String, configPath: String? = nil, options: JSONNode? = nil) {
+    public init(configDigest: String, configPath: String? = nil, options: JSONNode? = nil, secretSalt: [UInt8]? = nil) {
         self.configDigest = configDigest
         self.configPath = configPath
         self.options = options
+        self.secretSalt = secretSalt
+    }
+
+    /// A new random key for a saved plan's secret digests.
+    public static func newSalt() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
     public func render(_ plan: Plan) -> JSONNode {
         var head: [(String, JSONNode)] = [("format_version", .int(Self.formatVersion)), ("config_digest", .string(configDigest))]
         if let configPath { head.append(("config_path", .string(configPath))) }
         if let options { head.append(("options", options)) }
+        if let secretSalt { head.append(("secret_salt", .string(SHA256.hex(digest: secretSalt)))) }
         let tally = plan.tally
         return .object(
             head + [
@@ -69,6 +80,15 @@ public struct PlanJSON: Sendable {
             ("changed", .array(change.changedPaths.map(JSONNode.string))),
             ("depends_on", .array(change.dependsOn.map { .string($0.description) })),
         ]
+        if let secretSalt, let desired = change.desired {
+            // Each masked value of `after`, as HMAC-SHA-256 of its JSON under the plan's salt.
+            let digests = Value.flatten(desired.fields).sorted { $0.0 < $1.0 }.compactMap { path, value -> (String, JSONNode)? in
+                guard ValueDisplay.masked(path, value, kind: kind) != value else { return nil }
+                let digest = SHA256.hmac(key: secretSalt, ValueDisplay.json(value).compactBytes)
+                return (path, .string("hmac-sha256:" + SHA256.hex(digest: digest)))
+            }
+            if !digests.isEmpty { pairs.append(("secret_digests", .object(digests))) }
+        }
         if let reason = change.reason { pairs.append(("reason", .string(reason))) }
         if change.rotate { pairs.append(("rotate", .bool(true))) }
         if change.cleanup { pairs.append(("cleanup", .bool(true))) }
