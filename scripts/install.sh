@@ -1,32 +1,44 @@
 #!/bin/sh
-# Install telform: a single binary with the Swift runtime linked in (it needs libyaml and
-# libcurl, which every Debian/Ubuntu has as libyaml-0-2 and libcurl4).
-#
-#   scripts/install.sh --archive URL|FILE --sha256 SUM [--prefix DIR]
-#       a release archive (telform-VERSION-linux-ARCH.tar.gz holding `telform`), checked
-#       against its SHA-256 before anything is installed;
-#   scripts/install.sh --source REPO --rev COMMIT [--prefix DIR]
-#       build from source at a pinned commit (a full 40-character SHA), with Swift 6,
-#       libyaml-dev, libcurl4-openssl-dev, libssl-dev and pkg-config;
-#   scripts/install.sh --package DIR [--version V]
-#       from a checkout in DIR: build the static binary and write the release archive and its
-#       SHA-256 beside it (what --archive installs).
-#
-# --prefix defaults to $HOME/.local: the binary goes to PREFIX/bin/telform.
+# Install telform: a single binary with the Swift runtime linked in. `install.sh --help` for usage.
 set -eu
 
+usage() {
+  cat <<'USAGE'
+Usage:
+  install.sh --archive URL|FILE (--sha256 SUM | --sha256-file FILE.sha256) [--prefix DIR]
+      install a release archive (telform-VERSION-linux-ARCH.tar.gz holding `telform`), checked
+      against its SHA-256 before anything is installed; --sha256-file reads the checksum file
+      that --package writes beside the archive (`SUM  NAME`, NAME the archive's file name)
+  install.sh --source REPO --rev COMMIT [--prefix DIR]
+      build from source at a pinned commit (a full 40-character SHA), with Swift 6,
+      libyaml-dev, libcurl4-openssl-dev, libssl-dev and pkg-config
+  install.sh --package DIR [--version V]
+      from a checkout in DIR: build the static binary and write the release archive and its
+      SHA-256 file beside it (what --archive and --sha256-file take)
+  install.sh --help
+      this text
+
+--prefix defaults to $HOME/.local: the binary goes to PREFIX/bin/telform. It needs libyaml
+and libcurl at run time (Debian/Ubuntu: libyaml-0-2 and libcurl4).
+USAGE
+}
+
 prefix="${HOME:-/usr/local}/.local"
-archive="" sha256="" source="" rev="" package="" version="0.1.0"
+archive="" sha256="" sha256_file="" source="" rev="" package="" version="0.1.0"
 while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+  esac
+  [ $# -ge 2 ] || { echo "install.sh: $1 needs a value (see --help)" >&2; exit 1; }
   case "$1" in
     --archive) archive="$2"; shift 2 ;;
     --sha256) sha256="$2"; shift 2 ;;
+    --sha256-file) sha256_file="$2"; shift 2 ;;
     --source) source="$2"; shift 2 ;;
     --rev) rev="$2"; shift 2 ;;
     --prefix) prefix="$2"; shift 2 ;;
     --package) package="$2"; shift 2 ;;
     --version) version="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown argument $1 (see --help)" >&2; exit 1 ;;
   esac
 done
@@ -61,7 +73,15 @@ if [ -n "$package" ]; then
 fi
 
 if [ -n "$archive" ]; then
-  [ -n "$sha256" ] || fail "--archive needs --sha256: an archive is installed only once its checksum matches"
+  if [ -n "$sha256_file" ]; then
+    [ -z "$sha256" ] || fail "give --sha256 or --sha256-file, not both"
+    line="$(cat "$sha256_file" 2>/dev/null)" || fail "cannot read $sha256_file"
+    sha256="$(printf '%s\n' "$line" | head -n 1 | cut -d' ' -f1)"
+    named="$(printf '%s\n' "$line" | head -n 1 | sed 's/^[0-9a-f]* [ *]//')"
+    printf '%s' "$sha256" | grep -Eq '^[0-9a-f]{64}$' || fail "$sha256_file does not start with a SHA-256 (64 hex digits)"
+    [ "$named" = "$(basename "$archive")" ] || fail "$sha256_file is the checksum of $named, not of $(basename "$archive")"
+  fi
+  [ -n "$sha256" ] || fail "--archive needs --sha256 or --sha256-file: an archive is installed only once its checksum matches"
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   case "$archive" in

@@ -80,6 +80,11 @@ enum Flag {
         help:
             "Plan every provider against its embedded simulator (from its sim_seed, or empty) instead of its url: no credential or secret is read, no state is kept. For pull requests that must not see the secrets."
     )
+    static let files = FlagSpec(
+        names: ["--files"], value: nil,
+        help:
+            "Also list every file the config reads (its YAML files, ${file:} files, sim seeds, TLS files), one per line on stdout: what a CI path filter must cover."
+    )
     static let detailedExitcode = FlagSpec(names: ["--detailed-exitcode"], value: nil, help: "Exit 2 when there are changes.")
     static let autoApprove = FlagSpec(
         names: ["--auto-approve"], value: nil, help: "Do not ask; needed when stdin is not a terminal (unless a plan file is given).")
@@ -134,7 +139,8 @@ enum CommandTable {
             details: "Writes only new files; an existing .gitignore gets the lines it lacks.", run: InitCommand.run),
         CommandSpec(
             name: "validate", summary: "Check the config: types, limits, references. No network.",
-            flags: [Flag.config], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")], run: ValidateCommand.run),
+            flags: [Flag.config, Flag.files], exitCodes: [(0, "valid (warnings may be printed)"), (1, "errors, each as FILE:LINE:COL")],
+            run: ValidateCommand.run),
         CommandSpec(
             name: "plan", summary: "Read live state and show the ordered changes.",
             flags: [

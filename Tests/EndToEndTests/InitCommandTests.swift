@@ -50,6 +50,26 @@ final class InitCommandTests: XCTestCase {
         XCTAssertEqual(plan.stderrLines.first, "telform.yaml:27:19: error: providers.office.endpoints[1].password: unset variable ${env:SALES_PASSWORD}")
     }
 
+    /// The example workflow runs on a change to any file the example config reads (secrets/
+    /// stays out of git), on pull requests and on merges alike.
+    func testTheWorkflowsPathFilterCoversEveryFileTheExampleReads() throws {
+        let workflow = try String(contentsOfFile: "examples/ci/telform.yml", encoding: .utf8)
+        let filters = workflow.split(separator: "\n").filter { $0.hasPrefix("    paths: ") }.map { line in
+            line.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+        }
+        XCTAssertEqual(filters.count, 2, "pull_request and push")
+        let environment = ValidateCommandTests.exampleEnvironment.merging(["RECEPTION_SIP_PASSWORD": "Reception0000000000A"]) { _, b in b }
+        let listed = try TelformProcess.run(["validate", "--files", "-q"], environment: environment, directory: URL(fileURLWithPath: "examples"))
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        let files = listed.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("secrets/") }
+        XCTAssertEqual(files.count, 3, listed.stdout)
+        for patterns in filters {
+            for file in files {
+                XCTAssertTrue(patterns.contains { fnmatch($0, file, 0) == 0 }, "\(file) is not in \(patterns)")
+            }
+        }
+    }
+
     func testEveryPlatformAtOnceAndNothingOverwritten() throws {
         let dir = try TelformProcess.scratch()
         try "node_modules/\n".write(to: dir.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)

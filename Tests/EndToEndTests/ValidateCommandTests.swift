@@ -28,6 +28,35 @@ final class ValidateCommandTests: XCTestCase {
         }
     }
 
+    /// `--files`: every file the config reads, once, in the order read, relative to the working
+    /// folder — includes, `${file:}` files, seeds, prompt files and TLS files.
+    func testFilesListsEveryFileTheConfigReads() throws {
+        let environment = Self.exampleEnvironment.merging(["RECEPTION_SIP_PASSWORD": "Reception0000000000A"]) { _, b in b }
+        let several = try TelformProcess.run(["validate", "-c", "examples/telform.yaml", "--files", "-q"], environment: environment)
+        XCTAssertEqual(several.status, 0, several.stderr)
+        XCTAssertEqual(
+            several.stdout, "examples/telform.yaml\nexamples/teams/sales.yaml\nexamples/secrets/sales.password\nexamples/seeds/mts.json\n")
+        let mtt = try TelformProcess.run(["validate", "-c", "examples/mtt.yaml", "--files", "-q"], environment: environment)
+        XCTAssertEqual(mtt.stdout, "examples/mtt.yaml\nexamples/secrets/routing.key\nexamples/seeds/mtt.json\nexamples/prompts/welcome.mp3\n")
+
+        let dir = try TelformProcess.scratch()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("certs"), withIntermediateDirectories: true)
+        try "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".write(
+            to: dir.appendingPathComponent("certs/pbx-ca.pem"), atomically: true, encoding: .utf8)
+        try """
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: https://pbx.example.com/api
+            tenant: acme
+            token: ${env:OFFICE_TOKEN}
+            tls: {ca_file: certs/pbx-ca.pem}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let tls = try TelformProcess.run(["validate", "--files", "-q"], environment: environment, directory: dir)
+        XCTAssertEqual(tls.stdout, "telform.yaml\ncerts/pbx-ca.pem\n")
+    }
+
     /// A warning repeated on many resources is shown three times, then counted; -v lists all.
     func testRepeatedWarningsAreCountedAfterThree() throws {
         let config = """

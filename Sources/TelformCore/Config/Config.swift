@@ -7,6 +7,18 @@ public struct Config: Sendable {
     public var files: [String]
     /// Each of `files`' bytes, as read and parsed (a saved plan's digest covers them).
     public var sources: [[UInt8]] = []
+    /// The files `${file:}` references name, sorted.
+    public var referencedFiles: [String] = []
+
+    /// Every file the config reads: its YAML files, `${file:}` files, simulator seeds and
+    /// TLS files (`validate --files`: what a CI trigger's path filter must cover).
+    public var filesRead: [String] {
+        var out = files
+        var seen = Set(out)
+        let more = referencedFiles + providers.flatMap { provider in [provider.simSeed] + provider.tls.files }
+        for file in more.compactMap({ $0 }) where seen.insert(file).inserted { out.append(file) }
+        return out
+    }
 
     public init(version: Int = 1, policy: Policy = Policy(), providers: [ProviderConfig] = [], files: [String] = []) {
         self.version = version
@@ -92,6 +104,9 @@ public struct TLSSettings: Sendable, Equatable {
     /// PEM client certificate and its key, for an API that wants mutual TLS.
     public var clientCertificate: String?
     public var clientKey: String?
+
+    /// The files these settings name.
+    public var files: [String?] { [caFile, clientCertificate, clientKey] }
 
     public init(caFile: String? = nil, pinnedPublicKey: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil) {
         self.caFile = caFile

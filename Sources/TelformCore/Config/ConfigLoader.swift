@@ -142,6 +142,7 @@ struct LoadSession {
         config.providers = assemble(fragments)
         config.files = files
         config.sources = sources
+        config.referencedFiles = typer.filesNamed.sorted()
         diagnostics.append(contentsOf: typer.diagnostics.items)
         typer = Typer(interpolator: typer.interpolator, mode: typer.mode)
         return config

@@ -42,6 +42,8 @@ public struct Interpolator: Sendable {
         public var errors: [String] = []
         /// Whether the text held any reference at all.
         public var interpolated = false
+        /// The files its `${file:}` references name (read or not), as paths from the working folder.
+        public var files: [String] = []
     }
 
     /// Expands `input`; `directory` is the folder of the file it was written in.
@@ -103,6 +105,7 @@ public struct Interpolator: Sendable {
             return value
         case "file":
             let path = argument.hasPrefix("/") ? argument : directory + "/" + argument
+            outcome.files.append(path)
             let real = Self.resolved(path)
             guard fileRoots.contains(where: { real == $0 || real.hasPrefix($0 == "/" ? "/" : $0 + "/") }) else {
                 outcome.errors.append(

@@ -10,6 +10,8 @@ public struct Typer {
 
     public var diagnostics = DiagnosticList()
     public var interpolator: Interpolator
+    /// The files `${file:}` references named.
+    public var filesNamed: Set<String> = []
     public let mode: Mode
 
     public init(interpolator: Interpolator, mode: Mode) {

@@ -67,6 +67,7 @@ extension Typer {
         // is used again.
         if lastExpansion?.raw == raw, lastExpansion?.file == node.mark.fileID, let outcome = lastExpansion?.outcome { return outcome }
         let outcome = interpolator.expand(raw, directory: node.mark.directory)
+        filesNamed.formUnion(outcome.files)
         lastExpansion = (raw, node.mark.fileID, outcome)
         return outcome
     }

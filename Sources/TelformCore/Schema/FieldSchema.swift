@@ -20,6 +20,9 @@ public struct FieldSchema: Sendable {
         /// `null` in the file is an explicit absence: the live value is removed (elsewhere a
         /// null is the same as leaving the field out: not managed).
         public static let removable = Flags(rawValue: 64)
+        /// A path to a file beside the config, read when planning (an MTT prompt's mp3):
+        /// `validate --files` lists it.
+        public static let localFile = Flags(rawValue: 128)
     }
 
     public var name: String
@@ -93,6 +96,7 @@ public struct FieldSchema: Sendable {
     public var seenIndirectly: FieldSchema { flagged(.seenIndirectly) }
     public var removable: FieldSchema { flagged(.removable) }
     public var createOnly: FieldSchema { flagged(.createOnly) }
+    public var localFile: FieldSchema { flagged(.localFile) }
 
     public func references(_ kind: String, declaredOnly: Bool = true, by match: ReferenceMatch = .key) -> FieldSchema {
         var copy = self

@@ -15,7 +15,7 @@ struct PromptKind: Kind {
             // Neither is returned: the content is compared through the content-addressed live name.
             FieldSchema.string(
                 "file", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be an .mp3 file")), "An mp3 file, relative to the config, uploaded base64."
-            ).writeOnly.seenIndirectly,
+            ).writeOnly.seenIndirectly.localFile,
             FieldSchema.string("text", StringRules(minLength: 1, maxLength: 1000, by: "MTT"), "Text spoken by text-to-speech.").writeOnly.seenIndirectly,
             FieldSchema.string(
                 "live", StringRules(minLength: 1, check: .regex("(?i)\\.mp3$", "must be a live prompt name ending in .mp3")),
