@@ -99,6 +99,16 @@ struct RoutingSources {
             Terminal.error("\(command): the configuration has errors")
             return nil
         }
+        // A name the file does not declare may exist live; the file alone cannot say where a
+        // call goes then.
+        let undeclared = result.diagnostics.filter { $0.code == .undeclaredReference }
+        guard undeclared.isEmpty else {
+            for diagnostic in undeclared { Terminal.diagnostic(diagnostic.description) }
+            Terminal.error(
+                "\(command): the file names \(undeclared.count == 1 ? "an object" : "objects") it does not declare (above), so it cannot tell where calls go; declare \(undeclared.count == 1 ? "it" : "them"), or read the live state: telform \(command) --live"
+            )
+            return nil
+        }
         let unknown = selected.filter { result.config.provider($0) == nil }
         guard unknown.isEmpty else {
             Terminal.error(

@@ -109,6 +109,40 @@ final class ExplainTests: XCTestCase {
         XCTAssertEqual(missing.stderr, "telform: error: explain: which number? usage: telform explain NUMBER [--at 'sat 10:00'] [--live]\n")
     }
 
+    /// A rule naming a schedule the file does not declare (it may be a live preset): the file
+    /// alone cannot say where the call goes, so explain and test say so and exit 1.
+    func testAnUndeclaredReferenceIsAnErrorFromTheFile() throws {
+        let dir = try TelformProcess.scratch()
+        try """
+        version: 1
+        providers:
+          mts:
+            type: vpbx
+            url: sim://mts
+            find_me:
+              - user: "201"
+                rules:
+                  - {name: After hours, type: redirect, always: "650", schedule: after-hourz}
+            schedules:
+              - {name: after-hours, abonent: "201", work_days: [{days: mon-fri, from: "09:00", to: "18:00"}]}
+        """.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        try "version: 1\ntests:\n  - {call: \"201\", at: \"sat 10:00\", expect: [ring: \"650\"]}\n".write(
+            to: dir.appendingPathComponent("telform.tests.yaml"), atomically: true, encoding: .utf8)
+        let warning =
+            #"telform.yaml:9:74: warning: providers.mts.find_me[0].rules[0].schedule: schedule "after-hourz" is not declared for abonent 201 or a group; did you mean "after-hours"? (plan will look for it live, a preset schedule, and fail if it exists nowhere)"#
+        for command in ["explain", "test"] {
+            let outcome = try TelformProcess.run(command == "explain" ? ["explain", "201"] : ["test"], directory: dir)
+            XCTAssertEqual(outcome.status, 1, command)
+            XCTAssertEqual(outcome.stdout, "", command)
+            XCTAssertEqual(
+                outcome.stderrLines,
+                [
+                    warning,
+                    "telform: error: \(command): the file names an object it does not declare (above), so it cannot tell where calls go; declare it, or read the live state: telform \(command) --live",
+                ], command)
+        }
+    }
+
     func testLiveExplanationMatchesTheFileAfterApply() throws {
         let examples = try TelformProcess.freshExamples()
         // The seed has its own rules for 201: an old forward during lunch.

@@ -57,6 +57,37 @@ final class ValidateCommandTests: XCTestCase {
         XCTAssertEqual(tls.stdout, "telform.yaml\ncerts/pbx-ca.pem\n")
     }
 
+    /// A value is one line of printable text: a name with a line break (written with an escape
+    /// in a double-quoted string, or read from a file) would break the plan's lines, tables and
+    /// diagrams; the position is given, never the value of a secret.
+    func testControlCharactersAreRefusedInValues() throws {
+        let dir = try TelformProcess.scratch()
+        try "Abcdefghij\u{1B}123456789\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        try "Abcdefghij0123456789\n".write(to: dir.appendingPathComponent("ok"), atomically: true, encoding: .utf8)
+        try #"""
+        version: 1
+        providers:
+          office:
+            type: endpoints
+            url: sim://office
+            tenant: acme
+            endpoints:
+              - {name: "desk\nx", extension: "100", password: "${file:pw}"}
+              - {name: "desk\ty", extension: "101", password: "${file:ok}"}
+              - {name: "desk</div>", extension: "102", password: "${file:ok}"}
+        """#.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let outcome = try TelformProcess.run(["validate"], directory: dir)
+        XCTAssertEqual(outcome.status, 1)
+        XCTAssertEqual(
+            outcome.stderrLines,
+            [
+                "telform.yaml:8:16: error: providers.office.endpoints[0].name: holds a control character (U+000A, a line break) at character 5; a value is one line of printable text",
+                "telform.yaml:8:55: error: providers.office.endpoints[0].password: holds a control character (U+001B) at character 11; a value is one line of printable text",
+                "telform.yaml:9:16: error: providers.office.endpoints[1].name: holds a control character (U+0009, a tab) at character 5; a value is one line of printable text",
+                "telform.yaml: 3 errors, 0 warnings",
+            ])
+    }
+
     /// A warning repeated on many resources is shown three times, then counted; -v lists all.
     func testRepeatedWarningsAreCountedAfterThree() throws {
         let config = """

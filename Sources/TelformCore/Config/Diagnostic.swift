@@ -9,6 +9,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         /// `${env:NAME}` unset or `${file:PATH}` missing: a provider that is not read, or a
         /// simulator's credential, does not need it.
         case unresolvedReference
+        /// A reference to an object the file does not declare (it may exist live): what the
+        /// file alone says about routing is incomplete (`explain` refuses to guess).
+        case undeclaredReference
     }
 
     public var severity: Severity

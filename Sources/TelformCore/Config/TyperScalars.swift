@@ -35,6 +35,17 @@ extension Typer {
             lastRegistered = text
         }
         var ok = true
+        // One line of printable text: a line break or an escape in a name would break the
+        // plan's lines and tables, and in a setting it would reach an HTTP header.
+        if let index = text.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            let scalar = text.unicodeScalars[index]
+            let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: index) + 1
+            let name = scalar == "\n" ? ", a line break" : scalar == "\t" ? ", a tab" : scalar == "\r" ? ", a carriage return" : ""
+            diagnostics.error(
+                node.mark, here,
+                "holds a control character (U+\(String(format: "%04X", scalar.value))\(name)) at character \(position); a value is one line of printable text")
+            ok = false
+        }
         if let allowed = rules.allowed, !allowed.contains(text) {
             // Messages about a sensitive value describe it and never repeat it.
             let shown = sensitive ? "the value" : "\"\(text)\""

@@ -35,7 +35,8 @@ public enum VPBXKinds {
             let hint = Suggestion.closest(to: name, in: visible).map { "; did you mean \"\($0)\"?" } ?? ""
             return Diagnostic(
                 .warning, mark, rule.path + ".schedule",
-                "schedule \"\(name)\" is not declared for abonent \(user) or a group\(hint) (plan will look for it live, a preset schedule, and fail if it exists nowhere)"
+                "schedule \"\(name)\" is not declared for abonent \(user) or a group\(hint) (plan will look for it live, a preset schedule, and fail if it exists nowhere)",
+                code: .undeclaredReference
             )
         }
     }
