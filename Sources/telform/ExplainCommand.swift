@@ -70,7 +70,7 @@ struct RoutingSources {
                 Terminal.error("\(error)")
                 return nil
             }
-            let (live, errors, _) = await workspace.readAll()
+            let (live, errors, _) = await workspace.readAll(slow: Workspace.slowRead(arguments))
             guard errors.isEmpty else {
                 for error in errors { Terminal.error(error) }
                 return nil

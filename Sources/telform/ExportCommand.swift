@@ -33,6 +33,9 @@ enum ExportCommand {
             return 1
         }
         let export: Export
+        let watch = Workspace.slowRead(arguments).map { SlowWatch<String>(after: 10, report: $0) }
+        watch?.begin(0, "\(name): reading \(kinds.joined(separator: ", "))")
+        defer { watch?.stop() }
         do {
             export = try await driver.export(kinds: kinds)
         } catch {

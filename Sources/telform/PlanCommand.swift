@@ -102,7 +102,8 @@ enum PlanCommand {
                 "Reading \(workspace.drivers.count) provider\(workspace.drivers.count == 1 ? "" : "s"): \(workspace.drivers.keys.sorted().joined(separator: ", "))"
             )
         }
-        let (live, errors, seconds) = showProgress ? await workspace.readAll(progress: { @Sendable line in Terminal.message(line) }) : await workspace.readAll()
+        let progress: (@Sendable (String) -> Void)? = showProgress ? { @Sendable line in Terminal.message(line) } : nil
+        let (live, errors, seconds) = await workspace.readAll(progress: progress, slow: Workspace.slowRead(arguments))
         guard errors.isEmpty else {
             for error in errors { Terminal.error(error) }
             return nil

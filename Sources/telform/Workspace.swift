@@ -167,15 +167,30 @@ struct Workspace {
     }
 
     /// Reads every provider's live state concurrently.
-    func readAll(progress: (@Sendable (String) -> Void)? = nil) async -> (live: [String: LiveState], errors: [String], seconds: Double) {
+    /// A read still going after 10 s says so (unless -q), as a slow apply call does.
+    static func slowRead(_ arguments: Arguments) -> (@Sendable (String, TimeInterval) -> Void)? {
+        if arguments.has(Flag.quiet) { return nil }
+        return { what, waited in Terminal.message("      still waiting on \(what) (\(Int(waited)) s)") }
+    }
+
+    ///
+    /// A provider still being read after `slowAfter` seconds is reported to `slow` (and again
+    /// every `slowAfter` seconds), as apply reports a slow call: a long read is not a hang.
+    func readAll(
+        progress: (@Sendable (String) -> Void)? = nil, slowAfter: TimeInterval = 10, slow: (@Sendable (String, TimeInterval) -> Void)? = nil
+    ) async -> (live: [String: LiveState], errors: [String], seconds: Double) {
         let started = Date()
         var live: [String: LiveState] = [:]
         var errors: [String] = []
+        let watch = slow.map { SlowWatch<String>(after: slowAfter, report: $0) }
+        defer { watch?.stop() }
         await withTaskGroup(of: TaskResult<String, Result<LiveState, Error>>.self) { group in
-            for (name, driver) in drivers {
+            for (index, (name, driver)) in drivers.sorted(by: { $0.key < $1.key }).enumerated() {
                 let desired = driver.provider.resources
                 let kinds = driver.provider.declaredKinds
                 group.addTask {
+                    watch?.begin(index, "\(name): reading \(kinds.joined(separator: ", "))")
+                    defer { watch?.end(index) }
                     do {
                         let started = Date()
                         let state = try await driver.read(kinds: kinds, desired: desired)

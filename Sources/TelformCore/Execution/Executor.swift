@@ -184,20 +184,20 @@ public struct Executor: Sendable {
 /// The calls in flight, looked at by one task a few times per `after`: a call still running
 /// after `after` seconds is reported, and again at every further multiple of `after` (its
 /// report says how long it has waited: that multiple).
-final class SlowWatch: @unchecked Sendable {
+public final class SlowWatch<Subject: Sendable>: @unchecked Sendable {
     private let after: TimeInterval
-    private let report: @Sendable (Change, TimeInterval) -> Void
+    private let report: @Sendable (Subject, TimeInterval) -> Void
     private let lock = NSLock()
-    private var running: [Int: (change: Change, started: UInt64, reported: Int)] = [:]
+    private var running: [Int: (change: Subject, started: UInt64, reported: Int)] = [:]
     private var ticker: Task<Void, Never>?
     private var stopped = false
 
-    init(after: TimeInterval, report: @escaping @Sendable (Change, TimeInterval) -> Void) {
+    public init(after: TimeInterval, report: @escaping @Sendable (Subject, TimeInterval) -> Void) {
         self.after = after
         self.report = report
     }
 
-    func begin(_ index: Int, _ change: Change) {
+    public func begin(_ index: Int, _ change: Subject) {
         lock.withLock {
             running[index] = (change, DispatchTime.now().uptimeNanoseconds, 0)
             if ticker == nil && !stopped {
@@ -212,11 +212,11 @@ final class SlowWatch: @unchecked Sendable {
         }
     }
 
-    func end(_ index: Int) {
+    public func end(_ index: Int) {
         lock.withLock { _ = running.removeValue(forKey: index) }
     }
 
-    func stop() {
+    public func stop() {
         lock.withLock {
             stopped = true
             ticker?.cancel()
@@ -225,7 +225,7 @@ final class SlowWatch: @unchecked Sendable {
 
     private func look() {
         let now = DispatchTime.now().uptimeNanoseconds
-        var due: [(Change, TimeInterval)] = []
+        var due: [(Subject, TimeInterval)] = []
         lock.withLock {
             for (index, call) in running {
                 let waited = Double(now &- call.started) / 1e9
