@@ -30,4 +30,30 @@ final class WriteOnlyTests: XCTestCase {
         let endpoints = try XCTUnwrap((tenants["acme"] as? [String: Any])?["endpoints"] as? [[String: Any]])
         XCTAssertEqual(endpoints.map { $0["extension"] as? String }, ["200"])
     }
+
+    /// Providers alike share one note, naming them (five, then a count).
+    func testProvidersAlikeShareOneNote() throws {
+        let dir = try TelformProcess.scratch()
+        var text = "version: 1\nproviders:\n"
+        for n in 1...7 {
+            text += """
+                  site\(n):
+                    type: endpoints
+                    url: sim://site\(n)
+                    tenant: acme
+                    endpoints:
+                      - {name: desk, extension: "100", password: "${env:PW}"}
+
+                """
+        }
+        try text.write(to: dir.appendingPathComponent("telform.yaml"), atomically: true, encoding: .utf8)
+        let plan = try TelformProcess.run(["plan", "--format", "json"], environment: SimConfigs.sipPassword, directory: dir)
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(
+            document["notes"] as? [String],
+            [
+                "site1, site2, site3, site4, site5 and 2 more providers: endpoints.extension, endpoints.password are never read back, so no plan sees a change to them; push a change of endpoints.extension with --replace ADDR (a new object), of endpoints.password with --rotate ADDR"
+            ])
+    }
 }

@@ -42,6 +42,8 @@ public struct Planner: Sendable {
         var plan = Plan(readSeconds: readSeconds)
         plan.targets = options.targets.map(\.text)
         var allTargeted: [Change] = []
+        // The write-only note of each provider, by its text: providers alike share one note.
+        var unseen: [(note: String, providers: [String])] = []
         for input in inputs {
             var changes: [Change] = []
             for kindName in input.provider.declaredKinds {
@@ -49,7 +51,13 @@ public struct Planner: Sendable {
                 changes += kindChanges(kind, input: input, plan: &plan)
             }
             for finding in input.live.findings { plan.add(finding) }
-            if let note = Self.unseenNote(input) { plan.add(Finding(.note, "write-only-unseen", at: input.provider.name, note)) }
+            if let note = Self.unseenNote(input) {
+                if let index = unseen.firstIndex(where: { $0.note == note }) {
+                    unseen[index].providers.append(input.provider.name)
+                } else {
+                    unseen.append((note, [input.provider.name]))
+                }
+            }
             // An ignore pattern that protects nothing live is likely misspelled: say so, for the
             // kinds this plan read.
             let read = Set(input.provider.declaredKinds)
@@ -80,6 +88,9 @@ public struct Planner: Sendable {
             providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
                 .map { ($0, input.live.ids(sharingKeyWith: $0)) }
             plan.providers.append(providerPlan)
+        }
+        for (note, providers) in unseen {
+            plan.add(Finding(.note, "write-only-unseen", at: providers.count == 1 ? providers[0] : nil, "\(Self.named(providers)): \(note)"))
         }
         // A target that selects nothing is likely misspelled (or already in place): say so.
         for target in options.targets where !allTargeted.contains(where: { target.matches($0.address.description) }) {
@@ -356,7 +367,12 @@ public struct Planner: Sendable {
         if !replace.isEmpty { how.append("\(replace.joined(separator: ", ")) with --replace ADDR (a new object)") }
         if !rotate.isEmpty { how.append("\(rotate.joined(separator: ", ")) with --rotate ADDR") }
         return
-            "\(input.provider.name): \(all.joined(separator: ", ")) \(all.count == 1 ? "is" : "are") never read back, so no plan sees a change to \(all.count == 1 ? "it" : "them"); push a change of \(how.joined(separator: ", of "))"
+            "\(all.joined(separator: ", ")) \(all.count == 1 ? "is" : "are") never read back, so no plan sees a change to \(all.count == 1 ? "it" : "them"); push a change of \(how.joined(separator: ", of "))"
+    }
+
+    /// The providers a note is about, as its prefix: every name up to five, then a count.
+    static func named(_ providers: [String]) -> String {
+        providers.count <= 5 ? providers.joined(separator: ", ") : providers.prefix(5).joined(separator: ", ") + " and \(providers.count - 5) more providers"
     }
 
     /// Within a kind, creates wait for its deletes (and delete-first replaces): what a delete
