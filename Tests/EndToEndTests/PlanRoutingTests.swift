@@ -35,6 +35,10 @@ final class PlanRoutingTests: XCTestCase {
             XCTAssertEqual(charts.count, windows, file)
             for chart in charts {
                 XCTAssertEqual(MermaidCheck.problems(chart), [], "\(file):\n\(chart)")
+                // Before on top, after under it: the subgraphs in that order, linked along TB.
+                XCTAssertTrue(chart.hasPrefix("flowchart TB\n  subgraph before[\"before\"]\n    direction LR\n"), chart)
+                XCTAssertTrue(chart.contains("\n  end\n  subgraph after[\"after\"]\n"), chart)
+                XCTAssertTrue(chart.hasSuffix("\n  end\n  before ~~~ after\n"), chart)
             }
 
             let text = try TelformProcess.run(["plan", "-c", file], environment: environment, directory: examples)
@@ -92,6 +96,8 @@ final class PlanRoutingTests: XCTestCase {
         XCTAssertEqual(MermaidCheck.problems("flowchart LR\n  a0[\"say \"hi\"\"]\n"), ["line 2: not a node, edge, subgraph or direction: a0[\"say \"hi\"\"]"])
         XCTAssertEqual(MermaidCheck.problems("flowchart LR\n  subgraph s[\"x\"]\n"), ["a subgraph is not closed"])
         XCTAssertEqual(MermaidCheck.problems("graph\n"), ["line 1: a flowchart starts with flowchart LR|RL|TB|TD|BT"])
+        XCTAssertEqual(
+            MermaidCheck.problems("flowchart TB\n  subgraph s[\"x\"]\n  end\n  s ~~~ t\n"), ["line 4: t is not a declared node or subgraph"])
     }
 }
 
@@ -107,6 +113,8 @@ enum MermaidCheck {
             return ["line 1: a flowchart starts with flowchart LR|RL|TB|TD|BT"]
         }
         var nodes = Set<String>()
+        var subgraphs = Set<String>()
+        var links: [(Int, String, String)] = []
         var depth = 0
         var edges: [(Int, String, String)] = []
         let id = "[A-Za-z][A-Za-z0-9_]*"
@@ -115,6 +123,10 @@ enum MermaidCheck {
             func matches(_ pattern: String) -> Bool { line.range(of: "^" + pattern + "$", options: .regularExpression) != nil }
             if matches("subgraph \(id)\\[\(text)\\]") {
                 depth += 1
+                subgraphs.insert(String(line.dropFirst("subgraph ".count).prefix { $0 != "[" }))
+            } else if matches("\(id) ~~~ \(id)") {
+                let parts = line.split(separator: " ")
+                links.append((index + 1, String(parts[0]), String(parts[2])))
             } else if line == "end" {
                 depth -= 1
                 if depth < 0 { problems.append("line \(index + 1): end without a subgraph") }
@@ -131,6 +143,12 @@ enum MermaidCheck {
         }
         for (line, from, to) in edges {
             for end in [from, to] where !nodes.contains(end) { problems.append("line \(line): \(end) is not a declared node") }
+        }
+        // An invisible link (`~~~`) orders nodes or subgraphs declared anywhere in the chart.
+        for (line, from, to) in links {
+            for end in [from, to] where !nodes.contains(end) && !subgraphs.contains(end) {
+                problems.append("line \(line): \(end) is not a declared node or subgraph")
+            }
         }
         if depth > 0 { problems.append("a subgraph is not closed") }
         return problems

@@ -2,9 +2,12 @@
 /// each ringing step, and the edges a call takes when nobody answers, the line is busy or
 /// the phone is unreachable.
 public enum RouteMermaid {
-    /// One chart of a changed window: the route before and after, side by side.
+    /// One chart of a changed window: the route before, and under it the route after, each
+    /// read left to right. Two subgraphs with nothing between them are placed as the layout
+    /// likes (after above before, in Mermaid 11); an invisible link (`before ~~~ after`) ranks
+    /// before first along the chart's direction, top to bottom.
     public static func chart(number: String, before: RouteAt?, after: RouteAt?) -> String {
-        var lines = ["flowchart LR"]
+        var lines = ["flowchart TB"]
         for (id, title, outcome) in [("before", "before", before), ("after", "after", after)] {
             var builder = Builder(prefix: String(id.prefix(1)))
             lines.append("  subgraph \(id)[\"\(title)\"]")
@@ -20,6 +23,7 @@ public enum RouteMermaid {
             lines += builder.lines.map { "    " + $0 }
             lines.append("  end")
         }
+        lines.append("  before ~~~ after")
         return lines.joined(separator: "\n") + "\n"
     }
 
