@@ -50,9 +50,9 @@ struct ReviewedPlan {
         let reviewedProviders = Self.providers(saved.json)
         let nowProviders = Self.providers(now)
         for name in touched.sorted() {
-            for key in ["type", "url"] {
-                let before = reviewedProviders[name]?[key]?.string
-                let after = nowProviders[name]?[key]?.string
+            for key in ["type", "url", "reads"] {
+                let before = reviewedProviders[name]?[key].map(Self.shown)
+                let after = nowProviders[name]?[key].map(Self.shown)
                 if before != after {
                     lines.append("~ provider \(name): \(key) reviewed \(before ?? "(none)"), now \(after ?? "(none)")")
                 }
@@ -86,6 +86,12 @@ struct ReviewedPlan {
             if let name = provider["name"]?.string { out[name] = provider }
         }
         return out
+    }
+
+    /// A provider's value as a line: a string as it is, a list of strings joined.
+    static func shown(_ node: JSONNode) -> String {
+        if let list = node.array { return list.isEmpty ? "(nothing)" : list.compactMap(\.string).joined(separator: ", ") }
+        return node.string ?? node.compact
     }
 
     static func label(_ change: JSONNode) -> String {

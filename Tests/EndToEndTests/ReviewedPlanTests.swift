@@ -107,6 +107,13 @@ final class ReviewedPlanTests: XCTestCase {
             moved.stderrLines.dropFirst().first, "  ~ provider office: url reviewed \(server.endpointsURL), now \(other.endpointsURL)", moved.stderr)
         XCTAssertEqual(try writes(other), 0)
 
+        // The same changes, sending another variable as the token.
+        let rerouted = try checkout(config(server.endpointsURL).replacingOccurrences(of: "${env:OFFICE_TOKEN}", with: "${env:OTHER_TOKEN}"))
+        let token = try run(rerouted, ["apply", "--reviewed", plan], environment: ["OTHER_TOKEN": "sim-endpoints-token"])
+        XCTAssertEqual(token.status, 1)
+        XCTAssertEqual(
+            token.stderrLines.dropFirst().first, "  ~ provider office: reads reviewed token: ${env:OFFICE_TOKEN}, now token: ${env:OTHER_TOKEN}", token.stderr)
+
         // An update reviewed as ru → en; the live value became de before the merge.
         let base = try checkout(config(server.endpointsURL, language: "ru"))
         XCTAssertEqual(try run(base, ["apply", "--auto-approve", "-q"]).status, 0)

@@ -140,7 +140,8 @@ final class WorkflowTests: XCTestCase {
         let plan = try run(dir, ["plan", "--format", "markdown"])
         XCTAssertTrue(plan.stdout.hasPrefix("## telform plan\n\n**Plan: 1 to create, 1 to update, 1 to delete.**\n"), plan.stdout)
         // Where the changes go is in the plan the reviewer reads.
-        XCTAssertTrue(plan.stdout.contains("\n| office | endpoints | \(server.endpointsURL) | 1 | 1 | 1 | 0 | 0 | 0 |\n"), plan.stdout)
+        XCTAssertTrue(
+            plan.stdout.contains("\n| office | endpoints | \(server.endpointsURL) | token: ${env:OFFICE_TOKEN} | 1 | 1 | 1 | 0 | 0 | 0 |\n"), plan.stdout)
         XCTAssertFalse((markdown.stdout + plan.stdout).contains(Self.passwords["A"] ?? "?"))
     }
 

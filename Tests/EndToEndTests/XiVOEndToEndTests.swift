@@ -70,7 +70,9 @@ final class XiVOEndToEndTests: XCTestCase {
         XCTAssertEqual(try plan(dir).status, 0, "converged; the context difference is reported, not a change")
         // Markdown counts and labels it as the text does: reported, not an update.
         let markdown = try TelformProcess.run(["plan", "--format", "markdown"], environment: ["XIVO_PASSWORD": "ws-secret"], directory: dir)
-        XCTAssertTrue(markdown.stdout.contains("| xivo | xivo | http://127.0.0.1:\(server.port)/xivo | 0 | 0 | 0 | 0 | 1 | 0 |\n"), markdown.stdout)
+        XCTAssertTrue(
+            markdown.stdout.contains("| xivo | xivo | http://127.0.0.1:\(server.port)/xivo | password: ${env:XIVO_PASSWORD} | 0 | 0 | 0 | 0 | 1 | 0 |\n"),
+            markdown.stdout)
         XCTAssertTrue(markdown.stdout.contains("<summary><code>! xivo/contexts/default</code> differs</summary>"), markdown.stdout)
         // The view returns the voicemail PIN, as XiVO's does; the state file holds it sealed only.
         let sealedState = try server.stateText()

@@ -47,7 +47,7 @@ final class ChangeEffectTests: XCTestCase {
         XCTAssertEqual(
             plan.summaryLine,
             "Plan: 2 to replace, 1 to create, 1 to update, 1 to delete. 1 unreadable setting will be sent again. 1 difference can only be reported.")
-        XCTAssertTrue(PlanMarkdown().render(plan).contains("| p | test | sim://p | 1 | 1 | 1 | 2 | 1 | 1 |\n"))
+        XCTAssertTrue(PlanMarkdown().render(plan).contains("| p | test | sim://p |  | 1 | 1 | 1 | 2 | 1 | 1 |\n"))
         let json = PlanJSON(configDigest: "sha256:x").render(plan).compact
         XCTAssertTrue(json.contains(#""summary":{"create":1,"update":1,"delete":1,"replace":2,"report_only":1,"sent_again":1}"#), json)
         XCTAssertTrue(json.contains(#""action":"update","effect":"report-only""#), json)

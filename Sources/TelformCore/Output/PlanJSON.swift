@@ -37,6 +37,7 @@ public struct PlanJSON: Sendable {
                         plan.providers.map { p in
                             .object([
                                 ("name", .string(p.name)), ("type", .string(p.type)), ("url", .string(p.url)),
+                                ("reads", .array(p.reads.map(JSONNode.string))),
                                 ("live_objects", .int(Int64(p.liveCount))), ("live_fingerprint", .string(p.fingerprint)),
                                 ("scopes", .object(p.scopeFingerprints.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                             ])

@@ -5,13 +5,15 @@ public struct PlanMarkdown: Sendable {
 
     public func render(_ plan: Plan) -> String {
         var out = "## telform plan\n\n**\(plan.summaryLine)**\n\n"
-        // The url column: where the changes go (credentials in it masked), so a pull request
-        // that points a provider elsewhere shows it in the plan, not only in the diff.
-        out += "| provider | type | url | create | update | delete | replace | reported only | sent again |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n"
+        // The url and reads columns: where the changes go (credentials in it masked) and which
+        // secrets go with them, so a pull request that points a provider elsewhere, or sends
+        // it another variable, shows it in the plan, not only in the diff.
+        out +=
+            "| provider | type | url | reads | create | update | delete | replace | reported only | sent again |\n|---|---|---|---|---:|---:|---:|---:|---:|---:|\n"
         for provider in plan.providers {
             let tally = Plan.Tally(provider.changes)
             out +=
-                "| \(Self.cell(provider.name)) | \(provider.type) | \(Self.cell(provider.url)) | \(tally.create) | \(tally.update) | \(tally.delete) | \(tally.replace) | "
+                "| \(Self.cell(provider.name)) | \(provider.type) | \(Self.cell(provider.url)) | \(Self.cell(provider.reads.joined(separator: ", "))) | \(tally.create) | \(tally.update) | \(tally.delete) | \(tally.replace) | "
                 + "\(tally.reportOnly) | \(tally.sentBlind) |\n"
         }
         let notes =

@@ -18,6 +18,9 @@ public struct Plan: Sendable {
         private let digests: LiveDigests
         /// Declared keys held by more than one live object: every server id, the one kept first.
         public var duplicates: [(address: Address, ids: [String])] = []
+        /// The settings whose value the file reads from elsewhere, as written
+        /// (`token: ${env:OFFICE_TOKEN}`): which secrets go to `url`, for the reviewer.
+        public var reads: [String] = []
 
         public init(name: String, type: String, url: String, liveCount: Int, fingerprint: String, changes: [Change], kinds: [KindSchema]) {
             self.init(name: name, type: type, url: url, liveCount: liveCount, digests: LiveDigests { (fingerprint, [:]) }, changes: changes, kinds: kinds)

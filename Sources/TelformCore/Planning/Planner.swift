@@ -85,6 +85,8 @@ public struct Planner: Sendable {
                 liveCount: input.live.resources.count, digests: LiveDigests { live.fingerprints(kinds: declaredKinds) },
                 changes: changes, kinds: input.platform.kinds)
             let declared = input.live.duplicates.isEmpty ? [] : Set(input.desired.map(\.address))
+            providerPlan.reads = input.provider.settingSources.filter { Interpolator.holdsReference($0.value.text) }.sorted { $0.key < $1.key }
+                .map { "\($0.key): \($0.value.text)" }
             providerPlan.duplicates = Set(input.live.duplicates.values).filter(declared.contains).sorted()
                 .map { ($0, input.live.ids(sharingKeyWith: $0)) }
             plan.providers.append(providerPlan)
