@@ -60,7 +60,7 @@ struct Workspace {
                 if PlatformCatalog.schema(provider.type)?.settings.contains(where: { $0.name == setting && $0.flags.contains(.credential) }) == true {
                     return true
                 }
-                return Self.flags(setting, type: provider.type).map { !$0.isDisjoint(with: [.sensitive, .writeOnly]) } ?? false
+                return Self.flags(setting, type: provider.type).map { !$0.isDisjoint(with: [.sensitive, .writeOnly, .sensitiveWithCredentials]) } ?? false
             }
             for index in result.config.providers.indices {
                 result.config.providers[index].settings["url"] = .string("sim://" + result.config.providers[index].name)

@@ -55,4 +55,24 @@ final class OnSimulatorsTests: XCTestCase {
                 #"telform: error: office: the seed ./seed.json is a vpbx state; this provider is endpoints: its seed starts {"platform": "endpoints", …} (docs/simulator.md shows each platform's)"#
             ])
     }
+
+    /// Every example, its urls made real and its secrets/ folder gone (a fork's checkout has
+    /// none): each plans on the simulators with no variable set — a key in a URL
+    /// (`${file:secrets/routing.key}`) is not needed either.
+    func testEveryExamplePlansOnTheSimulatorsWithoutItsSecrets() throws {
+        let examples = try TelformProcess.freshExamples()
+        try FileManager.default.removeItem(at: examples.appendingPathComponent("secrets"))
+        for name in ["endpoints", "vpbx", "mtt", "xivo", "mxproxy", "telform"] {
+            let file = examples.appendingPathComponent("\(name).yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let real = text.replacingOccurrences(of: #"url: sim://([a-z]+)"#, with: "url: https://$1.example.invalid/api", options: .regularExpression)
+            XCTAssertNotEqual(real, text, name)
+            try real.write(to: file, atomically: true, encoding: .utf8)
+            let plain = try TelformProcess.run(["plan", "-c", "\(name).yaml", "-q"], environment: [:], directory: examples)
+            XCTAssertEqual(plain.status, 1, "\(name): without --on-simulators it needs its secrets")
+            let planned = try TelformProcess.run(["plan", "-c", "\(name).yaml", "--on-simulators", "-q"], environment: [:], directory: examples)
+            XCTAssertEqual(planned.status, 0, "\(name): \(planned.stderr)")
+            XCTAssertEqual(planned.stderrLines.filter { $0.contains("error") }, [], name)
+        }
+    }
 }
