@@ -16,7 +16,7 @@ struct SealedSecrets {
     init(type: String, directory: String) throws {
         sealed = SimulatorCatalog.entries.first { $0.type == type }?.sealed ?? []
         let path = directory + "/.sim-key"
-        if let text = try? String(contentsOfFile: path, encoding: .utf8), let bytes = Self.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let bytes = SHA256.bytes(hex: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             bytes.count == 32
         {
             key = bytes
@@ -25,7 +25,7 @@ struct SealedSecrets {
         var fresh = [UInt8](repeating: 0, count: 32)
         for index in fresh.indices { fresh[index] = UInt8.random(in: 0...255) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        _ = FileManager.default.createFile(atPath: path, contents: Data(Self.hex(fresh).utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: path, contents: Data(SHA256.hex(digest: fresh).utf8), attributes: [.posixPermissions: 0o600])
         key = fresh
     }
 
@@ -54,13 +54,13 @@ struct SealedSecrets {
         for index in nonce.indices { nonce[index] = UInt8.random(in: 0...255) }
         let plain = Array(text.utf8)
         return .object([
-            ("sealed", .string(Data(xor(plain, nonce: nonce)).base64EncodedString())), ("nonce", .string(Self.hex(nonce))),
+            ("sealed", .string(Data(xor(plain, nonce: nonce)).base64EncodedString())), ("nonce", .string(SHA256.hex(digest: nonce))),
             ("sha256", .string(SHA256.hex(text))),
         ])
     }
 
     private func open(_ node: JSONNode) -> String? {
-        guard let sealed = node["sealed"]?.string.flatMap({ Data(base64Encoded: $0) }), let nonce = node["nonce"]?.string.flatMap(Self.bytes(hex:)) else {
+        guard let sealed = node["sealed"]?.string.flatMap({ Data(base64Encoded: $0) }), let nonce = node["nonce"]?.string.flatMap(SHA256.bytes(hex:)) else {
             return nil
         }
         let text = String(decoding: xor(Array(sealed), nonce: nonce), as: UTF8.self)
@@ -75,19 +75,6 @@ struct SealedSecrets {
             let stream = SHA256.digest(key + nonce + withUnsafeBytes(of: block.bigEndian, Array.init))
             for byte in stream where out.count < bytes.count { out.append(bytes[out.count] ^ byte) }
             block += 1
-        }
-        return out
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let characters = Array(hex.utf8)
-        guard characters.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        for index in stride(from: 0, to: characters.count, by: 2) {
-            guard let byte = UInt8(String(decoding: characters[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
         }
         return out
     }

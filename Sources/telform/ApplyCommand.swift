@@ -120,7 +120,7 @@ enum ApplyCommand {
         let total = plan.executable.changes.count
         let counter = Counter()
         let executor = Executor(parallelism: parallelism, perProvider: perProvider, slowAfter: 10) { change, waited in
-            if !quiet { Terminal.message("      still waiting on \(change.address): \(change.label) (\(Int(waited)) s)") }
+            if !quiet { Terminal.stillWaiting(on: "\(change.address): \(change.label)", waited) }
         }
         let results = await executor.run(
             plan.executable, drivers: workspace.drivers, live: live,

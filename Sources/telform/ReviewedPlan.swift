@@ -8,6 +8,14 @@ import TelformCore
 /// provider types and URLs.
 struct ReviewedPlan {
     let saved: SavedPlan
+    /// The salt of the reviewed plan's secret digests; nil when it has none (not saved by
+    /// `plan -o`, or by a telform older than --reviewed).
+    let salt: [UInt8]?
+
+    init(saved: SavedPlan) {
+        self.saved = saved
+        salt = saved.json["secret_salt"]?.string.flatMap(SHA256.bytes(hex:)).flatMap { $0.count == 16 ? $0 : nil }
+    }
 
     /// The flags of a reviewed plan that apply takes over, unless given: its targets and
     /// providers. Its config path is not: the reviewed plan was made on another checkout.
@@ -18,21 +26,6 @@ struct ReviewedPlan {
             if !kept.isEmpty && !given.has(flag) { arguments.set(flag, kept) }
         }
         return arguments
-    }
-
-    /// The salt of the reviewed plan's secret digests; nil when it has none (not saved by
-    /// `plan -o`, or by a telform older than --reviewed).
-    var salt: [UInt8]? {
-        guard let text = saved.json["secret_salt"]?.string, text.count == 32 else { return nil }
-        var bytes: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 
     /// How the plan made now differs from the reviewed one, one line each; empty when every

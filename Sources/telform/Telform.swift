@@ -137,6 +137,11 @@ enum Terminal {
         message((colorMessages ? "\u{1B}[31mtelform: error:\u{1B}[0m " : "telform: error: ") + text)
     }
 
+    /// A call or read still going after `waited` seconds: not a hang.
+    static func stillWaiting(on what: String, _ waited: TimeInterval) {
+        message("      still waiting on \(what) (\(Int(waited)) s)")
+    }
+
     /// A document without adding a newline.
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(SecretScrubber.shared.scrub(text).utf8))

@@ -29,23 +29,12 @@ enum ValidateCommand {
         return errors == 0 ? 0 : 1
     }
 
-    /// Every file the config reads, once each, relative to the working folder when below it:
-    /// `filesRead`, then the files its resources name (`localFile` fields: prompts).
+    /// Every file the config reads (`filesRead`), once each, relative to the working folder
+    /// when below it.
     static func files(_ config: Config) -> [String] {
-        var paths = config.filesRead
-        for provider in config.providers {
-            let kinds = PlatformCatalog.schema(provider.type)?.kinds ?? []
-            for resource in provider.resources {
-                guard let kind = kinds.first(where: { $0.name == resource.address.kind }) else { continue }
-                for (name, value) in resource.fields where kind.field(name)?.flags.contains(.localFile) == true {
-                    guard let file = value.string else { continue }
-                    paths.append(file.hasPrefix("/") ? file : (resource.mark(of: name)?.directory ?? ".") + "/" + file)
-                }
-            }
-        }
         let here = FileManager.default.currentDirectoryPath
         var seen = Set<String>()
-        return paths.compactMap { path in
+        return config.filesRead.compactMap { path in
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             let shown = absolute.hasPrefix(here + "/") ? String(absolute.dropFirst(here.count + 1)) : absolute
             return seen.insert(shown).inserted ? shown : nil

@@ -17,13 +17,8 @@ struct Workspace {
     /// Where sim:// providers keep their state; nil: `.telform/sim` beside the config.
     var simulatorStates: String?
 
-    /// Whether `path` below a provider (`endpoints[0].password`, `users[1].voicemail.password`)
-    /// is a write-only field of its kind.
-    static func isWriteOnly(_ path: String, type: String) -> Bool {
-        flags(path, type: type)?.contains(.writeOnly) == true
-    }
-
-    /// The flags of the resource field at `path` (`endpoints[0].password`), if it is one.
+    /// The flags of the resource field at `path` below a provider (`endpoints[0].password`,
+    /// `users[1].voicemail.password`), if it is one.
     static func flags(_ path: String, type: String) -> FieldSchema.Flags? {
         let kindName = String(path.prefix { $0 != "." && $0 != "[" })
         guard let kind = PlatformCatalog.schema(type)?.kinds.first(where: { $0.name == kindName }),
@@ -51,17 +46,6 @@ struct Workspace {
             simulated: { onSimulators || SimulatorCatalog.serves($0) })
         var result = loader.load(path: path)
         if onSimulators {
-            result.diagnostics.removeAll { diagnostic in
-                guard diagnostic.code == .unresolvedReference, diagnostic.path.hasPrefix("providers.") else { return false }
-                let rest = diagnostic.path.dropFirst("providers.".count)
-                let name = String(rest.prefix { $0 != "." && $0 != "[" })
-                guard let provider = result.config.provider(name) else { return false }
-                let setting = String(rest.dropFirst(name.count + 1))
-                if PlatformCatalog.schema(provider.type)?.settings.contains(where: { $0.name == setting && $0.flags.contains(.credential) }) == true {
-                    return true
-                }
-                return Self.flags(setting, type: provider.type).map { !$0.isDisjoint(with: [.sensitive, .writeOnly, .sensitiveWithCredentials]) } ?? false
-            }
             for index in result.config.providers.indices {
                 result.config.providers[index].settings["url"] = .string("sim://" + result.config.providers[index].name)
             }
@@ -69,17 +53,19 @@ struct Workspace {
         // `--provider NAME`: only the named providers are read, so only their variables are
         // needed; another provider's unset variable or missing file is not a finding here.
         // A sim:// provider ignores its declared credentials: their variables are not needed.
+        // Nor are, on the simulators, the values of secrets (sensitive or write-only fields).
         let selected = arguments.values(Flag.provider)
+        var secret: FieldSchema.Flags = readOnly ? [.writeOnly] : []
+        if onSimulators { secret.formUnion([.sensitive, .writeOnly, .sensitiveWithCredentials]) }
         result.diagnostics.removeAll { diagnostic in
             guard diagnostic.code == .unresolvedReference, diagnostic.path.hasPrefix("providers.") else { return false }
             let rest = diagnostic.path.dropFirst("providers.".count)
             let name = String(rest.prefix { $0 != "." && $0 != "[" })
             if !selected.isEmpty && !selected.contains(name) { return true }
-            if readOnly, let provider = result.config.provider(name), Self.isWriteOnly(String(rest.dropFirst(name.count + 1)), type: provider.type) {
-                return true
-            }
-            guard let provider = result.config.provider(name), SimulatorCatalog.serves(provider) else { return false }
+            guard let provider = result.config.provider(name) else { return false }
             let setting = String(rest.dropFirst(name.count + 1))
+            if Self.flags(setting, type: provider.type).map({ !$0.isDisjoint(with: secret) }) == true { return true }
+            guard SimulatorCatalog.serves(provider) else { return false }
             return PlatformCatalog.schema(provider.type)?.settings.contains { $0.name == setting && $0.flags.contains(.credential) } ?? false
         }
         Terminal.diagnostics(result.diagnostics, verbose: arguments.has(Flag.verbose))
@@ -170,7 +156,7 @@ struct Workspace {
     /// A read still going after 10 s says so (unless -q), as a slow apply call does.
     static func slowRead(_ arguments: Arguments) -> (@Sendable (String, TimeInterval) -> Void)? {
         if arguments.has(Flag.quiet) { return nil }
-        return { what, waited in Terminal.message("      still waiting on \(what) (\(Int(waited)) s)") }
+        return { what, waited in Terminal.stillWaiting(on: what, waited) }
     }
 
     ///

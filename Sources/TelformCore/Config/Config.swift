@@ -9,13 +9,15 @@ public struct Config: Sendable {
     public var sources: [[UInt8]] = []
     /// The files `${file:}` references name, sorted.
     public var referencedFiles: [String] = []
+    /// The files `localFile` fields name (an MTT prompt's mp3), in the order declared.
+    public var localFiles: [String] = []
 
-    /// Every file the config reads: its YAML files, `${file:}` files, simulator seeds and
-    /// TLS files (`validate --files`: what a CI trigger's path filter must cover).
+    /// Every file the config reads: its YAML files, `${file:}` files, simulator seeds, TLS
+    /// files and local files (`validate --files`: what a CI trigger's path filter must cover).
     public var filesRead: [String] {
         var out = files
         var seen = Set(out)
-        let more = referencedFiles + providers.flatMap { provider in [provider.simSeed] + provider.tls.files }
+        let more = referencedFiles + providers.flatMap { provider in [provider.simSeed] + provider.tls.files } + localFiles
         for file in more.compactMap({ $0 }) where seen.insert(file).inserted { out.append(file) }
         return out
     }

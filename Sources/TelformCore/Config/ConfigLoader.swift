@@ -143,6 +143,7 @@ struct LoadSession {
         config.files = files
         config.sources = sources
         config.referencedFiles = typer.filesNamed.sorted()
+        config.localFiles = typer.localFilesNamed
         diagnostics.append(contentsOf: typer.diagnostics.items)
         typer = Typer(interpolator: typer.interpolator, mode: typer.mode)
         return config

@@ -12,6 +12,8 @@ public struct Typer {
     public var interpolator: Interpolator
     /// The files `${file:}` references named.
     public var filesNamed: Set<String> = []
+    /// The files `localFile` fields named (an MTT prompt's mp3), in order.
+    public var localFilesNamed: [String] = []
     public let mode: Mode
 
     public init(interpolator: Interpolator, mode: Mode) {

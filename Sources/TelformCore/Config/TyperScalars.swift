@@ -29,6 +29,9 @@ extension Typer {
             // Not resolvable now: keep the reference text so the value is still declared.
             return outcome.errors.isEmpty ? .string(raw) : nil
         }
+        if flags.contains(.localFile) {
+            localFilesNamed.append(text.hasPrefix("/") ? text : (node.mark.directory ?? interpolator.baseDirectory) + "/" + text)
+        }
         // Whatever prints later (a server's echo of it included) is scrubbed of it.
         if sensitive || (flags.contains(.sensitiveWithCredentials) && URLText.hasCredentials(text)), text != lastRegistered {
             SecretScrubber.shared.register(text)

@@ -116,6 +116,18 @@ public enum SHA256 {
         }.joined()
     }
 
+    /// The bytes of lowercase or uppercase hexadecimal text; nil when it is not that.
+    public static func bytes(hex: String) -> [UInt8]? {
+        let characters = Array(hex.utf8)
+        guard characters.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        for index in stride(from: 0, to: characters.count, by: 2) {
+            guard let byte = UInt8(String(decoding: characters[index..<(index + 2)], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+
     public static func hex(_ text: String) -> String {
         var hasher = Hasher()
         hasher.update(text)
