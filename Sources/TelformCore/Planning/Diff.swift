@@ -68,7 +68,7 @@ public enum Diff {
     /// In the order the kind declares its fields, then by name.
     static func ordered(_ changes: [FieldChange], kind: KindSchema) -> [FieldChange] {
         guard changes.count > 1 else { return changes }
-        let order = Dictionary(kind.declaredPaths.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let order = kind.pathIndex.positions
         return changes.sorted { (order[$0.path] ?? Int.max, $0.path) < (order[$1.path] ?? Int.max, $1.path) }
     }
 }

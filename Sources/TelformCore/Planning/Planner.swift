@@ -383,6 +383,11 @@ public struct Planner: Sendable {
     /// that are create-before-delete by design keep their order, and so does a delete that
     /// itself waits for the create (a rule moved from the deleted schedule to the new one).
     func deletesFirst(_ changes: inout [Change], platform: PlatformSchema) {
+        let frees = { (change: Change) in
+            !change.cleanup && !change.reportOnly && (change.action == .delete || change.action == .replace)
+                && platform.kind(change.address.kind)?.createBeforeDelete != true
+        }
+        guard changes.contains(where: frees) else { return }
         let byAddress = Dictionary(changes.filter { !$0.cleanup }.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         // Everything a change waits for, directly or not.
         func upstream(_ address: Address) -> Set<Address> {
@@ -394,10 +399,7 @@ public struct Planner: Sendable {
             return seen
         }
         var freeing: [String: [(Address, Set<Address>)]] = [:]
-        for change in changes
-        where !change.cleanup && !change.reportOnly && (change.action == .delete || change.action == .replace)
-            && platform.kind(change.address.kind)?.createBeforeDelete != true
-        {
+        for change in changes where frees(change) {
             freeing[change.address.kind, default: []].append((change.address, upstream(change.address)))
         }
         for i in changes.indices where changes[i].action == .create {
@@ -418,7 +420,7 @@ public struct Planner: Sendable {
 
     /// Every reference a value makes through fields marked `references`, nested ones included.
     static func references(in value: Value, schema: ObjectSchema) -> [Reference] {
-        guard let fields = value.object else { return [] }
+        guard schema.refers, let fields = value.object else { return [] }
         var found: [Reference] = []
         for field in schema.fields {
             guard let inner = fields[field.name] else { continue }

@@ -109,13 +109,13 @@ public struct WeekTable: Sendable {
             let new = outcome(at: start)
             guard old?.route != new?.route else { continue }
             let end = position + 1 < points.count ? points[position + 1] : WeekSet.minutesPerWeek
-            let key = [old, new]
             let slot: Int
-            if let found = groups[key] {
+            // A week of one stretch (no schedule on either side) has one window: no outcome to hash.
+            if points.count > 1, let found = groups[[old, new]] {
                 slot = found
             } else {
                 slot = out.count
-                groups[key] = slot
+                if points.count > 1 { groups[[old, new]] = slot }
                 out.append(([], old, new))
             }
             out[slot].when.append(start..<end)

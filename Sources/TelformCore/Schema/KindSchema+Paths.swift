@@ -2,6 +2,8 @@
 /// for a field's flags by path for every field of every resource.
 final class PathIndex: Sendable {
     let paths: [String]
+    /// Each declared path's position in `paths` (the first, for a repeated one).
+    let positions: [String: Int]
     let fields: [String: FieldSchema]
     /// Each path's flags alone: asking for them copies no field declaration.
     let flags: [String: FieldSchema.Flags]
@@ -10,6 +12,7 @@ final class PathIndex: Sendable {
 
     init(paths: [String], fields: [String: FieldSchema]) {
         self.paths = paths
+        positions = Self.positions(paths)
         self.fields = fields
         flags = fields.mapValues(\.flags)
     }
@@ -33,6 +36,11 @@ final class PathIndex: Sendable {
         }
         self.fields = fields
         flags = fields.mapValues(\.flags)
+        positions = Self.positions(paths)
+    }
+
+    static func positions(_ paths: [String]) -> [String: Int] {
+        Dictionary(paths.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

@@ -1,7 +1,7 @@
 /// A mapping with a closed set of fields and rules between them.
 public struct ObjectSchema: Sendable {
     public var fields: [FieldSchema] {
-        didSet { (names, presence) = Self.derived(fields) }
+        didSet { (names, presence, refers) = Self.derived(fields) }
     }
     /// The fields' names, in order: looked up for every key of every object typed.
     private(set) var names: [String]
@@ -9,16 +9,25 @@ public struct ObjectSchema: Sendable {
     /// The positions of the fields that are required or have a default: what typing an
     /// object checks beyond the keys it was given.
     private(set) var presence: [Int]
+    /// Whether a field, here or nested, names another resource (`references`): the planner
+    /// looks for references only in objects that can hold one.
+    private(set) var refers: Bool
 
     public init(_ fields: [FieldSchema], rules: [ObjectRule] = []) {
         self.fields = fields
         self.rules = rules
-        (names, presence) = Self.derived(fields)
+        (names, presence, refers) = Self.derived(fields)
     }
 
     /// What typing looks up per object, kept beside the fields it comes from.
-    private static func derived(_ fields: [FieldSchema]) -> (names: [String], presence: [Int]) {
-        (fields.map(\.name), fields.indices.filter { fields[$0].required || fields[$0].defaultValue != nil })
+    private static func derived(_ fields: [FieldSchema]) -> (names: [String], presence: [Int], refers: Bool) {
+        let refers = fields.contains { field in
+            switch field.type {
+            case .object(let nested), .list(.object(let nested), _): return field.references != nil || nested.refers
+            default: return field.references != nil
+            }
+        }
+        return (fields.map(\.name), fields.indices.filter { fields[$0].required || fields[$0].defaultValue != nil }, refers)
     }
 
     public func field(_ name: String) -> FieldSchema? {
