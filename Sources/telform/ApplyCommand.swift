@@ -75,7 +75,9 @@ enum ApplyCommand {
             Terminal.error("apply refused: the plan has errors; nothing was changed")
             return 1
         }
-        guard !plan.executable.changes.isEmpty else {
+        // What apply carries out, taken out of the plan once.
+        let executable = plan.executable
+        guard !executable.changes.isEmpty else {
             show()
             return 0
         }
@@ -109,21 +111,21 @@ enum ApplyCommand {
         let interruption = Interruption.shared
         interruption.arm()
         let perProvider = workspace.config.policy.providerParallelism
-        let providers = Set(plan.executable.changes.map(\.address.provider)).count
+        let providers = Set(executable.changes.map(\.address.provider)).count
         if !quiet {
             // The limits in effect, so a slow apply can be read right: p calls at once, but
             // never more than q toward one API.
             Terminal.message(
-                "Applying \(plan.executable.changes.count) change\(plan.executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)"
+                "Applying \(executable.changes.count) change\(executable.changes.count == 1 ? "" : "s"): at most \(min(parallelism, perProvider * max(1, providers))) call\(min(parallelism, perProvider * max(1, providers)) == 1 ? "" : "s") at once (parallelism \(parallelism), \(perProvider) per provider: policy.provider_parallelism)"
             )
         }
-        let total = plan.executable.changes.count
+        let total = executable.changes.count
         let counter = Counter()
         let executor = Executor(parallelism: parallelism, perProvider: perProvider, slowAfter: 10) { change, waited in
             if !quiet { Terminal.stillWaiting(on: "\(change.address): \(change.label)", waited) }
         }
         let results = await executor.run(
-            plan.executable, drivers: workspace.drivers, live: live,
+            executable, drivers: workspace.drivers, live: live,
             stop: { interruption.received != nil }
         ) { event in
             // -q keeps the summary and the failures, not the line per call.

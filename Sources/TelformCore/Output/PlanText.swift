@@ -37,10 +37,15 @@ public struct PlanText: Sendable {
         if !(plan.errors + plan.allRefusals + plan.warnings + plan.notes).isEmpty { out += "\n" }
         for provider in plan.providers where !provider.changes.isEmpty {
             out += "\n\(provider.name) (\(provider.type), \(provider.url))\n"
-            var kind: KindSchema?  // looked up when the kind changes, not copied per line
+            // Looked up when the kind changes, not per line.
+            var kind: KindSchema?
+            var secrets: [String] = []
             for change in provider.changes {
-                if kind?.name != change.address.kind { kind = provider.kind(change.address.kind) }
-                out += line(change, kind: kind)
+                if kind?.name != change.address.kind {
+                    kind = provider.kind(change.address.kind)
+                    secrets = Self.writeOnlySecrets(kind)
+                }
+                out += line(change, kind: kind, writeOnlySecrets: secrets)
             }
         }
         out += RoutingChange.textSection(plan.routing)
@@ -48,7 +53,13 @@ public struct PlanText: Sendable {
         return out
     }
 
-    func line(_ change: Change, kind: KindSchema?) -> String {
+    /// The paths of a kind's write-only secrets: sent on create, never shown.
+    static func writeOnlySecrets(_ kind: KindSchema?) -> [String] {
+        guard let kind else { return [] }
+        return kind.declaredPaths.filter { kind.isWriteOnly(path: $0) && kind.isSensitive(path: $0, value: nil) }
+    }
+
+    func line(_ change: Change, kind: KindSchema?, writeOnlySecrets: [String]) -> String {
         let head = "  " + change.symbol + " " + change.address.local
         var note = change.cleanup ? change.action.rawValue : change.label
         if change.cleanup, let field = kind?.cleanupShownBy, let old = change.live?.fields[field]?.string { note += " \(old)" }
@@ -59,7 +70,7 @@ public struct PlanText: Sendable {
         var fields = change.fields
         if change.action == .create || change.rotate {
             // Write-only fields are sent on create (and re-sent on rotate): say so, never show them.
-            for path in kind?.declaredPaths ?? [] where kind?.isWriteOnly(path: path) == true && kind?.isSensitive(path: path, value: nil) == true {
+            for path in writeOnlySecrets {
                 if change.desired.map({ Value.object($0.fields).at(path) != nil }) == true, !fields.contains(where: { $0.path == path }) {
                     fields.append(FieldChange(path: path, before: nil, after: .string("")))
                 }
@@ -134,7 +145,9 @@ public struct PlanText: Sendable {
 extension String {
     /// Followed by spaces up to `width` characters (never cut).
     func padded(to width: Int) -> String {
-        let count = self.count
+        // Characters are counted as bytes while the text is ASCII (it mostly is).
+        let bytes = utf8.count
+        let count = utf8.allSatisfy { $0 < 0x80 } ? bytes : self.count
         return count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 

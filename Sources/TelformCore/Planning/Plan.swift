@@ -92,7 +92,7 @@ public struct Plan: Sendable {
     public var changes: [Change] { providers.flatMap(\.changes) }
     /// Changes that count: what the platform reports differs (not the blind re-sends of
     /// unreadable kinds).
-    public var hasChanges: Bool { changes.contains { $0.effect.counts } }
+    public var hasChanges: Bool { providers.contains { $0.changes.contains { $0.effect.counts } } }
 
     /// What apply carries out (report-only differences are shown, not executed).
     public var executable: Plan {
@@ -113,7 +113,12 @@ public struct Plan: Sendable {
         public var create = 0, update = 0, delete = 0, replace = 0, reportOnly = 0, sentBlind = 0
 
         public init(_ changes: [Change]) {
-            for change in changes {
+            self.init(lists: [changes])
+        }
+
+        /// The tally of several lists at once (each provider's), without joining them.
+        init(lists: [[Change]]) {
+            for change in lists.joined() {
                 switch change.effect {
                 case .create: create += 1
                 case .update: update += 1
@@ -127,7 +132,7 @@ public struct Plan: Sendable {
         }
     }
 
-    public var tally: Tally { Tally(changes) }
+    public var tally: Tally { Tally(lists: providers.map(\.changes)) }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {

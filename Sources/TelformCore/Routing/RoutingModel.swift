@@ -59,9 +59,11 @@ public struct WeekTable: Sendable {
     /// Evaluates `model` once per stretch of the week between two change points, and groups the minutes by route, in the order the week meets them (a
     /// row keeps the reasons of its first stretch).
     public init(_ model: any RoutingModel, number: String, caller: String? = nil) {
-        var points = Set(model.changePoints(number).map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
+        let changes = model.changePoints(number)
+        // A number no schedule touches has one stretch, the whole week.
+        var points = Set(changes.map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
         points.insert(0)
-        let sorted = points.sorted()
+        let sorted = changes.isEmpty ? [0] : points.sorted()
         var rows: [Row] = []
         var index: [Route: Int] = [:]
         var stretches: [(start: Int, row: Int?)] = []
@@ -101,7 +103,8 @@ public struct WeekTable: Sendable {
     /// The stretches of the week where `self` and `before` route differently, each with both
     /// outcomes (nil: not routed), in the order the week meets them.
     public func differences(from before: WeekTable) -> [(when: WeekSet, before: RouteAt?, after: RouteAt?)] {
-        let points = Set(stretches.map(\.start) + before.stretches.map(\.start)).sorted()
+        let points =
+            stretches.count == 1 && before.stretches.count == 1 ? [0] : Set(stretches.map(\.start) + before.stretches.map(\.start)).sorted()
         var groups: [[RouteAt?]: Int] = [:]
         var out: [(when: [Range<Int>], before: RouteAt?, after: RouteAt?)] = []
         for (position, start) in points.enumerated() {
