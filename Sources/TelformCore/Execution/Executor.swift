@@ -66,14 +66,16 @@ public struct Executor: Sendable {
         var readyHeads: [String: Int] = [:]
         func makeReady(_ index: Int) {
             let provider = changes[index].address.provider
-            var queue = ready[provider, default: []]
             let head = readyHeads[provider, default: 0]
-            if let last = queue.last, last > index, let position = queue[head...].firstIndex(where: { $0 > index }) {
-                queue.insert(index, at: position)
-            } else {
-                queue.append(index)
+            let position = ready[provider].flatMap { queue in
+                (queue.last ?? index) > index ? queue[head...].firstIndex(where: { $0 > index }) : nil
             }
-            ready[provider] = queue
+            // Changed in place: a copy of the queue per change made the start quadratic.
+            if let position {
+                ready[provider]?.insert(index, at: position)
+            } else {
+                ready[provider, default: []].append(index)
+            }
         }
         func finish(_ index: Int, _ outcome: Outcome, report: Bool) {
             outcomes[index] = outcome

@@ -6,15 +6,15 @@ import Foundation
 /// literals and quantifiers, no groups) are matched by a small matcher over Unicode scalars,
 /// without bridging every value to an NSString; any other pattern goes to
 /// NSRegularExpression.
-public struct TextPattern: @unchecked Sendable {
-    // NSRegularExpression is immutable and documented thread-safe for matching.
-    private let expression: NSRegularExpression?
+public struct TextPattern: Sendable {
+    private let pattern: String
     private let simple: SimplePattern?
 
+    /// An ICU pattern is compiled when a value is first matched against it: a schema's
+    /// patterns are made with the schema, and most configs never give most fields a value.
     public init(_ pattern: String) {
-        let simple = SimplePattern(pattern)
-        self.simple = simple
-        expression = simple == nil ? Self.compiled(pattern) : nil
+        self.pattern = pattern
+        simple = SimplePattern(pattern)
     }
 
     /// Each pattern is compiled once per process: patterns are built where they are used
@@ -33,7 +33,8 @@ public struct TextPattern: @unchecked Sendable {
 
     public func matches(_ text: String) -> Bool {
         if let simple { return simple.matches(text) }
-        guard let expression else { return false }
+        // NSRegularExpression is immutable and documented thread-safe for matching.
+        guard let expression = Self.compiled(pattern) else { return false }
         let range = NSRange(text.startIndex..., in: text)
         return expression.firstMatch(in: text, range: range) != nil
     }

@@ -13,7 +13,7 @@ struct EndpointRouting: RoutingModel {
 
     init(provider: ProviderConfig, resources: [Resource]) {
         endpoints = resources.filter { $0.address.kind == "endpoints" }
-        var byNumber: [String: Resource] = [:]
+        var byNumber: [String: Resource] = Dictionary(minimumCapacity: endpoints.count * 2)
         for endpoint in endpoints { if let name = endpoint.text("name"), byNumber[name] == nil { byNumber[name] = endpoint } }
         for endpoint in endpoints { if let number = endpoint.text("extension") { byNumber[number] = endpoint } }
         self.byNumber = byNumber
