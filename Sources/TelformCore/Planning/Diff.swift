@@ -69,6 +69,7 @@ public enum Diff {
     static func ordered(_ changes: [FieldChange], kind: KindSchema) -> [FieldChange] {
         guard changes.count > 1 else { return changes }
         let order = kind.pathIndex.positions
-        return changes.sorted { (order[$0.path] ?? Int.max, $0.path) < (order[$1.path] ?? Int.max, $1.path) }
+        // Each path's position looked up once, not at every comparison.
+        return changes.map { (order[$0.path] ?? Int.max, $0) }.sorted { ($0.0, $0.1.path) < ($1.0, $1.1.path) }.map(\.1)
     }
 }

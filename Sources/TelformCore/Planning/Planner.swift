@@ -48,7 +48,9 @@ public struct Planner: Sendable {
             var changes: [Change] = []
             for kindName in input.provider.declaredKinds {
                 guard let kind = input.platform.kind(kindName) else { continue }
-                changes += kindChanges(kind, input: input, plan: &plan)
+                let kindChanges = kindChanges(kind, input: input, plan: &plan)
+                // The first kind's list is taken as it is, not copied change by change.
+                if changes.isEmpty { changes = kindChanges } else { changes += kindChanges }
             }
             for finding in input.live.findings { plan.add(finding) }
             if let note = Self.unseenNote(input) {
@@ -76,7 +78,7 @@ public struct Planner: Sendable {
             deletesFirst(&changes, platform: input.platform)
             addCleanups(&changes, platform: input.platform)
             changes = targeted(changes)
-            allTargeted += changes
+            if !options.targets.isEmpty { allTargeted += changes }
             let live = input.live
             let declaredKinds = input.provider.declaredKinds
             var providerPlan = Plan.ProviderPlan(
