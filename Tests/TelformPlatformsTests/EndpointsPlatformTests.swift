@@ -170,6 +170,43 @@ final class EndpointsPlatformTests: XCTestCase {
         XCTAssertEqual(small.skips, [0, 5])
     }
 
+    /// Holds the answer to the page at `slowSkip` until every page past the end of the data
+    /// has been answered: the order a busy server may answer in.
+    struct SlowPage: HTTPTransport {
+        let inner: SimulatorTransport
+        let concurrency = 4
+        let slowSkip: Int
+        let end: Int
+        let log = Concurrent.Log()
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            let query = request.path.split(separator: "?").last.map(String.init) ?? ""
+            let skip = Int(query.split(separator: "&").first { $0.hasPrefix("skip=") }?.dropFirst(5) ?? "-1") ?? -1
+            log.add(skip)
+            if skip == slowSkip {
+                // Until both pages asked for with it past the end (3000 and 4000) have been
+                // asked and answered (a few milliseconds at most).
+                for _ in 0..<200 where log.skips.filter({ $0 >= end }).count < 2 { try await Task.sleep(nanoseconds: 1_000_000) }
+                try await Task.sleep(nanoseconds: 20_000_000)
+            }
+            return try await inner.send(request)
+        }
+    }
+
+    func testNoPageIsAskedForPastAPageThatCameBackEmpty() async throws {
+        let provider = ProviderConfig(
+            name: "office", type: "endpoints",
+            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
+            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let all = (1...2500).map { endpoint($0, "e\($0)") }
+        let transport = SlowPage(inner: SimulatorTransport(handler: Paging(all: all, cap: 1000, ignoresSkip: false)), slowSkip: 1000, end: 2500)
+        let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
+        XCTAssertEqual(live.resources.count, 2500)
+        // After page 0: 1000, 2000, 3000 and 4000 at once; 3000 and 4000 come back empty
+        // before the full page 1000 does, so no page past 3000 is asked for again: then 2500
+        // ends the read.
+        XCTAssertEqual(transport.log.skips.sorted(), [0, 1000, 2000, 2500, 3000, 4000])
+    }
+
     /// Answers after `delay`, counting the calls in flight at once.
     struct Delayed: HTTPTransport {
         let inner: SimulatorTransport

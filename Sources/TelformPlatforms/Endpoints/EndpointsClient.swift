@@ -32,7 +32,8 @@ struct EndpointsClient: Sendable {
     /// until a page is full again at the new size. While pages come back full, a page's own
     /// task asks for the next one as soon as its answer is in (the reading task may wait for
     /// a thread while pages are turned into values on every core); at most twice that many
-    /// pages are held untaken. A page asked for past the end comes back empty and is dropped.
+    /// pages are held untaken. A page asked for past the end comes back empty and is dropped,
+    /// and no page past it is asked for; nor is any while a short page waits to be taken.
     /// A transport of one call at a time (the embedded simulator) asks for the next page only
     /// once a page has become live objects: one page of JSON at a time.
     ///
@@ -115,11 +116,11 @@ struct EndpointsClient: Sendable {
             do {
                 response = try await http.send(request)
             } catch {
-                pages.answered(ticket, count: nil)
+                pages.answered(ticket, skip: skip, count: nil)
                 throw error
             }
             let list = Result { try WireShape.list(checked(response), response.call ?? "GET \(base)/") }
-            pages.answered(ticket, count: try? list.get().count)
+            pages.answered(ticket, skip: skip, count: try? list.get().count)
             return items(try list.get(), transform)
         }
     }
@@ -210,6 +211,13 @@ final class PagesAhead<T: Sendable>: @unchecked Sendable {
     /// answered late counts for none of the pages asked for since).
     private var inFlight: Set<Int> = []
     private var tickets = 0
+    /// The lowest skip whose page came back empty: the data ends before it, so no page from
+    /// there on is asked for again.
+    private var emptyFrom = Int.max
+    /// A page came back short and the reading task has not taken it yet: the pages a full
+    /// stride beyond it are past the end, or misplaced if the server caps its pages, so none
+    /// is asked for until the reading moves to the new stride.
+    private var shortAnswered = false
     private var ahead = 1
     private var stopped = false
     private var currentStride: Int
@@ -231,6 +239,7 @@ final class PagesAhead<T: Sendable>: @unchecked Sendable {
         lock.withLock {
             currentStride = count
             ahead = 1
+            shortAnswered = false
         }
     }
 
@@ -257,10 +266,14 @@ final class PagesAhead<T: Sendable>: @unchecked Sendable {
 
     /// A page's answer is in: one call fewer in flight. A full page (while pages come back
     /// full) asks for the next one, up to twice `ahead` held (the reading task may not have
-    /// taken the pages answered yet).
-    func answered(_ ticket: Int, count: Int?) {
+    /// taken the pages answered yet). An empty one marks where the data ends; a short one
+    /// stops the asking ahead until the reading task takes it.
+    func answered(_ ticket: Int, skip: Int, count: Int?) {
         lock.withLock {
+            if count == 0 { emptyFrom = min(emptyFrom, skip) }
+            // (A page dropped before its answer came says nothing about the stride now read.)
             guard inFlight.remove(ticket) != nil else { return }
+            if let count, count < currentStride { shortAnswered = true }
             guard let count, count >= currentStride, ahead > 1, let last = asked.last else { return }
             fill(from: last.skip + currentStride, holding: 2 * ahead)
         }
@@ -268,9 +281,10 @@ final class PagesAhead<T: Sendable>: @unchecked Sendable {
 
     /// Asks while fewer than `ahead` calls are in flight and fewer than `holding` pages held.
     private func fill(from skip: Int, holding: Int) {
-        guard !stopped else { return }
+        guard !stopped, !shortAnswered else { return }
         while inFlight.count < ahead && asked.count < holding {
             let skip = asked.last.map { $0.skip + currentStride } ?? skip
+            guard skip < emptyFrom else { return }
             tickets += 1
             inFlight.insert(tickets)
             asked.append((skip, ask(skip, tickets, self)))
