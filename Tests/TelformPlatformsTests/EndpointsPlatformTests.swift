@@ -39,11 +39,16 @@ final class EndpointsPlatformTests: XCTestCase {
                 ("tenants", .object([("acme", .object([("endpoints", .array(endpoints))]))])),
             ]))
         let log = RequestLog(FaultInjector(fake, plan: faults))
-        let provider = ProviderConfig(
+        let provider = office(declared)
+        return Rig(fake: fake, log: log, driver: EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: log), retry: fast))
+    }
+
+    /// The provider the tests read: tenant acme on sim://office, pages of 1,000.
+    func office(_ resources: [Resource] = []) -> ProviderConfig {
+        ProviderConfig(
             name: "office", type: "endpoints",
             settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-            declaredKinds: ["endpoints"], resources: declared, mark: Mark(file: "t", line: 1, column: 1))
-        return Rig(fake: fake, log: log, driver: EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: log), retry: fast))
+            declaredKinds: ["endpoints"], resources: resources, mark: Mark(file: "t", line: 1, column: 1))
     }
 
     func endpoint(_ id: Int64, _ name: String, _ extra: [(String, JSONNode)] = []) -> JSONNode {
@@ -103,10 +108,7 @@ final class EndpointsPlatformTests: XCTestCase {
     func testPagingFollowsWhatTheServerReturnsAndStopsWhenItIgnoresSkip() async throws {
         let endpoints = (1...25).map { endpoint($0, "e\($0)") }
         func driver(_ handler: SimulatorHandler) -> EndpointsPlatform {
-            let provider = ProviderConfig(
-                name: "office", type: "endpoints",
-                settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            let provider = office()
             return EndpointsPlatform(provider: provider, transport: SimulatorTransport(handler: handler), retry: fast)
         }
         let capped = try await driver(Paging(all: endpoints, cap: 10, ignoresSkip: false)).read(kinds: ["endpoints"], desired: [])
@@ -142,10 +144,7 @@ final class EndpointsPlatformTests: XCTestCase {
 
     func testPagesAreAskedForAheadUpToTheProvidersParallelism() async throws {
         func read(_ all: [JSONNode], cap: Int) async throws -> (count: Int, skips: [Int]) {
-            let provider = ProviderConfig(
-                name: "office", type: "endpoints",
-                settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-                declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+            let provider = office()
             let transport = Concurrent(inner: SimulatorTransport(handler: Paging(all: all, cap: cap, ignoresSkip: false)), concurrency: 4)
             let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
             return (live.resources.count, transport.log.skips.sorted())
@@ -193,10 +192,7 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testNoPageIsAskedForPastAPageThatCameBackEmpty() async throws {
-        let provider = ProviderConfig(
-            name: "office", type: "endpoints",
-            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let provider = office()
         let all = (1...2500).map { endpoint($0, "e\($0)") }
         let transport = SlowPage(inner: SimulatorTransport(handler: Paging(all: all, cap: 1000, ignoresSkip: false)), slowSkip: 1000, end: 2500)
         let live = try await EndpointsPlatform(provider: provider, transport: transport, retry: fast).read(kinds: ["endpoints"], desired: [])
@@ -240,10 +236,7 @@ final class EndpointsPlatformTests: XCTestCase {
     /// Pages asked for by the pages' own tasks as their answers come in: never more calls in
     /// flight than the parallelism, every page read once, few asked for past the end.
     func testPagesKeepTheParallelismInFlightAndNoMore() async throws {
-        let provider = ProviderConfig(
-            name: "office", type: "endpoints",
-            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let provider = office()
         let transport = Delayed(
             inner: SimulatorTransport(handler: Paging(all: (1...10_000).map { endpoint($0, "e\($0)") }, cap: 1000, ignoresSkip: false)),
             delay: 20_000_000)
@@ -273,10 +266,7 @@ final class EndpointsPlatformTests: XCTestCase {
     }
 
     func testCancellingAReadCancelsThePagesAskedForAhead() async throws {
-        let provider = ProviderConfig(
-            name: "office", type: "endpoints",
-            settings: ["tenant": .string("acme"), "token": .string("t0k"), "url": .string("sim://office"), "page_size": .int(1000)],
-            declaredKinds: ["endpoints"], resources: [], mark: Mark(file: "t", line: 1, column: 1))
+        let provider = office()
         let (asked, signal) = AsyncStream<Void>.makeStream()
         let platform = EndpointsPlatform(provider: provider, transport: SlowAfterFirst(asked: signal), retry: fast)
         let started = Date()
