@@ -145,9 +145,7 @@ public struct PlanText: Sendable {
 extension String {
     /// Followed by spaces up to `width` characters (never cut).
     func padded(to width: Int) -> String {
-        // Characters are counted as bytes while the text is ASCII (it mostly is).
-        let bytes = utf8.count
-        let count = utf8.allSatisfy { $0 < 0x80 } ? bytes : self.count
+        let count = self.count
         return count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 

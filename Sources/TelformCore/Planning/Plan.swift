@@ -113,12 +113,7 @@ public struct Plan: Sendable {
         public var create = 0, update = 0, delete = 0, replace = 0, reportOnly = 0, sentBlind = 0
 
         public init(_ changes: [Change]) {
-            self.init(lists: [changes])
-        }
-
-        /// The tally of several lists at once (each provider's), without joining them.
-        init(lists: [[Change]]) {
-            for change in lists.joined() {
+            for change in changes {
                 switch change.effect {
                 case .create: create += 1
                 case .update: update += 1
@@ -132,7 +127,7 @@ public struct Plan: Sendable {
         }
     }
 
-    public var tally: Tally { Tally(lists: providers.map(\.changes)) }
+    public var tally: Tally { Tally(changes) }
 
     /// "Plan: 2 to create, 2 to update, 1 to delete." (replaces counted apart when present).
     public var summaryLine: String {

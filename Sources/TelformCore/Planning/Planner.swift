@@ -48,9 +48,7 @@ public struct Planner: Sendable {
             var changes: [Change] = []
             for kindName in input.provider.declaredKinds {
                 guard let kind = input.platform.kind(kindName) else { continue }
-                let kindChanges = kindChanges(kind, input: input, plan: &plan)
-                // The first kind's list is taken as it is, not copied change by change.
-                if changes.isEmpty { changes = kindChanges } else { changes += kindChanges }
+                changes += kindChanges(kind, input: input, plan: &plan)
             }
             for finding in input.live.findings { plan.add(finding) }
             if let note = Self.unseenNote(input) {

@@ -61,9 +61,8 @@ public struct WeekTable: Sendable {
     public init(_ model: any RoutingModel, number: String, caller: String? = nil) {
         let changes = model.changePoints(number)
         // A number no schedule touches has one stretch, the whole week.
-        var points = Set(changes.map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek })
-        points.insert(0)
-        let sorted = changes.isEmpty ? [0] : points.sorted()
+        let sorted =
+            changes.isEmpty ? [0] : Set(changes.map { (($0 % WeekSet.minutesPerWeek) + WeekSet.minutesPerWeek) % WeekSet.minutesPerWeek } + [0]).sorted()
         var rows: [Row] = []
         var index: [Route: Int] = [:]
         var stretches: [(start: Int, row: Int?)] = []

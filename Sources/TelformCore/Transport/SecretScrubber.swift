@@ -19,8 +19,6 @@ public final class SecretScrubber: @unchecked Sendable {
     private let lock = NSLock()
     /// Forms by their first four bytes, each list longest first: a scan is one pass over the text.
     private var forms: [UInt32: [[UInt8]]] = [:]
-    /// The bytes a form starts with: a scan looks a position up in `forms` only from one of them.
-    private var starts = [Bool](repeating: false, count: 256)
     private var known: Set<String> = []
     /// The values given to `register`, whose forms are already known.
     private var registered: Set<String> = []
@@ -47,7 +45,6 @@ public final class SecretScrubber: @unchecked Sendable {
             known.insert(variant)
             let bytes = Array(variant.utf8)
             forms[Self.prefix(bytes, 0), default: []].append(bytes)
-            starts[Int(bytes[0])] = true
             forms[Self.prefix(bytes, 0)]?.sort { $0.count > $1.count }
         }
     }
@@ -72,7 +69,6 @@ public final class SecretScrubber: @unchecked Sendable {
     public func scrub(_ text: String) -> String {
         lock.lock()
         let forms = self.forms
-        let starts = self.starts
         lock.unlock()
         guard !forms.isEmpty else { return text }
         let bytes = Array(text.utf8)
@@ -83,7 +79,7 @@ public final class SecretScrubber: @unchecked Sendable {
         var changed = false
         let mask = Array(Self.mask.utf8)
         while index < bytes.count {
-            if starts[Int(bytes[index])], index + 4 <= bytes.count, let candidates = forms[Self.prefix(bytes, index)],
+            if index + 4 <= bytes.count, let candidates = forms[Self.prefix(bytes, index)],
                 let match = candidates.first(where: { form in
                     guard index + form.count <= bytes.count, bytes[index..<(index + form.count)].elementsEqual(form) else { return false }
                     guard form.count < Self.anywhereLength else { return true }
